@@ -1,0 +1,163 @@
+import type { FactDef } from '../facts/types.js';
+import type { Loc } from '../source/loc.js';
+import type { BecomeSpec, ExecResult } from '../transport/connection.js';
+
+/** JSON Schema (draft 2020-12 subset that ajv understands), as plain data. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+// ---- Actions: data describing a change. Only src/transport/ turns them into shell text. ----
+
+export interface ExecAction {
+  readonly kind: 'exec';
+  readonly argv: readonly string[];
+  readonly stdin?: string | Buffer | undefined;
+  readonly cwd?: string | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Exit codes that count as success (default [0]). */
+  readonly okCodes?: readonly number[] | undefined;
+}
+
+export interface UploadAction {
+  readonly kind: 'upload';
+  readonly dest: string;
+  readonly content: string | Buffer;
+  /** Octal string, e.g. "0644". Unset keeps the existing file's mode (or umask default when new). */
+  readonly mode?: string | undefined;
+  readonly owner?: string | undefined;
+  readonly group?: string | undefined;
+  /** Command run against the temp file before it replaces dest; `%s` is the temp path. */
+  readonly validate?: string | undefined;
+  /** Keep a timestamped copy of the previous file next to it. */
+  readonly backup?: boolean | undefined;
+}
+
+export type Action = ExecAction | UploadAction;
+
+// ---- Diffs: what a change would do, shown with --diff. ----
+
+export type Diff =
+  | {
+      readonly kind: 'text';
+      /** e.g. the path of the file. */
+      readonly subject: string;
+      /** null: the file does not exist (before) / will not exist (after). */
+      readonly before: string | null;
+      readonly after: string | null;
+      /** Set when either side is binary or too large to print; the text fields then hold a note. */
+      readonly note?: string | undefined;
+    }
+  | {
+      readonly kind: 'state';
+      readonly subject: string;
+      readonly before: Readonly<Record<string, unknown>>;
+      readonly after: Readonly<Record<string, unknown>>;
+    };
+
+/** A predicted effect on a fact: in check mode later tasks read `value` instead of the host. */
+export interface Effect {
+  readonly fact: string;
+  readonly key: string;
+  readonly value: unknown;
+}
+
+// ---- Plans ----
+
+export interface OkPlan {
+  readonly kind: 'ok';
+  /** Why nothing needs doing: "net.ipv4.ip_forward is already 1". Never empty. */
+  readonly reason: string;
+  /** Data for `register` (stat results, debug msg, ...). */
+  readonly result?: Readonly<Record<string, unknown>> | undefined;
+  /** set_fact: variables to set on the host. */
+  readonly setVars?: Readonly<Record<string, unknown>> | undefined;
+  /** meta: an instruction for the engine. */
+  readonly meta?: 'flush_handlers' | 'end_play' | 'end_host' | 'clear_facts' | 'noop' | undefined;
+}
+
+export interface ChangePlan {
+  readonly kind: 'change';
+  /** One line: "create /etc/foo (0644 root:root)". */
+  readonly summary: string;
+  readonly diffs: readonly Diff[];
+  /** Never empty: `changed` is derived from there being actions. */
+  readonly actions: readonly Action[];
+  readonly effects: readonly Effect[];
+  readonly result?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface SkipPlan {
+  readonly kind: 'skip';
+  readonly reason: string;
+}
+
+export interface FailPlan {
+  readonly kind: 'fail';
+  readonly msg: string;
+  readonly result?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export type Plan = OkPlan | ChangePlan | SkipPlan | FailPlan;
+
+// ---- Contexts: narrow and read-only for plan; apply gets a runner. ----
+
+export interface PlanContext {
+  /** inventory_hostname */
+  readonly host: string;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly become: BecomeSpec | undefined;
+  /** The task's place, for errors. */
+  readonly loc: Loc | undefined;
+  /** All variables visible to the task, already layered (values are templated on access). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Read a fact; in check mode predicted effects of earlier tasks take precedence. */
+  fact<A, T>(def: FactDef<A, T>, arg: A): Promise<T>;
+  /** Run a read-only command on the host (a probe). Counted as a round trip. */
+  probe(argv: readonly string[], opts?: { stdin?: string; cwd?: string }): Promise<ExecResult>;
+  /**
+   * Find a controller-side file: `files`/`templates` of the current role, then the playbook's
+   * own `files`/`templates`, then next to the playbook. Absolute paths are taken as they are.
+   * Throws K8SBM_FILE_NOT_FOUND naming every place searched.
+   */
+  findLocal(kind: 'files' | 'templates', path: string): string;
+  readLocal(absPath: string): Promise<Buffer>;
+  /** Render a template file's text with the task's variables (strict: undefined is an error). */
+  renderTemplate(text: string, file: string): string;
+}
+
+export interface ApplyContext {
+  readonly host: string;
+  readonly loc: Loc | undefined;
+  /** Run one action on the host; throws ActionFailed when it does not succeed. */
+  run(action: Action): Promise<ExecResult>;
+}
+
+export class ActionFailed extends Error {
+  constructor(readonly action: Action, readonly result: ExecResult) {
+    super(`command failed with exit code ${result.code ?? result.signal}`);
+    this.name = 'ActionFailed';
+  }
+}
+
+export interface ModuleDefinition<P = Record<string, unknown>> {
+  readonly name: string;
+  /** Params schema; the engine validates before plan (additionalProperties: false). */
+  readonly schema: JsonSchema;
+  /** Param that receives a bare string: `command: ls -l` -> { cmd: "ls -l" }. */
+  readonly freeForm?: string | undefined;
+  /** Runs on the controller only (debug, set_fact, assert, fail, meta): no connection needed. */
+  readonly controllerOnly?: boolean | undefined;
+  /** Parameters whose values are shown as *** in output (passwords, tokens). */
+  readonly secretParams?: readonly string[] | undefined;
+  plan(ctx: PlanContext, params: P): Promise<Plan>;
+  /** Default: run plan.actions in order. Returns data merged into the registered result. */
+  apply?(ctx: ApplyContext, plan: ChangePlan, params: P): Promise<Record<string, unknown> | void>;
+}
+
+/** Erases the params type so heterogeneous modules fit one registry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = ModuleDefinition<any>;
+
+export function defineModule<P>(def: ModuleDefinition<P>): ModuleDefinition<P> {
+  return def;
+}

@@ -1,0 +1,96 @@
+import type { Diff } from '../modules/types.js';
+
+/** Every reporter handles every kind of event; adding a kind is a compile error until they do. */
+
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface HostCounts {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  /** Failures that `ignore_errors` turned into ok. */
+  ignored: number;
+  rescued: number;
+}
+
+export interface RunStartEvent {
+  readonly event: 'run_start';
+  readonly playbook: string;
+  readonly check: boolean;
+  readonly diff: boolean;
+  /** Total tasks x hosts the run expects (for progress), when known. */
+  readonly plannedTasks: number;
+}
+
+export interface PlayStartEvent {
+  readonly event: 'play_start';
+  readonly play: string;
+  readonly hosts: readonly string[];
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface TaskStartEvent {
+  readonly event: 'task_start';
+  readonly task: string;
+  readonly module: string;
+  readonly file: string;
+  readonly line: number;
+  readonly hosts: readonly string[];
+  readonly handler: boolean;
+}
+
+export interface TaskResultEvent {
+  readonly event: 'task_result';
+  readonly host: string;
+  readonly task: string;
+  readonly module: string;
+  readonly file: string;
+  readonly line: number;
+  readonly status: TaskStatus;
+  /** The no-op reason, the change summary, the skip reason or the failure. */
+  readonly msg: string;
+  readonly diff?: readonly Diff[] | undefined;
+  /** Loop item label, when the task loops. */
+  readonly item?: string | undefined;
+  readonly durationMs: number;
+  /** Failure details: command, exit code and its meaning, tail of stderr. */
+  readonly detail?: readonly string[] | undefined;
+  readonly ignored?: boolean | undefined;
+  /** Predicted (check mode) rather than done. */
+  readonly predicted?: boolean | undefined;
+  /** Execs this task sent to the host. */
+  readonly execs?: number | undefined;
+}
+
+export interface WarningEvent {
+  readonly event: 'warning';
+  readonly msg: string;
+  readonly file?: string | undefined;
+  readonly line?: number | undefined;
+}
+
+export interface RecapEvent {
+  readonly event: 'recap';
+  readonly hosts: Readonly<Record<string, HostCounts>>;
+  /** Slowest tasks across hosts (wall time of the task over all hosts). */
+  readonly slowest: readonly { task: string; file: string; line: number; durationMs: number }[];
+  /** Where each failed host failed, and why. */
+  readonly failures: readonly { host: string; task: string; file: string; line: number; msg: string }[];
+  readonly durationMs: number;
+  readonly check: boolean;
+}
+
+export type RunEvent = RunStartEvent | PlayStartEvent | TaskStartEvent | TaskResultEvent | WarningEvent | RecapEvent;
+
+export interface Reporter {
+  onEvent(e: RunEvent): void;
+  /** Flush and stop spinners. */
+  close(): Promise<void>;
+}
+
+export function emptyCounts(): HostCounts {
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ignored: 0, rescued: 0 };
+}

@@ -1,0 +1,59 @@
+/**
+ * The one interface between the engine and a host. SSH, local and the in-memory test connection
+ * implement it; nothing above this folder knows which one it talks to.
+ */
+
+export interface BecomeSpec {
+  /** Target user (default root). */
+  readonly user: string;
+  readonly method: 'sudo';
+}
+
+export interface ExecRequest {
+  /** Program and arguments. Never a shell line: quoting happens only in src/transport/quote.ts. */
+  readonly argv: readonly string[];
+  readonly stdin?: string | Buffer | undefined;
+  readonly cwd?: string | undefined;
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly become?: BecomeSpec | undefined;
+  readonly timeoutMs?: number | undefined;
+}
+
+export interface ExecResult {
+  /** Exit code, or null when the process died of a signal. */
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Connection {
+  /** The inventory name of the host this connection reaches. */
+  readonly host: string;
+  /** Opens the connection (lazily; a second call is a no-op). Throws UnreachableError. */
+  connect(): Promise<void>;
+  exec(req: ExecRequest): Promise<ExecResult>;
+  close(): Promise<void>;
+  /** Number of execs sent so far (round trips), for benchmarks and regression tests. */
+  readonly execCount: number;
+}
+
+/** The host could not be reached or the connection was lost: the host becomes UNREACHABLE. */
+export class UnreachableError extends Error {
+  constructor(readonly host: string, readonly reason: string) {
+    super(`${host}: ${reason}`);
+    this.name = 'UnreachableError';
+  }
+}
+
+export interface ConnectionSpec {
+  readonly host: string;
+  readonly kind: 'ssh' | 'local' | 'memory';
+  readonly address: string;
+  readonly port: number;
+  readonly user: string | undefined;
+  readonly privateKeyFile: string | undefined;
+  readonly sshCommonArgs: string | undefined;
+}
+
+export type ConnectionFactory = (spec: ConnectionSpec) => Connection;

@@ -1,0 +1,23 @@
+import { inspect } from 'node:util';
+
+/** A value that must never be printed: it shows as *** in output, JSON, diffs and errors. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) { this.#value = value; }
+  /** The only way to get the real value: use it where it is sent, nowhere else. */
+  reveal(): string { return this.#value; }
+  toString(): string { return '***'; }
+  toJSON(): string { return '***'; }
+  [inspect.custom](): string { return '***'; }
+}
+
+export function isSecret(v: unknown): v is Secret {
+  return v instanceof Secret;
+}
+
+/** Replace every occurrence of the given secret strings in text with ***. */
+export function maskSecrets(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***');
+  return out;
+}
