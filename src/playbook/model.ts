@@ -1,0 +1,140 @@
+import type { Loc } from '../source/loc.js';
+import type { VarLayer } from '../vars/layers.js';
+
+/**
+ * The typed playbook model the loader produces and the engine runs. Raw values (args, vars,
+ * conditions) stay untemplated: templating happens per host at run time.
+ * Static imports (import_tasks, import_role) are expanded by the loader into Blocks; dynamic
+ * includes stay as items and are loaded by the engine when reached.
+ */
+
+/** A condition as written: an expression string, or a YAML boolean. A list means "all of". */
+export type Condition = string | boolean;
+
+/** Keywords a play, block, role or include passes down to the tasks inside it. */
+export interface Inheritable {
+  readonly when: readonly Condition[];
+  readonly tags: readonly string[];
+  readonly become?: boolean | undefined;
+  readonly becomeUser?: string | undefined;
+  readonly environment?: Readonly<Record<string, unknown>> | undefined;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly checkMode?: boolean | undefined;
+  readonly diff?: boolean | undefined;
+  readonly noLog?: boolean | undefined;
+  readonly ignoreErrors?: boolean | undefined;
+  readonly anyErrorsFatal?: boolean | undefined;
+  readonly delegateTo?: string | undefined;
+  readonly runOnce?: boolean | undefined;
+}
+
+export interface LoopControl {
+  readonly loopVar: string; // default "item"
+  readonly indexVar?: string | undefined;
+  readonly label?: string | undefined; // template
+  readonly pauseSeconds?: number | undefined;
+  readonly extended?: boolean | undefined;
+}
+
+export interface Task extends Inheritable {
+  readonly kind: 'task';
+  /** As written (may contain templates); undefined when the task has no name. */
+  readonly name: string | undefined;
+  readonly module: string;
+  /** Module params as written: a mapping, or the normalised mapping of a free-form string. */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly loc: Loc;
+  /** Where the module key stands (for param errors). */
+  readonly moduleLoc: Loc;
+  readonly loop?: unknown;
+  readonly loopControl?: LoopControl | undefined;
+  readonly register?: string | undefined;
+  readonly notify: readonly string[];
+  readonly changedWhen?: readonly Condition[] | undefined;
+  readonly failedWhen?: readonly Condition[] | undefined;
+  readonly until?: readonly Condition[] | undefined;
+  readonly retries?: number | undefined; // default 3 when `until` is set
+  readonly delay?: number | undefined; // seconds, default 5
+  /** Handlers only: topics this handler listens to. */
+  readonly listen: readonly string[];
+  /** The role this task came from, for role vars and file lookups. */
+  readonly role?: RoleInstance | undefined;
+}
+
+export interface Block extends Inheritable {
+  readonly kind: 'block';
+  readonly name: string | undefined;
+  readonly loc: Loc;
+  readonly block: readonly Item[];
+  readonly rescue: readonly Item[];
+  readonly always: readonly Item[];
+  readonly role?: RoleInstance | undefined;
+}
+
+/** `include_tasks: file.yml` (dynamic: loaded when reached, per host). */
+export interface IncludeTasks extends Inheritable {
+  readonly kind: 'include_tasks';
+  readonly name: string | undefined;
+  readonly file: string; // may be a template
+  readonly loc: Loc;
+  /** Directory relative paths are resolved from (the including file's, or the role's tasks/). */
+  readonly baseDir: string;
+  readonly loop?: unknown;
+  readonly loopControl?: LoopControl | undefined;
+  readonly role?: RoleInstance | undefined;
+}
+
+/** `include_role: {name: r}` (dynamic). */
+export interface IncludeRole extends Inheritable {
+  readonly kind: 'include_role';
+  readonly name: string | undefined;
+  readonly role: string; // may be a template
+  readonly tasksFrom?: string | undefined;
+  readonly loc: Loc;
+  readonly loop?: unknown;
+  readonly loopControl?: LoopControl | undefined;
+  readonly parentRole?: RoleInstance | undefined;
+}
+
+export type Item = Task | Block | IncludeTasks | IncludeRole;
+
+export interface RoleInstance {
+  readonly name: string;
+  /** Absolute path of the role folder. */
+  readonly path: string;
+  readonly loc: Loc; // where the role was named
+  readonly defaults: VarLayer; // level role_defaults
+  readonly vars: VarLayer; // level role_vars
+  readonly params: Readonly<Record<string, unknown>>; // level role_params
+  readonly tasks: readonly Item[];
+  readonly handlers: readonly Task[];
+  /** Roles this one depends on (meta/main.yml), already loaded; they run first. */
+  readonly dependencies: readonly RoleInstance[];
+}
+
+export interface Play extends Inheritable {
+  readonly name: string;
+  readonly hosts: string; // pattern (may be a template of extra vars)
+  readonly loc: Loc;
+  /** vars_files as written (each may be a template or a list of candidates: first found wins). */
+  readonly varsFiles: readonly (string | readonly string[])[];
+  /** Directory vars_files are resolved from. */
+  readonly baseDir: string;
+  readonly roles: readonly RoleInstance[];
+  readonly preTasks: readonly Item[];
+  readonly tasks: readonly Item[];
+  readonly postTasks: readonly Item[];
+  readonly handlers: readonly Task[];
+  readonly gatherFacts: boolean;
+  /** Batch sizes: numbers or "30%" strings; the last repeats. Empty = all hosts at once. */
+  readonly serial: readonly (number | string)[];
+  readonly maxFailPercentage?: number | undefined;
+  readonly strategy: 'linear' | 'free';
+}
+
+export interface Playbook {
+  /** Absolute path. */
+  readonly file: string;
+  readonly dir: string;
+  readonly plays: readonly Play[];
+}
