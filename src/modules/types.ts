@@ -123,6 +123,10 @@ export interface PlanContext {
   readLocal(absPath: string): Promise<Buffer>;
   /** Render a template file's text with the task's variables (strict: undefined is an error). */
   renderTemplate(text: string, file: string): string;
+  /** Evaluate a `when`-style condition (assert's `that`) with the task's variables. */
+  evalCondition(cond: string | boolean, loc?: Loc): boolean;
+  /** Evaluate an expression (debug's `var`) with the task's variables. */
+  evaluate(expr: string, loc?: Loc): unknown;
 }
 
 export interface ApplyContext {
