@@ -110,6 +110,11 @@ export interface RoleInstance {
   readonly handlers: readonly Task[];
   /** Roles this one depends on (meta/main.yml), already loaded; they run first. */
   readonly dependencies: readonly RoleInstance[];
+  /**
+   * Keywords written on the role's entry (`roles: [{role: x, when: ..., tags: ..., become: ...}]`
+   * or on include_role/import_role), passed down to the role's tasks. Entry `vars` are params.
+   */
+  readonly entry?: Inheritable | undefined;
 }
 
 export interface Play extends Inheritable {

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { FactDef } from '../facts/types.js';
+import type { Action, ApplyContext, PlanContext } from '../modules/types.js';
+import { ActionFailed } from '../modules/types.js';
+import type { RoleInstance } from '../playbook/model.js';
+import { K8sbmError } from '../source/errors.js';
+import type { Loc } from '../source/loc.js';
+import { evalCondition, evalExpression, renderString } from '../template/index.js';
+import { runAction } from '../transport/actions.js';
+import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
+import type { HostRuntime } from './runtime.js';
+
+/** How a task reaches its host: a lazily opened connection, privilege and environment. */
+export interface Reach {
+  readonly connection: () => Promise<Connection>;
+  readonly become: BecomeSpec | undefined;
+  readonly env: Readonly<Record<string, string>> | undefined;
+}
+
+export interface ContextInputs {
+  readonly host: HostRuntime;
+  /** The host whose facts (and overlay) the task reads: the delegate when delegating. */
+  readonly factHost: HostRuntime;
+  readonly reach: Reach;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly loc: Loc | undefined;
+  readonly role: RoleInstance | undefined;
+  readonly playbookDir: string;
+  /** Counts execs this task sends (round trips). */
+  readonly counter: { execs: number };
+}
+
+export function overlayKey(fact: string, key: string): string {
+  return `${fact}\u0000${key}`;
+}
+
+export function makePlanContext(i: ContextInputs): PlanContext {
+  const exec = async (argv: readonly string[], opts?: { stdin?: string; cwd?: string }): Promise<ExecResult> => {
+    const conn = await i.reach.connection();
+    i.counter.execs++;
+    return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env });
+  };
+  return {
+    host: i.host.name,
+    check: i.check,
+    diff: i.diff,
+    become: i.reach.become,
+    loc: i.loc,
+    vars: i.vars,
+    async fact<A, T>(def: FactDef<A, T>, arg: A): Promise<T> {
+      const k = overlayKey(def.name, def.key(arg));
+      if (i.check && i.factHost.overlay.has(k)) return i.factHost.overlay.get(k) as T;
+      const res = await exec(def.argv(arg));
+      return def.parse(res, arg);
+    },
+    probe: exec,
+    findLocal: (kind, path) => findLocalFile(kind, path, i.role, i.playbookDir, i.loc),
+    readLocal: (p) => readFile(p),
+    renderTemplate: (text, file) => renderString(text, i.vars, { file }),
+    evalCondition: (cond, loc) => evalCondition(cond, i.vars, loc ?? i.loc),
+    evaluate: (expr, loc) => evalExpression(expr, i.vars, loc ?? i.loc),
+  };
+}
+
+export function makeApplyContext(i: ContextInputs): ApplyContext {
+  return {
+    host: i.host.name,
+    loc: i.loc,
+    async run(action: Action): Promise<ExecResult> {
+      const conn = await i.reach.connection();
+      i.counter.execs++;
+      const withEnv: Action = action.kind === 'exec' && i.reach.env ? { ...action, env: { ...i.reach.env, ...action.env } } : action;
+      const res = await runAction(conn, withEnv, i.reach.become);
+      return res;
+    },
+  };
+}
+
+export { ActionFailed };
+
+/**
+ * Controller-side lookup as operators expect from Ansible: the role's own folder first, then the
+ * playbook's `files/` or `templates/`, then next to the playbook.
+ */
+export function findLocalFile(kind: 'files' | 'templates', path: string, role: RoleInstance | undefined, playbookDir: string, loc: Loc | undefined): string {
+  if (isAbsolute(path)) {
+    if (existsSync(path)) return path;
+    throw notFound(kind, path, [path], loc);
+  }
+  const candidates = [
+    ...(role ? [join(role.path, kind, path), join(role.path, path)] : []),
+    join(playbookDir, kind, path),
+    join(playbookDir, path),
+  ].map((p) => resolve(p));
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw notFound(kind, path, candidates, loc);
+}
+
+function notFound(kind: string, path: string, searched: string[], loc: Loc | undefined): K8sbmError {
+  return new K8sbmError('K8SBM_FILE_NOT_FOUND', `${kind === 'templates' ? 'template' : 'file'} "${path}" not found`, {
+    loc,
+    details: ['searched:', ...searched.map((s) => `  ${s}`)],
+    hint: `put it in the role's ${kind}/ folder or next to the playbook, or give an absolute path`,
+  });
+}

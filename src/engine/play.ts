@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { selectHosts } from '../inventory/index.js';
+import type { Play, RoleInstance, Task } from '../playbook/model.js';
+import { K8sbmError } from '../source/errors.js';
+import { readYamlFile } from '../source/yaml.js';
+import { renderValue } from '../template/index.js';
+import type { VarLayer } from '../vars/layers.js';
+import { mergeLayers } from '../vars/scope.js';
+import { computeBatches, exceedsFailPercentage } from './batches.js';
+import { type PlayVarsContext, varsFor } from './host-vars.js';
+import { flushHandlers, runItems, runRole } from './items.js';
+import type { PlayEnv } from './play-env.js';
+import { newHostRuntime, playScope, type HostRuntime, type Scope } from './runtime.js';
+import { runTask } from './task.js';
+import type { RunContext } from './run.js';
+
+/** Hosts a play targets: its pattern (templated with extra vars), narrowed by --limit. */
+export function playHosts(rc: RunContext, play: Play): string[] {
+  const pattern = String(renderValue(play.hosts, mergeLayers(rc.opts.extraVars), play.loc));
+  const sel = selectHosts(rc.opts.inventory, pattern);
+  for (const w of sel.warnings) rc.emit({ event: 'warning', msg: w, file: play.loc.file, line: play.loc.line });
+  let hosts = sel.hosts;
+  if (rc.opts.limit) {
+    const lim = new Set(selectHosts(rc.opts.inventory, rc.opts.limit).hosts);
+    hosts = hosts.filter((h) => lim.has(h));
+  }
+  return hosts;
+}
+
+export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: boolean }> {
+  const names = playHosts(rc, play);
+  rc.emit({ event: 'play_start', play: play.name, hosts: names, file: play.loc.file, line: play.loc.line });
+  if (names.length === 0) return { aborted: false };
+  for (const n of names) if (!rc.hosts.has(n)) rc.hosts.set(n, newHostRuntime(n));
+  const runtimes = names.map((n) => rc.hosts.get(n)!);
+  for (const h of runtimes) h.ended = false;
+  const batches = computeBatches(names, play.serial, play.loc);
+  for (const batchNames of batches) {
+    const batch = runtimes.filter((h) => batchNames.includes(h.name) && !h.unreachable && !h.failed);
+    if (batch.length === 0) continue;
+    const env = makeEnv(rc, play, names, batchNames);
+    await loadVarsFiles(env, play, batch);
+    await runBatch(env, play, batch);
+    const failed = batch.filter((h) => h.failed || h.unreachable).length;
+    if (failed === batch.length || exceedsFailPercentage(failed, batch.length, play.maxFailPercentage)) {
+      if (batches.length > 1 || play.maxFailPercentage !== undefined) {
+        rc.emit({ event: 'warning', msg: `play "${play.name}" stopped: ${failed} of ${batch.length} hosts of the batch failed`, file: play.loc.file, line: play.loc.line });
+      }
+      return { aborted: true };
+    }
+    if (rc.opts.signal?.aborted) return { aborted: true };
+  }
+  return { aborted: false };
+}
+
+function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: string[]): PlayEnv {
+  const handlers: Task[] = [...play.handlers];
+  const seenRoles = new Set<RoleInstance>();
+  const addHandlers = (role: RoleInstance): void => {
+    if (seenRoles.has(role)) return;
+    seenRoles.add(role);
+    for (const d of role.dependencies) addHandlers(d);
+    handlers.push(...role.handlers);
+  };
+  for (const r of play.roles) addHandlers(r);
+  const varsFiles = new Map<string, VarLayer[]>();
+  const pvc: PlayVarsContext = {
+    inventory: rc.opts.inventory, playbookDir: rc.playbookDir, play, playHosts: playHostNames, batch,
+    hosts: rc.hosts, varsFiles, extraVars: rc.opts.extraVars, check: rc.opts.check, diff: rc.opts.diff,
+  };
+  return {
+    pvc, modules: rc.opts.modules, emit: rc.emit, now: rc.now, sleep: rc.sleep,
+    forks: Math.min(rc.opts.forks ?? Math.min(batch.length, 50), 50) || 1,
+    check: rc.opts.check, diff: rc.opts.diff, connections: rc.connections, allHosts: rc.hosts,
+    recordDuration: rc.recordDuration, recordFailure: rc.recordFailure, forgetFailures: rc.forgetFailures,
+    loader: rc.opts.loader, tags: rc.opts.tags, startAt: rc.startAt, signal: rc.opts.signal,
+    handlers, handlerScope: playScope(play), addHandlers,
+  };
+}
+
+/** vars_files: templated per host; a list entry means "the first of these that exists". */
+async function loadVarsFiles(env: PlayEnv, play: Play, hosts: readonly HostRuntime[]): Promise<void> {
+  if (play.varsFiles.length === 0) return;
+  const cache = new Map<string, unknown>();
+  const map = env.pvc.varsFiles as Map<string, VarLayer[]>;
+  for (const h of hosts) {
+    const layers: VarLayer[] = [];
+    try {
+      for (const entry of play.varsFiles) {
+        const vars = varsFor(env.pvc, h, undefined);
+        const candidates = (Array.isArray(entry) ? entry : [entry]).map((f) => {
+          const p = String(renderValue(f, vars, play.loc));
+          return isAbsolute(p) ? p : resolve(play.baseDir, p);
+        });
+        const file = candidates.find((c) => cache.has(c) || existsSyncSafe(c));
+        if (!file) {
+          throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `vars file not found: ${candidates.join(', ')}`, {
+            loc: play.loc, hint: 'vars_files paths are relative to the playbook; a list entry takes the first that exists',
+          });
+        }
+        if (!cache.has(file)) cache.set(file, readYamlFile(file) ?? {});
+        const data = cache.get(file);
+        if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+          throw new K8sbmError('K8SBM_VARS_FILE_INVALID', `vars file must hold a mapping: ${file}`, { loc: { file, line: 1, col: 1 }, hint: 'write `name: value` pairs at the top level' });
+        }
+        layers.push({ level: 'play_vars_files', name: file, vars: data as Record<string, unknown>, loc: { file, line: 1, col: 1 } });
+        map.set(h.name, [...layers]);
+      }
+    } catch (e) {
+      if (!(e instanceof K8sbmError)) throw e;
+      h.failed = true;
+      h.counts.failed++;
+      env.emit({ event: 'task_result', host: h.name, task: 'vars_files', module: 'vars_files', file: play.loc.file, line: play.loc.line, status: 'failed', msg: `${e.code}: ${e.message}`, durationMs: 0, detail: e.hint ? [`hint: ${e.hint}`] : undefined });
+      env.recordFailure(h.name, 'vars_files', play.loc, e.message);
+    }
+  }
+}
+
+function existsSyncSafe(p: string): boolean {
+  try { return existsSync(p); } catch { return false; }
+}
+
+const GATHER: Omit<Task, 'loc' | 'moduleLoc'> = {
+  kind: 'task', name: 'Gathering Facts', module: 'setup', args: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [],
+};
+
+async function runBatch(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
+  const scope: Scope = playScope(play);
+  if (play.gatherFacts) {
+    const gather: Task = { ...GATHER, loc: play.loc, moduleLoc: play.loc };
+    await runTask(env, gather, { ...scope, when: [], checkMode: false }, batch);
+  }
+  await runItems(env, play.preTasks, scope, batch);
+  await flushHandlers(env, batch);
+  for (const role of play.roles) await runRole(env, role, scope, batch);
+  await runItems(env, play.tasks, scope, batch);
+  await flushHandlers(env, batch);
+  await runItems(env, play.postTasks, scope, batch);
+  await flushHandlers(env, batch);
+}

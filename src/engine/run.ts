@@ -1,0 +1,80 @@
+import { dirname } from 'node:path';
+import type { Playbook } from '../playbook/model.js';
+import type { HostCounts, RecapEvent, RunEvent } from '../report/events.js';
+import type { Loc } from '../source/loc.js';
+import { ConnectionPool } from './play-env.js';
+import { runPlay } from './play.js';
+import type { HostRuntime, RunOptions } from './runtime.js';
+
+/** Run-wide state shared by the plays of one playbook run. */
+export interface RunContext {
+  readonly opts: RunOptions;
+  readonly playbookDir: string;
+  readonly hosts: Map<string, HostRuntime>;
+  readonly connections: ConnectionPool;
+  readonly emit: (e: RunEvent) => void;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly startAt: { value: string | undefined };
+  recordDuration(task: string, loc: Loc, ms: number): void;
+  recordFailure(host: string, task: string, loc: Loc, msg: string): void;
+  forgetFailures(hosts: readonly string[]): void;
+}
+
+export interface RunOutcome {
+  readonly recap: RecapEvent;
+  /** 0 ok, 1 failures/unreachable, 2 changes pending (only with detailedExitCode). */
+  readonly exitCode: 0 | 1 | 2;
+  readonly changed: boolean;
+  readonly execCounts: Record<string, number>;
+}
+
+export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detailedExitCode?: boolean }): Promise<RunOutcome> {
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  const durations = new Map<string, { task: string; file: string; line: number; durationMs: number }>();
+  const failures: RecapEvent['failures'][number][] = [];
+  const rc: RunContext = {
+    opts,
+    playbookDir: dirname(playbook.file),
+    hosts: new Map(),
+    connections: new ConnectionPool(opts.connect),
+    emit: opts.emit,
+    now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    startAt: { value: opts.startAtTask },
+    recordDuration(task, loc, ms) {
+      const k = `${loc.file}:${loc.line}:${task}`;
+      const e = durations.get(k);
+      if (e) e.durationMs += ms; else durations.set(k, { task, file: loc.file, line: loc.line, durationMs: ms });
+    },
+    recordFailure(host, task, loc, msg) { failures.push({ host, task, file: loc.file, line: loc.line, msg }); },
+    forgetFailures(hosts) {
+      for (let i = failures.length - 1; i >= 0; i--) if (hosts.includes(failures[i]!.host)) failures.splice(i, 1);
+    },
+  };
+  opts.emit({ event: 'run_start', playbook: playbook.file, check: opts.check, diff: opts.diff, plannedTasks: 0 });
+  let execCounts: Record<string, number> = {};
+  try {
+    for (const play of playbook.plays) {
+      const { aborted } = await runPlay(rc, play);
+      if (aborted || opts.signal?.aborted) break;
+    }
+  } finally {
+    execCounts = await rc.connections.execCounts();
+    await rc.connections.closeAll();
+  }
+  const hosts: Record<string, HostCounts> = {};
+  for (const [name, h] of rc.hosts) hosts[name] = { ...h.counts };
+  const recap: RecapEvent = {
+    event: 'recap', hosts, failures,
+    slowest: [...durations.values()].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5),
+    durationMs: now() - started,
+    check: opts.check,
+  };
+  opts.emit(recap);
+  const anyFailed = Object.values(hosts).some((c) => c.failed > 0 || c.unreachable > 0);
+  const changed = Object.values(hosts).some((c) => c.changed > 0);
+  const exitCode = anyFailed || opts.signal?.aborted ? 1 : opts.detailedExitCode && changed ? 2 : 0;
+  return { recap, exitCode, changed, execCounts };
+}

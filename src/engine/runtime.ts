@@ -1,0 +1,109 @@
+import type { Inventory } from '../inventory/index.js';
+import type { AnyModule } from '../modules/types.js';
+import type { PlaybookLoader } from '../playbook/index.js';
+import type { Condition, Inheritable, Play, RoleInstance } from '../playbook/model.js';
+import type { HostCounts, RunEvent } from '../report/events.js';
+import { emptyCounts } from '../report/events.js';
+import type { Connection, ConnectionSpec } from '../transport/connection.js';
+import type { VarLayer } from '../vars/layers.js';
+import type { TagFilter } from './tags.js';
+
+/** Everything a run needs from outside. Side effects (connections, clock, output) are injected. */
+export interface RunOptions {
+  readonly inventory: Inventory;
+  readonly loader: PlaybookLoader;
+  readonly modules: Readonly<Record<string, AnyModule>>;
+  readonly connect: (spec: ConnectionSpec) => Connection;
+  readonly emit: (e: RunEvent) => void;
+  readonly check: boolean;
+  readonly diff: boolean;
+  /** Parallel hosts per task; default: all hosts of the batch, capped at 50. */
+  readonly forks?: number | undefined;
+  readonly limit?: string | undefined;
+  readonly tags: TagFilter;
+  readonly extraVars: readonly VarLayer[];
+  readonly startAtTask?: string | undefined;
+  readonly verbosity?: number | undefined;
+  readonly now?: () => number;
+  /** Set by Ctrl-C: stop starting new tasks. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Per-host mutable state for the whole run (facts and set_facts survive across plays). */
+export interface HostRuntime {
+  readonly name: string;
+  failed: boolean;
+  unreachable: boolean;
+  /** meta: end_host / end_play for this host in the current play. */
+  ended: boolean;
+  facts: Record<string, unknown> | undefined;
+  /** set_fact and register, level set_fact. */
+  readonly setVars: Record<string, unknown>;
+  /** Handler names/topics notified and not yet run. */
+  readonly notified: Set<string>;
+  /** Check-mode predicted facts: `${fact}\u0000${key}` -> value. */
+  readonly overlay: Map<string, unknown>;
+  readonly counts: HostCounts;
+  /** Inventory layers (computed once). */
+  inventoryLayers: readonly VarLayer[] | undefined;
+}
+
+export function newHostRuntime(name: string): HostRuntime {
+  return {
+    name, failed: false, unreachable: false, ended: false, facts: undefined,
+    setVars: {}, notified: new Set(), overlay: new Map(), counts: emptyCounts(), inventoryLayers: undefined,
+  };
+}
+
+/** What enclosing plays, blocks, roles and includes pass down to a task. */
+export interface Scope {
+  readonly when: readonly Condition[];
+  readonly tags: readonly string[];
+  readonly become: boolean | undefined;
+  readonly becomeUser: string | undefined;
+  readonly environment: Readonly<Record<string, unknown>>;
+  /** Block vars, outermost first. */
+  readonly blockVars: readonly Readonly<Record<string, unknown>>[];
+  readonly includeParams: Readonly<Record<string, unknown>>;
+  readonly checkMode: boolean | undefined;
+  readonly diff: boolean | undefined;
+  readonly noLog: boolean | undefined;
+  readonly ignoreErrors: boolean | undefined;
+  readonly anyErrorsFatal: boolean | undefined;
+  readonly delegateTo: string | undefined;
+  readonly runOnce: boolean | undefined;
+  readonly role: RoleInstance | undefined;
+}
+
+export function playScope(play: Play): Scope {
+  return {
+    when: [], tags: play.tags, become: play.become, becomeUser: play.becomeUser, environment: play.environment ?? {},
+    blockVars: [], includeParams: {}, checkMode: play.checkMode, diff: play.diff, noLog: play.noLog,
+    ignoreErrors: play.ignoreErrors, anyErrorsFatal: play.anyErrorsFatal, delegateTo: undefined, runOnce: undefined, role: undefined,
+  };
+}
+
+/**
+ * Enter a block, role or include: conditions accumulate, tags add up, the inner keyword wins.
+ * `asBlockVars` is false for the task itself (its vars are task_vars, a higher level).
+ */
+export function enterScope(outer: Scope, inner: Inheritable, opts: { role?: RoleInstance | undefined; includeParams?: Readonly<Record<string, unknown>>; asBlockVars?: boolean } = {}): Scope {
+  const vars = inner.vars ?? {};
+  return {
+    when: inner.when.length ? [...outer.when, ...inner.when] : outer.when,
+    tags: inner.tags.length ? [...new Set([...outer.tags, ...inner.tags])] : outer.tags,
+    become: inner.become ?? outer.become,
+    becomeUser: inner.becomeUser ?? outer.becomeUser,
+    environment: inner.environment ? { ...outer.environment, ...inner.environment } : outer.environment,
+    blockVars: opts.asBlockVars !== false && Object.keys(vars).length ? [...outer.blockVars, vars] : outer.blockVars,
+    includeParams: opts.includeParams ? { ...outer.includeParams, ...opts.includeParams } : outer.includeParams,
+    checkMode: inner.checkMode ?? outer.checkMode,
+    diff: inner.diff ?? outer.diff,
+    noLog: inner.noLog ?? outer.noLog,
+    ignoreErrors: inner.ignoreErrors ?? outer.ignoreErrors,
+    anyErrorsFatal: inner.anyErrorsFatal ?? outer.anyErrorsFatal,
+    delegateTo: inner.delegateTo ?? outer.delegateTo,
+    runOnce: inner.runOnce ?? outer.runOnce,
+    role: opts.role ?? outer.role,
+  };
+}

@@ -1,0 +1,247 @@
+import pLimit from 'p-limit';
+import type { AnyModule, ChangePlan, Plan } from '../modules/types.js';
+import { ActionFailed } from '../modules/types.js';
+import type { Task } from '../playbook/model.js';
+import type { TaskResultEvent, TaskStatus } from '../report/events.js';
+import { validateParams } from '../schema/params.js';
+import { K8sbmError, formatError } from '../source/errors.js';
+import { evalCondition, renderValue } from '../template/index.js';
+import { UnreachableError } from '../transport/connection.js';
+import { assertNever } from '../util/assert-never.js';
+import { makeApplyContext, makePlanContext, overlayKey } from './context.js';
+import { describeFailure } from './failure.js';
+import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
+import { enterScope, type HostRuntime, type Scope } from './runtime.js';
+import { varsFor } from './host-vars.js';
+
+const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+interface Outcome {
+  status: TaskStatus;
+  msg: string;
+  result: Record<string, unknown>;
+  detail?: string[];
+  diffs?: ChangePlan['diffs'];
+  meta?: string;
+  predicted?: boolean;
+}
+
+/** Run one task on a set of hosts in parallel (linear strategy step), emitting events. */
+export async function runTask(env: PlayEnv, task: Task, scope: Scope, hosts: readonly HostRuntime[], handler = false): Promise<{ meta: string; hosts: HostRuntime[] }[]> {
+  const active = hosts.filter((h) => !h.failed && !h.unreachable && !h.ended);
+  if (active.length === 0) return [];
+  const taskScope = enterScope(scope, task, { asBlockVars: false });
+  const runOnce = taskScope.runOnce === true;
+  const targets = runOnce ? active.slice(0, 1) : active;
+  const name = taskDisplayName(env, task, active[0]!, taskScope);
+  env.emit({ event: 'task_start', task: name, module: task.module, file: task.loc.file, line: task.loc.line, hosts: targets.map((h) => h.name), handler });
+  const started = env.now();
+  const limit = pLimit(Math.max(1, env.forks));
+  const metaHosts = new Map<string, HostRuntime[]>();
+  await Promise.all(targets.map((h) => limit(async () => {
+    const meta = await runTaskOnHost(env, task, taskScope, h, name);
+    if (meta) metaHosts.set(meta, [...(metaHosts.get(meta) ?? []), h]);
+  })));
+  if (runOnce) {
+    // run_once: the one result stands for every host (register and set_fact included).
+    const first = targets[0]!;
+    for (const h of active.slice(1)) {
+      if (task.register && first.setVars[task.register] !== undefined) h.setVars[task.register] = first.setVars[task.register];
+      if (task.module === 'set_fact') Object.assign(h.setVars, first.setVars);
+    }
+  }
+  env.recordDuration(name, task.loc, env.now() - started);
+  // meta applies to the whole batch when run_once (or when every host asked for it).
+  return [...metaHosts].map(([meta, hs]) => ({ meta, hosts: runOnce ? active : hs }));
+}
+
+async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string): Promise<string | undefined> {
+  const module = env.modules[task.module];
+  const base = (): Record<string, unknown> => varsFor(env.pvc, h, scope, task.vars);
+  let outcome: Outcome;
+  let meta: string | undefined;
+  const started = env.now();
+  const counter = { execs: 0 };
+  try {
+    if (!module) throw new K8sbmError('K8SBM_UNKNOWN_MODULE', `unknown module "${task.module}"`, { loc: task.moduleLoc });
+    const vars = base();
+    if (task.loop !== undefined) {
+      const items = renderValue(task.loop, vars, task.loc);
+      if (!Array.isArray(items)) {
+        throw new K8sbmError('K8SBM_LOOP_NOT_LIST', `loop must be a list, got ${typeof items}`, {
+          loc: task.loc, hint: 'give a YAML list, or a single "{{ var }}" that holds a list',
+        });
+      }
+      outcome = await runLoop(env, task, scope, h, module, vars, items, name, counter);
+    } else {
+      outcome = await runOne(env, task, scope, h, module, vars, counter);
+      meta = outcome.meta;
+    }
+  } catch (e) {
+    outcome = failureOutcome(e, h);
+  }
+  finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true);
+  return outcome.status === 'ok' ? meta : undefined;
+}
+
+async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, items: unknown[], name: string, counter: { execs: number }): Promise<Outcome> {
+  const lc = task.loopControl;
+  const loopVar = lc?.loopVar ?? 'item';
+  const results: Record<string, unknown>[] = [];
+  const statuses: TaskStatus[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const extra: Record<string, unknown> = { [loopVar]: item };
+    if (lc?.indexVar) extra[lc.indexVar] = i;
+    if (lc?.extended) extra.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1, allitems: items };
+    const itemVars = { ...vars, ...extra };
+    const label = lc?.label !== undefined ? String(renderValue(lc.label, itemVars, task.loc)) : itemLabel(item);
+    const started = env.now();
+    const before = counter.execs;
+    let o: Outcome;
+    try {
+      o = await runOne(env, task, scope, h, module, itemVars, counter);
+    } catch (e) {
+      o = failureOutcome(e, h);
+    }
+    results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
+    statuses.push(o.status);
+    finish(env, task, scope, h, name, o, env.now() - started, counter.execs - before, label, false);
+    if (o.status === 'unreachable') break;
+  }
+  const status: TaskStatus = statuses.includes('unreachable') ? 'unreachable'
+    : statuses.includes('failed') ? 'failed'
+    : statuses.includes('changed') ? 'changed'
+    : statuses.length > 0 && statuses.every((s) => s === 'skipped') ? 'skipped' : statuses.length === 0 ? 'skipped' : 'ok';
+  const msg = status === 'failed' ? 'one or more items failed' : statuses.length === 0 ? 'no items to loop over' : `${statuses.length} items`;
+  return { status, msg, result: { results, changed: status === 'changed', failed: status === 'failed', skipped: status === 'skipped', msg } };
+}
+
+function itemLabel(item: unknown): string {
+  if (item === null || typeof item !== 'object') return String(item);
+  const s = JSON.stringify(item);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, counter: { execs: number }): Promise<Outcome> {
+  if (scope.when.length && !evalCondition(scope.when, vars, task.loc)) {
+    const cond = scope.when.filter((c) => c !== true).map(String).join(' and ');
+    return { status: 'skipped', msg: `conditional result was false: ${cond}`, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } };
+  }
+  const params = renderValue(task.args, vars, task.moduleLoc) as Record<string, unknown>;
+  validateParams(module, params, { loc: task.moduleLoc, subject: `task "${task.name ?? task.module}" (${task.module})` }, { allowTemplates: false });
+  const check = scope.checkMode ?? env.check;
+  const diff = scope.diff ?? env.diff;
+  const reach = reachFor(env, h, scope, vars);
+  const factHost = reach.factHost;
+  const inputs = { host: h, factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter };
+  const retries = task.until ? task.retries ?? 3 : 0;
+  let attempt = 0;
+  for (;;) {
+    const plan: Plan = await module.plan(makePlanContext(inputs), params);
+    let o = await realise(plan, module, params, inputs, check, factHost);
+    o = applyOverrides(task, vars, o);
+    if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
+    const untilVars = task.register ? { ...vars, [task.register]: o.result } : vars;
+    if (o.status !== 'failed' && evalCondition(task.until, untilVars, task.loc)) return { ...o, result: { ...o.result, attempts: attempt + 1 } };
+    if (attempt >= retries) return { ...o, status: 'failed', msg: `retries exhausted (${retries + 1} attempts): until condition still false`, result: { ...o.result, attempts: attempt + 1, failed: true } };
+    attempt++;
+    await env.sleep((task.delay ?? 5) * 1000);
+  }
+}
+
+async function realise(plan: Plan, module: AnyModule, params: Record<string, unknown>, inputs: Parameters<typeof makePlanContext>[0], check: boolean, factHost: HostRuntime): Promise<Outcome> {
+  switch (plan.kind) {
+    case 'ok': {
+      if (plan.setVars) Object.assign(inputs.host.setVars, plan.setVars);
+      // `setup` is the one module whose result becomes the host's facts.
+      if (module.name === 'setup' && plan.result?.facts && typeof plan.result.facts === 'object') {
+        inputs.factHost.facts = plan.result.facts as Record<string, unknown>;
+      }
+      return { status: 'ok', msg: plan.reason, result: { changed: false, msg: plan.reason, ...plan.result }, meta: plan.meta };
+    }
+    case 'skip':
+      return { status: 'skipped', msg: plan.reason, result: { changed: false, skipped: true, skip_reason: plan.reason } };
+    case 'fail':
+      return { status: 'failed', msg: plan.msg, result: { changed: false, failed: true, msg: plan.msg, ...plan.result } };
+    case 'change': {
+      if (plan.actions.length === 0) throw new Error('module returned a change with no actions');
+      if (check) {
+        for (const e of plan.effects) factHost.overlay.set(overlayKey(e.fact, e.key), e.value);
+        return { status: 'changed', msg: plan.summary, result: { changed: true, msg: plan.summary, ...plan.result }, diffs: plan.diffs, predicted: true };
+      }
+      const actx = makeApplyContext(inputs);
+      let extra: Record<string, unknown> | void = undefined;
+      if (module.apply) extra = await module.apply(actx, plan, params);
+      else for (const a of plan.actions) await actx.run(a);
+      return { status: 'changed', msg: plan.summary, result: { changed: true, msg: plan.summary, ...plan.result, ...(extra ?? {}) }, diffs: plan.diffs };
+    }
+    default:
+      return assertNever(plan, 'plan');
+  }
+}
+
+function applyOverrides(task: Task, vars: Record<string, unknown>, o: Outcome): Outcome {
+  if (o.status === 'skipped' || o.status === 'unreachable') return o;
+  const withResult = task.register ? { ...vars, [task.register]: o.result } : { ...vars, result: o.result };
+  let out = o;
+  if (task.changedWhen && o.status !== 'failed') {
+    const changed = evalCondition(task.changedWhen, withResult, task.loc);
+    out = { ...out, status: changed ? 'changed' : 'ok', result: { ...out.result, changed } };
+  }
+  if (task.failedWhen) {
+    const failed = evalCondition(task.failedWhen, withResult, task.loc);
+    if (failed) out = { ...out, status: 'failed', msg: `failed_when condition is true: ${task.failedWhen.map(String).join(' and ')}`, result: { ...out.result, failed: true } };
+    else if (out.status === 'failed') out = { ...out, status: out.result.changed ? 'changed' : 'ok', result: { ...out.result, failed: false } };
+  }
+  return out;
+}
+
+function failureOutcome(e: unknown, h: HostRuntime): Outcome {
+  if (e instanceof UnreachableError) {
+    h.unreachable = true;
+    return { status: 'unreachable', msg: e.reason, result: { unreachable: true, msg: e.reason, changed: false } };
+  }
+  if (e instanceof K8sbmError) {
+    const lines = formatError(e).split('\n');
+    return { status: 'failed', msg: `${e.code}: ${e.message}`, detail: lines.slice(1), result: { failed: true, msg: e.message, changed: false } };
+  }
+  if (e instanceof ActionFailed) {
+    const d = describeFailure(e);
+    return { status: 'failed', msg: d.msg, detail: d.detail, result: { failed: true, msg: d.msg, rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr, changed: false } };
+  }
+  const err = e as Error;
+  return { status: 'failed', msg: `internal error: ${err?.message ?? String(e)}`, detail: (err?.stack ?? '').split('\n').slice(1, 6), result: { failed: true, msg: String(err?.message ?? e), changed: false } };
+}
+
+function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string, o: Outcome, durationMs: number, execs: number, item: string | undefined, final: boolean): void {
+  const noLog = scope.noLog === true;
+  const ignored = o.status === 'failed' && scope.ignoreErrors === true;
+  const ev: TaskResultEvent = {
+    event: 'task_result', host: h.name, task: name, module: task.module, file: task.loc.file, line: task.loc.line,
+    status: o.status, msg: noLog && o.status !== 'skipped' ? NO_LOG_MSG : o.msg, durationMs, execs,
+    ...(o.diffs && (scope.diff ?? env.diff) && !noLog ? { diff: o.diffs } : {}),
+    ...(item !== undefined ? { item: noLog ? '(hidden)' : item } : {}),
+    ...(o.detail && !noLog ? { detail: o.detail } : {}),
+    ...(ignored ? { ignored: true } : {}),
+    ...(o.predicted ? { predicted: true } : {}),
+  };
+  // Loop items get their own lines; the task's aggregate is counted once.
+  if (!(final && task.loop !== undefined)) env.emit(ev);
+  if (!final) return;
+  const c = h.counts;
+  switch (o.status) {
+    case 'ok': c.ok++; break;
+    case 'changed': c.changed++; break;
+    case 'skipped': c.skipped++; break;
+    case 'unreachable': c.unreachable++; break;
+    case 'failed':
+      if (ignored) c.ignored++;
+      else { c.failed++; h.failed = true; env.recordFailure(h.name, name, task.loc, o.msg); }
+      break;
+    default: assertNever(o.status, 'status');
+  }
+  // no_log hides output, not data: the registered result stays whole for later tasks.
+  if (task.register) h.setVars[task.register] = o.result;
+  if (o.status === 'changed') for (const n of task.notify) h.notified.add(n);
+}
