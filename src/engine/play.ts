@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { selectHosts } from '../inventory/index.js';
+import { selectHosts, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInstance, Task } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import { readYamlFile } from '../source/yaml.js';
@@ -15,16 +15,30 @@ import { newHostRuntime, playScope, type HostRuntime, type Scope } from './runti
 import { runTask } from './task.js';
 import type { RunContext } from './run.js';
 
-/** Hosts a play targets: its pattern (templated with extra vars), narrowed by --limit. */
-export function playHosts(rc: RunContext, play: Play): string[] {
-  const pattern = String(renderValue(play.hosts, mergeLayers(rc.opts.extraVars), play.loc));
-  const sel = selectHosts(rc.opts.inventory, pattern);
-  for (const w of sel.warnings) rc.emit({ event: 'warning', msg: w, file: play.loc.file, line: play.loc.line });
+const IMPLICIT_LOCALHOST = ['localhost', '127.0.0.1'];
+
+/**
+ * Hosts a play targets: its pattern (templated with extra vars), narrowed by --limit. As in
+ * Ansible, `localhost` is implicit when the inventory does not name it.
+ */
+export function playHostsFor(inventory: Inventory, play: Play, extraVars: readonly VarLayer[], limit: string | undefined): { hosts: string[]; warnings: string[] } {
+  const pattern = String(renderValue(play.hosts, mergeLayers(extraVars), play.loc));
+  const implicit = IMPLICIT_LOCALHOST.includes(pattern.trim()) && !inventory.hosts.has(pattern.trim());
+  const sel = implicit ? { hosts: [pattern.trim()], warnings: [] } : selectHosts(inventory, pattern);
   let hosts = sel.hosts;
-  if (rc.opts.limit) {
-    const lim = new Set(selectHosts(rc.opts.inventory, rc.opts.limit).hosts);
-    hosts = hosts.filter((h) => lim.has(h));
+  const warnings = [...sel.warnings];
+  if (limit) {
+    const lim = selectHosts(inventory, limit);
+    warnings.push(...lim.warnings);
+    const set = new Set(lim.hosts);
+    hosts = hosts.filter((h) => set.has(h));
   }
+  return { hosts, warnings };
+}
+
+function playHosts(rc: RunContext, play: Play): string[] {
+  const { hosts, warnings } = playHostsFor(rc.opts.inventory, play, rc.opts.extraVars, rc.opts.limit);
+  for (const w of warnings) rc.emit({ event: 'warning', msg: w, file: play.loc.file, line: play.loc.line });
   return hosts;
 }
 

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { runPlaybook } from '../engine/run.js';
+import { listPlayTasks } from '../engine/listing.js';
+import { playHostsFor } from '../engine/play.js';
+import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
+import { createConnection } from '../transport/factory.js';
+import { parseExtraVars } from '../vars/extra.js';
+import { type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
+
+export interface RunArgs extends CommonArgs {
+  readonly playbook: string;
+  readonly limit?: string;
+  readonly tags?: string[];
+  readonly 'skip-tags'?: string[];
+  readonly check: boolean;
+  readonly diff: boolean;
+  readonly 'extra-vars'?: string[];
+  readonly 'start-at-task'?: string;
+  readonly 'list-hosts': boolean;
+  readonly 'list-tasks': boolean;
+  readonly 'syntax-check': boolean;
+  readonly 'detailed-exitcode': boolean;
+  readonly json: boolean;
+  readonly report?: string;
+  readonly junit?: string;
+  readonly verbose: number;
+}
+
+/** Wiring only: parse inputs, build the reporters, hand over to the engine. */
+export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<number> {
+  const check = mode === 'plan' || a.check;
+  const diff = mode === 'plan' || a.diff;
+  const cfg = projectConfig();
+  const loader = loaderFrom(a, cfg);
+  const playbook = loader.loadPlaybook(resolve(a.playbook));
+  const tags = { only: splitList(a.tags), skip: splitList(a['skip-tags']) };
+  if (a['syntax-check']) {
+    process.stdout.write(`playbook: ${a.playbook} (${playbook.plays.length} plays): syntax OK\n`);
+    return 0;
+  }
+  const inventory = await inventoryFrom(a, cfg);
+  const extraVars = parseExtraVars(a['extra-vars'] ?? []);
+  if (a['list-hosts'] || a['list-tasks']) {
+    for (const play of playbook.plays) {
+      const { hosts, warnings } = playHostsFor(inventory, play, extraVars, a.limit);
+      for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+      process.stdout.write(`\nplay "${play.name}" (${play.hosts}): ${hosts.length} hosts\n`);
+      if (a['list-hosts']) for (const h of hosts) process.stdout.write(`    ${h}\n`);
+      if (a['list-tasks']) {
+        for (const t of listPlayTasks(play, tags)) process.stdout.write(`    ${t.name}\tTAGS: [${t.tags.join(', ')}]\n`);
+      }
+    }
+    return 0;
+  }
+  const reporter = buildReporter(a, check, diff);
+  const secrets: string[] = [];
+  const emit = (e: RunEvent): void => reporter.onEvent(secrets.length ? redactEvent(e, secrets) : e);
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\ninterrupted: finishing running tasks, starting no new ones (Ctrl-C again to quit now)\n');
+      ac.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const outcome = await runPlaybook(playbook, {
+      inventory, loader, modules, connect: createConnection, emit, check, diff,
+      forks: forksFrom(a, cfg), limit: a.limit, tags, extraVars, startAtTask: a['start-at-task'],
+      verbosity: a.verbose, signal: ac.signal, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
+    });
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await reporter.close();
+  }
+}
+
+function buildReporter(a: RunArgs, check: boolean, diff: boolean): Reporter {
+  const list: Reporter[] = [];
+  if (a.json) list.push(createJsonReporter(process.stdout));
+  else {
+    const tty = process.stdout.isTTY === true;
+    list.push(createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: tty && !process.env.CI, diff, verbosity: a.verbose ?? 0, check }));
+  }
+  if (a.report) list.push(createFileReporter(a.report));
+  if (a.junit) list.push(createJunitReporter(a.junit));
+  return list.length === 1 ? list[0]! : multiReporter(...list);
+}

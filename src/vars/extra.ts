@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { K8sbmError } from '../source/errors.js';
+import { parseYaml } from '../source/yaml.js';
+import type { VarLayer } from './layers.js';
+
+/**
+ * `-e` values as Ansible takes them: `k=v k2='v 2'`, a JSON or YAML mapping, or `@file`.
+ * Each `-e` is its own layer; later ones win.
+ */
+export function parseExtraVars(args: readonly string[], cwd = process.cwd()): VarLayer[] {
+  return args.map((arg, i) => {
+    const a = arg.trim();
+    if (a.startsWith('@')) {
+      const file = resolve(cwd, a.slice(1));
+      let text: string;
+      try { text = readFileSync(file, 'utf8'); } catch {
+        throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `extra vars file not found: ${file}`, { hint: 'write -e @path/to/vars.yml with a path relative to the current directory' });
+      }
+      const data = parseYaml(text, file);
+      return { level: 'extra_vars', name: `-e @${a.slice(1)}`, vars: asMapping(data, `-e @${a.slice(1)}`), loc: { file, line: 1, col: 1 } };
+    }
+    if (a.startsWith('{')) {
+      const data = parseYaml(a, `-e #${i + 1}`);
+      return { level: 'extra_vars', name: `-e #${i + 1}`, vars: asMapping(data, a) };
+    }
+    return { level: 'extra_vars', name: `-e #${i + 1}`, vars: parseKeyValues(a, `-e #${i + 1}`) };
+  });
+}
+
+function asMapping(data: unknown, what: string): Record<string, unknown> {
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new K8sbmError('K8SBM_EXTRA_VARS_INVALID', `extra vars must be a mapping: ${what}`, { hint: 'use -e key=value, -e \'{"key": "value"}\' or -e @file.yml' });
+  }
+  return data as Record<string, unknown>;
+}
+
+/** `a=1 b='two words' c="x y"` -> { a: "1", b: "two words", c: "x y" } (values stay strings, as in Ansible). */
+export function parseKeyValues(text: string, what = 'arguments'): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  const s = text;
+  while (i < s.length) {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+    if (i >= s.length) break;
+    const eq = s.indexOf('=', i);
+    const sp = s.slice(i).search(/\s/);
+    if (eq < 0 || (sp >= 0 && i + sp < eq)) {
+      throw new K8sbmError('K8SBM_EXTRA_VARS_INVALID', `expected key=value in ${what}, got "${s.slice(i).split(/\s/)[0]}"`, { hint: 'separate pairs with spaces and quote values that contain spaces: k=\'a b\'' });
+    }
+    const key = s.slice(i, eq);
+    i = eq + 1;
+    let val = '';
+    while (i < s.length && !/\s/.test(s[i]!)) {
+      const q = s[i]!;
+      if (q === '"' || q === "'") {
+        const end = s.indexOf(q, i + 1);
+        if (end < 0) throw new K8sbmError('K8SBM_EXTRA_VARS_INVALID', `unclosed ${q} in ${what}`, { hint: 'close the quote' });
+        val += s.slice(i + 1, end);
+        i = end + 1;
+      } else if (q === '\\' && i + 1 < s.length) {
+        val += s[i + 1];
+        i += 2;
+      } else {
+        val += q;
+        i++;
+      }
+    }
+    out[key] = val;
+  }
+  return out;
+}
