@@ -1,0 +1,10 @@
+export type * from './events.js';
+export { emptyCounts } from './events.js';
+export { createChalk, shouldUseColor } from './color.js';
+export { diffLines, renderDiff, type DiffLine } from './diff.js';
+export { createPrettyReporter, type PrettyReporterOptions } from './pretty.js';
+export { createFileReporter, createJsonReporter, toJsonLine, toJsonRecord, type JsonDiff } from './json.js';
+export { createJunitReporter, escapeXml, JunitCollector, renderJunitXml } from './junit.js';
+export { multiReporter } from './multi.js';
+export { redactEvent } from './redact.js';
+export { formatDuration } from './format.js';

@@ -1,0 +1,26 @@
+import type { Reporter, RunEvent } from './events.js';
+
+/**
+ * Fans every event out to several reporters. One reporter throwing does not starve the others:
+ * all of them get the event (and close), then the first error is rethrown.
+ */
+export function multiReporter(...reporters: Reporter[]): Reporter {
+  return {
+    onEvent(e: RunEvent): void {
+      let first: { error: unknown } | undefined;
+      for (const r of reporters) {
+        try {
+          r.onEvent(e);
+        } catch (error) {
+          first ??= { error };
+        }
+      }
+      if (first) throw first.error;
+    },
+    async close(): Promise<void> {
+      const settled = await Promise.allSettled(reporters.map((r) => r.close()));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
