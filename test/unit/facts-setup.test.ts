@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HostFacts } from '../../src/facts/host.js';
+import type { FactDef } from '../../src/facts/types.js';
+import { filterFacts, globToRegExp, setup } from '../../src/modules/setup.js';
+import type { PlanContext } from '../../src/modules/types.js';
+
+const STDOUT = [
+  '@@k8sbm:hostname@@', 'cp1',
+  '@@k8sbm:os_release@@', 'ID=debian', 'VERSION_ID="12"',
+  '@@k8sbm:ip_addr@@',
+  '[{"ifindex":2,"ifname":"eth0","address":"02:00:00:00:00:02","mtu":1500,"addr_info":[{"family":"inet","local":"10.0.0.5","prefixlen":24,"scope":"global"}]}]',
+  '@@k8sbm:route4@@', '[{"dst":"default","gateway":"10.0.0.1","dev":"eth0","flags":[]}]',
+].join('\n');
+
+/** A plan context that answers facts from canned output and refuses everything else. */
+function contextAnswering(stdout: string): { ctx: PlanContext; asked: string[][] } {
+  const asked: string[][] = [];
+  const refuse = () => { throw new Error('setup must only read facts'); };
+  const ctx: PlanContext = {
+    host: 'cp1', check: false, diff: false, become: undefined, loc: undefined, vars: {},
+    async fact<A, T>(def: FactDef<A, T>, arg: A): Promise<T> {
+      asked.push([...def.argv(arg)]);
+      return def.parse({ code: 0, signal: null, stdout, stderr: '' }, arg);
+    },
+    probe: refuse, findLocal: refuse, readLocal: refuse, renderTemplate: refuse, evalCondition: refuse, evaluate: refuse,
+  };
+  return { ctx, asked };
+}
+
+describe('setup module', () => {
+  it('gathers every host fact with one fact read', async () => {
+    const { ctx, asked } = contextAnswering(STDOUT);
+    const plan = await setup.plan(ctx, {});
+    assert.equal(asked.length, 1);
+    assert.deepEqual(asked[0]!.slice(0, 2), ['sh', '-c']);
+    assert.equal(plan.kind, 'ok');
+    if (plan.kind !== 'ok') return;
+    const facts = plan.result?.facts as HostFacts;
+    const n = Object.keys(facts).length;
+    assert.ok(n > 10);
+    assert.equal(plan.reason, `gathered ${n} facts`);
+    assert.equal(facts.hostname, 'cp1');
+    assert.equal(facts.os.family, 'debian');
+    assert.equal(facts.default_ipv4?.address, '10.0.0.5');
+    assert.equal(facts.interfaces.eth0?.ipv4[0]?.address, '10.0.0.5');
+  });
+
+  it('filters top-level names with a glob', async () => {
+    const { ctx } = contextAnswering(STDOUT);
+    const plan = await setup.plan(ctx, { filter: 'default_ipv*' });
+    assert.equal(plan.kind, 'ok');
+    if (plan.kind !== 'ok') return;
+    assert.deepEqual(Object.keys(plan.result?.facts as object), ['default_ipv4', 'default_ipv6']);
+    assert.equal(plan.reason, 'gathered 2 facts');
+  });
+
+  it('a filter matching nothing gathers nothing, and says so', async () => {
+    const { ctx } = contextAnswering(STDOUT);
+    const plan = await setup.plan(ctx, { filter: 'ansible_*' });
+    assert.equal(plan.kind === 'ok' && plan.reason, 'gathered 0 facts');
+  });
+
+  it('declares a closed params schema', () => {
+    assert.equal(setup.name, 'setup');
+    assert.equal(setup.schema.additionalProperties, false);
+    assert.deepEqual(Object.keys(setup.schema.properties as object), ['filter']);
+  });
+});
+
+describe('globToRegExp', () => {
+  const cases: readonly (readonly [string, string, boolean])[] = [
+    ['os', 'os', true], ['os', 'os2', false], ['*', 'anything', true], ['cpu?', 'cpus', true],
+    ['[hc]*', 'hostname', true], ['[hc]*', 'cpu', true], ['[!hc]*', 'cpu', false], ['[a-d]*', 'domain', true],
+    ['default_ipv4.address', 'default_ipv4Xaddress', false], ['a+b', 'a+b', true], ['[', '[', true],
+  ];
+  for (const [glob, name, expected] of cases) {
+    it(`${glob} ${expected ? 'matches' : 'does not match'} ${name}`, () => {
+      assert.equal(globToRegExp(glob).test(name), expected);
+    });
+  }
+
+  it('filterFacts without a filter copies everything', () => {
+    const all = { a: 1, b: 2 };
+    const got = filterFacts(all, undefined);
+    assert.deepEqual(got, all);
+    assert.notEqual(got, all);
+  });
+});
