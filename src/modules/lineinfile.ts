@@ -1,0 +1,115 @@
+import { fileFact, normalizeFilePath } from '../facts/file.js';
+import {
+  checkModeParam, describeAttrs, GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA, planAttributes, type AttrParams,
+} from './file-attrs.js';
+import { applyWriteFile, asText, missingParentMessage, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
+import { compilePythonRegex, editLines } from './lineinfile-edit.js';
+import { defineModule, type JsonSchema, type Plan } from './types.js';
+
+export interface LineinfileParams {
+  readonly path?: string;
+  readonly dest?: string;
+  readonly name?: string;
+  readonly line?: string;
+  readonly regexp?: string;
+  readonly state?: 'present' | 'absent';
+  readonly insertafter?: string;
+  readonly insertbefore?: string;
+  readonly backrefs?: boolean;
+  readonly firstmatch?: boolean;
+  readonly create?: boolean;
+  readonly backup?: boolean;
+  readonly validate?: string;
+  readonly mode?: string;
+  readonly owner?: string | number;
+  readonly group?: string | number;
+}
+
+const schema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+  not: { required: ['insertafter', 'insertbefore'] },
+  properties: {
+    path: { type: 'string', minLength: 1, description: 'The file to edit.' },
+    dest: { type: 'string', minLength: 1, description: 'Alias of path.' },
+    name: { type: 'string', minLength: 1, description: 'Alias of path.' },
+    line: { type: 'string', description: 'The line to ensure (state=present) or remove (state=absent without regexp).' },
+    regexp: { type: 'string', description: 'Python-style regular expression searched in every line; the last match is replaced (or removed).' },
+    state: { enum: ['present', 'absent'], default: 'present' },
+    insertafter: { type: 'string', description: 'EOF, BOF or a regular expression: where a new line goes (after the last matching line).' },
+    insertbefore: { type: 'string', description: 'BOF or a regular expression: where a new line goes (before the last matching line).' },
+    backrefs: { type: 'boolean', default: false, description: 'line may use \\1 or \\g<name> from regexp; a file without a match is left alone.' },
+    firstmatch: { type: 'boolean', default: false, description: 'Use the first matching line instead of the last.' },
+    create: { type: 'boolean', default: false, description: 'Create the file when it does not exist.' },
+    backup: { type: 'boolean', default: false, description: 'Keep the previous file as PATH.YYYYmmddTHHMMSS~.' },
+    validate: VALIDATE_SCHEMA,
+    mode: MODE_SCHEMA,
+    owner: OWNER_SCHEMA,
+    group: GROUP_SCHEMA,
+  },
+  if: { properties: { state: { const: 'absent' } }, required: ['state'] },
+  then: { anyOf: [{ required: ['regexp'] }, { required: ['line'] }] },
+  else: { required: ['line'] },
+};
+
+export const lineinfile = defineModule<LineinfileParams>({
+  name: 'lineinfile',
+  schema,
+  async plan(ctx, p): Promise<Plan> {
+    const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
+    const state = p.state ?? 'present';
+    const modeError = checkModeParam(p.mode);
+    if (modeError) return { kind: 'fail', msg: modeError };
+    if (state === 'present' && p.line === undefined) return { kind: 'fail', msg: 'state=present needs line' };
+    if (p.backrefs && p.regexp === undefined) return { kind: 'fail', msg: 'backrefs needs regexp' };
+    for (const [key, pattern] of [['regexp', p.regexp], ['insertafter', p.insertafter], ['insertbefore', p.insertbefore]] as const) {
+      if (pattern === undefined || pattern === 'BOF' || pattern === 'EOF') continue;
+      try {
+        compilePythonRegex(pattern);
+      } catch (e) {
+        return { kind: 'fail', msg: `${key} is not a valid regular expression: ${(e as Error).message}` };
+      }
+    }
+    const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
+    const st = await ctx.fact(fileFact, path);
+    if (st.exists && st.type !== 'file') {
+      return { kind: 'fail', msg: `${path} is not a regular file (it is a ${st.type}); lineinfile edits files only` };
+    }
+    let text: string;
+    if (!st.exists) {
+      if (state === 'absent') return { kind: 'ok', reason: `${path} does not exist, so no line to remove`, result: { path } };
+      if (!p.create) return { kind: 'fail', msg: `${path} does not exist; set create: true to create it` };
+      const missing = await missingParentMessage(ctx, path, st);
+      if (missing) return { kind: 'fail', msg: missing };
+      text = '';
+    } else {
+      if (st.readable === false) return { kind: 'fail', msg: `cannot read ${path} (permission denied?); run the task with become: true` };
+      // Files above the fact's content limit cost one more round trip.
+      const data = st.content ?? Buffer.from((await ctx.probe(['cat', '--', path])).stdout, 'utf8');
+      const decoded = asText(data);
+      // Text read through a probe arrives decoded already: replacement characters mean it was not UTF-8.
+      if (decoded === undefined || (st.content === undefined && decoded.includes('\uFFFD'))) {
+        return { kind: 'fail', msg: `${path} is not a UTF-8 text file; lineinfile edits text only` };
+      }
+      text = decoded;
+    }
+    const edit = editLines(text, {
+      state, line: p.line, regexp: p.regexp, insertafter: p.insertafter, insertbefore: p.insertbefore,
+      backrefs: p.backrefs, firstmatch: p.firstmatch,
+    });
+    if (edit.msg === '' && st.exists) {
+      return planAttributes(path, st, attrs, `${path}: ${edit.reason} (${describeAttrs(st, {})})`);
+    }
+    const plan = await planWriteFile(ctx, {
+      dest: path,
+      content: Buffer.from(edit.text, 'utf8'),
+      attrs,
+      backup: p.backup,
+      validate: p.validate,
+      what: `${path}: ${edit.msg}`,
+    }, st);
+    return plan.kind === 'change' ? { ...plan, result: { ...plan.result, msg: edit.msg || 'file created' } } : plan;
+  },
+  apply: (ctx, plan) => applyWriteFile(ctx, plan),
+});

@@ -1,0 +1,26 @@
+import { defineModule, type JsonSchema } from './types.js';
+
+const schema: JsonSchema = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: {
+    cacheable: { type: 'boolean', default: false, description: 'Accepted for compatibility; facts live for the run.' },
+  },
+  patternProperties: {
+    '^[A-Za-z_][A-Za-z0-9_]*$': { description: 'A variable to set on the host (any value).' },
+  },
+};
+
+/** Sets host variables for the rest of the run. */
+export const set_fact = defineModule<Record<string, unknown>>({
+  name: 'set_fact',
+  schema,
+  controllerOnly: true,
+  async plan(_ctx, p) {
+    const vars = Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'cacheable'));
+    const names = Object.keys(vars);
+    if (names.length === 0) return { kind: 'fail', msg: 'set_fact needs at least one variable' };
+    return { kind: 'ok', reason: `set ${names.join(', ')}`, setVars: vars, result: { ansible_facts: vars } };
+  },
+});

@@ -1,0 +1,53 @@
+import { fileFact, normalizeFilePath } from '../facts/file.js';
+import { GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA } from './file-attrs.js';
+import { applyWriteFile, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
+import { defineModule, type JsonSchema } from './types.js';
+
+export interface TemplateParams {
+  readonly src: string;
+  readonly dest: string;
+  readonly mode?: string;
+  readonly owner?: string | number;
+  readonly group?: string | number;
+  readonly backup?: boolean;
+  readonly validate?: string;
+  readonly force?: boolean;
+}
+
+const schema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['src', 'dest'],
+  properties: {
+    src: { type: 'string', minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." },
+    dest: { type: 'string', minLength: 1, description: 'Remote path of the rendered file.' },
+    mode: MODE_SCHEMA,
+    owner: OWNER_SCHEMA,
+    group: GROUP_SCHEMA,
+    backup: { type: 'boolean', default: false, description: 'Keep the previous file as DEST.YYYYmmddTHHMMSS~.' },
+    validate: VALIDATE_SCHEMA,
+    force: { type: 'boolean', default: true, description: 'false: only create dest when it does not exist.' },
+  },
+};
+
+export const template = defineModule<TemplateParams>({
+  name: 'template',
+  schema,
+  async plan(ctx, p) {
+    const srcPath = ctx.findLocal('templates', p.src);
+    const text = (await ctx.readLocal(srcPath)).toString('utf8');
+    const rendered = ctx.renderTemplate(text, srcPath);
+    const dest = normalizeFilePath(p.dest);
+    if (p.dest.endsWith('/')) return { kind: 'fail', msg: `dest ${p.dest} must be a file path, not a directory` };
+    return planWriteFile(ctx, {
+      dest,
+      content: Buffer.from(rendered, 'utf8'),
+      attrs: { mode: p.mode, owner: p.owner, group: p.group },
+      backup: p.backup,
+      validate: p.validate,
+      force: p.force,
+      result: { src: p.src },
+    }, await ctx.fact(fileFact, dest));
+  },
+  apply: (ctx, plan) => applyWriteFile(ctx, plan),
+});
