@@ -1,0 +1,106 @@
+import { K8sbmError } from '../source/errors.js';
+import { keyPosOf, type Loc } from '../source/loc.js';
+import type { Condition } from '../playbook/model.js';
+import { isSecret } from '../util/secret.js';
+import { ExprRun } from './expr-eval.js';
+import { ExprSyntaxError, parseExpression } from './expr-parse.js';
+import { lineColAt, mapPos, originOfValue } from './origin.js';
+import { newRenderState } from './render.js';
+import { atUseSite, maskError, type RenderState, type Vars } from './scope.js';
+import { preview, typeName, unwrap } from './values.js';
+
+/**
+ * `when`, `changed_when`, `failed_when`, `until`, assert's `that` and debug's `var`: Jinja-style
+ * expressions with bare variable names, evaluated by our own interpreter (never JS eval).
+ */
+
+/** `"{{ x }}"` is accepted as `x` (a common Ansible habit); the offset keeps columns right. */
+function unwrapBraces(text: string): { src: string; offset: number } {
+  const m = /^(\s*\{\{)([\s\S]*?)\}\}\s*$/.exec(text);
+  if (m && !m[2]!.includes('{{') && !m[2]!.includes('}}')) return { src: m[2]!, offset: m[1]!.length };
+  return { src: text, offset: 0 };
+}
+
+/** `exact`: loc is where the expression text itself starts (so columns inside it can be mapped). */
+function evaluateIn(text: string, state: RenderState, loc: Loc | undefined, exact = true): unknown {
+  if (!exact) {
+    try {
+      return evaluateIn(text, state, undefined);
+    } catch (e) {
+      throw atUseSite(e, loc);
+    }
+  }
+  const { src, offset } = unwrapBraces(text);
+  const origin = loc ? originOfValue(loc) : undefined;
+  const run = new ExprRun(state, state.rootScope, text, offset, origin);
+  let ast;
+  try {
+    ast = parseExpression(src);
+  } catch (e) {
+    if (!(e instanceof ExprSyntaxError)) throw e;
+    const at = offset + e.offset;
+    const where = run.locAt(e.offset);
+    // Without a place in a file, show the expression with a caret under the offending token.
+    const details = where ? [] : [`  ${text.replace(/\n/g, ' ')}`, `  ${' '.repeat(at)}^`];
+    throw new K8sbmError('K8SBM_EXPR_SYNTAX', e.message, { loc: where, hint: e.hint, details });
+  }
+  return run.value(ast);
+}
+
+/** Evaluate an expression (debug's `var`); undefined names are errors, secrets stay masked. */
+export function evalExpression(expr: string, vars: Vars, loc?: Loc): unknown {
+  const state = newRenderState(vars);
+  try {
+    return evaluateIn(expr, state, loc);
+  } catch (e) {
+    throw maskError(e, state);
+  }
+}
+
+/**
+ * Whether a condition holds. A list means all of them, checked in order and stopping at the
+ * first false one (so `- x is defined` can guard `- x > 1`). YAML booleans pass through.
+ */
+export function evalCondition(cond: Condition | readonly Condition[], vars: Vars, loc?: Loc): boolean {
+  const state = newRenderState(vars);
+  try {
+    if (!Array.isArray(cond)) return evalOne(cond as Condition, state, loc);
+    const list = cond as readonly Condition[];
+    for (let i = 0; i < list.length; i++) {
+      const own = keyPosOf(list, i)?.value;
+      if (!evalOne(list[i]!, state, own ?? loc, own !== undefined)) return false;
+    }
+    return true;
+  } catch (e) {
+    throw maskError(e, state);
+  }
+}
+
+function evalOne(cond: unknown, state: RenderState, loc: Loc | undefined, exact = true): boolean {
+  if (typeof cond === 'boolean') return cond;
+  if (typeof cond !== 'string') return notBoolean(String(cond), cond, loc, state);
+  const v = evaluateIn(cond, state, loc, exact);
+  if (typeof v === 'boolean') return v;
+  const { src, offset } = unwrapBraces(cond);
+  const at = exact ? startOf(cond, offset + (src.length - src.trimStart().length), loc) : loc;
+  return notBoolean(src.trim(), v, at, state);
+}
+
+/** Where the expression itself starts in the file (past quotes and a stripped `{{`). */
+function startOf(text: string, offset: number, loc: Loc | undefined): Loc | undefined {
+  if (!loc) return undefined;
+  const { line, col0 } = lineColAt(text, offset);
+  return mapPos(originOfValue(loc), line, col0);
+}
+
+function notBoolean(expr: string, v: unknown, loc: Loc | undefined, state: RenderState): never {
+  const x = unwrap(v);
+  const shown = isSecret(v) ? 'a secret' : `${typeName(x)} ${preview(x, state.revealed)}`;
+  let hint: string;
+  if (typeof x === 'string') hint = `compare explicitly, e.g. ${expr} | bool (for yes/no, true/false) or ${expr} == "${x.length <= 20 && !isSecret(v) ? x : 'yes'}"`;
+  else if (typeof x === 'number') hint = `compare explicitly, e.g. ${expr} | bool, ${expr} > 0 or ${expr} == 1`;
+  else if (Array.isArray(x) || (x !== null && typeof x === 'object')) hint = `compare explicitly, e.g. ${expr} | length > 0`;
+  else if (x === null) hint = `compare explicitly, e.g. ${expr} is not none`;
+  else hint = `compare explicitly, e.g. ${expr} | bool or ${expr} == "yes"`;
+  throw new K8sbmError('K8SBM_CONDITION_NOT_BOOLEAN', `condition gave ${shown}, not true or false`, { loc, hint });
+}

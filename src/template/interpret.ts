@@ -1,0 +1,295 @@
+import { K8sbmError } from '../source/errors.js';
+import type { Loc } from '../source/loc.js';
+import { isSecret } from '../util/secret.js';
+import type { Call } from './compile.js';
+import { hbsTruthy, helperOf, textOf, type Helper, type HelperContext } from './helpers.js';
+import { mapPos, type Origin } from './origin.js';
+import {
+  Ref, Undef, atUseSite, lookupVar, member, resolveDeep, undefinedError, type RenderState, type Scope,
+} from './scope.js';
+import { isPlainObject, typeName } from './values.js';
+
+/**
+ * Evaluates the handlebars AST directly instead of compiling it to JavaScript: that is what
+ * lets every error name the full variable path and its file:line:col, resolve lazy variables
+ * on use, and keep a value's type when a string is a single `{{ expr }}`. Output is never
+ * HTML-escaped (as with handlebars' noEscape).
+ */
+
+type Program = hbs.AST.Program;
+type Val = unknown; // Ref | Undef | a computed value
+
+interface Params {
+  readonly names: readonly string[];
+  readonly values: readonly Ref[];
+  readonly parent: Params | undefined;
+}
+
+interface Frame {
+  /** `this`. */
+  readonly ctx: Ref;
+  /** The context outside the nearest block that changed it (for `../`). */
+  readonly parent: Frame | undefined;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly params: Params | undefined;
+}
+
+export class TemplateRun {
+  constructor(
+    readonly state: RenderState,
+    readonly scope: Scope,
+    readonly origin: Origin | undefined,
+  ) {}
+
+  rootFrame(): Frame {
+    const root = new Ref(this.scope.vars, this.scope, '', false);
+    return { ctx: root, parent: undefined, data: { root }, params: undefined };
+  }
+
+  locOf(node: hbs.AST.Node): Loc | undefined {
+    return this.origin ? mapPos(this.origin, node.loc.start.line, node.loc.start.column) : undefined;
+  }
+
+  /** Text of a whole program. */
+  program(p: Program | undefined, frame: Frame): string {
+    if (!p) return '';
+    let out = '';
+    for (const s of p.body) out += this.statement(s, frame);
+    return out;
+  }
+
+  /** The value of a single `{{ expr }}`, type kept (secrets stay Secret objects). */
+  single(m: hbs.AST.MustacheStatement, frame: Frame): unknown {
+    const v = this.call(m, frame);
+    if (v instanceof Undef) throw this.undefinedHere(v, m.path);
+    return v instanceof Ref ? this.deep(v, false, m) : v;
+  }
+
+  private statement(s: hbs.AST.Node, frame: Frame): string {
+    switch (s.type) {
+      case 'ContentStatement':
+        return (s as hbs.AST.ContentStatement).value;
+      case 'MustacheStatement': {
+        const m = s as hbs.AST.MustacheStatement;
+        return this.text(this.call(m, frame), m.path);
+      }
+      case 'BlockStatement':
+        return this.block(s as hbs.AST.BlockStatement, frame);
+      default:
+        return ''; // comments (other statements were refused when compiling)
+    }
+  }
+
+  private text(v: Val, node: hbs.AST.Node): string {
+    if (v instanceof Undef) throw this.undefinedHere(v, node);
+    const x = v instanceof Ref ? this.deep(v, true, node) : v;
+    if (isSecret(x)) return this.state.reveal(x);
+    return textOf(x);
+  }
+
+  /** Inside {{#each}} / {{#with}} names refer to the item: say so when the name is a variable. */
+  private undefinedHere(u: Undef, node: hbs.AST.Node): K8sbmError {
+    const e = undefinedError(u, this.locOf(node), 'template');
+    const owner = u.owner;
+    const first = u.name.split(/[.[]/)[0] ?? '';
+    if (!owner || owner.value === this.scope.vars || owner.name === '' || first === '') return e;
+    if (lookupVar(this.state, this.scope, u.key) instanceof Undef) return e;
+    return new K8sbmError(e.code, e.message, {
+      loc: e.loc,
+      details: e.details,
+      hint: `inside {{#each}} and {{#with}} a bare name refers to the current item; for the variable write @root.${u.key} (or ../${u.key})`,
+    });
+  }
+
+  private deep(ref: Ref, reveal: boolean, node: hbs.AST.Node): unknown {
+    try {
+      return resolveDeep(this.state, ref, reveal);
+    } catch (e) {
+      throw atUseSite(e, this.locOf(node));
+    }
+  }
+
+  /** A mustache, sub-expression or block head: helper call, or a path / literal. */
+  private call(c: Call, frame: Frame): Val {
+    const path = c.path;
+    if (path.type !== 'PathExpression') return literal(path);
+    const p = path as hbs.AST.PathExpression;
+    const helper = isSimple(p) ? helperOf(p.original) : undefined;
+    const hasArgs = c.params.length > 0 || (c.hash?.pairs.length ?? 0) > 0;
+    // Every helper takes arguments, so a bare {{first}} is the variable of that name.
+    if (helper && hasArgs) return this.invoke(p.original, helper, c, frame);
+    return this.path(p, frame);
+  }
+
+  private invoke(name: string, helper: Helper, c: Call, frame: Frame): Val {
+    const mode = helper.args ?? 'resolved';
+    const args = c.params.map((e) => this.arg(this.expr(e, frame), mode, e));
+    const hash: Record<string, unknown> = {};
+    for (const pair of c.hash?.pairs ?? []) hash[pair.key] = this.arg(this.expr(pair.value, frame), 'resolved', pair.value);
+    const loc = this.locOf(c.path);
+    if (args.length < helper.min) {
+      throw new K8sbmError('K8SBM_TEMPLATE_HELPER', `${name} needs ${helper.min} argument${helper.min === 1 ? '' : 's'}`, { loc, hint: `usage: {{${helper.usage}}}` });
+    }
+    const ctx: HelperContext = {
+      state: this.state,
+      hash,
+      fail: (message, hint) => { throw new K8sbmError('K8SBM_TEMPLATE_HELPER', `${name}: ${message.replace(new RegExp(`^${name}: `), '')}`, { loc, hint: hint ?? `usage: {{${helper.usage}}}` }); },
+      undefinedVar: (u) => { throw undefinedError(u, loc, 'template'); },
+    };
+    try {
+      return helper.call(args, ctx);
+    } catch (e) {
+      throw atUseSite(e, loc);
+    }
+  }
+
+  private arg(v: Val, mode: 'resolved' | 'tolerant' | 'raw', node: hbs.AST.Node): unknown {
+    if (mode === 'raw') return v;
+    if (v instanceof Undef) {
+      if (mode === 'tolerant') return undefined;
+      throw this.undefinedHere(v, node);
+    }
+    return v instanceof Ref ? this.deep(v, true, node) : v;
+  }
+
+  private expr(e: hbs.AST.Expression, frame: Frame): Val {
+    switch (e.type) {
+      case 'PathExpression':
+        return this.path(e as hbs.AST.PathExpression, frame);
+      case 'SubExpression':
+        return this.call(e as hbs.AST.SubExpression, frame);
+      default:
+        return literal(e);
+    }
+  }
+
+  /** Resolve a path segment by segment, rendering lazy variables as they are reached. */
+  private path(p: hbs.AST.PathExpression, frame: Frame): Ref | Undef {
+    try {
+      return this.walkPath(p, frame);
+    } catch (e) {
+      throw atUseSite(e, this.locOf(p));
+    }
+  }
+
+  private walkPath(p: hbs.AST.PathExpression, frame: Frame): Ref | Undef {
+    const parts = p.parts;
+    let cur: Ref | Undef;
+    let i = 0;
+    if (p.data) {
+      const head = parts[0] ?? '';
+      const d = frame.data[head];
+      if (head === 'root') cur = d as Ref;
+      else if (d === undefined) return new Undef(`@${parts.join('.')}`, undefined, `@${head}`);
+      else cur = new Ref(d, this.scope, `@${head}`, true);
+      i = 1;
+    } else {
+      let f: Frame | undefined = frame;
+      for (let d = 0; d < p.depth && f; d++) f = f.parent;
+      if (!f) return new Undef(p.original, undefined, p.original);
+      const scoped = /^\.|this\b/.test(p.original);
+      const bp = !scoped && p.depth === 0 ? blockParam(frame.params, parts[0]) : undefined;
+      if (bp) { cur = bp; i = 1; } else if (parts.length === 0) return f.ctx;
+      else if (f.ctx.name === '' && f.ctx.value === this.scope.vars) { cur = lookupVar(this.state, this.scope, parts[0]!); i = 1; }
+      else cur = f.ctx;
+    }
+    for (; i < parts.length; i++) {
+      cur = cur instanceof Undef ? cur.extend(parts[i]!) : member(this.state, cur, parts[i]!);
+    }
+    return cur;
+  }
+
+  private block(b: hbs.AST.BlockStatement, frame: Frame): string {
+    const name = b.path.original;
+    const simple = isSimple(b.path);
+    if (simple && name === 'raw') return this.program(b.program, frame);
+    const head = b.params[0];
+    const v = head ? this.expr(head, frame) : this.path(b.path, frame);
+    const at = head ?? b.path;
+    const blockParams = b.program?.blockParams ?? [];
+    if (simple && (name === 'if' || name === 'unless')) {
+      const includeZero = b.hash?.pairs.some((p) => p.key === 'includeZero' && literal(p.value) === true) ?? false;
+      const x = this.arg(v, 'tolerant', at);
+      const truthy = includeZero && x === 0 ? true : hbsTruthy(x);
+      return truthy === (name === 'if') ? this.program(b.program, frame) : this.program(b.inverse, frame);
+    }
+    if (simple && name === 'with') {
+      if (v instanceof Undef || !hbsTruthy(v instanceof Ref ? v.value : v)) return this.program(b.inverse, frame);
+      const ctx = this.asRef(v);
+      return this.program(b.program, this.enter(frame, ctx, frame.data, blockParams, [ctx]));
+    }
+    if (simple && name === 'each') {
+      if (v instanceof Undef) throw this.undefinedHere(v, at);
+      return this.each(this.asRef(v), b, frame, at);
+    }
+    // A section: {{#x}} ... {{/x}} on a variable, as in mustache.
+    if (v instanceof Undef) return this.program(b.inverse, frame);
+    const x = v instanceof Ref ? v.value : v;
+    if (Array.isArray(x)) return this.each(this.asRef(v), b, frame, at);
+    if (!hbsTruthy(x)) return this.program(b.inverse, frame);
+    if (x !== null && typeof x === 'object') {
+      const ctx = this.asRef(v);
+      return this.program(b.program, this.enter(frame, ctx, frame.data, blockParams, [ctx]));
+    }
+    return this.program(b.program, frame);
+  }
+
+  private each(ref: Ref, b: hbs.AST.BlockStatement, frame: Frame, at: hbs.AST.Node): string {
+    const x = ref.value;
+    if (x === null || x === undefined) return this.program(b.inverse, frame);
+    if (!Array.isArray(x) && !isPlainObject(x)) {
+      throw new K8sbmError('K8SBM_TEMPLATE_HELPER', `each needs a list or a mapping, "${ref.name || 'value'}" is ${typeName(x)}`, {
+        loc: this.locOf(at),
+        hint: 'loop over a list ({{#each xs as |x|}}) or a mapping ({{#each m as |value key|}})',
+      });
+    }
+    const keys = Array.isArray(x) ? x.map((_, i) => String(i)) : Object.keys(x);
+    if (keys.length === 0) return this.program(b.inverse, frame);
+    const blockParams = b.program?.blockParams ?? [];
+    let out = '';
+    keys.forEach((key, i) => {
+      const item = member(this.state, ref, key);
+      // member() only fails to find a key for exotic objects: treat the entry as none.
+      const itemRef = item instanceof Ref ? item : new Ref(null, ref.scope, item.name, true);
+      const data = { ...frame.data, index: i, key: Array.isArray(x) ? i : key, first: i === 0, last: i === keys.length - 1 };
+      const keyRef = new Ref(Array.isArray(x) ? i : key, ref.scope, '@key', true);
+      out += this.program(b.program, this.enter(frame, itemRef, data, blockParams, [itemRef, keyRef]));
+    });
+    return out;
+  }
+
+  private enter(frame: Frame, ctx: Ref, data: Readonly<Record<string, unknown>>, names: readonly string[], values: Ref[]): Frame {
+    const params = names.length > 0 ? { names, values: values.slice(0, names.length), parent: frame.params } : frame.params;
+    return { ctx, parent: frame, data, params };
+  }
+
+  private asRef(v: Val): Ref {
+    return v instanceof Ref ? v : new Ref(v, this.scope, '(value)', true);
+  }
+}
+
+function isSimple(p: hbs.AST.PathExpression): boolean {
+  return !p.data && p.depth === 0 && p.parts.length === 1 && !/^\.|this\b/.test(p.original);
+}
+
+function blockParam(params: Params | undefined, name: string | undefined): Ref | undefined {
+  if (name === undefined) return undefined;
+  for (let p = params; p; p = p.parent) {
+    const i = p.names.indexOf(name);
+    if (i >= 0) return p.values[i];
+  }
+  return undefined;
+}
+
+function literal(e: hbs.AST.Node): unknown {
+  switch (e.type) {
+    case 'StringLiteral':
+    case 'NumberLiteral':
+    case 'BooleanLiteral':
+      return (e as hbs.AST.StringLiteral).value;
+    case 'NullLiteral':
+      return null;
+    default:
+      return undefined;
+  }
+}
