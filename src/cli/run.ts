@@ -53,8 +53,8 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     return 0;
   }
   const reporter = buildReporter(a, check, diff);
-  const secrets: string[] = [];
-  const emit = (e: RunEvent): void => reporter.onEvent(secrets.length ? redactEvent(e, secrets) : e);
+  const secrets = new Set<string>();
+  const emit = (e: RunEvent): void => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
   const ac = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -69,7 +69,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     const outcome = await runPlaybook(playbook, {
       inventory, loader, modules, connect: createConnection, emit, check, diff,
       forks: forksFrom(a, cfg), limit: a.limit, tags, extraVars, startAtTask: a['start-at-task'],
-      verbosity: a.verbose, signal: ac.signal, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
+      verbosity: a.verbose, signal: ac.signal, secrets, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
     });
     return outcome.exitCode;
   } finally {

@@ -16,6 +16,7 @@ export interface PlayVarsContext {
   readonly extraVars: readonly VarLayer[];
   readonly check: boolean;
   readonly diff: boolean;
+  readonly verbosity: number;
 }
 
 export function inventoryLayersOf(ctx: PlayVarsContext, h: HostRuntime): readonly VarLayer[] {
@@ -79,6 +80,7 @@ function magicVars(ctx: PlayVarsContext, h: HostRuntime, scope: Scope | undefine
     ansible_play_hosts_all: ctx.playHosts,
     ansible_check_mode: ctx.check,
     ansible_diff_mode: ctx.diff,
+    ansible_verbosity: ctx.verbosity,
     playbook_dir: ctx.playbookDir,
     ansible_play_name: ctx.play.name,
     ...(scope?.role ? { role_name: scope.role.name, role_path: scope.role.path } : {}),

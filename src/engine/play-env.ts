@@ -23,6 +23,8 @@ export interface PlayEnv {
   readonly check: boolean;
   readonly diff: boolean;
   readonly connections: ConnectionPool;
+  /** Secret texts handed to modules: reporters mask them. */
+  readonly secrets: Set<string>;
   /** Hosts known to the run, including delegates such as the implicit localhost. */
   readonly allHosts: Map<string, HostRuntime>;
   recordDuration(task: string, loc: Loc, ms: number): void;

@@ -81,12 +81,12 @@ function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: str
   const varsFiles = new Map<string, VarLayer[]>();
   const pvc: PlayVarsContext = {
     inventory: rc.opts.inventory, playbookDir: rc.playbookDir, play, playHosts: playHostNames, batch,
-    hosts: rc.hosts, varsFiles, extraVars: rc.opts.extraVars, check: rc.opts.check, diff: rc.opts.diff,
+    hosts: rc.hosts, varsFiles, extraVars: rc.opts.extraVars, check: rc.opts.check, diff: rc.opts.diff, verbosity: rc.opts.verbosity ?? 0,
   };
   return {
     pvc, modules: rc.opts.modules, emit: rc.emit, now: rc.now, sleep: rc.sleep,
     forks: Math.min(rc.opts.forks ?? Math.min(batch.length, 50), 50) || 1,
-    check: rc.opts.check, diff: rc.opts.diff, connections: rc.connections, allHosts: rc.hosts,
+    check: rc.opts.check, diff: rc.opts.diff, connections: rc.connections, allHosts: rc.hosts, secrets: rc.secrets,
     recordDuration: rc.recordDuration, recordFailure: rc.recordFailure, forgetFailures: rc.forgetFailures,
     loader: rc.opts.loader, tags: rc.opts.tags, startAt: rc.startAt, signal: rc.opts.signal,
     handlers, handlerScope: playScope(play), addHandlers,

@@ -16,6 +16,7 @@ export interface RunContext {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly startAt: { value: string | undefined };
+  readonly secrets: Set<string>;
   recordDuration(task: string, loc: Loc, ms: number): void;
   recordFailure(host: string, task: string, loc: Loc, msg: string): void;
   forgetFailures(hosts: readonly string[]): void;
@@ -43,6 +44,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
     now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     startAt: { value: opts.startAtTask },
+    secrets: opts.secrets ?? new Set(),
     recordDuration(task, loc, ms) {
       const k = `${loc.file}:${loc.line}:${task}`;
       const e = durations.get(k);

@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly startAtTask?: string | undefined;
   readonly verbosity?: number | undefined;
   readonly now?: () => number;
+  /** Secret texts revealed to modules during the run (the CLI masks them in every event). */
+  readonly secrets?: Set<string> | undefined;
   /** Set by Ctrl-C: stop starting new tasks. */
   readonly signal?: AbortSignal | undefined;
 }

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { AnyModule, ChangePlan, Plan } from '../modules/types.js';
 import { ActionFailed } from '../modules/types.js';
+import { CommandFailed } from '../modules/command-run.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResultEvent, TaskStatus } from '../report/events.js';
 import { validateParams } from '../schema/params.js';
@@ -8,6 +9,7 @@ import { K8sbmError, formatError } from '../source/errors.js';
 import { evalCondition, renderValue } from '../template/index.js';
 import { UnreachableError } from '../transport/connection.js';
 import { assertNever } from '../util/assert-never.js';
+import { revealSecrets } from '../util/secret.js';
 import { makeApplyContext, makePlanContext, overlayKey } from './context.js';
 import { describeFailure } from './failure.js';
 import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
@@ -128,7 +130,8 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
     const cond = scope.when.filter((c) => c !== true).map(String).join(' and ');
     return { status: 'skipped', msg: `conditional result was false: ${cond}`, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } };
   }
-  const params = renderValue(task.args, vars, task.moduleLoc) as Record<string, unknown>;
+  // Modules get plain text; every secret they were handed is remembered so output masks it.
+  const params = revealSecrets(renderValue(task.args, vars, task.moduleLoc), env.secrets) as Record<string, unknown>;
   validateParams(module, params, { loc: task.moduleLoc, subject: `task "${task.name ?? task.module}" (${task.module})` }, { allowTemplates: false });
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;
@@ -208,7 +211,8 @@ function failureOutcome(e: unknown, h: HostRuntime): Outcome {
   }
   if (e instanceof ActionFailed) {
     const d = describeFailure(e);
-    return { status: 'failed', msg: d.msg, detail: d.detail, result: { failed: true, msg: d.msg, rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr, changed: false } };
+    const registered = e instanceof CommandFailed ? e.registered : { rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr };
+    return { status: 'failed', msg: d.msg, detail: d.detail, result: { ...registered, failed: true, msg: d.msg, changed: false } };
   }
   const err = e as Error;
   return { status: 'failed', msg: `internal error: ${err?.message ?? String(e)}`, detail: (err?.stack ?? '').split('\n').slice(1, 6), result: { failed: true, msg: String(err?.message ?? e), changed: false } };

@@ -21,3 +21,27 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
   for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***');
   return out;
 }
+
+/**
+ * Replace Secret values (deep) by their real text so a module receives plain data, and remember
+ * each revealed text in `sink` so output can be masked.
+ */
+export function revealSecrets(value: unknown, sink: Set<string>): unknown {
+  if (value instanceof Secret) {
+    const v = value.reveal();
+    sink.add(v);
+    return v;
+  }
+  if (Array.isArray(value)) return value.map((v) => revealSecrets(v, sink));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let changed = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = revealSecrets(v, sink);
+      if (r !== v) changed = true;
+      out[k] = r;
+    }
+    return changed ? out : value;
+  }
+  return value;
+}

@@ -1,0 +1,13 @@
+export { loadInventory, isIgnoredInventoryEntry } from './load.js';
+export { Inventory, InventoryGroup, InventoryHost, LOCALHOST_NAMES, sortGroups, type InventorySource } from './model.js';
+export {
+  hostLayers, hostVars, groupNamesOf, groupsMap, inventoryMagicVars, groupVarsOf, directHostVarsOf,
+} from './layers.js';
+export { selectHosts, splitHostPattern, orderPatterns, type Selection } from './patterns.js';
+export { toAnsibleList, toAnsibleHost, toGraph, formatAnsibleJson, type ListOptions } from './output.js';
+export { connectionVarsOf, ansibleBoolean, type ConnectionVars } from './connection-vars.js';
+export { parseIniInventory } from './ini.js';
+export { parseYamlInventory } from './yaml-inventory.js';
+export { parseAnsibleYaml, parseAnsibleYamlAll } from './ansible-yaml.js';
+export { parseIniValue } from './pyliteral.js';
+export { expandHostPattern, expandHostnameRange, parseAddress } from './ranges.js';
