@@ -1,0 +1,76 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runPlaybook, type RunOutcome } from '../../src/engine/run.js';
+import { loadInventory } from '../../src/inventory/index.js';
+import { modules } from '../../src/modules/index.js';
+import { PlaybookLoader } from '../../src/playbook/index.js';
+import type { RunEvent, TaskResultEvent } from '../../src/report/events.js';
+import type { Connection, ConnectionSpec } from '../../src/transport/connection.js';
+import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
+import { parseExtraVars } from '../../src/vars/extra.js';
+
+export interface EngineCase {
+  /** Files to write into a fresh temp dir: path -> content. Must include the playbook. */
+  readonly files: Readonly<Record<string, string>>;
+  readonly playbook?: string; // default site.yml
+  readonly inventory?: string; // default hosts.ini
+  readonly responders?: readonly Responder[];
+  readonly unreachable?: Readonly<Record<string, string>>;
+  readonly check?: boolean;
+  readonly diff?: boolean;
+  readonly tags?: readonly string[];
+  readonly skipTags?: readonly string[];
+  readonly extraVars?: readonly string[];
+  readonly limit?: string;
+  readonly startAtTask?: string;
+  readonly detailedExitCode?: boolean;
+  readonly forks?: number;
+}
+
+export interface EngineRun {
+  readonly dir: string;
+  readonly events: RunEvent[];
+  readonly results: TaskResultEvent[];
+  readonly outcome: RunOutcome;
+  readonly connections: Map<string, MemoryConnection>;
+  /** task_result lines as "host task status" for compact assertions. */
+  readonly lines: string[];
+}
+
+export function writeTree(files: Readonly<Record<string, string>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-engine-'));
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+  return dir;
+}
+
+/** Run a playbook from YAML text against in-memory hosts (scripted responders). */
+export async function runEngine(c: EngineCase): Promise<EngineRun> {
+  const dir = writeTree(c.files);
+  const inventory = await loadInventory([join(dir, c.inventory ?? 'hosts.ini')]);
+  const loader = new PlaybookLoader({ modules, rolesPath: [] });
+  const playbook = loader.loadPlaybook(join(dir, c.playbook ?? 'site.yml'));
+  const events: RunEvent[] = [];
+  const connections = new Map<string, MemoryConnection>();
+  const connect = (spec: ConnectionSpec): Connection => {
+    const conn = new MemoryConnection(spec.host, c.responders ?? [], c.unreachable?.[spec.host]);
+    connections.set(spec.host, conn);
+    return conn;
+  };
+  const outcome = await runPlaybook(playbook, {
+    inventory, loader, modules, connect, emit: (e) => events.push(e),
+    check: c.check ?? false, diff: c.diff ?? false, forks: c.forks, limit: c.limit,
+    tags: { only: c.tags ?? [], skip: c.skipTags ?? [] }, extraVars: parseExtraVars(c.extraVars ?? [], dir),
+    startAtTask: c.startAtTask, detailedExitCode: c.detailedExitCode,
+  });
+  const results = events.filter((e): e is TaskResultEvent => e.event === 'task_result');
+  return { dir, events, results, outcome, connections, lines: results.map((r) => `${r.host} ${r.task}${r.item !== undefined ? ` [${r.item}]` : ''} ${r.status}`) };
+}
+
+/** An inventory of memory hosts (the factory above ignores connection kinds). */
+export function memoryInventory(groups: Readonly<Record<string, readonly string[]>>): string {
+  return Object.entries(groups).map(([g, hs]) => `[${g}]\n${hs.join('\n')}\n`).join('\n');
+}
