@@ -47,6 +47,8 @@ export interface Task extends Inheritable {
   /** Where the module key stands (for param errors). */
   readonly moduleLoc: Loc;
   readonly loop?: unknown;
+  /** Written as `with_items`: flatten the loop list one level after templating, as Ansible does. */
+  readonly loopFlatten?: boolean | undefined;
   readonly loopControl?: LoopControl | undefined;
   readonly register?: string | undefined;
   readonly notify: readonly string[];
@@ -80,6 +82,7 @@ export interface IncludeTasks extends Inheritable {
   /** Directory relative paths are resolved from (the including file's, or the role's tasks/). */
   readonly baseDir: string;
   readonly loop?: unknown;
+  readonly loopFlatten?: boolean | undefined;
   readonly loopControl?: LoopControl | undefined;
   readonly role?: RoleInstance | undefined;
 }
@@ -92,6 +95,7 @@ export interface IncludeRole extends Inheritable {
   readonly tasksFrom?: string | undefined;
   readonly loc: Loc;
   readonly loop?: unknown;
+  readonly loopFlatten?: boolean | undefined;
   readonly loopControl?: LoopControl | undefined;
   readonly parentRole?: RoleInstance | undefined;
 }
@@ -115,6 +119,12 @@ export interface RoleInstance {
    * or on include_role/import_role), passed down to the role's tasks. Entry `vars` are params.
    */
   readonly entry?: Inheritable | undefined;
+  /**
+   * The `options` of the role's argument spec entry point (meta/argument_specs.yml), as written.
+   * Types and choices of params are checked at load time; `required` options only per host, since
+   * a value may come from the inventory (checkRoleArguments in src/playbook/argspec.ts).
+   */
+  readonly argumentSpec?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface Play extends Inheritable {
@@ -129,6 +139,10 @@ export interface Play extends Inheritable {
   readonly preTasks: readonly Item[];
   readonly tasks: readonly Item[];
   readonly postTasks: readonly Item[];
+  /**
+   * The play's own handlers, then those of roles expanded in place by import_role (and their
+   * dependencies). Roles of `roles:` keep theirs in RoleInstance.handlers.
+   */
   readonly handlers: readonly Task[];
   readonly gatherFacts: boolean;
   /** Batch sizes: numbers or "30%" strings; the last repeats. Empty = all hosts at once. */

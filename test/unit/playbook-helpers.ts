@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type AnyModule, defineModule } from '../../src/modules/types.js';
+import { PlaybookLoader } from '../../src/playbook/index.js';
+import { K8sbmError } from '../../src/source/errors.js';
+import { fixture as repoFixture } from '../helpers/paths.js';
+
+/** Small stand-ins for real modules: the loader only needs names, schemas and freeForm. */
+const plan = async () => ({ kind: 'ok' as const, reason: 'test module' });
+
+export const testModules: Readonly<Record<string, AnyModule>> = {
+  command: defineModule({
+    name: 'command',
+    freeForm: 'cmd',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      anyOf: [{ required: ['cmd'] }, { required: ['argv'] }],
+      properties: {
+        cmd: { type: 'string' }, argv: { type: 'array', items: { type: 'string' } },
+        creates: { type: 'string' }, removes: { type: 'string' }, chdir: { type: 'string' },
+      },
+    },
+    plan,
+  }),
+  file: defineModule({
+    name: 'file',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      properties: {
+        path: { type: 'string' }, state: { enum: ['file', 'directory', 'absent'] }, mode: { type: 'string' },
+        owner: { type: ['string', 'integer'] }, recurse: { type: 'boolean' }, size: { type: 'integer' },
+      },
+    },
+    plan,
+  }),
+  debug: defineModule({
+    name: 'debug',
+    controllerOnly: true,
+    schema: { type: 'object', additionalProperties: false, properties: { msg: {}, var: { type: 'string' }, verbosity: { type: 'integer' } } },
+    plan,
+  }),
+  sysctl: defineModule({
+    name: 'sysctl',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string' },
+        value: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+        tuning: { type: 'object', additionalProperties: false, properties: { level: { type: 'integer' } } },
+      },
+    },
+    plan,
+  }),
+  set_fact: defineModule({ name: 'set_fact', controllerOnly: true, schema: { type: 'object' }, plan }),
+  meta: defineModule({
+    name: 'meta',
+    freeForm: 'free_form',
+    controllerOnly: true,
+    schema: { type: 'object', additionalProperties: false, required: ['free_form'], properties: { free_form: { enum: ['flush_handlers', 'noop', 'end_play'] } } },
+    plan,
+  }),
+};
+
+/** Write files (path -> text) into a fresh temp folder and return it. */
+export function writeTree(files: Readonly<Record<string, string>>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-playbook-'));
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return dir;
+}
+
+export function loader(rolesPath: readonly string[] = []): PlaybookLoader {
+  return new PlaybookLoader({ modules: testModules, rolesPath });
+}
+
+/** Load `site.yml` of a tree made from `files`. */
+export function loadTree(files: Readonly<Record<string, string>>, entry = 'site.yml') {
+  const dir = writeTree(files);
+  return { dir, playbook: loader().loadPlaybook(join(dir, entry)) };
+}
+
+export interface Expected {
+  readonly code: string;
+  /** Path relative to `dir` (or absolute). */
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly message?: RegExp;
+  readonly hint?: RegExp;
+}
+
+/** Run `fn`, expect a K8sbmError matching `want`, and return it for further checks. */
+export function expectError(fn: () => unknown, want: Expected, dir?: string): K8sbmError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof K8sbmError, `expected a K8sbmError ${want.code}, got ${caught instanceof Error ? caught.stack : String(caught)}`);
+  const e = caught;
+  assert.equal(e.code, want.code, `${e.code}: ${e.message}`);
+  if (want.file !== undefined) assert.equal(e.loc?.file, dir && !want.file.startsWith('/') ? join(dir, want.file) : want.file, e.message);
+  if (want.line !== undefined) assert.equal(e.loc?.line, want.line, `line of: ${e.message}`);
+  if (want.col !== undefined) assert.equal(e.loc?.col, want.col, `col of: ${e.message}`);
+  if (want.message) assert.match(e.message, want.message);
+  if (want.hint) assert.match(e.hint ?? '', want.hint);
+  assert.ok(e.hint && e.hint.length > 0, 'every user-facing error has a hint');
+  return e;
+}
+
+export function fixture(...parts: string[]): string {
+  return repoFixture('playbooks', ...parts);
+}
