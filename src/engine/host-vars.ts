@@ -1,4 +1,4 @@
-import { groupNamesOf, groupsMap, hostLayers, type Inventory } from '../inventory/index.js';
+import { groupsMap, hostLayers, inventoryMagicVars, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInstance } from '../playbook/model.js';
 import type { VarLayer } from '../vars/layers.js';
 import { mergeLayers } from '../vars/scope.js';
@@ -69,10 +69,10 @@ function magicVars(ctx: PlayVarsContext, h: HostRuntime, scope: Scope | undefine
   const groups = groupsCache.get(ctx.inventory) ?? groupsMap(ctx.inventory);
   groupsCache.set(ctx.inventory, groups);
   return {
-    inventory_hostname: h.name,
-    inventory_hostname_short: h.name.split('.')[0],
+    ...(ctx.inventory.hosts.has(h.name)
+      ? inventoryMagicVars(ctx.inventory, h.name)
+      : { inventory_hostname: h.name, inventory_hostname_short: h.name, group_names: [] }),
     groups,
-    group_names: ctx.inventory.hosts.has(h.name) ? groupNamesOf(ctx.inventory, h.name) : [],
     hostvars: hostvarsProxy(ctx),
     play_hosts: ctx.batch,
     ansible_play_hosts: ctx.batch,

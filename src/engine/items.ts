@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Block, IncludeRole, IncludeTasks, Item, RoleInstance, Task } from '../playbook/model.js';
+import { checkRoleArguments } from '../playbook/index.js';
 import { evalCondition, renderValue } from '../template/index.js';
 import { assertNever } from '../util/assert-never.js';
 import { formatError, isK8sbmError } from '../source/errors.js';
@@ -113,7 +114,7 @@ function perHost<T>(env: PlayEnv, inc: IncludeTasks | IncludeRole, scope: Scope,
   };
 }
 
-function failHost(env: PlayEnv, h: HostRuntime, inc: IncludeTasks | IncludeRole, e: unknown): void {
+function failHost(env: PlayEnv, h: HostRuntime, inc: Pick<IncludeTasks | IncludeRole, 'kind' | 'name' | 'loc'>, e: unknown): void {
   if (!isK8sbmError(e)) throw e;
   h.failed = true;
   h.counts.failed++;
@@ -168,7 +169,18 @@ async function runIncludeRole(env: PlayEnv, inc: IncludeRole, outer: Scope, host
 export async function runRole(env: PlayEnv, role: RoleInstance, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[] = []): Promise<void> {
   const entered = role.entry ? enterScope(outer, role.entry) : outer;
   for (const dep of role.dependencies) await runRole(env, dep, entered, hosts, chain);
-  await runItems(env, role.tasks, enterScope(entered, { when: [], tags: [], vars: {} }, { role }), hosts, chain);
+  const scope = enterScope(entered, { when: [], tags: [], vars: {} }, { role });
+  // Required role options may come from the inventory: check them per host as the role starts.
+  const ready = hosts.filter(isActive).filter((h) => {
+    try {
+      checkRoleArguments(role, varsFor(env.pvc, h, scope), role.loc);
+      return true;
+    } catch (e) {
+      failHost(env, h, { kind: 'include_role', name: `${role.name} : argument check`, loc: role.loc }, e);
+      return false;
+    }
+  });
+  await runItems(env, role.tasks, scope, ready, chain);
 }
 
 /** Run notified handlers, in definition order, once per host, then forget the notifications. */
@@ -184,9 +196,11 @@ export async function flushHandlers(env: PlayEnv, hosts: readonly HostRuntime[])
     const metas = await runTask(env, handler, scope, notified, true);
     for (const { meta, hosts: mh } of metas) if (meta !== 'flush_handlers') await runMeta(env, meta, mh, hosts);
   }
+  const known = new Set(env.handlers.flatMap((t) => [t.name ?? '', ...t.listen, ...(t.role ? [`${t.role.name} : ${t.name ?? ''}`] : [])]));
   for (const h of hosts) {
+    // A failed host's notifications are dropped (Ansible does not run its handlers either).
     for (const n of h.notified) {
-      env.emit({ event: 'warning', msg: `${h.name}: notified handler "${n}" does not exist in this play` });
+      if (!known.has(n)) env.emit({ event: 'warning', msg: `${h.name}: notified handler "${n}" does not exist in this play` });
     }
     h.notified.clear();
   }

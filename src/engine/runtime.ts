@@ -79,7 +79,8 @@ export interface Scope {
 
 export function playScope(play: Play): Scope {
   return {
-    when: [], tags: play.tags, become: play.become, becomeUser: play.becomeUser, environment: play.environment ?? {},
+    // A play's `when` comes from `import_playbook: x.yml` with a condition.
+    when: play.when, tags: play.tags, become: play.become, becomeUser: play.becomeUser, environment: play.environment ?? {},
     blockVars: [], includeParams: {}, checkMode: play.checkMode, diff: play.diff, noLog: play.noLog,
     ignoreErrors: play.ignoreErrors, anyErrorsFatal: play.anyErrorsFatal, delegateTo: undefined, runOnce: undefined, role: undefined,
   };

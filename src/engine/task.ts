@@ -4,6 +4,7 @@ import { ActionFailed } from '../modules/types.js';
 import { CommandFailed } from '../modules/command-run.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResultEvent, TaskStatus } from '../report/events.js';
+import { coerceParams } from '../schema/coerce.js';
 import { validateParams } from '../schema/params.js';
 import { K8sbmError, formatError } from '../source/errors.js';
 import { evalCondition, renderValue } from '../template/index.js';
@@ -62,19 +63,23 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
   const base = (): Record<string, unknown> => varsFor(env.pvc, h, scope, task.vars);
   let outcome: Outcome;
   let meta: string | undefined;
+  let looped = false;
   const started = env.now();
   const counter = { execs: 0 };
   try {
     if (!module) throw new K8sbmError('K8SBM_UNKNOWN_MODULE', `unknown module "${task.module}"`, { loc: task.moduleLoc });
     const vars = base();
     if (task.loop !== undefined) {
-      const items = renderValue(task.loop, vars, task.loc);
+      const rendered = renderValue(task.loop, vars, task.loc);
+      // with_items flattens one level, as Ansible does; loop does not.
+      const items = task.loopFlatten && Array.isArray(rendered) ? rendered.flatMap((x) => (Array.isArray(x) ? x : [x])) : rendered;
       if (!Array.isArray(items)) {
         throw new K8sbmError('K8SBM_LOOP_NOT_LIST', `loop must be a list, got ${typeof items}`, {
           loc: task.loc, hint: 'give a YAML list, or a single "{{ var }}" that holds a list',
         });
       }
       outcome = await runLoop(env, task, scope, h, module, vars, items, name, counter);
+      looped = true;
     } else {
       outcome = await runOne(env, task, scope, h, module, vars, counter);
       meta = outcome.meta;
@@ -82,7 +87,7 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
   } catch (e) {
     outcome = failureOutcome(e, h);
   }
-  finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true);
+  finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true, !looped);
   return outcome.status === 'ok' ? meta : undefined;
 }
 
@@ -131,7 +136,9 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
     return { status: 'skipped', msg: `conditional result was false: ${cond}`, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } };
   }
   // Modules get plain text; every secret they were handed is remembered so output masks it.
-  const params = revealSecrets(renderValue(task.args, vars, task.moduleLoc), env.secrets) as Record<string, unknown>;
+  const rendered = revealSecrets(renderValue(task.args, vars, task.moduleLoc), env.secrets) as Record<string, unknown>;
+  // Rendered text such as "yes" or "10" becomes the boolean or number the schema asks for.
+  const params = coerceParams(module, rendered);
   validateParams(module, params, { loc: task.moduleLoc, subject: `task "${task.name ?? task.module}" (${task.module})` }, { allowTemplates: false });
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;
@@ -218,7 +225,7 @@ function failureOutcome(e: unknown, h: HostRuntime): Outcome {
   return { status: 'failed', msg: `internal error: ${err?.message ?? String(e)}`, detail: (err?.stack ?? '').split('\n').slice(1, 6), result: { failed: true, msg: String(err?.message ?? e), changed: false } };
 }
 
-function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string, o: Outcome, durationMs: number, execs: number, item: string | undefined, final: boolean): void {
+function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string, o: Outcome, durationMs: number, execs: number, item: string | undefined, final: boolean, emitFinal = true): void {
   const noLog = scope.noLog === true;
   const ignored = o.status === 'failed' && scope.ignoreErrors === true;
   const ev: TaskResultEvent = {
@@ -230,8 +237,8 @@ function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: st
     ...(ignored ? { ignored: true } : {}),
     ...(o.predicted ? { predicted: true } : {}),
   };
-  // Loop items get their own lines; the task's aggregate is counted once.
-  if (!(final && task.loop !== undefined)) env.emit(ev);
+  // Loop items get their own lines; the task's aggregate is counted once, not shown again.
+  if (!final || emitFinal) env.emit(ev);
   if (!final) return;
   const c = h.counts;
   switch (o.status) {

@@ -30,6 +30,11 @@ export interface FileState {
   readonly content?: Buffer | undefined;
   /** False when a regular file exists but cannot be read with the current privileges. */
   readonly readable?: boolean | undefined;
+  /**
+   * Missing paths only: the nearest ancestor that exists, so `mkdir -p` can predict every
+   * directory it will create (check mode sees them all, not just the last one).
+   */
+  readonly existingAncestor?: string | undefined;
 }
 
 /** Files up to this size come back with their content. */
@@ -40,7 +45,10 @@ export const CONTENT_LIMIT = 256 * 1024;
 const FILE_FACT_SCRIPT = `p=$1
 echo k8sbm-file 1
 if [ -d "$2" ]; then echo parent=1; else echo parent=0; fi
-if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo exists=0; exit 0; fi
+if [ ! -e "$p" ] && [ ! -L "$p" ]; then
+  a=$2; while [ ! -e "$a" ] && [ "$a" != / ] && [ "$a" != . ]; do a=$(dirname -- "$a"); done
+  echo exists=0; printf 'ancestor=%s\\n' "$a"; exit 0
+fi
 info=$(stat -c '%f %u %g %s %U:%G' -- "$p") || exit 1
 printf 'stat=%s\\n' "$info"
 if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p")"; exit 0; fi
@@ -89,7 +97,10 @@ export function parseFileFactOutput(res: ExecResult, path: string): FileState {
     if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
   }
   const parentIsDir = fields.get('parent') === '1';
-  if (fields.get('exists') === '0') return { exists: false, parentIsDir };
+  if (fields.get('exists') === '0') {
+    const ancestor = fields.get('ancestor');
+    return ancestor === undefined ? { exists: false, parentIsDir } : { exists: false, parentIsDir, existingAncestor: ancestor };
+  }
   const stat = fields.get('stat');
   if (stat === undefined) throw new FactParseError('file', `no stat line for ${path}`);
   const m = /^([0-9a-f]+) (\d+) (\d+) (\d+) ([^:]*):(.*)$/.exec(stat);

@@ -3,13 +3,14 @@ import {
   chmodArg, chownAction, decideAttributes, describeAttrs, explicitSymbolicMode, followLinks, idMatches, isAbsoluteMode,
   isOctalMode, planAttributes, resolveMode, type AttrParams,
 } from './file-attrs.js';
+import { posix } from 'node:path';
 import type { Diff, ExecAction, Plan, PlanContext } from './types.js';
 
 /** file state=directory: create (with parents) or fix attributes, optionally recursively. */
 export async function planDirectory(
   ctx: PlanContext, path: string, st0: FileState, attrs: AttrParams, opts: { recurse: boolean; follow: boolean },
 ): Promise<Plan> {
-  if (!st0.exists) return planNewDirectory(path, attrs);
+  if (!st0.exists) return planNewDirectory(path, attrs, st0.existingAncestor);
   const { path: target, st } = opts.follow ? await followLinks(ctx, path, st0) : { path, st: st0 };
   if (!st.exists) return { kind: 'fail', msg: `${path} is a dangling link (to ${st0.linkTarget}), not a directory` };
   if (st.type !== 'directory') {
@@ -21,7 +22,7 @@ export async function planDirectory(
   return planRecursive(ctx, target, st, attrs, okReason);
 }
 
-function planNewDirectory(path: string, attrs: AttrParams): Plan {
+function planNewDirectory(path: string, attrs: AttrParams, existingAncestor: string | undefined): Plan {
   const mode = attrs.mode as string | undefined;
   const mkdir = ['mkdir', '-p'];
   const actions: ExecAction[] = [];
@@ -49,9 +50,20 @@ function planNewDirectory(path: string, attrs: AttrParams): Plan {
       after: { state: 'directory', mode: predicted, ...(owner ? { owner } : {}), ...(group ? { group } : {}) },
     }],
     actions,
-    effects: [{ fact: fileFact.name, key: fileFact.key(path), value }],
+    effects: [
+      ...createdAncestors(path, existingAncestor).map((p) => ({ fact: fileFact.name, key: fileFact.key(p), value: { exists: true, parentIsDir: true, type: 'directory', mode: '0755' } satisfies FileState })),
+      { fact: fileFact.name, key: fileFact.key(path), value },
+    ],
     result: { path, state: 'directory' },
   };
+}
+
+/** Directories `mkdir -p path` creates above `path`: those below the nearest existing ancestor. */
+export function createdAncestors(path: string, existingAncestor: string | undefined): string[] {
+  if (existingAncestor === undefined) return [];
+  const out: string[] = [];
+  for (let p = posix.dirname(path); p !== existingAncestor && p !== '/' && p !== '.' && p.length > existingAncestor.length; p = posix.dirname(p)) out.unshift(p);
+  return out;
 }
 
 /** One line of the recursive probe: `%f %u %g %U:%G` of every entry below the directory. */

@@ -136,7 +136,7 @@ describe('inventory matches ansible-inventory', () => {
         for (const p of c.patterns) {
           const out = run('ansible', [p, ...c.sources.flatMap((s) => ['-i', s]), '--list-hosts']);
           const theirs = out.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
-          assert.deepEqual(selectHosts(inv, p).hosts, theirs, `pattern ${p}`);
+          assert.deepEqual(selectHosts(inv, p).hosts, theirs, `pattern ${p}; ansible printed:\n${out}`);
         }
       });
     });

@@ -31,7 +31,7 @@ function project(): { dir: string; target: string } {
     - name: config file
       copy: { content: "a=1\\n", dest: "{{ target }}/etc/app.conf", mode: "0640" }
     - name: set a line
-      lineinfile: { path: "{{ target }}/etc/app.conf", regexp: "^b=", line: "b=2" }
+      lineinfile: { path: "{{ target }}/etc/app.env", regexp: "^B=", line: "B=2", create: true }
     - name: marker made once
       command: touch {{ target }}/marker
       args: { creates: "{{ target }}/marker" }
@@ -53,7 +53,8 @@ describe('k8sbm run on the local connection', () => {
     assert.equal(first.code, 0, first.stdout + first.stderr);
     assert.ok(recapOf(first.stdout).localhost!.changed >= 6);
     assert.equal(readFileSync(join(target, 'etc/motd'), 'utf8'), 'Welcome to localhost\nOwned by ops team\n- one\n- two\n');
-    assert.equal(readFileSync(join(target, 'etc/app.conf'), 'utf8'), 'a=1\nb=2\n');
+    assert.equal(readFileSync(join(target, 'etc/app.conf'), 'utf8'), 'a=1\n');
+    assert.equal(readFileSync(join(target, 'etc/app.env'), 'utf8'), 'B=2\n');
     assert.ok(existsSync(join(target, 'reloaded')), 'handler ran');
     const second = run(dir, target);
     assert.equal(second.code, 0, second.stdout + second.stderr);

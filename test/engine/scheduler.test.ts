@@ -53,7 +53,7 @@ describe('linear strategy', () => {
     assert.equal(recap.hosts.w2!.failed, 1);
     assert.equal(recap.failures.length, 1);
     assert.equal(recap.failures[0]!.host, 'w2');
-    assert.equal(recap.failures[0]!.line, 6);
+    assert.equal(recap.failures[0]!.line, 5); // where the task starts
     assert.match(recap.failures[0]!.msg, /w2 is broken/);
     assert.equal(r.outcome.exitCode, 1);
   });
@@ -115,7 +115,7 @@ describe('linear strategy', () => {
       },
     });
     assert.deepEqual(r.results.map((x) => x.host), ['h1', 'h2', 'h3', 'h4']);
-    const starts = r.events.filter((e) => e.event === 'task_start').map((e) => (e as { hosts: string[] }).hosts);
+    const starts = r.events.filter((e) => e.event === 'task_start').map((e) => (e as { hosts: readonly string[] }).hosts);
     assert.deepEqual(starts, [['h1'], ['h2', 'h3'], ['h4']]);
 
     const f = await runEngine({

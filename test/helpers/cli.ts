@@ -12,8 +12,11 @@ export interface CliResult {
 
 /** Run the real CLI (the built bin) in a directory, without colour or spinner. */
 export function k8sbm(args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): CliResult {
+  const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CI: '1', ...env };
+  // An empty FORCE_COLOR still forces colour (Node's rule), so it must be absent, not empty.
+  if (!env.FORCE_COLOR) delete base.FORCE_COLOR;
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'k8sbm.js'), ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', CI: '1', ...env }, timeout: 120_000,
+    cwd, encoding: 'utf8', env: base, timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
