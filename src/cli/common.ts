@@ -5,8 +5,8 @@ import { modules } from '../modules/index.js';
 import { PlaybookLoader } from '../playbook/index.js';
 
 export interface CommonArgs {
-  readonly inventory?: readonly string[] | undefined;
-  readonly 'roles-path'?: readonly string[] | undefined;
+  readonly inventory?: string | readonly string[] | undefined;
+  readonly 'roles-path'?: string | readonly string[] | undefined;
   readonly forks?: number | undefined;
 }
 
@@ -16,12 +16,15 @@ export function projectConfig(): ProjectConfig {
 
 /** Inventory from -i, else k8sbm.yaml / K8SBM_INVENTORY; none at all is an empty inventory. */
 export async function inventoryFrom(args: CommonArgs, cfg: ProjectConfig): Promise<Inventory> {
-  const sources = args.inventory?.length ? args.inventory.map((p) => resolve(p)) : cfg.inventory;
-  return loadInventory([...sources]);
+  const given = asList(args.inventory);
+  const sources = given.length ? given.map((p) => resolve(p)) : cfg.inventory;
+  const inv = await loadInventory([...sources]);
+  for (const w of inv.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+  return inv;
 }
 
 export function loaderFrom(args: CommonArgs, cfg: ProjectConfig): PlaybookLoader {
-  const extra = (args['roles-path'] ?? []).flatMap((p) => p.split(':')).filter(Boolean).map((p) => resolve(p));
+  const extra = asList(args['roles-path']).flatMap((p) => p.split(':')).filter(Boolean).map((p) => resolve(p));
   return new PlaybookLoader({ modules, rolesPath: [...extra, ...cfg.rolesPath] });
 }
 
@@ -29,9 +32,17 @@ export function forksFrom(args: CommonArgs, cfg: ProjectConfig): number | undefi
   return parseForks(args.forks, '--forks') ?? cfg.forks;
 }
 
+/**
+ * A repeatable option: yargs gives a string once and an array when repeated. (Options are not
+ * declared `array`, which would swallow the positional arguments that follow them.)
+ */
+export function asList(v: string | readonly string[] | undefined): string[] {
+  return v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
+}
+
 /** `-t a,b -t c` -> [a, b, c] */
-export function splitList(v: readonly string[] | undefined): string[] {
-  return (v ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+export function splitList(v: string | readonly string[] | undefined): string[] {
+  return asList(v).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
 export { modules };

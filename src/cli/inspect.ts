@@ -13,14 +13,14 @@ import { UnreachableError } from '../transport/connection.js';
 import { parseExtraVars } from '../vars/extra.js';
 import type { VarLayer } from '../vars/layers.js';
 import { explainVars } from '../vars/scope.js';
-import { inventoryFrom, loaderFrom, modules, projectConfig, type CommonArgs } from './common.js';
+import { asList, inventoryFrom, loaderFrom, modules, projectConfig, type CommonArgs } from './common.js';
 import { playLayersForHost } from './play-vars.js';
 
 const out = (s: string): void => { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); };
 
 /** Read-only commands: inventory, vars, facts, schema. */
 export function inspectCommands(set: (code: number) => void): CommandModule[] {
-  const inv = { alias: 'i', type: 'string', array: true, describe: 'inventory file or directory (repeatable)' } as const;
+  const inv = { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' } as const;
   return [
     {
       command: 'inventory',
@@ -51,10 +51,10 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
         .positional('host', { type: 'string', demandOption: true })
         .positional('var', { type: 'string', describe: 'one variable (shows what it overrode too)' })
         .positional('playbook', { type: 'string', describe: 'include play vars, vars_files and roles of plays that target the host' })
-        .option('extra-vars', { alias: 'e', type: 'string', array: true })
+        .option('extra-vars', { alias: 'e', type: 'string' })
         .option('json', { type: 'boolean', default: false }),
       handler: async (a) => {
-        const args = a as unknown as CommonArgs & { host: string; var?: string; playbook?: string; 'extra-vars'?: string[]; json: boolean };
+        const args = a as unknown as CommonArgs & { host: string; var?: string; playbook?: string; 'extra-vars'?: string | string[]; json: boolean };
         // `k8sbm vars HOST site.yml` reads naturally too: a .yml second word is the playbook.
         let varName = args.var;
         let pb = args.playbook;
@@ -65,7 +65,7 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
         const pbFile = pb ? resolve(pb) : undefined;
         const layers: VarLayer[] = [...hostLayers(inventory, args.host, pbFile ? resolve(pbFile, '..') : undefined)];
         if (pbFile) layers.push(...playLayersForHost(loaderFrom(args, cfg).loadPlaybook(pbFile), inventory, args.host));
-        layers.push(...parseExtraVars(args['extra-vars'] ?? []));
+        layers.push(...parseExtraVars(asList(args['extra-vars'])));
         const explained = explainVars(layers);
         const rows = varName ? explained.filter((v) => v.name === varName) : explained;
         if (varName && rows.length === 0) {

@@ -5,16 +5,16 @@ import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
 import { createConnection } from '../transport/factory.js';
 import { parseExtraVars } from '../vars/extra.js';
-import { type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
+import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
 
 export interface RunArgs extends CommonArgs {
   readonly playbook: string;
   readonly limit?: string;
-  readonly tags?: string[];
-  readonly 'skip-tags'?: string[];
+  readonly tags?: string | string[];
+  readonly 'skip-tags'?: string | string[];
   readonly check: boolean;
   readonly diff: boolean;
-  readonly 'extra-vars'?: string[];
+  readonly 'extra-vars'?: string | string[];
   readonly 'start-at-task'?: string;
   readonly 'list-hosts': boolean;
   readonly 'list-tasks': boolean;
@@ -39,7 +39,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     return 0;
   }
   const inventory = await inventoryFrom(a, cfg);
-  const extraVars = parseExtraVars(a['extra-vars'] ?? []);
+  const extraVars = parseExtraVars(asList(a['extra-vars']));
   if (a['list-hosts'] || a['list-tasks']) {
     for (const play of playbook.plays) {
       const { hosts, warnings } = playHostsFor(inventory, play, extraVars, a.limit);

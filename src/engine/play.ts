@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import pLimit from 'p-limit';
 import { isAbsolute, resolve } from 'node:path';
 import { selectHosts, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInstance, Task } from '../playbook/model.js';
@@ -140,6 +141,16 @@ const GATHER: Omit<Task, 'loc' | 'moduleLoc'> = {
 };
 
 async function runBatch(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
+  if (play.strategy === 'free') {
+    // free: each host runs through the play at its own pace (forks hosts at a time).
+    const limit = pLimit(env.forks);
+    await Promise.all(batch.map((h) => limit(() => runSections(env, play, [h]))));
+    return;
+  }
+  await runSections(env, play, batch);
+}
+
+async function runSections(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
   const scope: Scope = playScope(play);
   if (play.gatherFacts) {
     const gather: Task = { ...GATHER, loc: play.loc, moduleLoc: play.loc };

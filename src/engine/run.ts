@@ -3,7 +3,8 @@ import type { Playbook } from '../playbook/model.js';
 import type { HostCounts, RecapEvent, RunEvent } from '../report/events.js';
 import type { Loc } from '../source/loc.js';
 import { ConnectionPool } from './play-env.js';
-import { runPlay } from './play.js';
+import { listPlayTasks } from './listing.js';
+import { playHostsFor, runPlay } from './play.js';
 import type { HostRuntime, RunOptions } from './runtime.js';
 
 /** Run-wide state shared by the plays of one playbook run. */
@@ -28,6 +29,18 @@ export interface RunOutcome {
   readonly exitCode: 0 | 1 | 2;
   readonly changed: boolean;
   readonly execCounts: Record<string, number>;
+}
+
+/** Tasks x hosts the run expects, for progress (dynamic includes count as one task). */
+function estimateTasks(playbook: Playbook, opts: RunOptions): number {
+  let n = 0;
+  for (const play of playbook.plays) {
+    try {
+      const hosts = playHostsFor(opts.inventory, play, opts.extraVars, opts.limit).hosts.length;
+      n += (listPlayTasks(play, opts.tags).length + (play.gatherFacts ? 1 : 0)) * hosts;
+    } catch { /* a templated pattern that cannot be resolved yet: no estimate for that play */ }
+  }
+  return n;
 }
 
 export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detailedExitCode?: boolean }): Promise<RunOutcome> {
@@ -55,7 +68,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
       for (let i = failures.length - 1; i >= 0; i--) if (hosts.includes(failures[i]!.host)) failures.splice(i, 1);
     },
   };
-  opts.emit({ event: 'run_start', playbook: playbook.file, check: opts.check, diff: opts.diff, plannedTasks: 0 });
+  opts.emit({ event: 'run_start', playbook: playbook.file, check: opts.check, diff: opts.diff, plannedTasks: estimateTasks(playbook, opts) });
   let execCounts: Record<string, number> = {};
   try {
     for (const play of playbook.plays) {

@@ -5,7 +5,7 @@ import { UnreachableError } from './connection.js';
  * In-memory test connection: answers execs from a list of scripted responders and records every
  * request. Engine tests use it to drive scheduling, handlers, loops and failures without a host.
  */
-export type Responder = (req: ExecRequest, host: string) => Partial<ExecResult> | undefined;
+export type Responder = (req: ExecRequest, host: string) => Partial<ExecResult> | Promise<Partial<ExecResult>> | undefined;
 
 export class MemoryConnection implements Connection {
   readonly calls: ExecRequest[] = [];
@@ -28,7 +28,7 @@ export class MemoryConnection implements Connection {
     if (!this.#connected) await this.connect();
     this.calls.push(req);
     for (const r of this.responders) {
-      const res = r(req, this.host);
+      const res = await r(req, this.host);
       if (res) return { code: 0, signal: null, stdout: '', stderr: '', ...res };
     }
     return { code: 127, signal: null, stdout: '', stderr: `memory connection: no responder for ${req.argv.join(' ')}` };

@@ -26,6 +26,8 @@ export interface EngineCase {
   readonly startAtTask?: string;
   readonly detailedExitCode?: boolean;
   readonly forks?: number;
+  /** Called with every event as it happens (for tests that react to progress). */
+  readonly onEvent?: (e: RunEvent) => void;
 }
 
 export interface EngineRun {
@@ -61,7 +63,7 @@ export async function runEngine(c: EngineCase): Promise<EngineRun> {
     return conn;
   };
   const outcome = await runPlaybook(playbook, {
-    inventory, loader, modules, connect, emit: (e) => events.push(e),
+    inventory, loader, modules, connect, emit: (e) => { events.push(e); c.onEvent?.(e); },
     check: c.check ?? false, diff: c.diff ?? false, forks: c.forks, limit: c.limit,
     tags: { only: c.tags ?? [], skip: c.skipTags ?? [] }, extraVars: parseExtraVars(c.extraVars ?? [], dir),
     startAtTask: c.startAtTask, detailedExitCode: c.detailedExitCode,
