@@ -1,6 +1,7 @@
 import type { Inventory } from '../inventory/index.js';
 import type { AnyModule } from '../modules/types.js';
 import type { PlaybookLoader } from '../playbook/index.js';
+import { innerWins } from '../playbook/inherit.js';
 import type { Condition, Inheritable, Play, RoleInstance } from '../playbook/model.js';
 import type { HostCounts, RunEvent } from '../report/events.js';
 import { emptyCounts } from '../report/events.js';
@@ -93,20 +94,12 @@ export function playScope(play: Play): Scope {
 export function enterScope(outer: Scope, inner: Inheritable, opts: { role?: RoleInstance | undefined; includeParams?: Readonly<Record<string, unknown>>; asBlockVars?: boolean } = {}): Scope {
   const vars = inner.vars ?? {};
   return {
+    ...innerWins(outer, inner),
     when: inner.when.length ? [...outer.when, ...inner.when] : outer.when,
     tags: inner.tags.length ? [...new Set([...outer.tags, ...inner.tags])] : outer.tags,
-    become: inner.become ?? outer.become,
-    becomeUser: inner.becomeUser ?? outer.becomeUser,
     environment: inner.environment ? { ...outer.environment, ...inner.environment } : outer.environment,
     blockVars: opts.asBlockVars !== false && Object.keys(vars).length ? [...outer.blockVars, vars] : outer.blockVars,
     includeParams: opts.includeParams ? { ...outer.includeParams, ...opts.includeParams } : outer.includeParams,
-    checkMode: inner.checkMode ?? outer.checkMode,
-    diff: inner.diff ?? outer.diff,
-    noLog: inner.noLog ?? outer.noLog,
-    ignoreErrors: inner.ignoreErrors ?? outer.ignoreErrors,
-    anyErrorsFatal: inner.anyErrorsFatal ?? outer.anyErrorsFatal,
-    delegateTo: inner.delegateTo ?? outer.delegateTo,
-    runOnce: inner.runOnce ?? outer.runOnce,
     role: opts.role ?? outer.role,
   };
 }

@@ -32,9 +32,18 @@ export function foldInheritable(outer: Inheritable, inner: Inheritable): Inherit
     when: inner.when,
     tags: inner.tags,
     vars: { ...outer.vars, ...inner.vars },
+    environment: outer.environment || inner.environment ? { ...outer.environment, ...inner.environment } : undefined,
+    ...innerWins(outer, inner),
+  };
+}
+
+type Overridable = 'become' | 'becomeUser' | 'checkMode' | 'diff' | 'noLog' | 'ignoreErrors' | 'anyErrorsFatal' | 'delegateTo' | 'runOnce';
+
+/** The keywords where a setting on the inner place replaces the outer one (the engine uses it too). */
+export function innerWins(outer: Pick<Inheritable, Overridable>, inner: Pick<Inheritable, Overridable>): { [K in Overridable]-?: Inheritable[K] | undefined } {
+  return {
     become: inner.become ?? outer.become,
     becomeUser: inner.becomeUser ?? outer.becomeUser,
-    environment: outer.environment || inner.environment ? { ...outer.environment, ...inner.environment } : undefined,
     checkMode: inner.checkMode ?? outer.checkMode,
     diff: inner.diff ?? outer.diff,
     noLog: inner.noLog ?? outer.noLog,
