@@ -57,3 +57,35 @@ export interface ConnectionSpec {
 }
 
 export type ConnectionFactory = (spec: ConnectionSpec) => Connection;
+
+export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
+
+/** Run-wide SSH settings (from flags, k8sbm.yaml and K8SBM_* variables). */
+export interface SshOptions {
+  /** strict (default): unknown or changed keys are refused; accept-new: unknown keys are added. */
+  readonly hostKeyChecking: HostKeyChecking;
+  /** Default ~/.ssh/known_hosts (a UserKnownHostsFile in ssh_config wins for its hosts). */
+  readonly knownHostsFile: string | undefined;
+  /** Default ~/.ssh/config when it exists. */
+  readonly sshConfigFile: string | undefined;
+  /** --private-key: tried after the host's own key file. */
+  readonly privateKeyFiles: readonly string[];
+  readonly connectTimeoutMs: number;
+  /** Extra attempts after a refused or timed-out connect (never after an auth or host key failure). */
+  readonly connectRetries: number;
+  /** Asks for the passphrase of an encrypted key (a TTY prompt in the CLI); undefined: no prompt. */
+  readonly askPassphrase?: ((keyFile: string) => Promise<string>) | undefined;
+  /** --ask-become-pass: sudo -S with this password instead of sudo -n. */
+  readonly becomePassword?: import('../util/secret.js').Secret | undefined;
+  /** ssh-agent socket (default SSH_AUTH_SOCK). */
+  readonly agentSocket?: string | undefined;
+}
+
+export const DEFAULT_SSH_OPTIONS: SshOptions = {
+  hostKeyChecking: 'strict',
+  knownHostsFile: undefined,
+  sshConfigFile: undefined,
+  privateKeyFiles: [],
+  connectTimeoutMs: 10_000,
+  connectRetries: 2,
+};
