@@ -8,7 +8,7 @@ import { playbookSchema } from '../schema/playbook.js';
 import { inventorySchema } from '../schema/inventory.js';
 import { K8sbmError, formatError, isK8sbmError } from '../source/errors.js';
 import { formatLoc } from '../source/loc.js';
-import { createConnection } from '../transport/factory.js';
+import { connectFactory, sshOptionFlags, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { UnreachableError } from '../transport/connection.js';
 import { parseExtraVars } from '../vars/extra.js';
 import type { VarLayer } from '../vars/layers.js';
@@ -86,13 +86,14 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
     {
       command: 'facts <pattern>',
       describe: 'gather and print basic facts of matching hosts (one round trip per host)',
-      builder: (y) => y.option('inventory', inv).positional('pattern', { type: 'string', demandOption: true }),
+      builder: (y) => sshOptionFlags(y.option('inventory', inv).positional('pattern', { type: 'string', demandOption: true })),
       handler: async (a) => {
-        const args = a as unknown as CommonArgs & { pattern: string };
-        const inventory = await inventoryFrom(args, projectConfig());
+        const args = a as unknown as CommonArgs & SshArgs & { pattern: string };
+        const cfg = projectConfig();
+        const inventory = await inventoryFrom(args, cfg);
         const { hosts, warnings } = selectHosts(inventory, args.pattern);
         for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`);
-        const pool = new ConnectionPool(createConnection);
+        const pool = new ConnectionPool(connectFactory(await sshOptionsFromAsync(args, cfg)));
         const result: Record<string, unknown> = {};
         let failed = false;
         await Promise.all(hosts.map(async (h) => {

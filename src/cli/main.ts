@@ -1,6 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { formatError, isK8sbmError, K8sbmError } from '../source/errors.js';
+import { execCommand } from './exec.js';
 import { inspectCommands } from './inspect.js';
+import { sshOptionFlags } from './ssh-options.js';
 import { runCommand, type RunArgs } from './run.js';
 
 /** Exit codes: 0 success, 1 failure or invalid input, 2 changes pending (plan, --detailed-exitcode). */
@@ -13,7 +15,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('run <playbook>', 'run a playbook against the inventory', (y) => runOptions(y), async (a) => set(await runCommand(a as unknown as RunArgs, 'run')))
     .command('plan <playbook>', 'check + diff: exit 0 no change, 2 changes pending, 1 error', (y) => runOptions(y), async (a) => set(await runCommand(a as unknown as RunArgs, 'plan')))
     .command(inspectCommands(set))
-    .demandCommand(1, 'name a command: run, plan, inventory, vars, facts, schema')
+    .command(execCommand(set))
+    .demandCommand(1, 'name a command: run, plan, exec, inventory, vars, facts, schema, lab')
     .strict()
     .recommendCommands()
     .help()
@@ -38,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function runOptions(y: Argv): Argv {
-  return y
+  return sshOptionFlags(y)
     .positional('playbook', { type: 'string', describe: 'playbook file', demandOption: true })
     .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
     .option('limit', { alias: 'l', type: 'string', describe: 'further limit hosts to a pattern' })

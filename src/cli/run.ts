@@ -3,11 +3,11 @@ import { runPlaybook } from '../engine/run.js';
 import { listPlayTasks } from '../engine/listing.js';
 import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
-import { createConnection } from '../transport/factory.js';
 import { parseExtraVars } from '../vars/extra.js';
+import { connectFactory, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
 
-export interface RunArgs extends CommonArgs {
+export interface RunArgs extends CommonArgs, SshArgs {
   readonly playbook: string;
   readonly limit?: string;
   readonly tags?: string | string[];
@@ -67,7 +67,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   process.on('SIGINT', onSigint);
   try {
     const outcome = await runPlaybook(playbook, {
-      inventory, loader, modules, connect: createConnection, emit, check, diff,
+      inventory, loader, modules, connect: connectFactory(await sshOptionsFromAsync(a, cfg)), emit, check, diff,
       forks: forksFrom(a, cfg), limit: a.limit, tags, extraVars, startAtTask: a['start-at-task'],
       verbosity: a.verbose, signal: ac.signal, secrets, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
     });

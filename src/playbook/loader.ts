@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { AnyModule } from '../modules/types.js';
 import { K8sbmError } from '../source/errors.js';
 import { type Loc, keyPosOf, locOf } from '../source/loc.js';
-import { readYamlFile } from '../source/yaml.js';
+import { parseYaml, readYamlFile } from '../source/yaml.js';
 import { isTemplated } from '../schema/coerce.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
 import { IMPORT_PLAYBOOK_KEYWORDS, stripFqcn } from './keywords.js';
@@ -50,6 +50,16 @@ export class PlaybookLoader {
       throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `playbook ${file} not found`, { hint: 'give the path of a playbook file (relative to the current folder)' });
     }
     return { file: abs, dir: dirname(abs), plays: this.#loadPlays(abs, []) };
+  }
+
+  /**
+   * A playbook given as text rather than a file (ad-hoc `exec -m`): `file` names it in errors and
+   * `dir` is where relative paths are taken from.
+   */
+  loadPlaybookText(text: string, file: string, dir: string): Playbook {
+    const name = resolve(dir, file);
+    this.#yaml.set(name, parseYaml(text, name));
+    return { file: name, dir, plays: this.#loadPlays(name, []) };
   }
 
   /**

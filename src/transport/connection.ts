@@ -17,6 +17,8 @@ export interface ExecRequest {
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly become?: BecomeSpec | undefined;
   readonly timeoutMs?: number | undefined;
+  /** Output as it arrives (ad-hoc `exec` streams it); the result still carries all of it. */
+  readonly onOutput?: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined;
 }
 
 export interface ExecResult {

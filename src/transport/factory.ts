@@ -24,3 +24,8 @@ class PendingSshConnection implements Connection {
   async exec(): Promise<never> { return this.connect() as never; }
   async close(): Promise<void> {}
 }
+
+/** Transport choice with run-wide SSH settings (placeholder until the SSH transport lands). */
+export function createConnectionFactory(_opts: import('./connection.js').SshOptions): (spec: ConnectionSpec) => Connection {
+  return createConnection;
+}

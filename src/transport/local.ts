@@ -23,8 +23,8 @@ export class LocalConnection implements Connection {
       const err: Buffer[] = [];
       let timer: NodeJS.Timeout | undefined;
       if (req.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), req.timeoutMs);
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdout.on('data', (b: Buffer) => { out.push(b); req.onOutput?.('stdout', b.toString('utf8')); });
+      child.stderr.on('data', (b: Buffer) => { err.push(b); req.onOutput?.('stderr', b.toString('utf8')); });
       child.on('error', (e) => { if (timer) clearTimeout(timer); reject(e); });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { K8sbmError } from '../source/errors.js';
 import { parseYaml } from '../source/yaml.js';
+import { parseKeyValueArgs } from '../playbook/freeform.js';
 import type { VarLayer } from './layers.js';
 
 /**
@@ -38,36 +39,9 @@ function asMapping(data: unknown, what: string): Record<string, unknown> {
 
 /** `a=1 b='two words' c="x y"` -> { a: "1", b: "two words", c: "x y" } (values stay strings, as in Ansible). */
 export function parseKeyValues(text: string, what = 'arguments'): Record<string, string> {
-  const out: Record<string, string> = {};
-  let i = 0;
-  const s = text;
-  while (i < s.length) {
-    while (i < s.length && /\s/.test(s[i]!)) i++;
-    if (i >= s.length) break;
-    const eq = s.indexOf('=', i);
-    const sp = s.slice(i).search(/\s/);
-    if (eq < 0 || (sp >= 0 && i + sp < eq)) {
-      throw new K8sbmError('K8SBM_EXTRA_VARS_INVALID', `expected key=value in ${what}, got "${s.slice(i).split(/\s/)[0]}"`, { hint: 'separate pairs with spaces and quote values that contain spaces: k=\'a b\'' });
-    }
-    const key = s.slice(i, eq);
-    i = eq + 1;
-    let val = '';
-    while (i < s.length && !/\s/.test(s[i]!)) {
-      const q = s[i]!;
-      if (q === '"' || q === "'") {
-        const end = s.indexOf(q, i + 1);
-        if (end < 0) throw new K8sbmError('K8SBM_EXTRA_VARS_INVALID', `unclosed ${q} in ${what}`, { hint: 'close the quote' });
-        val += s.slice(i + 1, end);
-        i = end + 1;
-      } else if (q === '\\' && i + 1 < s.length) {
-        val += s[i + 1];
-        i += 2;
-      } else {
-        val += q;
-        i++;
-      }
-    }
-    out[key] = val;
+  const { args, bad } = parseKeyValueArgs(text);
+  if (bad !== undefined) {
+    throw new K8sbmError('K8SBM_EXTRA_VARS_INVALID', `expected key=value in ${what}, got "${bad}"`, { hint: 'separate pairs with spaces and quote values that contain spaces: k=\'a b\'' });
   }
-  return out;
+  return args;
 }
