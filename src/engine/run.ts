@@ -86,6 +86,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
     slowest: [...durations.values()].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5),
     durationMs: now() - started,
     check: opts.check,
+    execs: execCounts,
   };
   opts.emit(recap);
   const anyFailed = Object.values(hosts).some((c) => c.failed > 0 || c.unreachable > 0);

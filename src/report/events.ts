@@ -81,6 +81,8 @@ export interface RecapEvent {
   readonly failures: readonly { host: string; task: string; file: string; line: number; msg: string }[];
   readonly durationMs: number;
   readonly check: boolean;
+  /** Execs (round trips) sent to each host over the run. */
+  readonly execs?: Readonly<Record<string, number>> | undefined;
 }
 
 export type RunEvent = RunStartEvent | PlayStartEvent | TaskStartEvent | TaskResultEvent | WarningEvent | RecapEvent;

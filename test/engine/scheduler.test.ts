@@ -77,6 +77,7 @@ describe('linear strategy', () => {
     assert.ok(r.lines.includes('w1 probe changed'));
     const recap = recapOf(r.events);
     assert.equal(recap.hosts.d1!.unreachable, 1);
+    assert.deepEqual(recap.execs, { w1: 1, w2: 1 }, 'one exec per reachable host, none counted for the unreachable one');
     assert.equal(r.outcome.exitCode, 1);
   });
 
