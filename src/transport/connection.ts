@@ -42,8 +42,13 @@ export interface Connection {
 
 /** The host could not be reached or the connection was lost: the host becomes UNREACHABLE. */
 export class UnreachableError extends Error {
-  constructor(readonly host: string, readonly reason: string) {
-    super(`${host}: ${reason}`);
+  /**
+   * @param reason a short stable phrase first ("connection refused", "host key unknown", ...),
+   *   details after it
+   * @param hint how to fix it, when there is something to do (e.g. the ssh-keyscan line)
+   */
+  constructor(readonly host: string, readonly reason: string, readonly hint?: string) {
+    super(hint ? `${host}: ${reason}\nhint: ${hint}` : `${host}: ${reason}`);
     this.name = 'UnreachableError';
   }
 }
@@ -66,6 +71,12 @@ export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 export interface SshOptions {
   /** strict (default): unknown or changed keys are refused; accept-new: unknown keys are added. */
   readonly hostKeyChecking: HostKeyChecking;
+  /**
+   * hostKeyChecking was chosen for this run (flag, K8SBM_HOST_KEY_CHECKING, k8sbm.yaml): it then
+   * applies to every host. Otherwise a host's StrictHostKeyChecking (ansible_ssh_common_args,
+   * ssh_config) wins over it.
+   */
+  readonly hostKeyCheckingExplicit?: boolean | undefined;
   /** Default ~/.ssh/known_hosts (a UserKnownHostsFile in ssh_config wins for its hosts). */
   readonly knownHostsFile: string | undefined;
   /** Default ~/.ssh/config when it exists. */

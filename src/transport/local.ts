@@ -1,14 +1,21 @@
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
+import type { Secret } from '../util/secret.js';
 import type { Connection, ExecRequest, ExecResult } from './connection.js';
-import { buildRemoteCommand } from './quote.js';
+import { ExecStreams } from './exec-io.js';
+import { buildRemoteCommand, needsBecome } from './quote.js';
+
+export interface LocalConnectionOptions {
+  /** sudo -S with this password instead of sudo -n (see becomeWrap). */
+  readonly becomePassword?: Secret | undefined;
+}
 
 /** Runs commands on the controller itself (`ansible_connection: local`). */
 export class LocalConnection implements Connection {
   #count = 0;
   readonly #user = userInfo().username;
 
-  constructor(readonly host: string) {}
+  constructor(readonly host: string, private readonly opts: LocalConnectionOptions = {}) {}
 
   get execCount(): number { return this.#count; }
 
@@ -16,24 +23,34 @@ export class LocalConnection implements Connection {
 
   exec(req: ExecRequest): Promise<ExecResult> {
     this.#count++;
-    const line = buildRemoteCommand(req, this.#user);
+    const password = this.opts.becomePassword && needsBecome(req, this.#user) ? this.opts.becomePassword.reveal() : undefined;
+    const line = buildRemoteCommand(req, this.#user, { becomePassword: password !== undefined });
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
+      child.stdin.on('error', () => { /* the command may exit without reading its input */ });
+      const io = new ExecStreams({ write: (d) => child.stdin.write(d), end: () => child.stdin.end() }, req.stdin, password);
       let timer: NodeJS.Timeout | undefined;
-      if (req.timeoutMs) timer = setTimeout(() => child.kill('SIGKILL'), req.timeoutMs);
-      child.stdout.on('data', (b: Buffer) => { out.push(b); req.onOutput?.('stdout', b.toString('utf8')); });
-      child.stderr.on('data', (b: Buffer) => { err.push(b); req.onOutput?.('stderr', b.toString('utf8')); });
+      let timedOut = false;
+      if (req.timeoutMs) {
+        timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, req.timeoutMs);
+      }
+      child.stdout.on('data', (b: Buffer) => io.stdout(b));
+      child.stderr.on('data', (b: Buffer) => io.stderr(b));
       child.on('error', (e) => { if (timer) clearTimeout(timer); reject(e); });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
-        resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        const { stdout, stderr } = io.result();
+        resolve({ code, signal, stdout, stderr: timedOut ? withTimeoutNote(stderr, req.timeoutMs!) : stderr });
       });
-      child.stdin.on('error', () => { /* the command may exit without reading its input */ });
-      child.stdin.end(req.stdin ?? '');
+      io.start();
     });
   }
 
   async close(): Promise<void> {}
+}
+
+/** The line a transport appends to stderr when it killed a command that ran past timeoutMs. */
+export function withTimeoutNote(stderr: string, timeoutMs: number): string {
+  const sep = stderr === '' || stderr.endsWith('\n') ? '' : '\n';
+  return `${stderr}${sep}k8sbm: timed out after ${timeoutMs / 1000}s, command killed\n`;
 }

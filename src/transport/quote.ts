@@ -17,24 +17,58 @@ export function toShellLine(argv: readonly string[]): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Whether a request runs through sudo: only when it asks for a user other than the login user. */
+export function needsBecome(req: ExecRequest, currentUser?: string): boolean {
+  return req.become !== undefined && !(currentUser !== undefined && currentUser === req.become.user);
+}
+
+export interface RemoteCommandOptions {
+  /** sudo authenticates with a password fed on stdin (see becomeWrap) instead of failing with -n. */
+  readonly becomePassword?: boolean | undefined;
+  /**
+   * Enforce req.timeoutMs on the remote side with timeout(1): TERM, then KILL a second later
+   * (exit 124 or 137). sshd refuses signal requests on root sessions, so the far end must do it.
+   */
+  readonly remoteTimeout?: boolean | undefined;
+}
+
 /**
  * The full command line a transport runs for a request: cwd, environment and privilege
  * escalation wrapped around the quoted argv, as one `sh -c` string.
  */
-export function buildRemoteCommand(req: ExecRequest, currentUser?: string): string {
+export function buildRemoteCommand(req: ExecRequest, currentUser?: string, opts: RemoteCommandOptions = {}): string {
   let inner = toShellLine(req.argv);
+  if (opts.remoteTimeout && req.timeoutMs) inner = `timeout -k 1 ${req.timeoutMs / 1000} ${inner}`;
   const envPairs = Object.entries(req.env ?? {});
   for (const [k] of envPairs) {
     if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name: ${k}`);
   }
   if (envPairs.length) inner = `env ${envPairs.map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${inner}`;
   if (req.cwd) inner = `cd ${shellQuote(req.cwd)} && ${inner}`;
-  if (req.become && !(currentUser !== undefined && currentUser === req.become.user)) {
-    return becomeWrap(req.become, inner);
+  if (req.become && needsBecome(req, currentUser)) {
+    return becomeWrap(req.become, inner, { password: opts.becomePassword === true });
   }
   return inner;
 }
 
-export function becomeWrap(become: BecomeSpec, inner: string): string {
-  return toShellLine(['sudo', '-n', '-H', '-u', become.user, '--', 'sh', '-c', inner]);
+/**
+ * What sudo prints (on stderr, because of -S) when it wants the password. No `%`: sudo expands
+ * %-escapes in prompts.
+ */
+export const BECOME_PROMPT = '[k8sbm-become-password]';
+/** The first line the command writes to stderr once sudo let it run. */
+export const BECOME_READY = 'k8sbm-become-ready';
+
+/**
+ * Without a password: `sudo -n` fails at once instead of waiting for a prompt nobody answers.
+ * With one: `sudo -S -p PROMPT` reads it from stdin. The password is never in argv; the transport
+ * writes it only after sudo printed PROMPT, and the command's own stdin only after it printed
+ * READY. Writing the password blindly as the first stdin line would hand it to the command
+ * whenever sudo does not ask (NOPASSWD rules, cached credentials, root becoming another user).
+ * `-k` keeps sudo from updating a timestamp that a later exec would then find.
+ */
+export function becomeWrap(become: BecomeSpec, inner: string, opts: { password: boolean } = { password: false }): string {
+  if (!opts.password) return toShellLine(['sudo', '-n', '-H', '-u', become.user, '--', 'sh', '-c', inner]);
+  const announced = `printf '%s\\n' ${BECOME_READY} >&2; ${inner}`;
+  return toShellLine(['sudo', '-S', '-k', '-p', BECOME_PROMPT, '-H', '-u', become.user, '--', 'sh', '-c', announced]);
 }

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
+import { createConnectionFactory } from '../../src/transport/factory.js';
+import { MAX_CHANNELS, SshConnection } from '../../src/transport/ssh.js';
+import { eventually, isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
+import { generateKey, startSshd, tempDir, type KeyPair, type Sshd } from '../helpers/sshd.js';
+
+const home = isolateSshHome();
+let dir: string;
+let key: KeyPair;
+let sshd: Sshd;
+let opts: SshOptions;
+
+before(async () => {
+  dir = tempDir('k8sbm-ssh-e2e');
+  key = generateKey(dir, 'id');
+  sshd = await startSshd({ authorizedKeys: [key.publicLine] });
+  opts = testSshOptions(dir, { privateKeyFiles: [key.privateKeyFile] });
+  writeLines(opts.knownHostsFile!, sshd.knownHostsLines());
+});
+
+after(async () => {
+  await sshd.stop();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+function open(host = 'node'): SshConnection {
+  return new SshConnection(sshSpec(sshd, { host }), opts);
+}
+
+describe('SshConnection exec', () => {
+  it('passes stdin, collects stdout and stderr as UTF-8, and returns the exit code', async () => {
+    const c = open();
+    try {
+      const res = await c.exec({ argv: ['sh', '-c', 'cat; printf "é err" >&2; exit 3'], stdin: 'héllo wörld\n' });
+      assert.deepEqual(res, { code: 3, signal: null, stdout: 'héllo wörld\n', stderr: 'é err' });
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('reports the signal that killed the command', async () => {
+    const c = open();
+    try {
+      const res = await c.exec({ argv: ['sh', '-c', 'kill -TERM $$'] });
+      assert.equal(res.code, null);
+      assert.equal(res.signal, 'SIGTERM');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('keeps every argument literal and applies cwd and env', async () => {
+    const c = open();
+    try {
+      const res = await c.exec({ argv: ['printf', '%s|', 'a b', "it's", '$HOME', '*', ''], cwd: '/tmp', env: { K8SBM_X: 'x y' } });
+      assert.equal(res.stdout, "a b|it's|$HOME|*||");
+      const env = await c.exec({ argv: ['sh', '-c', 'pwd; printf %s "$K8SBM_X"'], cwd: '/tmp', env: { K8SBM_X: 'x y' } });
+      assert.equal(env.stdout, '/tmp\nx y');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('moves a megabyte through stdin and stdout intact', async () => {
+    const c = open();
+    try {
+      const big = 'ü0123456789abcdef'.repeat(64 * 1024);
+      const res = await c.exec({ argv: ['cat'], stdin: big });
+      assert.equal(res.code, 0);
+      assert.equal(res.stdout.length, big.length);
+      assert.equal(res.stdout, big);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it(`runs 20 parallel execs over one TCP connection, at most ${MAX_CHANNELS} channels at a time`, async () => {
+    const c = open();
+    const running = join(dir, 'running');
+    mkdirSync(running);
+    const loginsBefore = sshd.acceptedLogins();
+    try {
+      // Each command counts the commands running beside it while it sleeps.
+      const script = 'd=$1; : > "$d/$$"; sleep 0.3; n=$(ls "$d" | wc -l); rm -f "$d/$$"; echo $n';
+      const results = await Promise.all(Array.from({ length: 20 }, () => c.exec({ argv: ['sh', '-c', script, 'count', running] })));
+      assert.ok(results.every((r) => r.code === 0), results.map((r) => r.stderr).join(''));
+      const seen = results.map((r) => Number(r.stdout.trim()));
+      assert.ok(Math.max(...seen) <= MAX_CHANNELS, `at most ${MAX_CHANNELS} at once, saw ${Math.max(...seen)}`);
+      assert.ok(Math.max(...seen) >= 2, `commands ran in parallel, saw ${Math.max(...seen)}`);
+      assert.equal(sshd.acceptedLogins() - loginsBefore, 1, 'one SSH login, hence one TCP connection');
+      assert.equal(c.execCount, 20);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('kills a command that runs past timeoutMs and says so; the connection stays usable', async () => {
+    const c = open();
+    try {
+      const started = Date.now();
+      const res = await c.exec({ argv: ['sleep', '30'], timeoutMs: 500 });
+      assert.ok(Date.now() - started < 5_000, 'returned long before the command would have ended');
+      assert.equal(res.code, null);
+      assert.equal(res.signal, 'SIGTERM');
+      assert.match(res.stderr, /timed out after 0\.5s/);
+      assert.equal((await c.exec({ argv: ['echo', 'still here'] })).stdout, 'still here\n');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('does not wrap become root for root, and runs sudo -n for another user', async () => {
+    const c = open();
+    try {
+      const asRoot = await c.exec({ argv: ['sh', '-c', 'id -un; ps -o comm= -p $PPID'], become: { user: 'root', method: 'sudo' } });
+      assert.equal(asRoot.stdout.split('\n')[0], 'root');
+      assert.notEqual(asRoot.stdout.split('\n')[1], 'sudo', 'no sudo around the command');
+      const asNobody = await c.exec({ argv: ['id', '-un'], become: { user: 'nobody', method: 'sudo' } });
+      assert.equal(asNobody.stdout, 'nobody\n');
+      const noSuchUser = await c.exec({ argv: ['true'], become: { user: 'no-such-user-k8sbm', method: 'sudo' } });
+      assert.notEqual(noSuchUser.code, 0);
+      assert.match(noSuchUser.stderr, /unknown user/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('connects lazily, once, even when asked many times at once', async () => {
+    const c = open();
+    const before = sshd.acceptedLogins();
+    try {
+      assert.equal(sshd.acceptedLogins(), before, 'the constructor did not connect');
+      await Promise.all([c.connect(), c.connect(), c.exec({ argv: ['true'] }), c.connect()]);
+      assert.equal(sshd.acceptedLogins() - before, 1);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('connection lost mid-run', () => {
+  it('fails the exec in flight and every later one with UnreachableError, without crashing', async () => {
+    const c = createConnectionFactory(opts)(sshSpec(sshd, { host: 'victim' }));
+    await c.connect();
+    const sessions = (): number => (sshd.log().match(/Starting session: command for root/g) ?? []).length;
+    const before = sessions();
+    const inFlight = c.exec({ argv: ['sleep', '30'] });
+    await eventually(() => sessions() > before, 'the command to start');
+    assert.ok(sshd.killSessions() > 0);
+    await assert.rejects(inFlight, (e: unknown) => e instanceof UnreachableError && e.host === 'victim' && /^connection lost/.test(e.reason));
+    await assert.rejects(c.exec({ argv: ['true'] }), (e: unknown) => e instanceof UnreachableError && /^connection lost/.test(e.reason));
+    await c.close();
+  });
+});
+
+describe('close', () => {
+  it('ends the SSH session on the server', async () => {
+    const c = open();
+    await c.exec({ argv: ['true'] });
+    const disconnects = (): number => (sshd.log().match(/Disconnected from user root/g) ?? []).length;
+    const before = disconnects();
+    await c.close();
+    await eventually(() => disconnects() > before, 'sshd to log the disconnect');
+    await assert.rejects(c.exec({ argv: ['true'] }), UnreachableError);
+  });
+});
