@@ -4,7 +4,7 @@ import { listPlayTasks } from '../engine/listing.js';
 import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
 import { parseExtraVars } from '../vars/extra.js';
-import { connectFactory, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
+import { connectFactory, printSshWarnings, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
 
 export interface RunArgs extends CommonArgs, SshArgs {
@@ -65,9 +65,10 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
+  const connect = connectFactory(await sshOptionsFromAsync(a, cfg));
   try {
     const outcome = await runPlaybook(playbook, {
-      inventory, loader, modules, connect: connectFactory(await sshOptionsFromAsync(a, cfg)), emit, check, diff,
+      inventory, loader, modules, connect, emit, check, diff,
       forks: forksFrom(a, cfg), limit: a.limit, tags, extraVars, startAtTask: a['start-at-task'],
       verbosity: a.verbose, signal: ac.signal, secrets, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
     });
@@ -75,6 +76,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   } finally {
     process.off('SIGINT', onSigint);
     await reporter.close();
+    printSshWarnings(connect);
   }
 }
 

@@ -43,7 +43,8 @@ export async function sshOptionsFromAsync(args: SshArgs, cfg: ProjectConfig): Pr
 }
 
 export function sshOptionsFrom(args: SshArgs, cfg: ProjectConfig): SshOptions {
-  const hkc = parseHostKeyChecking(args['host-key-checking'], '--host-key-checking') ?? cfg.hostKeyChecking;
+  const flag = parseHostKeyChecking(args['host-key-checking'], '--host-key-checking');
+  const hkc = flag ?? cfg.hostKeyChecking;
   const cfgFile = args['ssh-config'] ? resolve(args['ssh-config']) : defaultSshConfig();
   if (args['ssh-config'] && !existsSync(cfgFile!)) {
     throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `ssh config ${args['ssh-config']} not found`, { hint: 'give the path of an ssh_config file' });
@@ -63,6 +64,7 @@ export function sshOptionsFrom(args: SshArgs, cfg: ProjectConfig): SshOptions {
   return {
     ...DEFAULT_SSH_OPTIONS,
     hostKeyChecking: hkc,
+    hostKeyCheckingExplicit: flag !== undefined || cfg.hostKeyCheckingExplicit,
     knownHostsFile: args['known-hosts'] ? resolve(args['known-hosts']) : cfg.knownHosts,
     sshConfigFile: cfgFile,
     privateKeyFiles: asList(args['private-key']).map((p) => resolve(p)),
@@ -77,6 +79,11 @@ function defaultSshConfig(): string | undefined {
   return existsSync(f) ? f : undefined;
 }
 
-export function connectFactory(opts: SshOptions): (spec: ConnectionSpec) => Connection {
+export function connectFactory(opts: SshOptions): ((spec: ConnectionSpec) => Connection) & { warnings(): readonly string[] } {
   return createConnectionFactory(opts);
+}
+
+/** ssh_config lines k8sbm does not act on (Match blocks, ignored flags): said once, at the end. */
+export function printSshWarnings(factory: { warnings(): readonly string[] }): void {
+  for (const w of new Set(factory.warnings())) process.stderr.write(`[WARNING]: ${w}\n`);
 }

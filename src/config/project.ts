@@ -13,6 +13,8 @@ export interface ProjectConfig {
   readonly forks: number | undefined;
   readonly rolesPath: readonly string[];
   readonly hostKeyChecking: HostKeyChecking;
+  /** Set by k8sbm.yaml or K8SBM_HOST_KEY_CHECKING (then it beats StrictHostKeyChecking in ssh_config). */
+  readonly hostKeyCheckingExplicit: boolean;
   readonly knownHosts: string | undefined;
   /** The file the config came from, when there was one. */
   readonly file: string | undefined;
@@ -61,9 +63,10 @@ export function loadProjectConfig(cwd: string, env: Readonly<Record<string, stri
   const envInv = env.K8SBM_INVENTORY ? env.K8SBM_INVENTORY.split(',').map((p) => resolve(cwd, p)) : undefined;
   const envRoles = env.K8SBM_ROLES_PATH ? env.K8SBM_ROLES_PATH.split(':').map((p) => resolve(cwd, p)) : undefined;
   const forks = parseForks(env.K8SBM_FORKS, 'K8SBM_FORKS') ?? parseForks(fromFile.forks, 'forks', file ? valueLocOf(fromFile, 'forks') : undefined);
-  const hkc = parseHostKeyChecking(env.K8SBM_HOST_KEY_CHECKING, 'K8SBM_HOST_KEY_CHECKING') ?? parseHostKeyChecking(fromFile.host_key_checking, 'host_key_checking', valueLocOf(fromFile, 'host_key_checking')) ?? 'strict';
+  const hkcSet = parseHostKeyChecking(env.K8SBM_HOST_KEY_CHECKING, 'K8SBM_HOST_KEY_CHECKING') ?? parseHostKeyChecking(fromFile.host_key_checking, 'host_key_checking', valueLocOf(fromFile, 'host_key_checking'));
+  const hkc = hkcSet ?? 'strict';
   const kh = env.K8SBM_KNOWN_HOSTS ? resolve(cwd, env.K8SBM_KNOWN_HOSTS) : typeof fromFile.known_hosts === 'string' ? resolve(base, fromFile.known_hosts) : undefined;
-  return { inventory: envInv ?? fileInv ?? [], forks, rolesPath: envRoles ?? fileRoles ?? [], hostKeyChecking: hkc, knownHosts: kh, file };
+  return { inventory: envInv ?? fileInv ?? [], forks, rolesPath: envRoles ?? fileRoles ?? [], hostKeyChecking: hkc, hostKeyCheckingExplicit: hkcSet !== undefined, knownHosts: kh, file };
 }
 
 export function parseForks(v: unknown, what: string, loc?: ReturnType<typeof valueLocOf>): number | undefined {

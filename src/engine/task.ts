@@ -210,7 +210,7 @@ function applyOverrides(task: Task, vars: Record<string, unknown>, o: Outcome): 
 function failureOutcome(e: unknown, h: HostRuntime): Outcome {
   if (e instanceof UnreachableError) {
     h.unreachable = true;
-    return { status: 'unreachable', msg: e.reason, result: { unreachable: true, msg: e.reason, changed: false } };
+    return { status: 'unreachable', msg: e.reason, ...(e.hint ? { detail: [`hint: ${e.hint}`] } : {}), result: { unreachable: true, msg: e.reason, changed: false } };
   }
   if (e instanceof K8sbmError) {
     const lines = formatError(e).split('\n');
@@ -245,7 +245,7 @@ function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: st
     case 'ok': c.ok++; break;
     case 'changed': c.changed++; break;
     case 'skipped': c.skipped++; break;
-    case 'unreachable': c.unreachable++; break;
+    case 'unreachable': c.unreachable++; env.recordFailure(h.name, name, task.loc, `unreachable: ${o.msg}`); break;
     case 'failed':
       if (ignored) c.ignored++;
       else { c.failed++; h.failed = true; env.recordFailure(h.name, name, task.loc, o.msg); }

@@ -1,0 +1,141 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after } from 'node:test';
+import { type Lab, labDown, labUp } from '../../src/lab/index.js';
+import { toShellLine } from '../../src/transport/quote.js';
+
+/**
+ * Lab nodes for end-to-end tests. Every lab lives in its own temporary directory, so its
+ * bridge, namespaces and links (named after the directory) never meet another test file's,
+ * and labs brought up at the same moment claim different subnets.
+ */
+
+export interface TestLabNode {
+  readonly name: string;
+  readonly address: string;
+  /** The node's sshd (PID 1 of the node) as the machine numbers it. */
+  readonly pid: number;
+}
+
+export interface TestLab {
+  readonly lab: Lab;
+  readonly dir: string;
+  readonly inventoryFile: string;
+  readonly sshConfigFile: string;
+  readonly knownHostsFile: string;
+  readonly keyFile: string;
+  readonly nodes: readonly TestLabNode[];
+  /** Removes the lab and its directory; a second call does nothing. */
+  down(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  readonly name: string;
+  readonly nodes: number;
+}
+
+const live = new Set<Lab>();
+
+export async function startLab(opts: StartLabOptions): Promise<TestLab> {
+  const parent = mkdtempSync(join(tmpdir(), `k8sbm-lab-${opts.name}-`));
+  const dir = join(parent, 'lab');
+  const { lab } = await labUp({ name: opts.name, nodes: opts.nodes, dir, recreate: true });
+  live.add(lab);
+  ensureExitCleanup();
+  let downed = false;
+  return {
+    lab,
+    dir,
+    inventoryFile: lab.files.inventory,
+    sshConfigFile: lab.files.sshConfig,
+    knownHostsFile: lab.files.knownHosts,
+    keyFile: lab.files.key,
+    nodes: lab.nodes.map((n) => ({ name: n.name, address: n.address, pid: n.pid })),
+    async down() {
+      if (downed) return;
+      downed = true;
+      await labDown({ name: opts.name, dir });
+      live.delete(lab);
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+/** startLab, and down() when the enclosing suite (or the test file) ends. */
+export async function withLab(name: string, nodes: number): Promise<TestLab> {
+  const l = await startLab({ name, nodes });
+  after(() => l.down());
+  return l;
+}
+
+export interface SshResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface LabSshOptions {
+  readonly user?: string;
+  readonly stdin?: string;
+  /** Extra ssh options, e.g. ['-o', 'PreferredAuthentications=password']. */
+  readonly sshArgs?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs a command on a node with the system ssh client and the lab's ssh_config (strict host key
+ * checking against the lab's known_hosts). An argv is quoted for the remote shell; a string is
+ * sent as the shell line it is.
+ */
+export function labSsh(l: Pick<TestLab, 'sshConfigFile'>, node: string, command: string | readonly string[], opts: LabSshOptions = {}): Promise<SshResult> {
+  const line = typeof command === 'string' ? command : toShellLine(command);
+  const argv = ['-F', l.sshConfigFile, ...(opts.user ? ['-l', opts.user] : []), ...(opts.sshArgs ?? []), node, '--', line];
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.on('error', () => { /* the command may not read its input */ });
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+let exitHooked = false;
+
+/**
+ * A test process that dies before its after() hooks run must not leave nodes behind: on exit,
+ * kill every live lab's node processes and remove its links and namespaces, synchronously
+ * (an exit handler cannot wait for promises).
+ */
+function ensureExitCleanup(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => { for (const lab of live) removeLabNow(lab); });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const lab of live) removeLabNow(lab);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+function removeLabNow(lab: Lab): void {
+  for (const n of lab.nodes) {
+    for (const pid of [n.pid, n.launcherPid]) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  for (const n of lab.nodes) spawnSync('ip', ['link', 'del', n.veth], { stdio: 'ignore' });
+  for (const n of lab.nodes) spawnSync('ip', ['netns', 'del', n.netns], { stdio: 'ignore' });
+  spawnSync('ip', ['link', 'del', lab.bridge], { stdio: 'ignore' });
+  rmSync(dirname(lab.dir), { recursive: true, force: true });
+}
