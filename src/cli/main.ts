@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { formatError, isK8sbmError, K8sbmError } from '../source/errors.js';
 import { execCommand } from './exec.js';
+import { labCommands } from './lab.js';
 import { inspectCommands } from './inspect.js';
 import { sshOptionFlags } from './ssh-options.js';
 import { runCommand, type RunArgs } from './run.js';
@@ -16,6 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('plan <playbook>', 'check + diff: exit 0 no change, 2 changes pending, 1 error', (y) => runOptions(y), async (a) => set(await runCommand(a as unknown as RunArgs, 'plan')))
     .command(inspectCommands(set))
     .command(execCommand(set))
+    .command(labCommands(set))
     .demandCommand(1, 'name a command: run, plan, exec, inventory, vars, facts, schema, lab')
     .strict()
     .recommendCommands()

@@ -14,9 +14,16 @@ export function tool(tools: Tools, name: string): string {
   return t;
 }
 
+/** Locally administered unicast MAC from the lab id: 02:6b:38:<id>. */
+export function bridgeMac(id: string): string {
+  return `02:6b:38:${id.match(/../g)!.join(':')}`;
+}
+
 export async function createBridge(tools: Tools, names: LabNames): Promise<void> {
   const ip = tool(tools, 'ip');
-  await mustRun([ip, 'link', 'add', names.bridge, 'type', 'bridge'], `creating bridge ${names.bridge}`);
+  // A fixed address: a bridge otherwise takes the lowest MAC of its ports, which changes while
+  // nodes are added and leaves the first nodes' ARP caches pointing at a stale address.
+  await mustRun([ip, 'link', 'add', names.bridge, 'address', bridgeMac(names.id), 'type', 'bridge'], `creating bridge ${names.bridge}`);
   // No IPv6 link-local address: the lab speaks IPv4 on its /24 and nothing else from this side.
   await mustRun([ip, 'link', 'set', names.bridge, 'addrgenmode', 'none'], `configuring bridge ${names.bridge}`);
   await mustRun([ip, 'link', 'set', names.bridge, 'up'], `bringing up bridge ${names.bridge}`);

@@ -64,6 +64,12 @@ for user in root ops opspw; do
   chown -R "$user:" "$home/.ssh"
 done
 
+# Nodes share the machine's /root, and with it whatever the workstation's own shell start-up
+# does (version managers can cost 100 ms per command). A server's root has Debian's plain
+# start-up files: give the node's layer those.
+cp /etc/skel/.bashrc /root/.bashrc 2>/dev/null || : > /root/.bashrc
+cp /etc/skel/.profile /root/.profile 2>/dev/null || : > /root/.profile
+
 mkdir -p /run/sshd /run/lock
 exec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config
 `;

@@ -66,6 +66,7 @@ export function renderSshConfig(nodes: readonly RenderNode[], files: RenderFiles
     '  StrictHostKeyChecking yes',
     '  PasswordAuthentication no',
     '  BatchMode yes',
+    '  ConnectTimeout 10',
     '',
   ].join('\n'));
   return `# k8sbm lab nodes: ssh -F THIS_FILE node01\n\n${blocks.join('\n')}`;

@@ -81,12 +81,15 @@ export class ExecStreams {
   readonly #stderr: Buffer[] = [];
   readonly #gate: BecomeStderrGate | undefined;
   readonly #decoder = new StringDecoder('utf8');
+  readonly #live = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   #ended = false;
 
   constructor(
     private readonly sink: StdinSink,
     private readonly stdin: string | Buffer | undefined,
     private readonly becomePassword: string | undefined,
+    /** Output as it arrives (decoded on character boundaries); stderr only when no sudo prompt is in it. */
+    private readonly onOutput?: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined,
   ) {
     this.#gate = becomePassword !== undefined ? new BecomeStderrGate() : undefined;
   }
@@ -97,11 +100,13 @@ export class ExecStreams {
 
   stdout(chunk: Buffer): void {
     this.#stdout.push(chunk);
+    if (this.onOutput) this.#emit('stdout', this.#live.stdout.write(chunk));
   }
 
   stderr(chunk: Buffer): void {
     if (!this.#gate) {
       this.#stderr.push(chunk);
+      if (this.onOutput) this.#emit('stderr', this.#live.stderr.write(chunk));
       return;
     }
     for (const step of this.#gate.push(this.#decoder.write(chunk))) {
@@ -121,7 +126,15 @@ export class ExecStreams {
     }
   }
 
+  #emit(stream: 'stdout' | 'stderr', text: string): void {
+    if (text !== '') this.onOutput?.(stream, text);
+  }
+
   result(): { stdout: string; stderr: string } {
+    if (this.onOutput) {
+      this.#emit('stdout', this.#live.stdout.end());
+      if (!this.#gate) this.#emit('stderr', this.#live.stderr.end());
+    }
     const stdout = Buffer.concat(this.#stdout).toString('utf8');
     if (!this.#gate) return { stdout, stderr: Buffer.concat(this.#stderr).toString('utf8') };
     this.#gate.push(this.#decoder.end());

@@ -28,7 +28,7 @@ export class LocalConnection implements Connection {
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'] });
       child.stdin.on('error', () => { /* the command may exit without reading its input */ });
-      const io = new ExecStreams({ write: (d) => child.stdin.write(d), end: () => child.stdin.end() }, req.stdin, password);
+      const io = new ExecStreams({ write: (d) => child.stdin.write(d), end: () => child.stdin.end() }, req.stdin, password, req.onOutput);
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
       if (req.timeoutMs) {

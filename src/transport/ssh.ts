@@ -129,7 +129,7 @@ export class SshConnection implements Connection {
           ch.close();
           return;
         }
-        const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password);
+        const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password, req.onOutput);
         let code: number | null = null;
         let signal: string | null = null;
         let timedOut = false;

@@ -187,7 +187,7 @@ if (!isRoot) {
       const home = mkdtempSync(join(tmpdir(), 'k8sbm-lab-ansible-'));
       try {
         writeFileSync(join(home, 'ansible.cfg'), '');
-        const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: home, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_HOME: join(home, '.ansible'), ANSIBLE_LOCAL_TEMP: join(home, 'tmp') };
+        const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: home, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_HOME: join(home, '.ansible'), ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_SSH_ARGS: '-o ControlMaster=no' };
         const ansible = (...args: string[]) => spawnSync('ansible', ['-i', l.inventoryFile, '-o', ...args], { encoding: 'utf8', env, timeout: 120_000 });
         const ping = ansible('all', '-m', 'ping');
         assert.equal(ping.status, 0, ping.stdout + ping.stderr);

@@ -5,6 +5,7 @@ import {
   labDirFor, labIdOf, labNamesOf, netnsName, nodeAddress, nodeGroup, nodeName, subnetAt, subnetIndexOf,
   validateLabName, validateNodeCount, vethName,
 } from '../../src/lab/names.js';
+import { bridgeMac } from '../../src/lab/network.js';
 import { nodeLaunchArgv, NODE_INIT_SCRIPT } from '../../src/lab/node-init.js';
 import { parsePublicKey, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from '../../src/lab/render.js';
 import { parseIpAddrJson, parseIpRouteJson, preferredSubnetIndex, subnetCandidates, usedSubnetIndexes } from '../../src/lab/subnet.js';
@@ -40,6 +41,7 @@ describe('lab names and addresses', () => {
     assert.equal(vethName(names, 7), `kb-${id}-07`);
     assert.ok(vethName(names, 240).length <= 15);
     assert.equal(netnsName(names, 3), `k8sbm-${id}-node03`);
+    assert.equal(bridgeMac('0a1b2c'), '02:6b:38:0a:1b:2c');
   });
 
   it('numbers nodes node01.. and puts the first three in the control plane', () => {
