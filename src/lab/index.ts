@@ -6,4 +6,4 @@ export { loadLab, nodeRootPath, resolveLab, type Lab, type LabNode, type LabRef 
 export { labPaths, type LabPaths } from './state.js';
 export { labDirFor, DEFAULT_LAB_NAME, DEFAULT_LAB_NODES, MAX_LAB_NODES } from './names.js';
 export { checkLabPrerequisites, LAB_TOOLS, type PlatformFacts } from './system.js';
-export { LAB_SUDO_USER, LAB_SUDO_PASSWORD_USER, LAB_SUDO_PASSWORD } from './render.js';
+export { LAB_SUDO_USER, LAB_SUDO_PASSWORD_USER, LAB_SUDO_PASSWORD, type SshdLogLevel } from './render.js';

@@ -98,11 +98,20 @@ export function parsePublicKey(text: string): string {
   return `${type} ${blob}`;
 }
 
+/** sshd's own levels; VERBOSE logs one "Starting session" line per exec, which benchmarks count. */
+export type SshdLogLevel = 'QUIET' | 'FATAL' | 'ERROR' | 'INFO' | 'VERBOSE' | 'DEBUG1';
+
+export interface SshdConfigOptions {
+  /** Default: sshd's own (INFO). */
+  readonly logLevel?: SshdLogLevel | undefined;
+}
+
 /** Key-only login on the node's own address; the node's config replaces the machine's. */
-export function renderSshdConfig(address: string): string {
+export function renderSshdConfig(address: string, opts: SshdConfigOptions = {}): string {
   return [
     '# k8sbm lab node: key-only login',
     `ListenAddress ${address}:22`,
+    ...(opts.logLevel ? [`LogLevel ${opts.logLevel}`] : []),
     'HostKey /etc/ssh/ssh_host_ed25519_key',
     'PermitRootLogin prohibit-password',
     'PubkeyAuthentication yes',

@@ -7,7 +7,7 @@ import { DEFAULT_LAB_NODES, type LabNames, type LabSubnet, netnsName, nodeAddres
 import { claimSubnet, createBridge, createNodeLink, netnsPath, tool, type Tools } from './network.js';
 import { nodeLaunchArgv } from './node-init.js';
 import { childPidOf, launchNode, type LaunchedNode, readNodeHostKey, sshBanner, waitForSsh } from './node.js';
-import { LAB_SUDO_PASSWORD, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from './render.js';
+import { LAB_SUDO_PASSWORD, renderEtcHosts, type SshdLogLevel, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from './render.js';
 import { type LabNodeState, type LabPaths, type LabState, nodeLogFile, nodeScratchDir, readLabState, writeFileAtomic, writeLabState } from './state.js';
 import { checkLabPrerequisites, mustRun } from './system.js';
 
@@ -20,6 +20,8 @@ export interface LabUpOptions extends LabRef {
   readonly parallel?: number | undefined;
   /** Bound on the whole start-up (default 30 s plus 0.5 s per node). */
   readonly timeoutMs?: number | undefined;
+  /** sshd LogLevel of every node (default INFO); VERBOSE logs each session a node runs. */
+  readonly sshdLogLevel?: SshdLogLevel | undefined;
   /** Called as each node answers. */
   readonly onNodeReady?: ((node: string, ready: number, total: number) => void) | undefined;
 }
@@ -95,7 +97,7 @@ async function buildLab(tools: Tools, name: string, count: number, paths: LabPat
     const scratch = nodeScratchDir(paths, n.name);
     const logFile = nodeLogFile(paths, n.name);
     mkdirSync(scratch, { recursive: true, mode: 0o755 });
-    const launched = launchNodeProcess(tools, n, scratch, logFile, authorizedKey, planned);
+    const launched = launchNodeProcess(tools, n, scratch, logFile, authorizedKey, planned, opts.sshdLogLevel);
     await waitForSsh(n.address, { deadline, exited: launched.exited, node: n.name, logFile });
     const pid = childPidOf(launched.launcherPid);
     if (!pid) throw new Error(`node ${n.name}: its PID 1 is not a child of ${launched.launcherPid}`);
@@ -122,13 +124,13 @@ function planNodes(names: LabNames, subnet: LabSubnet, count: number): LabNodeSt
   });
 }
 
-function launchNodeProcess(tools: Tools, n: LabNodeState, scratch: string, logFile: string, authorizedKey: string, all: readonly LabNodeState[]): LaunchedNode {
+function launchNodeProcess(tools: Tools, n: LabNodeState, scratch: string, logFile: string, authorizedKey: string, all: readonly LabNodeState[], logLevel: SshdLogLevel | undefined): LaunchedNode {
   const argv = nodeLaunchArgv({ nsenter: tool(tools, 'nsenter'), unshare: tool(tools, 'unshare') }, {
     name: n.name,
     netnsPath: netnsPath(n.netns),
     scratchDir: scratch,
     authorizedKey,
-    sshdConfig: renderSshdConfig(n.address),
+    sshdConfig: renderSshdConfig(n.address, { logLevel }),
     sudoers: renderSudoers(),
     etcHosts: renderEtcHosts(n, all),
     password: LAB_SUDO_PASSWORD,

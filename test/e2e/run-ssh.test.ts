@@ -5,14 +5,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../src/lab/index.js';
 import { jsonEvents, k8sbm, recapOf, treeHash } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
-import { labSsh, withLab, type TestLab } from '../helpers/lab.js';
+import { labSsh, startLab, type TestLab } from '../helpers/lab.js';
 
 let lab: TestLab;
-before(async () => { lab = await withLab('runssh', 3); });
+before(async () => { lab = await startLab({ name: 'runssh', nodes: 3 }); });
+after(async () => { await lab?.down(); });
 
 const site = `
 - name: configure nodes
@@ -25,7 +26,7 @@ const site = `
     - name: config from facts
       copy:
         dest: /etc/k8sbm-e2e/node.conf
-        content: "name={{ inventory_hostname }} host={{ facts.hostname }} addr={{ facts.default_ipv4.address }}\\n"
+        content: "name={{ inventory_hostname }} host={{ facts.hostname }} addr={{ facts.all_ipv4_addresses.[0] }}\\n"
         mode: "0640"
     - name: a line in a system file
       lineinfile: { path: /etc/login.defs, regexp: "^PASS_MAX_DAYS", line: "PASS_MAX_DAYS\\t90" }
@@ -33,6 +34,7 @@ const site = `
       command: id -un
       register: me
       changed_when: false
+      check_mode: false
     - assert: { that: me.stdout == "root" }
     - name: once
       command: touch /etc/k8sbm-e2e/initialised
@@ -108,8 +110,9 @@ describe('k8sbm run over SSH on lab nodes', () => {
 
   it('an unknown host key and a changed host key are refused with the fix', () => {
     const node = lab.nodes[2]!;
-    const dir = project({ 'empty_known_hosts': '' });
-    const unknown = k8sbm(['run', 'site.yml', '-i', lab.inventoryFile, '--known-hosts', 'empty_known_hosts', '-l', node.name, '--json'], dir);
+    // An inventory without the lab's UserKnownHostsFile, so --known-hosts decides.
+    const dir = project({ 'empty_known_hosts': '', 'inv.ini': `${node.name} ansible_host=${node.address} ansible_user=root ansible_ssh_private_key_file=${lab.keyFile}\n` });
+    const unknown = k8sbm(['run', 'site.yml', '-i', 'inv.ini', '--known-hosts', 'empty_known_hosts', '--json'], dir);
     assert.equal(unknown.code, 1);
     const u = jsonEvents(unknown.stdout).find((e) => e.event === 'task_result')!;
     assert.equal(u.status, 'unreachable');
@@ -119,17 +122,17 @@ describe('k8sbm run over SSH on lab nodes', () => {
     const lines = readFileSync(lab.knownHostsFile, 'utf8').split('\n').filter(Boolean);
     const other = lines.find((l) => l.startsWith(`${lab.nodes[0]!.address} `))!;
     writeFileSync(join(dir, 'wrong_known_hosts'), `${other.replace(lab.nodes[0]!.address, node.address)}\n`);
-    const changed = k8sbm(['run', 'site.yml', '-i', lab.inventoryFile, '--known-hosts', 'wrong_known_hosts', '-l', node.name, '--host-key-checking', 'accept-new', '--json'], dir);
+    const changed = k8sbm(['run', 'site.yml', '-i', 'inv.ini', '--known-hosts', 'wrong_known_hosts', '--host-key-checking', 'accept-new', '--json'], dir);
     assert.equal(changed.code, 1);
     const c = jsonEvents(changed.stdout).find((e) => e.event === 'task_result')!;
     assert.equal(c.status, 'unreachable');
     assert.match(String(c.msg), /HOST KEY MISMATCH/);
     assert.match(String(c.msg) + JSON.stringify(c.detail), /wrong_known_hosts:1/);
     // accept-new adds an unknown key, and the next strict run trusts it.
-    const fresh = k8sbm(['run', 'site.yml', '-i', lab.inventoryFile, '--known-hosts', 'empty_known_hosts', '-l', node.name, '--host-key-checking', 'accept-new'], dir);
+    const fresh = k8sbm(['run', 'site.yml', '-i', 'inv.ini', '--known-hosts', 'empty_known_hosts', '--host-key-checking', 'accept-new'], dir);
     assert.equal(fresh.code, 0, fresh.stdout + fresh.stderr);
     assert.match(readFileSync(join(dir, 'empty_known_hosts'), 'utf8'), new RegExp(node.address.replace(/\./g, '\\.')));
-    assert.equal(k8sbm(['run', 'site.yml', '-i', lab.inventoryFile, '--known-hosts', 'empty_known_hosts', '-l', node.name], dir).code, 0);
+    assert.equal(k8sbm(['run', 'site.yml', '-i', 'inv.ini', '--known-hosts', 'empty_known_hosts'], dir).code, 0);
   });
 
   it('exec runs a command on every node, output prefixed per host', async () => {

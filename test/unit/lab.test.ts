@@ -143,6 +143,8 @@ describe('lab files', () => {
     assert.match(c, /^PasswordAuthentication no$/m);
     assert.match(c, /^KbdInteractiveAuthentication no$/m);
     assert.match(c, /^PermitRootLogin prohibit-password$/m);
+    assert.doesNotMatch(c, /^LogLevel/m);
+    assert.match(renderSshdConfig('198.18.7.11', { logLevel: 'VERBOSE' }), /^LogLevel VERBOSE$/m);
     assert.match(renderSudoers(), /^ops ALL=\(ALL:ALL\) NOPASSWD: ALL$/m);
     assert.match(renderSudoers(), /^opspw ALL=\(ALL:ALL\) ALL$/m);
   });
