@@ -46,6 +46,7 @@ function runOptions(y: Argv): Argv {
   return sshOptionFlags(y)
     .positional('playbook', { type: 'string', describe: 'playbook file', demandOption: true })
     .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
+    .option('lab', { type: 'string', describe: 'run against the built-in lab NAME (default "default"), brought up first if it is not' })
     .option('limit', { alias: 'l', type: 'string', describe: 'further limit hosts to a pattern' })
     .option('tags', { alias: 't', type: 'string', describe: 'only run tasks with these tags (comma-separated or repeated)' })
     .option('skip-tags', { type: 'string', describe: 'skip tasks with these tags' })

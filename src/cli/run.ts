@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { runPlaybook } from '../engine/run.js';
+import { DEFAULT_LAB_NAME, labStatus, labUp } from '../lab/index.js';
 import { listPlayTasks } from '../engine/listing.js';
 import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
@@ -23,6 +24,7 @@ export interface RunArgs extends CommonArgs, SshArgs {
   readonly json: boolean;
   readonly report?: string;
   readonly junit?: string;
+  readonly lab?: string;
   readonly verbose: number;
 }
 
@@ -38,7 +40,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     process.stdout.write(`playbook: ${a.playbook} (${playbook.plays.length} plays): syntax OK\n`);
     return 0;
   }
-  const inventory = await inventoryFrom(a, cfg);
+  const inventory = await inventoryFrom(a.lab !== undefined ? { ...a, inventory: await labInventory(a.lab) } : a, cfg);
   const extraVars = parseExtraVars(asList(a['extra-vars']));
   if (a['list-hosts'] || a['list-tasks']) {
     for (const play of playbook.plays) {
@@ -78,6 +80,17 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     await reporter.close();
     printSshWarnings(connect);
   }
+}
+
+/** `--lab [NAME]`: the built-in lab's inventory, bringing the lab up first when it is not. */
+async function labInventory(name: string): Promise<string> {
+  const labName = name || DEFAULT_LAB_NAME;
+  const status = await labStatus({ name: labName });
+  if (status.condition === 'up' && status.files) return status.files.inventory;
+  process.stderr.write(`lab "${labName}" is ${status.condition}: bringing it up (k8sbm lab down removes it)\n`);
+  const { lab } = await labUp({ name: labName, recreate: status.condition !== 'absent' });
+  process.stderr.write(`lab "${labName}": ${lab.nodes.length} nodes on ${lab.subnet}\n`);
+  return lab.files.inventory;
 }
 
 function buildReporter(a: RunArgs, check: boolean, diff: boolean): Reporter {

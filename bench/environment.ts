@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { cpus, release, totalmem } from 'node:os';
+
+/** The machine and the versions a result was measured with, as the results file records them. */
+
+export interface MachineInfo {
+  readonly nproc: number;
+  readonly cpuModel: string;
+  readonly memoryMb: number;
+  readonly kernel: string;
+}
+
+export interface Versions {
+  readonly node: string;
+  readonly k8sbmCommit: string;
+  readonly ansibleCore: string;
+  readonly openssh: string;
+  readonly python: string;
+}
+
+export function machineInfo(): MachineInfo {
+  const c = cpus();
+  return { nproc: c.length, cpuModel: c[0]?.model.trim() ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), kernel: release() };
+}
+
+function firstLine(argv: readonly string[], cwd?: string): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd });
+  const text = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  return r.status === 0 && text ? text.split('\n')[0]!.trim() : 'unknown';
+}
+
+/** `ansible-playbook [core 2.14.18]` -> `2.14.18` */
+export function parseAnsibleCoreVersion(line: string): string {
+  return /\[core ([^\]]+)\]/.exec(line)?.[1] ?? line;
+}
+
+export function versions(repoRoot: string, ansiblePlaybook: string): Versions {
+  const commit = firstLine(['git', '-C', repoRoot, 'rev-parse', '--short=12', 'HEAD']);
+  // --no-optional-locks: reading the status must not rewrite the index.
+  const dirty = spawnSync('git', ['--no-optional-locks', '-C', repoRoot, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout?.trim();
+  return {
+    node: process.version,
+    k8sbmCommit: dirty ? `${commit} (with uncommitted changes)` : commit,
+    ansibleCore: parseAnsibleCoreVersion(firstLine([ansiblePlaybook, '--version'])),
+    openssh: firstLine(['ssh', '-V']),
+    python: firstLine(['/usr/bin/python3', '--version']),
+  };
+}
+
+/** Clock ticks per second of /proc/PID/stat's CPU fields. */
+export function clockTicks(): number {
+  const n = Number(firstLine(['getconf', 'CLK_TCK']));
+  return Number.isFinite(n) && n > 0 ? n : 100;
+}

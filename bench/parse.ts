@@ -1,0 +1,143 @@
+/**
+ * Reading what the tools and the nodes print: Ansible's PLAY RECAP, k8sbm's JSON recap, the
+ * sessions a node's sshd logged (LogLevel VERBOSE), GNU time's line and /proc/PID/stat.
+ */
+
+export interface RecapCounts {
+  readonly ok: number;
+  readonly changed: number;
+  readonly unreachable: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly rescued: number;
+  readonly ignored: number;
+}
+
+const COUNT_KEYS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
+
+/**
+ * Ansible's default callback ends with
+ *   PLAY RECAP ****
+ *   node01   : ok=29   changed=28   unreachable=0    failed=0    skipped=0    rescued=0    ignored=0
+ * Hosts whose line lacks a key get 0 for it; a missing recap is an error (the run did not finish).
+ */
+export function parseAnsibleRecap(output: string): Record<string, RecapCounts> {
+  const lines = output.split(/\r?\n/);
+  let start = -1;
+  for (let i = lines.length - 1; i >= 0 && start < 0; i--) if (/^PLAY RECAP\b/.test(lines[i]!)) start = i;
+  if (start < 0) throw new Error('no PLAY RECAP in the output of ansible-playbook');
+  const hosts: Record<string, RecapCounts> = {};
+  for (const line of lines.slice(start + 1)) {
+    const m = /^(\S+)\s+:\s+(\S+=\d+(?:\s+\S+=\d+)*)\s*$/.exec(line);
+    if (!m) {
+      if (line.trim() === '') continue;
+      break;
+    }
+    const pairs = new Map(m[2]!.split(/\s+/).map((kv) => {
+      const [k, v] = kv.split('=');
+      return [k!, Number(v)] as const;
+    }));
+    hosts[m[1]!] = Object.fromEntries(COUNT_KEYS.map((k) => [k, pairs.get(k) ?? 0])) as unknown as RecapCounts;
+  }
+  if (Object.keys(hosts).length === 0) throw new Error('PLAY RECAP of ansible-playbook lists no host');
+  return hosts;
+}
+
+export interface K8sbmRecap {
+  readonly hosts: Readonly<Record<string, RecapCounts>>;
+  /** Execs (round trips) k8sbm sent to each host, as it counts them. */
+  readonly execs: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+}
+
+/** The `recap` event of `k8sbm run --json` (newline-delimited JSON events; the recap is last). */
+export function parseK8sbmRecap(ndjson: string): K8sbmRecap {
+  const lines = ndjson.split('\n').filter((l) => l.trim() !== '');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    let e: unknown;
+    try { e = JSON.parse(lines[i]!); } catch { continue; }
+    if (!isRecord(e) || e.event !== 'recap') continue;
+    const hosts = isRecord(e.hosts) ? e.hosts : {};
+    const out: Record<string, RecapCounts> = {};
+    for (const [h, c] of Object.entries(hosts)) {
+      const counts = isRecord(c) ? c : {};
+      out[h] = Object.fromEntries(COUNT_KEYS.map((k) => [k, typeof counts[k] === 'number' ? counts[k] : 0])) as unknown as RecapCounts;
+    }
+    const execs = isRecord(e.execs) ? Object.fromEntries(Object.entries(e.execs).filter((kv): kv is [string, number] => typeof kv[1] === 'number')) : {};
+    return { hosts: out, execs, durationMs: typeof e.durationMs === 'number' ? e.durationMs : NaN };
+  }
+  throw new Error('no recap event in the JSON output of k8sbm');
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface SshdSessionCounts {
+  /** Authenticated connections ("Accepted publickey for ..."). */
+  readonly connections: number;
+  /** Every session sshd started: commands + subsystems + shells. */
+  readonly sessions: number;
+  /** exec requests: one process started on the node per command. */
+  readonly commands: number;
+  /** subsystem requests (sftp: Ansible's file transfers). */
+  readonly subsystems: number;
+  readonly shells: number;
+}
+
+/**
+ * Counts what a node's sshd logged at LogLevel VERBOSE: each channel session it starts is one
+ * "Starting session: command|subsystem 'sftp'|shell ... for USER from ADDR port P id N" line,
+ * whether it came over its own connection or over a multiplexed (ControlMaster) one.
+ */
+export function countSshdSessions(log: string): SshdSessionCounts {
+  let connections = 0;
+  let commands = 0;
+  let subsystems = 0;
+  let shells = 0;
+  for (const line of log.split('\n')) {
+    if (/\bAccepted publickey for \S+ from /.test(line)) connections++;
+    const m = /\bStarting session: (command|forced-command|subsystem|shell)\b/.exec(line);
+    if (!m) continue;
+    if (m[1] === 'subsystem') subsystems++;
+    else if (m[1] === 'shell') shells++;
+    else commands++;
+  }
+  return { connections, sessions: commands + subsystems + shells, commands, subsystems, shells };
+}
+
+export interface TimeResult {
+  readonly wallS: number;
+  /** ru_maxrss of the waited-for child as wait4 reports it (KiB). */
+  readonly maxRssKb: number;
+  readonly userS: number;
+  readonly sysS: number;
+}
+
+/** The marker starts the format line, so "Command exited with non-zero status" lines around it do not matter. */
+export const TIME_MARKER = 'k8sbm-bench-time';
+export const TIME_FORMAT = `${TIME_MARKER} %e %M %U %S`;
+
+/** The line GNU time writes with `-f TIME_FORMAT`. */
+export function parseTimeOutput(text: string): TimeResult {
+  const line = text.split('\n').find((l) => l.startsWith(`${TIME_MARKER} `));
+  if (!line) throw new Error(`no "${TIME_MARKER}" line in the output of time: ${JSON.stringify(text.slice(0, 200))}`);
+  const [wall, rss, user, sys] = line.slice(TIME_MARKER.length + 1).trim().split(/\s+/).map(Number);
+  if ([wall, rss, user, sys].some((n) => n === undefined || !Number.isFinite(n))) throw new Error(`unreadable time line: ${line}`);
+  return { wallS: wall!, maxRssKb: rss!, userS: user!, sysS: sys! };
+}
+
+/**
+ * CPU clock ticks of a process and of its reaped descendants (utime, stime, cutime, cstime:
+ * fields 14-17 of /proc/PID/stat). A node's sshd reaps every per-connection sshd, and they reap
+ * the commands they ran, so the difference over a phase is the node-side CPU of that phase.
+ */
+export function parseProcStatCpuTicks(stat: string): { self: number; children: number } {
+  const close = stat.lastIndexOf(')');
+  if (close < 0) throw new Error('not a /proc/PID/stat line');
+  // After ") " come field 3 (state) onwards: utime is field 14, i.e. index 11 here.
+  const f = stat.slice(close + 2).trim().split(/\s+/).map(Number);
+  const [utime, stime, cutime, cstime] = [f[11], f[12], f[13], f[14]];
+  if ([utime, stime, cutime, cstime].some((n) => n === undefined || !Number.isFinite(n))) throw new Error('short /proc/PID/stat line');
+  return { self: utime! + stime!, children: cutime! + cstime! };
+}

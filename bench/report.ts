@@ -1,0 +1,90 @@
+import type { BenchResult, PhaseRun } from './results.js';
+import { perHostRange, speedup, type Summary, summarize } from './stats.js';
+import { PHASES, type Phase, type Tool } from './tools.js';
+
+/** Tables of a benchmark result: medians with min/max, the speed-up, execs, memory and CPU. */
+
+/** The issue's targets at 50 nodes: Ansible time / k8sbm time at least this. */
+export const SPEEDUP_TARGETS: Readonly<Record<Phase, number>> = { 'first-apply': 15, converged: 30, 'check-diff': 30 };
+export const K8SBM_RSS_TARGET_MB = 300;
+
+export interface PhaseRow {
+  readonly phase: Phase;
+  readonly wallS: Readonly<Record<Tool, Summary>>;
+  /** Median Ansible time / median k8sbm time. */
+  readonly ratio: number;
+  readonly target: number;
+  readonly met: boolean;
+  readonly rssMb: Readonly<Record<Tool, Summary>>;
+  /** Controller CPU (user + sys of the tool's process tree), seconds. */
+  readonly cpuS: Readonly<Record<Tool, Summary>>;
+  /** CPU spent on all nodes together, seconds. */
+  readonly nodeCpuS: Readonly<Record<Tool, Summary>>;
+  /** Per host, over every repetition: "33" or "31-35". */
+  readonly k8sbmReportedExecs: string;
+  readonly sshdSessions: Readonly<Record<Tool, string>>;
+  readonly sshdSftp: Readonly<Record<Tool, string>>;
+  readonly sshdConnections: Readonly<Record<Tool, string>>;
+}
+
+function runsOf(r: BenchResult, tool: Tool, phase: Phase): PhaseRun[] {
+  const runs = r.runs.filter((x) => x.tool === tool && x.phase === phase);
+  if (runs.length === 0) throw new Error(`no ${tool} runs of phase ${phase}`);
+  return runs;
+}
+
+/** Every host of every repetition, keyed apart so the range covers them all. */
+function perHostOverRuns(runs: readonly PhaseRun[], pick: (run: PhaseRun) => Readonly<Record<string, number>> | undefined): string {
+  const all: Record<string, number> = {};
+  runs.forEach((run) => { for (const [h, n] of Object.entries(pick(run) ?? {})) all[`${run.rep}/${h}`] = n; });
+  return perHostRange(all);
+}
+
+function byTool<T>(f: (tool: Tool) => T): Record<Tool, T> {
+  return { k8sbm: f('k8sbm'), ansible: f('ansible') };
+}
+
+export function phaseRows(r: BenchResult): PhaseRow[] {
+  return PHASES.map((phase) => {
+    const runs = byTool((t) => runsOf(r, t, phase));
+    const wallS = byTool((t) => summarize(runs[t].map((x) => x.wallMs / 1000)));
+    const ratio = speedup(wallS.ansible.median, wallS.k8sbm.median);
+    const sessions = (pick: (c: { sessions: number; subsystems: number; connections: number }) => number) => byTool((t) => perHostOverRuns(runs[t], (x) => Object.fromEntries(Object.entries(x.sshd).map(([h, c]) => [h, pick(c)]))));
+    return {
+      phase, wallS, ratio, target: SPEEDUP_TARGETS[phase], met: ratio >= SPEEDUP_TARGETS[phase],
+      rssMb: byTool((t) => summarize(runs[t].map((x) => x.maxRssKb / 1024))),
+      cpuS: byTool((t) => summarize(runs[t].map((x) => x.userS + x.sysS))),
+      nodeCpuS: byTool((t) => summarize(runs[t].map((x) => x.nodeCpuS))),
+      k8sbmReportedExecs: perHostOverRuns(runs.k8sbm, (x) => x.reportedExecs),
+      sshdSessions: sessions((c) => c.sessions),
+      sshdSftp: sessions((c) => c.subsystems),
+      sshdConnections: sessions((c) => c.connections),
+    };
+  });
+}
+
+const s1 = (n: number): string => n.toFixed(n < 10 ? 2 : 1);
+const mmm = (s: Summary): string => `${s1(s.median)} (${s1(s.min)}-${s1(s.max)})`;
+const mb = (s: Summary): string => `${Math.round(s.median)} (${Math.round(s.min)}-${Math.round(s.max)})`;
+
+/** The table RESULTS.md carries for one node count. */
+export function renderMarkdown(r: BenchResult): string {
+  const rows = phaseRows(r);
+  const lines = [
+    `### ${r.nodes} nodes, ${r.reps} repetitions (${r.startedAt.slice(0, 10)})`,
+    '',
+    'Wall time in seconds: median (min-max). Ratio = Ansible median / k8sbm median.',
+    '',
+    '| phase | k8sbm s | Ansible s | ratio | target | execs/host k8sbm (recap / sshd) | sessions/host Ansible (of which sftp) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((x) => `| ${x.phase} | ${mmm(x.wallS.k8sbm)} | ${mmm(x.wallS.ansible)} | **${x.ratio.toFixed(1)}x** | ${x.target}x ${x.met ? 'met' : 'MISSED'} | ${x.k8sbmReportedExecs} / ${x.sshdSessions.k8sbm} | ${x.sshdSessions.ansible} (${x.sshdSftp.ansible}) |`),
+    '',
+    '| phase | peak RSS k8sbm MB | peak RSS Ansible MB | CPU k8sbm s | CPU Ansible s | node CPU k8sbm s | node CPU Ansible s | connections/host k8sbm / Ansible |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((x) => `| ${x.phase} | ${mb(x.rssMb.k8sbm)} | ${mb(x.rssMb.ansible)} | ${mmm(x.cpuS.k8sbm)} | ${mmm(x.cpuS.ansible)} | ${mmm(x.nodeCpuS.k8sbm)} | ${mmm(x.nodeCpuS.ansible)} | ${x.sshdConnections.k8sbm} / ${x.sshdConnections.ansible} |`),
+    '',
+  ];
+  const rssMax = Math.max(...rows.map((x) => x.rssMb.k8sbm.max));
+  lines.push(`k8sbm peak RSS, largest of all runs: ${Math.round(rssMax)} MB (target under ${K8SBM_RSS_TARGET_MB} MB: ${rssMax < K8SBM_RSS_TARGET_MB ? 'met' : 'MISSED'}).`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,47 @@
+import type { MachineInfo, Versions } from './environment.js';
+import type { RecapCounts, SshdSessionCounts } from './parse.js';
+import type { Phase, Tool } from './tools.js';
+
+/** The raw measurements of one benchmark invocation, as written to bench/results/*.json. */
+
+export interface PhaseRun {
+  readonly tool: Tool;
+  readonly phase: Phase;
+  readonly rep: number;
+  readonly wallMs: number;
+  /** ru_maxrss of the tool's process tree as wait4 reports it (largest single process), KiB. */
+  readonly maxRssKb: number;
+  /** CPU of the tool and every process it waited for (Ansible's forks and their ssh clients). */
+  readonly userS: number;
+  readonly sysS: number;
+  readonly exitCode: number | null;
+  /** Recap counts summed over the hosts, and how many hosts the recap listed. */
+  readonly recapHosts: number;
+  readonly recapTotals: RecapCounts;
+  /** Execs per host as k8sbm's recap reports them (k8sbm only). */
+  readonly reportedExecs?: Readonly<Record<string, number>> | undefined;
+  /** What each node's sshd logged during the phase. */
+  readonly sshd: Readonly<Record<string, SshdSessionCounts>>;
+  /** CPU seconds spent on the nodes (sshd and everything it ran), all nodes together. */
+  readonly nodeCpuS: number;
+  readonly nodeCpuIncomplete: boolean;
+}
+
+export interface BenchResult {
+  readonly scenario: string;
+  readonly tasks: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: MachineInfo;
+  readonly versions: Versions;
+  readonly nodes: number;
+  readonly reps: number;
+  readonly settings: {
+    readonly k8sbm: readonly string[];
+    readonly ansible: readonly string[];
+    readonly ansibleCfg: string;
+  };
+  /** Lab start-up per tool and repetition (not part of any timed phase). */
+  readonly labUpMs: readonly number[];
+  readonly runs: readonly PhaseRun[];
+}
