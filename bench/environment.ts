@@ -23,8 +23,8 @@ export function machineInfo(): MachineInfo {
   return { nproc: c.length, cpuModel: c[0]?.model.trim() ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), kernel: release() };
 }
 
-function firstLine(argv: readonly string[], cwd?: string): string {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd });
+function firstLine(argv: readonly string[], env?: Record<string, string>): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: env ?? process.env });
   const text = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
   return r.status === 0 && text ? text.split('\n')[0]!.trim() : 'unknown';
 }
@@ -34,15 +34,16 @@ export function parseAnsibleCoreVersion(line: string): string {
   return /\[core ([^\]]+)\]/.exec(line)?.[1] ?? line;
 }
 
-export function versions(repoRoot: string, ansiblePlaybook: string): Versions {
+/** `env`: the clean environment the tools run in (Ansible reads no configuration of the machine). */
+export function versions(repoRoot: string, ansiblePlaybook: string, env: Record<string, string>): Versions {
   const commit = firstLine(['git', '-C', repoRoot, 'rev-parse', '--short=12', 'HEAD']);
   // --no-optional-locks: reading the status must not rewrite the index.
   const dirty = spawnSync('git', ['--no-optional-locks', '-C', repoRoot, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout?.trim();
   return {
     node: process.version,
     k8sbmCommit: dirty ? `${commit} (with uncommitted changes)` : commit,
-    ansibleCore: parseAnsibleCoreVersion(firstLine([ansiblePlaybook, '--version'])),
-    openssh: firstLine(['ssh', '-V']),
+    ansibleCore: parseAnsibleCoreVersion(firstLine([ansiblePlaybook, '--version'], env)),
+    openssh: firstLine(['ssh', '-V'], env),
     python: firstLine(['/usr/bin/python3', '--version']),
   };
 }

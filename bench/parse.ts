@@ -141,3 +141,17 @@ export function parseProcStatCpuTicks(stat: string): { self: number; children: n
   if ([utime, stime, cutime, cstime].some((n) => n === undefined || !Number.isFinite(n))) throw new Error('short /proc/PID/stat line');
   return { self: utime! + stime!, children: cutime! + cstime! };
 }
+
+/**
+ * The machine's CPU time from the first line of /proc/stat, in clock ticks: busy is everything
+ * but idle and iowait (steal is time the hypervisor took, counted as busy: it was not ours).
+ */
+export function parseProcStatTotals(stat: string): { busy: number; total: number } {
+  const line = stat.split('\n').find((l) => /^cpu\s/.test(l));
+  if (!line) throw new Error('no cpu line in /proc/stat');
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  // guest and guest_nice (fields 9 and 10) are already inside user and nice.
+  const total = f.slice(0, 8).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}

@@ -25,6 +25,21 @@ export interface PhaseRun {
   /** CPU seconds spent on the nodes (sshd and everything it ran), all nodes together. */
   readonly nodeCpuS: number;
   readonly nodeCpuIncomplete: boolean;
+  /** CPU of Ansible's detached ControlMaster ssh processes (0 for k8sbm: its ssh runs in-process). */
+  readonly sshMasterCpuS: number;
+  /** Busy CPU time of the whole machine over the phase (all cores), and the 1-minute load before it. */
+  readonly machineBusyS: number;
+  readonly loadAvg1: number;
+}
+
+/** CPU the tool used on the controller: its process tree plus detached ssh masters. */
+export function controllerCpuS(r: PhaseRun): number {
+  return r.userS + r.sysS + r.sshMasterCpuS;
+}
+
+/** Busy CPU not accounted to the tool or the nodes: other work on the machine during the phase. */
+export function otherCpuS(r: PhaseRun): number {
+  return Math.max(0, r.machineBusyS - controllerCpuS(r) - r.nodeCpuS);
 }
 
 export interface BenchResult {

@@ -7,6 +7,7 @@ import { hostVars, selectHosts } from '../inventory/index.js';
 import { createChalk, createJsonReporter, createPrettyReporter, redactEvent, shouldUseColor, type RunEvent } from '../report/index.js';
 import { K8sbmError } from '../source/errors.js';
 import { describeExit } from '../modules/command-run.js';
+import { labInventory } from './lab-target.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, type CommonArgs } from './common.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';
 
@@ -22,6 +23,7 @@ interface ExecArgs extends CommonArgs, SshArgs {
   readonly diff: boolean;
   readonly json: boolean;
   readonly limit?: string;
+  readonly lab?: string;
   readonly '--'?: (string | number)[];
   readonly _: (string | number)[];
 }
@@ -35,6 +37,7 @@ export function execCommand(set: (code: number) => void): CommandModule {
       .parserConfiguration({ 'populate--': true })
       .positional('pattern', { type: 'string', demandOption: true, describe: 'host pattern' })
       .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
+      .option('lab', { type: 'string', describe: 'run against the built-in lab NAME (brought up first if it is not)' })
       .option('limit', { alias: 'l', type: 'string', describe: 'further limit the hosts' })
       .option('module', { alias: 'm', type: 'string', describe: 'run this module instead of a shell command' })
       .option('args', { alias: 'a', type: 'string', describe: "module arguments: 'k=v k2=v2' (or the free-form text of command/shell)" })
@@ -46,7 +49,8 @@ export function execCommand(set: (code: number) => void): CommandModule {
       .option('forks', { alias: 'f', type: 'number', describe: 'hosts in parallel (default: all, at most 50)' })
       .option('json', { type: 'boolean', default: false, describe: 'NDJSON events (with -m) or one JSON result per host' }),
     handler: async (a) => {
-      const args = a as unknown as ExecArgs;
+      const given = a as unknown as ExecArgs;
+      const args: ExecArgs = given.lab !== undefined ? { ...given, inventory: await labInventory(given.lab) } : given;
       set(args.module ? await execModule(args) : await execShell(args));
     },
   };

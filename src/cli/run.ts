@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { runPlaybook } from '../engine/run.js';
-import { DEFAULT_LAB_NAME, labStatus, labUp } from '../lab/index.js';
 import { listPlayTasks } from '../engine/listing.js';
 import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
 import { parseExtraVars } from '../vars/extra.js';
+import { labInventory } from './lab-target.js';
 import { connectFactory, printSshWarnings, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
 
@@ -80,17 +80,6 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     await reporter.close();
     printSshWarnings(connect);
   }
-}
-
-/** `--lab [NAME]`: the built-in lab's inventory, bringing the lab up first when it is not. */
-async function labInventory(name: string): Promise<string> {
-  const labName = name || DEFAULT_LAB_NAME;
-  const status = await labStatus({ name: labName });
-  if (status.condition === 'up' && status.files) return status.files.inventory;
-  process.stderr.write(`lab "${labName}" is ${status.condition}: bringing it up (k8sbm lab down removes it)\n`);
-  const { lab } = await labUp({ name: labName, recreate: status.condition !== 'absent' });
-  process.stderr.write(`lab "${labName}": ${lab.nodes.length} nodes on ${lab.subnet}\n`);
-  return lab.files.inventory;
 }
 
 function buildReporter(a: RunArgs, check: boolean, diff: boolean): Reporter {
