@@ -143,8 +143,24 @@ export class ActionFailed extends Error {
   }
 }
 
+/** What the README's module reference says about a module (generated from the registry). */
+export interface ModuleDoc {
+  /** One sentence: what the module makes true. */
+  readonly summary: string;
+  /** How check mode treats it: full (plans exactly), partial (says what it cannot know), none. */
+  readonly check: 'full' | 'partial' | 'none';
+  /** What --diff shows: content, state (before/after), or nothing. */
+  readonly diff: 'content' | 'state' | 'content and state' | 'none';
+  /** A YAML task list showing typical use (validated by a test against the module's schema). */
+  readonly example: string;
+  /** Extra notes: round trips, platform limits. */
+  readonly notes?: readonly string[] | undefined;
+}
+
 export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
+  /** Reference documentation (README); every shipped module has it. */
+  readonly doc?: ModuleDoc | undefined;
   /** Params schema; the engine validates before plan (additionalProperties: false). */
   readonly schema: JsonSchema;
   /** Param that receives a bare string: `command: ls -l` -> { cmd: "ls -l" }. */
