@@ -139,6 +139,11 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
   const rendered = revealSecrets(renderValue(task.args, vars, task.moduleLoc), env.secrets) as Record<string, unknown>;
   // Rendered text such as "yes" or "10" becomes the boolean or number the schema asks for.
   const params = coerceParams(module, rendered);
+  // Params a module declares secret (passwords, tokens) are masked wherever they would show.
+  for (const name of module.secretParams ?? []) {
+    const v = params[name];
+    if (typeof v === 'string' && v !== '') env.secrets.add(v);
+  }
   validateParams(module, params, { loc: task.moduleLoc, subject: `task "${task.name ?? task.module}" (${task.module})` }, { allowTemplates: false });
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;

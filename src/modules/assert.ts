@@ -27,6 +27,17 @@ const schema: JsonSchema = {
 /** Fails the host when a condition is false; conditions are evaluated in order and stop at the first false one. */
 export const assert = defineModule<AssertParams>({
   name: 'assert',
+  doc: {
+    summary: 'Fails the host unless every condition holds; conditions are checked in order.',
+    check: 'full',
+    diff: 'none',
+    example: `- assert:
+    that:
+      - facts.cpu.count >= 2
+      - facts.memory.total_mb >= 2048
+    fail_msg: a control-plane node needs 2 CPUs and 2 GiB of memory
+`,
+  },
   schema,
   controllerOnly: true,
   async plan(ctx, p) {

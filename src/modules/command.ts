@@ -27,6 +27,28 @@ const schema: JsonSchema = {
 /** Runs a program without a shell. Always "changed" when it runs; creates/removes make it idempotent. */
 export const command = defineModule<CommandParams>({
   name: 'command',
+  doc: {
+    summary: 'Runs a program on the host without a shell; it reports changed every time it runs, unless creates/removes say it is done.',
+    check: 'partial',
+    diff: 'none',
+    example: `- name: initialise the control plane once
+  command: kubeadm init --config /etc/kubernetes/kubeadm.yaml
+  args:
+    creates: /etc/kubernetes/admin.conf
+
+- name: read the kubelet version
+  command:
+    argv: [kubelet, --version]
+  register: kubelet_version
+  changed_when: false
+  check_mode: false
+`,
+    notes: [
+      'No pipes, redirections or $VARS: the words reach the program as written (use shell for those).',
+      'Check mode skips the command unless creates/removes decide it; check_mode: false runs a read-only command anyway.',
+      'Registers rc, stdout, stderr, stdout_lines and stderr_lines; a non-zero exit fails the task with what the exit code usually means and the tail of stderr.',
+    ],
+  },
   schema,
   freeForm: 'cmd',
   async plan(ctx, p) {

@@ -36,6 +36,30 @@ const schema: JsonSchema = {
 
 export const copy = defineModule<CopyParams>({
   name: 'copy',
+  doc: {
+    summary: 'Writes a file on the host from inline content or a controller file, with mode, owner and group, replacing it atomically.',
+    check: 'full',
+    diff: 'content and state',
+    example: `- name: containerd configuration
+  copy:
+    src: containerd/config.toml
+    dest: /etc/containerd/config.toml
+    mode: "0644"
+    backup: true
+
+- name: a sudo rule, checked before it goes live
+  copy:
+    content: "ops ALL=(ALL) NOPASSWD: ALL\\n"
+    dest: /etc/sudoers.d/ops
+    mode: "0440"
+    validate: visudo -cf %s
+`,
+    notes: [
+      'One exec when the file is up to date (compared by sha256); a change is one upload that sets content, owner, group and mode together, or chown/chmod when only those differ.',
+      'The new content goes to a temporary file beside dest, validate runs against it, then it is moved into place.',
+      'Binary and large (over 256 KiB) files are compared by sha256; the diff says so instead of printing bytes.',
+    ],
+  },
   schema,
   async plan(ctx, p) {
     let content: Buffer;

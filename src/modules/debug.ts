@@ -25,6 +25,18 @@ export function formatDebugValue(v: unknown): string {
 /** Prints a message or a value. The run's -v level is read from `ansible_verbosity`. */
 export const debug = defineModule<DebugParams>({
   name: 'debug',
+  doc: {
+    summary: 'Prints a message, or the value of a variable or expression.',
+    check: 'full',
+    diff: 'none',
+    example: `- debug:
+    msg: "{{ inventory_hostname }} runs {{ facts.os.distribution }} {{ facts.os.version }}"
+
+- debug:
+    var: facts.default_ipv4.address
+    verbosity: 1
+`,
+  },
   schema,
   controllerOnly: true,
   async plan(ctx, p) {

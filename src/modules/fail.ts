@@ -13,6 +13,21 @@ const schema: JsonSchema = {
 /** Fails the host on purpose (usually under `when`). */
 export const fail = defineModule<FailParams>({
   name: 'fail',
+  doc: {
+    summary: 'Fails the host on purpose, usually under when.',
+    check: 'full',
+    diff: 'none',
+    example: `- name: read the active swap
+  command: swapon --show --noheadings
+  register: swap
+  changed_when: false
+  check_mode: false
+
+- fail:
+    msg: swap is on; kubelet will not start with swap
+  when: swap.stdout != ""
+`,
+  },
   schema,
   freeForm: 'msg',
   controllerOnly: true,

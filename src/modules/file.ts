@@ -51,6 +51,33 @@ const schema: JsonSchema = {
 
 export const file = defineModule<FileParams>({
   name: 'file',
+  doc: {
+    summary: 'Makes a path a file, a directory, a symlink, or absent, with mode, owner and group (recursively for directories).',
+    check: 'full',
+    diff: 'state',
+    example: `- name: static pod manifests
+  file:
+    path: /etc/kubernetes/manifests
+    state: directory
+    mode: "0755"
+
+- name: no swap file
+  file:
+    path: /swap.img
+    state: absent
+
+- name: kubectl on the PATH
+  file:
+    src: /opt/kubernetes/bin/kubectl
+    dest: /usr/local/bin/kubectl
+    state: link
+`,
+    notes: [
+      'state=directory creates missing parents; check mode predicts every directory it would create, so later tasks plan against them.',
+      'state=absent removes a directory recursively and refuses /.',
+      'One exec when nothing changes (one more per symlink followed).',
+    ],
+  },
   schema,
   async plan(ctx, p) {
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');

@@ -36,7 +36,7 @@ const schema: JsonSchema = {
     name: { type: 'string', minLength: 1, description: 'Alias of path.' },
     line: { type: 'string', description: 'The line to ensure (state=present) or remove (state=absent without regexp).' },
     regexp: { type: 'string', description: 'Python-style regular expression searched in every line; the last match is replaced (or removed).' },
-    state: { enum: ['present', 'absent'], default: 'present' },
+    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the line is in the file; absent: lines equal to line (or matching regexp) are removed.' },
     insertafter: { type: 'string', description: 'EOF, BOF or a regular expression: where a new line goes (after the last matching line).' },
     insertbefore: { type: 'string', description: 'BOF or a regular expression: where a new line goes (before the last matching line).' },
     backrefs: { type: 'boolean', default: false, description: 'line may use \\1 or \\g<name> from regexp; a file without a match is left alone.' },
@@ -55,6 +55,29 @@ const schema: JsonSchema = {
 
 export const lineinfile = defineModule<LineinfileParams>({
   name: 'lineinfile',
+  doc: {
+    summary: 'Ensures one line of a text file is present (added, or replaced where regexp matches) or absent.',
+    check: 'full',
+    diff: 'content and state',
+    example: `- name: forwarding on at boot
+  lineinfile:
+    path: /etc/sysctl.d/99-kubernetes.conf
+    regexp: '^net\\.ipv4\\.ip_forward'
+    line: net.ipv4.ip_forward = 1
+    create: true
+
+- name: no swap in fstab
+  lineinfile:
+    path: /etc/fstab
+    regexp: '\\sswap\\s'
+    state: absent
+`,
+    notes: [
+      "Ansible's rules: the last match wins (firstmatch: the first); insertafter/insertbefore apply only when regexp matches nothing; backrefs never add a line.",
+      'Regular expressions use Python syntax, named groups (?P<name>...) included.',
+      'One exec when nothing changes (files up to 256 KiB; larger files cost one more read).',
+    ],
+  },
   schema,
   async plan(ctx, p): Promise<Plan> {
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');

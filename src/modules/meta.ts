@@ -23,6 +23,14 @@ const schema: JsonSchema = {
 /** Instructions for the engine itself; nothing runs on the host. */
 export const meta = defineModule<{ readonly free_form: MetaAction }>({
   name: 'meta',
+  doc: {
+    summary: 'Instructions for the engine itself: run notified handlers now, end the play (for every host or this one), forget facts, or do nothing.',
+    check: 'full',
+    diff: 'none',
+    example: `- name: restart what changed before the health checks
+  meta: flush_handlers
+`,
+  },
   schema,
   freeForm: 'free_form',
   controllerOnly: true,

@@ -15,6 +15,16 @@ const schema: JsonSchema = {
 /** Sets host variables for the rest of the run. */
 export const set_fact = defineModule<Record<string, unknown>>({
   name: 'set_fact',
+  doc: {
+    summary: 'Sets variables on the host for the rest of the run.',
+    check: 'full',
+    diff: 'none',
+    example: `- set_fact:
+    api_endpoint: "{{ facts.default_ipv4.address }}:6443"
+    pod_cidr: 10.244.0.0/16
+`,
+    notes: ['Variables set this way outrank inventory and play variables (below -e), as in Ansible.'],
+  },
   schema,
   controllerOnly: true,
   async plan(_ctx, p) {

@@ -46,6 +46,15 @@ async function plan(ctx: PlanContext, params: SetupParams): Promise<Plan> {
 
 export const setup = defineModule<SetupParams>({
   name: 'setup',
+  doc: {
+    summary: "Gathers the host's facts in one exec, optionally only those whose top-level names match a glob.",
+    check: 'full',
+    diff: 'none',
+    example: `- name: refresh the address facts after the bond came up
+  setup:
+    filter: "default_ipv*"
+`,
+  },
   schema: {
     type: 'object',
     properties: {

@@ -20,6 +20,26 @@ const schema: JsonSchema = {
 /** Runs a script through a shell on the host; the script is the user's, passed as one argument. */
 export const shell = defineModule<ShellParams>({
   name: 'shell',
+  doc: {
+    summary: 'Runs a script through a shell on the host (pipes, redirections, variables); it reports changed every time it runs, unless creates/removes say it is done.',
+    check: 'partial',
+    diff: 'none',
+    example: `- name: hold the Kubernetes packages
+  shell: apt-mark hold kubelet kubeadm kubectl && apt-mark showhold > /var/lib/k8sbm-held
+  args:
+    creates: /var/lib/k8sbm-held
+
+- name: count the pods on the node
+  shell: crictl pods -q | wc -l
+  register: pods
+  changed_when: false
+  check_mode: false
+`,
+    notes: [
+      'The script goes to EXECUTABLE -c as one argument: k8sbm never re-quotes it.',
+      'Check mode skips the script unless creates/removes decide it; check_mode: false runs a read-only script anyway.',
+    ],
+  },
   schema,
   freeForm: 'cmd',
   async plan(ctx, p) {

@@ -16,7 +16,7 @@ const schema: JsonSchema = {
   additionalProperties: false,
   required: ['path'],
   properties: {
-    path: { type: 'string', minLength: 1 },
+    path: { type: 'string', minLength: 1, description: 'The path to describe (a symlink itself unless follow is set).' },
     get_checksum: { type: 'boolean', default: true, description: 'Include checksum (SHA-256) for regular files.' },
     checksum_algorithm: { enum: ['sha256'], default: 'sha256', description: 'Only SHA-256 is computed.' },
     follow: { type: 'boolean', default: false, description: 'Describe the target of a symlink instead of the link.' },
@@ -58,6 +58,24 @@ function describe(path: string, st: FileState): string {
 
 export const stat = defineModule<StatParams>({
   name: 'stat',
+  doc: {
+    summary: 'Reads the state of a path into a registered variable: stat.exists, isdir, isreg, islnk, mode, pw_name, size, checksum, ...',
+    check: 'full',
+    diff: 'none',
+    example: `- name: is the node joined?
+  stat:
+    path: /etc/kubernetes/kubelet.conf
+  register: kubelet_conf
+
+- name: join once
+  command: kubeadm join --config /etc/kubernetes/join.yaml
+  when: not kubelet_conf.stat.exists
+`,
+    notes: [
+      "One exec; never changes anything. checksum is SHA-256 (Ansible's default is SHA-1).",
+      'In check mode it sees what earlier tasks would have done.',
+    ],
+  },
   schema,
   async plan(ctx, p) {
     const path = normalizeFilePath(p.path);

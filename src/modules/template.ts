@@ -32,6 +32,22 @@ const schema: JsonSchema = {
 
 export const template = defineModule<TemplateParams>({
   name: 'template',
+  doc: {
+    summary: "Renders a controller template (the role's templates/ first) with the task's variables and writes it to the host like copy.",
+    check: 'full',
+    diff: 'content and state',
+    example: `- name: kubelet configuration
+  template:
+    src: kubelet-config.yaml.j2
+    dest: /var/lib/kubelet/config.yaml
+    mode: "0644"
+  notify: restart kubelet
+`,
+    notes: [
+      'An undefined variable is an error with its place in the template, never an empty string.',
+      'Same write path as copy: one exec when up to date, validate before the atomic move.',
+    ],
+  },
   schema,
   async plan(ctx, p) {
     const srcPath = ctx.findLocal('templates', p.src);

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { copyPositions } from '../source/loc.js';
 
 /** A value that must never be printed: it shows as *** in output, JSON, diffs and errors. */
 export class Secret {
@@ -32,7 +33,13 @@ export function revealSecrets(value: unknown, sink: Set<string>): unknown {
     sink.add(v);
     return v;
   }
-  if (Array.isArray(value)) return value.map((v) => revealSecrets(v, sink));
+  // Unchanged containers are returned as they are, so their YAML positions (loc.ts) stay on them.
+  if (Array.isArray(value)) {
+    const out = value.map((v) => revealSecrets(v, sink));
+    if (out.every((v, i) => v === value[i])) return value;
+    copyPositions(value, out);
+    return out;
+  }
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     let changed = false;
     const out: Record<string, unknown> = {};
@@ -41,7 +48,9 @@ export function revealSecrets(value: unknown, sink: Set<string>): unknown {
       if (r !== v) changed = true;
       out[k] = r;
     }
-    return changed ? out : value;
+    if (!changed) return value;
+    copyPositions(value, out);
+    return out;
   }
   return value;
 }

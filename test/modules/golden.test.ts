@@ -7,6 +7,8 @@ import { after, describe, it } from 'node:test';
 import { fileFact, type FileState } from '../../src/facts/file.js';
 import { modules, type ModuleName } from '../../src/modules/index.js';
 import type { AnyModule, Plan } from '../../src/modules/types.js';
+import { validateParams } from '../../src/schema/params.js';
+import { K8sbmError } from '../../src/source/errors.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
 import { makePlanContext, overlayKey, repoRoot } from '../helpers/module-harness.js';
 
@@ -23,12 +25,16 @@ interface GoldenCase {
   readonly check?: boolean;
   /** Path -> file fact; `content` is text, `contentBase64` bytes; sha256/size are derived from content. */
   readonly files?: Record<string, Record<string, unknown>>;
+  /** Facts of other families, by `FACT:KEY` (e.g. "group:docker"), as their parsers return them. */
+  readonly facts?: Record<string, unknown>;
   readonly probes?: readonly { argv: string[]; stdout?: string; stderr?: string; code?: number }[];
   readonly vars?: Record<string, unknown>;
   /** Controller files for copy/template, relative to the playbook dir. */
   readonly local?: Record<string, string>;
   /** The plan throws a K8sbmError with this code (a user mistake the engine reports). */
   readonly expectError?: string;
+  /** The params schema refuses `params`: `expect` holds the K8SBM_PARAM_INVALID message and hint. */
+  readonly expectParamError?: boolean;
   readonly expect: unknown;
 }
 
@@ -84,6 +90,7 @@ for (const dir of moduleDirs) {
       it(`${f.replace(/\.json$/, '')}: ${c.description}`, async () => {
         const overlay = new Map<string, unknown>();
         for (const [p, raw] of Object.entries(c.files ?? {})) overlay.set(overlayKey(fileFact.name, fileFact.key(p)), fileStateFromFixture(raw));
+        for (const [k, value] of Object.entries(c.facts ?? {})) overlay.set(k, value);
         const responders: Responder[] = (c.probes ?? []).map((pr) => (req) =>
           JSON.stringify(req.argv) === JSON.stringify(pr.argv) ? { stdout: pr.stdout ?? '', stderr: pr.stderr ?? '', code: pr.code ?? 0 } : undefined);
         const conn = new MemoryConnection('node1', responders);
@@ -93,6 +100,12 @@ for (const dir of moduleDirs) {
           writeFileSync(join(localDir, rel), text);
         }
         const module: AnyModule = modules[dir as ModuleName];
+        if (c.expectParamError) {
+          const refused = paramsRefusal(module, c.params);
+          if (update) writeFileSync(path, `${JSON.stringify({ ...c, expect: refused }, null, 2)}\n`);
+          else assert.deepEqual(refused, c.expect);
+          return;
+        }
         // Golden cases decide only: nothing is applied, so plan() is called directly.
         const ctx = makePlanContext(conn, { check: c.check ?? false, vars: c.vars ?? {}, localDir, overlay });
         if (c.expectError !== undefined) {
@@ -110,6 +123,17 @@ for (const dir of moduleDirs) {
       });
     }
   });
+}
+
+/** The error the engine's params validation raises, as plain data (fails when it accepts them). */
+function paramsRefusal(module: AnyModule, params: Record<string, unknown>): unknown {
+  try {
+    validateParams(module, params, { loc: { file: 'site.yml', line: 1, col: 1 }, subject: module.name }, { allowTemplates: false });
+  } catch (e) {
+    assert.ok(e instanceof K8sbmError, String(e));
+    return toPlain({ code: e.code, message: e.message, hint: e.hint, details: e.details });
+  }
+  return assert.fail('the params schema accepted these params');
 }
 
 /** What every plan must satisfy, whatever the module. */

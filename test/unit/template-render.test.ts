@@ -173,3 +173,17 @@ test('isTemplated finds templates anywhere inside', () => {
   assert.equal(isTemplated('{% if x %}'), true);
   assert.equal(isTemplated(42), false);
 });
+
+test('revealSecrets keeps unchanged containers (and their YAML positions) and reveals secrets deep inside', async () => {
+    const { parseYaml } = await import('../../src/source/yaml.js');
+    const { keyPosOf } = await import('../../src/source/loc.js');
+    const { Secret, revealSecrets } = await import('../../src/util/secret.js');
+    const data = parseYaml('spec:\n  addresses: [a, b]\n', 'm.yml') as { spec: { addresses: string[] } };
+    const sink = new Set<string>();
+    assert.equal(revealSecrets(data, sink), data);
+    const withSecret = { spec: { addresses: ['x', new Secret('s3cret')] } };
+    const out = revealSecrets(withSecret, sink) as { spec: { addresses: string[] } };
+    assert.deepEqual(out.spec.addresses, ['x', 's3cret']);
+    assert.deepEqual([...sink], ['s3cret']);
+    assert.equal(keyPosOf(data.spec, 'addresses')?.value.line, 2);
+});

@@ -1,0 +1,65 @@
+import type { ExecResult } from '../transport/connection.js';
+import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, type FactDef } from './types.js';
+
+/**
+ * The host's name: the running one (the kernel's, of this UTS namespace), whether systemd runs
+ * the host (then hostnamectl sets it), and /etc/hostname and /etc/hosts, in one exec. Host-wide.
+ */
+
+export interface HostnameFacts {
+  readonly current: string;
+  /** systemd is PID 1 (/run/systemd/system) and hostnamectl exists. */
+  readonly systemd: boolean;
+  readonly files: Readonly<Record<string, HostFile>>;
+}
+
+export interface HostnameQuery {
+  readonly files: readonly string[];
+}
+
+export const HOSTNAME_FILE = '/etc/hostname';
+export const HOSTS_FILE = '/etc/hosts';
+
+const HOSTNAME_SCRIPT = `echo '@@k8sbm hostname 1'
+n=$(cat /proc/sys/kernel/hostname 2>/dev/null) || n=$(hostname) || exit 1
+printf '@@k8sbm current %s\\n' "$n"
+if [ -d /run/systemd/system ] && command -v hostnamectl >/dev/null 2>&1; then echo '@@k8sbm systemd 1'; else echo '@@k8sbm systemd 0'; fi
+while [ $# -gt 0 ] && [ "$1" != @@files ]; do shift; done
+shift
+read_files "$@"
+`;
+
+export function hostnameFactArgv(q: HostnameQuery): string[] {
+  return systemFactArgv('hostname', HOSTNAME_SCRIPT, [], q.files);
+}
+
+export function parseHostnameFactOutput(res: ExecResult, q: HostnameQuery): HostnameFacts {
+  const sections = splitTagged(res.stdout);
+  const current = sections.find((s) => s.tag === 'current');
+  if (res.code !== 0 || sections[0]?.tag !== 'hostname' || !current) {
+    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
+    throw new FactParseError('hostname', `cannot read the host name: ${why}`);
+  }
+  return {
+    current: current.args.join(' '),
+    systemd: sections.find((s) => s.tag === 'systemd')?.args[0] === '1',
+    files: parseFileSections(sections, q.files, res.stderr),
+  };
+}
+
+export const hostnameFact: FactDef<HostnameQuery, HostnameFacts> = {
+  name: 'hostname',
+  key: () => '',
+  argv: hostnameFactArgv,
+  parse: parseHostnameFactOutput,
+};
+
+export function missingFromHostnameFacts(f: HostnameFacts, q: HostnameQuery): HostnameQuery | undefined {
+  const files = q.files.filter((p) => !(p in f.files));
+  return files.length ? { files } : undefined;
+}
+
+export function mergeHostnameFacts(a: HostnameFacts, b: HostnameFacts): HostnameFacts {
+  return { ...a, files: { ...a.files, ...b.files } };
+}

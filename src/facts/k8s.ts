@@ -1,0 +1,105 @@
+import type { ExecResult } from '../transport/connection.js';
+import { FactParseError, type FactDef } from './types.js';
+
+/**
+ * What a cluster serves and holds, read with kubectl on a node. k8s_apply predicts both (objects
+ * it applies, kinds its CRDs add), so in check mode a later task that needs a namespace or a CRD
+ * an earlier task only planned still plans, instead of failing the way a dry run would.
+ */
+
+export interface KubectlTarget {
+  /** The kubectl program on the node. */
+  readonly kubectl: string;
+  readonly kubeconfig: string;
+}
+
+export interface K8sKindArg extends KubectlTarget {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+export interface K8sKindState {
+  readonly served: boolean;
+}
+
+export interface K8sObjectArg extends KubectlTarget {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface K8sObjectState {
+  readonly exists: boolean;
+  readonly object?: Readonly<Record<string, unknown>> | undefined;
+}
+
+function groupVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/** "kind.version.group" as kubectl takes it for a resource type ("namespace" for the core group). */
+export function kubectlResourceType(apiVersion: string, kind: string): string {
+  const { group, version } = groupVersion(apiVersion);
+  return group === '' ? kind.toLowerCase() : `${kind.toLowerCase()}.${version}.${group}`;
+}
+
+const NOT_FOUND = /\bNotFound\b|the server could not find the requested resource/;
+
+function failure(fact: string, what: string, res: ExecResult): FactParseError {
+  const why = res.stderr.trim().split('\n').filter((l) => !/^E\d{4} /.test(l)).slice(-2).join('; ') || `exit code ${res.code ?? res.signal}`;
+  return new FactParseError(fact, `kubectl could not tell ${what}: ${why}`);
+}
+
+/** Pure: `kubectl get --raw /apis/GROUP/VERSION` (an APIResourceList) -> is the kind served. */
+export function parseApiResourceList(res: ExecResult, arg: Pick<K8sKindArg, 'apiVersion' | 'kind'>): K8sKindState {
+  const what = `whether ${arg.apiVersion} ${arg.kind} is served`;
+  if (res.code !== 0) {
+    if (NOT_FOUND.test(res.stderr)) return { served: false };
+    throw failure('k8s_kind', what, res);
+  }
+  let list: unknown;
+  try {
+    list = JSON.parse(res.stdout);
+  } catch {
+    throw new FactParseError('k8s_kind', `not an API resource list: ${res.stdout.slice(0, 120)}`);
+  }
+  const resources = (list as { resources?: unknown }).resources;
+  if (!Array.isArray(resources)) throw new FactParseError('k8s_kind', `no resources in the API resource list of ${arg.apiVersion}`);
+  // Subresources (deployments/scale) share the kind of something else: only top-level names count.
+  return { served: resources.some((r) => (r as { kind?: unknown }).kind === arg.kind && !String((r as { name?: unknown }).name ?? '').includes('/')) };
+}
+
+/** Pure: `kubectl get TYPE NAME -o json --ignore-not-found` -> the object, or that there is none. */
+export function parseKubectlGet(res: ExecResult, arg: Pick<K8sObjectArg, 'kind' | 'namespace' | 'name'>): K8sObjectState {
+  const what = `whether ${arg.kind} ${arg.namespace ? `${arg.namespace}/` : ''}${arg.name} exists`;
+  if (res.code !== 0) throw failure('k8s_object', what, res);
+  if (res.stdout.trim() === '') return { exists: false };
+  try {
+    return { exists: true, object: JSON.parse(res.stdout) as Record<string, unknown> };
+  } catch {
+    throw new FactParseError('k8s_object', `kubectl get printed something that is not JSON: ${res.stdout.slice(0, 120)}`);
+  }
+}
+
+export const k8sKindFact: FactDef<K8sKindArg, K8sKindState> = {
+  name: 'k8s_kind',
+  key: (a) => `${a.kubeconfig} ${a.apiVersion} ${a.kind}`,
+  argv: (a) => {
+    const { group, version } = groupVersion(a.apiVersion);
+    return [a.kubectl, '--kubeconfig', a.kubeconfig, 'get', '--raw', group === '' ? `/api/${version}` : `/apis/${group}/${version}`];
+  },
+  parse: parseApiResourceList,
+};
+
+export const k8sObjectFact: FactDef<K8sObjectArg, K8sObjectState> = {
+  name: 'k8s_object',
+  key: (a) => `${a.kubeconfig} ${a.apiVersion} ${a.kind} ${a.namespace}/${a.name}`,
+  argv: (a) => [
+    a.kubectl, '--kubeconfig', a.kubeconfig, 'get', kubectlResourceType(a.apiVersion, a.kind), a.name,
+    ...(a.namespace ? ['-n', a.namespace] : []), '-o', 'json', '--ignore-not-found',
+  ],
+  parse: parseKubectlGet,
+};

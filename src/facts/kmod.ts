@@ -1,0 +1,122 @@
+import type { ExecResult } from '../transport/connection.js';
+import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, type FactDef } from './types.js';
+
+/**
+ * Kernel modules: what is loaded (/proc/modules, whole), whether the modules asked about are
+ * built into the kernel, where modprobe is, and the modules-load.d / modprobe.d files of those
+ * modules, in one exec. Host-wide (key ""), like the sysctl fact: predictions of earlier tasks
+ * accumulate, and a later task's missing names or files cost one more read in check mode only.
+ */
+
+export interface LoadedModule {
+  readonly refcount: number;
+  /** Modules that depend on it ("used by" column). */
+  readonly usedBy: readonly string[];
+}
+
+export interface KmodFacts {
+  /** false: no /proc/modules, the kernel cannot load modules at all (built-ins only). */
+  readonly loadable: boolean;
+  /** Absolute path of modprobe, or null when the host has none. */
+  readonly modprobe: string | null;
+  /** Loaded modules by kernel name (underscores). */
+  readonly loaded: Readonly<Record<string, LoadedModule>>;
+  /** By kernel name: built into the running kernel. */
+  readonly builtin: Readonly<Record<string, boolean>>;
+  readonly files: Readonly<Record<string, HostFile>>;
+}
+
+export interface KmodQuery {
+  readonly names: readonly string[];
+  readonly files: readonly string[];
+}
+
+/** The kernel's spelling of a module name: '-' and '_' are the same to it, /proc/modules shows '_'. */
+export function kernelModuleName(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+// A built-in module with parameters has /sys/module/NAME without initstate (loaded ones have it);
+// modules.builtin lists the rest by file name, where the name may be spelled with dashes.
+const KMOD_SCRIPT = `echo '@@k8sbm kmod 1'
+if [ -r /proc/modules ]; then echo '@@k8sbm modules'; cat /proc/modules; else echo '@@k8sbm no-modules'; fi
+mp=$(command -v modprobe 2>/dev/null) || mp=
+for c in /usr/sbin/modprobe /sbin/modprobe; do [ -n "$mp" ] || { [ -x "$c" ] && mp=$c; }; done
+printf '@@k8sbm modprobe %s\\n' "$mp"
+list=/lib/modules/$(uname -r)/modules.builtin
+while [ $# -gt 0 ] && [ "$1" != @@files ]; do
+  u=$1 d=$2; shift 2
+  b=0
+  if [ -e "/sys/module/$u/initstate" ]; then b=0
+  elif [ -d "/sys/module/$u" ]; then b=1
+  elif [ -r "$list" ]; then
+    while IFS= read -r l; do case $l in */"$u".ko|*/"$d".ko) b=1; break ;; esac; done < "$list"
+  fi
+  printf '@@k8sbm builtin %s %s\\n' "$u" "$b"
+done
+shift
+read_files "$@"
+`;
+
+export function kmodFactArgv(q: KmodQuery): string[] {
+  const args = q.names.flatMap((n) => [kernelModuleName(n), n.replace(/_/g, '-')]);
+  return systemFactArgv('kmod', KMOD_SCRIPT, args, q.files);
+}
+
+/** Pure: /proc/modules text -> loaded modules. */
+export function parseProcModules(text: string): Record<string, LoadedModule> {
+  const out: Record<string, LoadedModule> = {};
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 4 || f[0] === '') continue;
+    const refcount = Number(f[2]);
+    if (!Number.isInteger(refcount)) throw new FactParseError('kmod', `cannot read /proc/modules line: ${line}`);
+    out[f[0]!] = { refcount, usedBy: f[3] === '-' ? [] : f[3]!.split(',').filter(Boolean) };
+  }
+  return out;
+}
+
+export function parseKmodFactOutput(res: ExecResult, q: KmodQuery): KmodFacts {
+  const sections = splitTagged(res.stdout);
+  if (res.code !== 0 || sections[0]?.tag !== 'kmod') {
+    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
+    throw new FactParseError('kmod', `cannot read kernel modules: ${why}`);
+  }
+  let loadable = false;
+  let loaded: Record<string, LoadedModule> = {};
+  let modprobe: string | null = null;
+  const builtin: Record<string, boolean> = {};
+  for (const s of sections) {
+    if (s.tag === 'modules') {
+      loadable = true;
+      loaded = parseProcModules(s.body);
+    } else if (s.tag === 'modprobe') {
+      modprobe = s.args.join(' ') || null;
+    } else if (s.tag === 'builtin') {
+      builtin[s.args[0] ?? ''] = s.args[1] === '1';
+    }
+  }
+  for (const n of q.names) {
+    if (!(kernelModuleName(n) in builtin)) throw new FactParseError('kmod', `no answer for ${n}`);
+  }
+  return { loadable, modprobe, loaded, builtin, files: parseFileSections(sections, q.files, res.stderr) };
+}
+
+export const kmodFact: FactDef<KmodQuery, KmodFacts> = {
+  name: 'kmod',
+  key: () => '',
+  argv: kmodFactArgv,
+  parse: parseKmodFactOutput,
+};
+
+export function missingFromKmodFacts(f: KmodFacts, q: KmodQuery): KmodQuery | undefined {
+  const names = q.names.filter((n) => !(kernelModuleName(n) in f.builtin));
+  const files = q.files.filter((p) => !(p in f.files));
+  return names.length || files.length ? { names, files } : undefined;
+}
+
+/** `b` is a fresh read: its view of what is loaded replaces the prediction's only for what `a` did not predict. */
+export function mergeKmodFacts(a: KmodFacts, b: KmodFacts): KmodFacts {
+  return { ...a, builtin: { ...a.builtin, ...b.builtin }, files: { ...a.files, ...b.files } };
+}

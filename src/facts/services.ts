@@ -1,0 +1,151 @@
+import type { ExecResult } from '../transport/connection.js';
+import { FactParseError, type FactDef } from './types.js';
+
+/** One service as its init system sees it (systemd, or SysV init scripts), in one exec. */
+
+export type ServiceInit = 'systemd' | 'sysv';
+
+export interface ServiceState {
+  readonly init: ServiceInit;
+  readonly exists: boolean;
+  /** systemd: the unit ("kubelet.service"); SysV: the init script ("/etc/init.d/haproxy"). */
+  readonly unit: string;
+  /** Running (systemd: active, activating or reloading; SysV: `status` exits 0). */
+  readonly active?: boolean | undefined;
+  /** systemd ActiveState/SubState ("active/running", "failed/failed"); SysV: "status exit 3". */
+  readonly activeState?: string | undefined;
+  /** Starts at boot. null: cannot be enabled or disabled (a static unit). */
+  readonly enabled?: boolean | null | undefined;
+  /** systemd UnitFileState ("enabled", "static", ...); SysV: "S links", "K links", "no links". */
+  readonly enabledState?: string | undefined;
+  readonly masked?: boolean | undefined;
+  /** systemd: the unit's files changed since the last daemon-reload. */
+  readonly needsDaemonReload?: boolean | undefined;
+  /** SysV: what turns boot links on and off here. */
+  readonly enableTool?: 'update-rc.d' | 'chkconfig' | null | undefined;
+  /** SysV: rc links exist at all (update-rc.d then enables them instead of creating defaults). */
+  readonly hasLinks?: boolean | undefined;
+  /** Check mode: predicted by an earlier task (a package that ships it, or a service change). */
+  readonly predicted?: boolean | undefined;
+  /** Check mode: the package whose predicted install brings this service. */
+  readonly providedBy?: string | undefined;
+}
+
+const UNIT_SUFFIX = /\.(service|socket|timer|target|mount|path|slice|scope|automount|swap)$/;
+
+/** "kubelet" and "kubelet.service" are one service: one key, so predictions line up. */
+export function serviceKey(name: string): string {
+  return name.replace(/\.service$/, '');
+}
+
+export function systemdUnitName(name: string): string {
+  return UNIT_SUFFIX.test(name) ? name : `${name}.service`;
+}
+
+// systemd when it is PID 1 (sd_booted: /run/systemd/system exists), else SysV init scripts.
+// `systemctl show` answers everything in one call and never fails for an unknown unit
+// (LoadState=not-found). A SysV `status` is bounded: a broken script must not hang the run.
+const SERVICE_SCRIPT = `name=$1 unit=$2
+echo 'k8sbm-service 1'
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  echo init=systemd
+  systemctl show --no-pager -p Id,LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload -- "$unit"
+  exit 0
+fi
+echo init=sysv
+script=/etc/init.d/$name
+printf 'unit=%s\\n' "$script"
+if command -v update-rc.d >/dev/null 2>&1; then echo tool=update-rc.d
+elif command -v chkconfig >/dev/null 2>&1; then echo tool=chkconfig
+else echo tool=; fi
+if [ ! -f "$script" ]; then echo exists=0; exit 0; fi
+echo exists=1
+for f in /etc/rc[2345].d/[SK][0-9][0-9]"$name" /etc/rc.d/rc[2345].d/[SK][0-9][0-9]"$name"; do
+  if [ -e "$f" ] || [ -L "$f" ]; then printf 'link=%s\\n' "\${f##*/}"; fi
+done
+if command -v timeout >/dev/null 2>&1; then t='timeout 30'; else t=; fi
+$t "$script" status </dev/null >/dev/null 2>&1
+printf 'status=%s\\n' "$?"
+`;
+
+export function serviceFactArgv(name: string): string[] {
+  const key = serviceKey(name);
+  return ['sh', '-c', SERVICE_SCRIPT, 'k8sbm-service', key, systemdUnitName(name)];
+}
+
+const ENABLED_STATES = new Set(['enabled', 'enabled-runtime', 'alias', 'linked', 'linked-runtime', 'generated']);
+const FIXED_STATES = new Set(['static', 'indirect', 'transient']);
+const RUNNING_STATES = new Set(['active', 'activating', 'reloading', 'refreshing']);
+
+function fieldsOf(stdout: string): Map<string, string[]> {
+  const lines = stdout.split('\n');
+  const start = lines.indexOf('k8sbm-service 1');
+  if (start < 0) throw new FactParseError('service', `unexpected output: ${stdout.slice(0, 200)}`);
+  const out = new Map<string, string[]>();
+  for (const line of lines.slice(start + 1)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const k = line.slice(0, eq);
+    out.set(k, [...(out.get(k) ?? []), line.slice(eq + 1)]);
+  }
+  return out;
+}
+
+/** LSB: status 0 running; 1 dead with a pidfile; 2 dead with a lock file; 3 not running; 4 unknown. */
+const LSB_STATUS: Readonly<Record<string, string>> = {
+  0: 'running', 1: 'dead (pidfile left)', 2: 'dead (lock file left)', 3: 'not running', 4: 'status unknown',
+};
+
+/** Pure: the script's output -> ServiceState. */
+export function parseServiceOutput(res: ExecResult, name: string): ServiceState {
+  if (res.code !== 0) {
+    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
+    throw new FactParseError('service', `cannot inspect service ${name}: ${why}`);
+  }
+  const f = fieldsOf(res.stdout);
+  const one = (k: string): string | undefined => f.get(k)?.at(-1);
+  if (one('init') === 'systemd') {
+    const unit = one('Id') || systemdUnitName(name);
+    const load = one('LoadState') ?? '';
+    if (load === 'not-found' || load === '') return { init: 'systemd', exists: false, unit };
+    const fileState = one('UnitFileState') ?? '';
+    const active = one('ActiveState') ?? '';
+    return {
+      init: 'systemd',
+      exists: true,
+      unit,
+      active: RUNNING_STATES.has(active),
+      activeState: `${active}/${one('SubState') ?? ''}`,
+      enabled: ENABLED_STATES.has(fileState) ? true : FIXED_STATES.has(fileState) ? null : false,
+      enabledState: fileState || 'unknown',
+      masked: load === 'masked' || fileState.startsWith('masked'),
+      needsDaemonReload: one('NeedDaemonReload') === 'yes',
+    };
+  }
+  if (one('init') !== 'sysv') throw new FactParseError('service', `no init system named for ${name}`);
+  const unit = one('unit') ?? `/etc/init.d/${serviceKey(name)}`;
+  const tool = one('tool');
+  const enableTool = tool === 'update-rc.d' || tool === 'chkconfig' ? tool : null;
+  if (one('exists') !== '1') return { init: 'sysv', exists: false, unit, enableTool };
+  const links = f.get('link') ?? [];
+  const status = one('status') ?? '4';
+  const starts = links.some((l) => l.startsWith('S'));
+  return {
+    init: 'sysv',
+    exists: true,
+    unit,
+    active: status === '0',
+    activeState: LSB_STATUS[status] ?? `status exit ${status}`,
+    enabled: starts,
+    enabledState: starts ? 'S links' : links.length ? 'K links' : 'no links',
+    enableTool,
+    hasLinks: links.length > 0,
+  };
+}
+
+export const serviceFact: FactDef<string, ServiceState> = {
+  name: 'service',
+  key: serviceKey,
+  argv: serviceFactArgv,
+  parse: parseServiceOutput,
+};

@@ -1,0 +1,132 @@
+import type { ExecResult } from '../transport/connection.js';
+import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, type FactDef } from './types.js';
+
+/**
+ * Kernel parameters: the running values of some keys (from /proc/sys) and the content of the
+ * sysctl.d files that persist them, in one exec. The fact is host-wide (key ""): what a run knows
+ * about the host's sysctl state grows as tasks ask for more keys, and in check mode a later task
+ * sees what earlier ones predicted for every key and file they touched.
+ */
+
+export interface SysctlValue {
+  /** Whitespace-normalised ("4096 87380 6291456"); absent when the key cannot be read (write-only). */
+  readonly value?: string | undefined;
+  /** The current user can write it (false on a read-only /proc/sys, e.g. a non-net key in a container). */
+  readonly writable: boolean;
+}
+
+export interface SysctlFacts {
+  /** By dotted key; null: the host has no such key. */
+  readonly values: Readonly<Record<string, SysctlValue | null>>;
+  /** sysctl.d files by path. */
+  readonly files: Readonly<Record<string, HostFile>>;
+}
+
+export interface SysctlQuery {
+  /** Dotted keys (see sysctlKeyName). */
+  readonly keys: readonly string[];
+  readonly files: readonly string[];
+}
+
+const SYSCTL_SCRIPT = `echo '@@k8sbm sysctl 1'
+while [ $# -gt 0 ] && [ "$1" != @@files ]; do
+  k=$1 p=/proc/sys/$2; shift 2
+  w=0; [ -w "$p" ] && w=1
+  if [ -d "$p" ]; then printf '@@k8sbm dir %s\\n' "$k"
+  elif [ ! -e "$p" ]; then printf '@@k8sbm missing %s\\n' "$k"
+  elif v=$(cat -- "$p" 2>/dev/null); then printf '@@k8sbm value %s %s\\n%s\\n' "$k" "$w" "$v"
+  else printf '@@k8sbm unreadable %s %s\\n' "$k" "$w"
+  fi
+done
+shift
+read_files "$@"
+`;
+
+// Interface names put dots inside keys ("eth0.100"): sysctl(8) then writes them with '/'.
+const KEY_CHARS = /^[A-Za-z0-9_+:.\/-]+$/;
+
+/**
+ * The dotted name of a key, as sysctl(8) prints it. A key whose first separator is '/' is in
+ * path form ("net/ipv4/conf/eth0.100/rp_filter"): sysctl swaps '.' and '/' to read it.
+ */
+export function sysctlKeyName(key: string): string {
+  const first = /[./]/.exec(key)?.[0];
+  return first === '/' ? swapSeparators(key) : key;
+}
+
+/** The path of a key under /proc/sys ("net.ipv4.conf.eth0/100.rp_filter" -> "net/ipv4/conf/eth0.100/rp_filter"). */
+export function sysctlKeyPath(key: string): string {
+  return swapSeparators(sysctlKeyName(key));
+}
+
+function swapSeparators(key: string): string {
+  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
+
+/** Why a key is not a usable sysctl name, or undefined. Keeps every key inside /proc/sys. */
+export function sysctlKeyProblem(key: string): string | undefined {
+  if (!KEY_CHARS.test(key)) return `"${key}" is not a sysctl key (letters, digits and _ + - : . / only)`;
+  const parts = sysctlKeyPath(key).split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return `"${key}" is not a sysctl key (empty or relative part)`;
+  return undefined;
+}
+
+/** Values compare as Linux reads them: whitespace-separated fields. */
+export function normalizeSysctlValue(value: string): string {
+  return value.trim().split(/\s+/).filter(Boolean).join(' ');
+}
+
+export function sysctlFactArgv(q: SysctlQuery): string[] {
+  const args = q.keys.flatMap((k) => [sysctlKeyName(k), sysctlKeyPath(k)]);
+  return systemFactArgv('sysctl', SYSCTL_SCRIPT, args, q.files);
+}
+
+/** Pure: the fact script's output -> the values of the keys asked and the files. */
+export function parseSysctlFactOutput(res: ExecResult, q: SysctlQuery): SysctlFacts {
+  const sections = splitTagged(res.stdout);
+  if (res.code !== 0 || sections[0]?.tag !== 'sysctl') {
+    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
+    throw new FactParseError('sysctl', `cannot read kernel parameters: ${why}`);
+  }
+  const values: Record<string, SysctlValue | null> = {};
+  for (const s of sections) {
+    const key = s.args[0] ?? '';
+    switch (s.tag) {
+      case 'missing':
+      case 'dir':
+        values[key] = null;
+        break;
+      case 'value':
+        values[key] = { value: normalizeSysctlValue(s.body), writable: s.args[1] === '1' };
+        break;
+      case 'unreadable':
+        values[key] = { writable: s.args[1] === '1' };
+        break;
+      default:
+        break;
+    }
+  }
+  for (const k of q.keys) {
+    if (!(sysctlKeyName(k) in values)) throw new FactParseError('sysctl', `no answer for ${k}`);
+  }
+  return { values, files: parseFileSections(sections, q.files, res.stderr) };
+}
+
+export const sysctlFact: FactDef<SysctlQuery, SysctlFacts> = {
+  name: 'sysctl',
+  key: () => '',
+  argv: sysctlFactArgv,
+  parse: parseSysctlFactOutput,
+};
+
+/** The part of a query a (possibly predicted) fact does not answer yet. */
+export function missingFromSysctlFacts(f: SysctlFacts, q: SysctlQuery): SysctlQuery | undefined {
+  const keys = q.keys.filter((k) => !(sysctlKeyName(k) in f.values));
+  const files = q.files.filter((p) => !(p in f.files));
+  return keys.length || files.length ? { keys, files } : undefined;
+}
+
+export function mergeSysctlFacts(a: SysctlFacts, b: SysctlFacts): SysctlFacts {
+  return { values: { ...a.values, ...b.values }, files: { ...a.files, ...b.files } };
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { apt_repository } from '../../src/modules/apt_repository.js';
+import { packageModule } from '../../src/modules/package.js';
+import { service } from '../../src/modules/service.js';
+import type { AnyModule, JsonSchema } from '../../src/modules/types.js';
+import { validateParams } from '../../src/schema/params.js';
+
+/** The reference docs of package, apt_repository and service: complete, and examples the schema accepts. */
+
+function describedEverywhere(schema: JsonSchema, path: string): string[] {
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(props).filter(([, s]) => typeof s.description !== 'string' || s.description.length < 10).map(([k]) => `${path}.${k}`);
+}
+
+for (const module of [packageModule, apt_repository, service] as AnyModule[]) {
+  describe(`${module.name} reference`, () => {
+    it('has a doc, a closed schema and a description on every param', () => {
+      assert.ok(module.doc, 'doc');
+      assert.ok(module.doc.summary.endsWith('.'));
+      assert.equal(module.schema.additionalProperties, false);
+      assert.deepEqual(describedEverywhere(module.schema, module.name), []);
+    });
+
+    it('its example tasks are valid params', () => {
+      const tasks = parse(module.doc!.example) as Record<string, unknown>[];
+      assert.ok(Array.isArray(tasks) && tasks.length > 0);
+      for (const t of tasks) {
+        assert.ok(module.name in t, `example task without ${module.name}: ${JSON.stringify(t)}`);
+        const params = t[module.name] as Record<string, unknown>;
+        validateParams(module, params, { loc: { file: 'example.yml', line: 1, col: 1 }, subject: module.name }, { allowTemplates: true });
+      }
+    });
+  });
+}
