@@ -1,9 +1,10 @@
-import { fileFact, normalizeFilePath } from '../facts/file.js';
+import { normalizeFilePath } from '../facts/file.js';
 import {
   checkModeParam, describeAttrs, GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA, planAttributes, type AttrParams,
 } from './file-attrs.js';
-import { applyWriteFile, asText, missingParentMessage, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
-import { compilePythonRegex, editLines } from './lineinfile-edit.js';
+import { applyWriteFile, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
+import { badRegexMessage, readTextToEdit } from './file-text.js';
+import { editLines } from './lineinfile-edit.js';
 import { defineModule, type JsonSchema, type Plan } from './types.js';
 
 export interface LineinfileParams {
@@ -86,37 +87,12 @@ export const lineinfile = defineModule<LineinfileParams>({
     if (modeError) return { kind: 'fail', msg: modeError };
     if (state === 'present' && p.line === undefined) return { kind: 'fail', msg: 'state=present needs line' };
     if (p.backrefs && p.regexp === undefined) return { kind: 'fail', msg: 'backrefs needs regexp' };
-    for (const [key, pattern] of [['regexp', p.regexp], ['insertafter', p.insertafter], ['insertbefore', p.insertbefore]] as const) {
-      if (pattern === undefined || pattern === 'BOF' || pattern === 'EOF') continue;
-      try {
-        compilePythonRegex(pattern);
-      } catch (e) {
-        return { kind: 'fail', msg: `${key} is not a valid regular expression: ${(e as Error).message}` };
-      }
-    }
+    const regexError = badRegexMessage([['regexp', p.regexp], ['insertafter', p.insertafter], ['insertbefore', p.insertbefore]] as const);
+    if (regexError) return { kind: 'fail', msg: regexError };
     const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
-    const st = await ctx.fact(fileFact, path);
-    if (st.exists && st.type !== 'file') {
-      return { kind: 'fail', msg: `${path} is not a regular file (it is a ${st.type}); lineinfile edits files only` };
-    }
-    let text: string;
-    if (!st.exists) {
-      if (state === 'absent') return { kind: 'ok', reason: `${path} does not exist, so no line to remove`, result: { path } };
-      if (!p.create) return { kind: 'fail', msg: `${path} does not exist; set create: true to create it` };
-      const missing = await missingParentMessage(ctx, path, st);
-      if (missing) return { kind: 'fail', msg: missing };
-      text = '';
-    } else {
-      if (st.readable === false) return { kind: 'fail', msg: `cannot read ${path} (permission denied?); run the task with become: true` };
-      // Files above the fact's content limit cost one more round trip.
-      const data = st.content ?? Buffer.from((await ctx.probe(['cat', '--', path])).stdout, 'utf8');
-      const decoded = asText(data);
-      // Text read through a probe arrives decoded already: replacement characters mean it was not UTF-8.
-      if (decoded === undefined || (st.content === undefined && decoded.includes('\uFFFD'))) {
-        return { kind: 'fail', msg: `${path} is not a UTF-8 text file; lineinfile edits text only` };
-      }
-      text = decoded;
-    }
+    const read = await readTextToEdit(ctx, path, { module: 'lineinfile', removing: state === 'absent', create: p.create, what: 'line' });
+    if ('plan' in read) return read.plan;
+    const { st, text } = read;
     const edit = editLines(text, {
       state, line: p.line, regexp: p.regexp, insertafter: p.insertafter, insertbefore: p.insertbefore,
       backrefs: p.backrefs, firstmatch: p.firstmatch,
