@@ -1,7 +1,6 @@
 import { posix } from 'node:path';
 import { fileFact, normalizeFilePath } from '../facts/file.js';
-import { GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA } from './file-attrs.js';
-import { applyWriteFile, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
+import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { defineModule, type JsonSchema } from './types.js';
 
 export interface CopyParams {
@@ -25,12 +24,7 @@ const schema: JsonSchema = {
     content: { type: 'string', description: 'The file content, written as is.' },
     src: { type: 'string', description: "A controller file, looked up in the role's files/ then the playbook's files/." },
     dest: { type: 'string', minLength: 1, description: 'Remote path; a trailing / (or an existing directory) means "into this directory" with src.' },
-    mode: MODE_SCHEMA,
-    owner: OWNER_SCHEMA,
-    group: GROUP_SCHEMA,
-    backup: { type: 'boolean', default: false, description: 'Keep the previous file as DEST.YYYYmmddTHHMMSS~.' },
-    validate: VALIDATE_SCHEMA,
-    force: { type: 'boolean', default: true, description: 'false: only create dest when it does not exist.' },
+    ...WRITE_FILE_PARAMS,
   },
 };
 

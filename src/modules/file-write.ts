@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { CONTENT_LIMIT, fileFact, formatModeBits, type FileState } from '../facts/file.js';
 import { parseUploadOutput } from '../transport/actions.js';
 import {
-  checkModeParam, decideAttributes, describeAttrs, explicitSymbolicMode, isAbsoluteMode, resolveMode,
+  checkModeParam, decideAttributes, describeAttrs, explicitSymbolicMode, GROUP_SCHEMA, isAbsoluteMode, MODE_SCHEMA, OWNER_SCHEMA, resolveMode,
   type AttrParams,
 } from './file-attrs.js';
 import type { Action, ApplyContext, ChangePlan, Diff, Effect, JsonSchema, Plan, PlanContext } from './types.js';
@@ -13,6 +13,16 @@ import type { Action, ApplyContext, ChangePlan, Diff, Effect, JsonSchema, Plan, 
 export const VALIDATE_SCHEMA: JsonSchema = {
   type: 'string',
   description: 'Command that checks the new file before it replaces the old one; %s is the path of the new file (do not quote it), e.g. "visudo -cf %s".',
+};
+
+/** Params every module that writes a whole file shares (copy, template). */
+export const WRITE_FILE_PARAMS: Readonly<Record<string, JsonSchema>> = {
+  mode: MODE_SCHEMA,
+  owner: OWNER_SCHEMA,
+  group: GROUP_SCHEMA,
+  backup: { type: 'boolean', default: false, description: 'Keep the previous file as DEST.YYYYmmddTHHMMSS~.' },
+  validate: VALIDATE_SCHEMA,
+  force: { type: 'boolean', default: true, description: 'false: only create dest when it does not exist.' },
 };
 
 export function sha256Hex(data: Buffer): string {

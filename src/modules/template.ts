@@ -1,6 +1,5 @@
 import { fileFact, normalizeFilePath } from '../facts/file.js';
-import { GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA } from './file-attrs.js';
-import { applyWriteFile, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
+import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { defineModule, type JsonSchema } from './types.js';
 
 export interface TemplateParams {
@@ -21,12 +20,7 @@ const schema: JsonSchema = {
   properties: {
     src: { type: 'string', minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." },
     dest: { type: 'string', minLength: 1, description: 'Remote path of the rendered file.' },
-    mode: MODE_SCHEMA,
-    owner: OWNER_SCHEMA,
-    group: GROUP_SCHEMA,
-    backup: { type: 'boolean', default: false, description: 'Keep the previous file as DEST.YYYYmmddTHHMMSS~.' },
-    validate: VALIDATE_SCHEMA,
-    force: { type: 'boolean', default: true, description: 'false: only create dest when it does not exist.' },
+    ...WRITE_FILE_PARAMS,
   },
 };
 
