@@ -1,5 +1,5 @@
 import { type BenchResult, controllerCpuS, otherCpuS, type PhaseRun } from './results.js';
-import { perHostRange, speedup, type Summary, summarize } from './stats.js';
+import { median, perHostRange, speedup, type Summary, summarize } from './stats.js';
 import { PHASES, type Phase, type Tool } from './tools.js';
 
 /** Tables of a benchmark result: medians with min/max, the speed-up, execs, memory and CPU. */
@@ -7,12 +7,18 @@ import { PHASES, type Phase, type Tool } from './tools.js';
 /** The issue's targets at 50 nodes: Ansible time / k8sbm time at least this. */
 export const SPEEDUP_TARGETS: Readonly<Record<Phase, number>> = { 'first-apply': 15, converged: 30, 'check-diff': 30 };
 export const K8SBM_RSS_TARGET_MB = 300;
+export const TARGET_NODES = 50;
 
 export interface PhaseRow {
   readonly phase: Phase;
   readonly wallS: Readonly<Record<Tool, Summary>>;
   /** Median Ansible time / median k8sbm time. */
   readonly ratio: number;
+  /**
+   * Ansible's own CPU (controller + nodes) / k8sbm's, medians: what the wall-time ratio tends to
+   * when both are CPU-bound, and unaffected by other work on the machine.
+   */
+  readonly cpuRatio: number;
   readonly target: number;
   readonly met: boolean;
   readonly rssMb: Readonly<Record<Tool, Summary>>;
@@ -51,9 +57,10 @@ export function phaseRows(r: BenchResult): PhaseRow[] {
     const runs = byTool((t) => runsOf(r, t, phase));
     const wallS = byTool((t) => summarize(runs[t].map((x) => x.wallMs / 1000)));
     const ratio = speedup(wallS.ansible.median, wallS.k8sbm.median);
+    const ownCpu = byTool((t) => median(runs[t].map((x) => controllerCpuS(x) + x.nodeCpuS)));
     const sessions = (pick: (c: { sessions: number; subsystems: number; connections: number }) => number) => byTool((t) => perHostOverRuns(runs[t], (x) => Object.fromEntries(Object.entries(x.sshd).map(([h, c]) => [h, pick(c)]))));
     return {
-      phase, wallS, ratio, target: SPEEDUP_TARGETS[phase], met: ratio >= SPEEDUP_TARGETS[phase],
+      phase, wallS, ratio, cpuRatio: speedup(ownCpu.ansible, ownCpu.k8sbm), target: SPEEDUP_TARGETS[phase], met: ratio >= SPEEDUP_TARGETS[phase],
       rssMb: byTool((t) => summarize(runs[t].map((x) => x.maxRssKb / 1024))),
       cpuS: byTool((t) => summarize(runs[t].map(controllerCpuS))),
       otherCpuS: byTool((t) => summarize(runs[t].map(otherCpuS))),
@@ -66,6 +73,8 @@ export function phaseRows(r: BenchResult): PhaseRow[] {
   });
 }
 
+/** The targets are set for 50 nodes: at other node counts the table says how far off they are, not "missed". */
+const verdict = (met: boolean, nodes: number): string => (nodes === TARGET_NODES ? (met ? 'met' : 'MISSED') : (met ? 'reached' : 'below'));
 const s1 = (n: number): string => n.toFixed(n < 10 ? 2 : 1);
 const mmm = (s: Summary): string => `${s1(s.median)} (${s1(s.min)}-${s1(s.max)})`;
 const mb = (s: Summary): string => `${Math.round(s.median)} (${Math.round(s.min)}-${Math.round(s.max)})`;
@@ -76,11 +85,11 @@ export function renderMarkdown(r: BenchResult): string {
   const lines = [
     `### ${r.nodes} nodes, ${r.reps} repetitions (${r.startedAt.slice(0, 10)})`,
     '',
-    'Wall time in seconds: median (min-max). Ratio = Ansible median / k8sbm median.',
+    'Wall time in seconds: median (min-max). Ratio = Ansible median / k8sbm median; CPU ratio = the same for the CPU each tool used (controller + nodes).',
     '',
-    '| phase | k8sbm s | Ansible s | ratio | target | execs/host k8sbm (recap / sshd) | sessions/host Ansible (of which sftp) |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((x) => `| ${x.phase} | ${mmm(x.wallS.k8sbm)} | ${mmm(x.wallS.ansible)} | **${x.ratio.toFixed(1)}x** | ${x.target}x ${x.met ? 'met' : 'MISSED'} | ${x.k8sbmReportedExecs} / ${x.sshdSessions.k8sbm} | ${x.sshdSessions.ansible} (${x.sshdSftp.ansible}) |`),
+    '| phase | k8sbm s | Ansible s | ratio | target at 50 nodes | CPU ratio | execs/host k8sbm (recap / sshd) | sessions/host Ansible (of which sftp) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((x) => `| ${x.phase} | ${mmm(x.wallS.k8sbm)} | ${mmm(x.wallS.ansible)} | **${x.ratio.toFixed(1)}x** | ${x.target}x ${verdict(x.met, r.nodes)} | ${x.cpuRatio.toFixed(1)}x | ${x.k8sbmReportedExecs} / ${x.sshdSessions.k8sbm} | ${x.sshdSessions.ansible} (${x.sshdSftp.ansible}) |`),
     '',
     'Peak RSS in MB, CPU in seconds (all cores): median (min-max). Controller CPU = the tool and its ssh processes; node CPU = every node\'s sshd and what it ran; other = the rest of the machine meanwhile.',
     '',

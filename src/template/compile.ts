@@ -109,7 +109,8 @@ function unclosedBlock(text: string): { line: number; col0: number; name: string
 function singleExpression(p: Program): hbs.AST.MustacheStatement | undefined {
   let found: hbs.AST.MustacheStatement | undefined;
   for (const s of p.body) {
-    if (s.type === 'ContentStatement' && (s as hbs.AST.ContentStatement).value.trim() === '') continue;
+    // Spaces around the one expression are ignored; a newline is content (Ansible keeps it).
+    if (s.type === 'ContentStatement' && /^[ \t]*$/.test((s as hbs.AST.ContentStatement).value)) continue;
     if (s.type !== 'MustacheStatement' || found) return undefined;
     found = s as hbs.AST.MustacheStatement;
   }

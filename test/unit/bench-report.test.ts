@@ -40,6 +40,8 @@ describe('bench report', () => {
     assert.deepEqual(first.wallS.k8sbm, { median: 2, min: 1, max: 3, n: 3 });
     assert.equal(first.ratio, 20);
     assert.equal(first.met, true);
+    // Own CPU per run: k8sbm 1.5 + 2, Ansible 1.5 + 0.5 + 2.
+    assert.equal(first.cpuRatio, 4 / 3.5);
     const converged = rows[1]!;
     assert.equal(converged.ratio, 11);
     assert.equal(converged.met, false);
@@ -59,10 +61,17 @@ describe('bench report', () => {
   });
 
   it('renders a table with the ratio, the verdict and the RSS target', () => {
-    const md = renderMarkdown(result());
-    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 40\.0 \(40\.0-40\.0\) \| \*\*20\.0x\*\* \| 15x met \|/);
+    const md = renderMarkdown({ ...result(), nodes: 50 });
+    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 40\.0 \(40\.0-40\.0\) \| \*\*20\.0x\*\* \| 15x met \| 1\.1x \|/);
     assert.match(md, /\| converged .*30x MISSED/);
     assert.match(md, /largest of all runs: 90 MB \(target under 300 MB: met\)/);
+  });
+
+  it('does not call a target missed at a node count it was not set for', () => {
+    const md = renderMarkdown(result());
+    assert.match(md, /\| first-apply .* 15x reached \|/);
+    assert.match(md, /\| converged .* 30x below \|/);
+    assert.doesNotMatch(md, /MISSED/);
   });
 
   it('refuses a result that lacks a tool\'s runs of a phase', () => {

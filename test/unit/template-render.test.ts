@@ -187,3 +187,8 @@ test('revealSecrets keeps unchanged containers (and their YAML positions) and re
     assert.deepEqual([...sink], ['s3cret']);
     assert.equal(keyPosOf(data.spec, 'addresses')?.value.line, 2);
 });
+
+test('a single expression followed by a newline renders as text and keeps the newline', () => {
+  assert.equal(renderValue('{{ n }}\n', { n: 'node01' }), 'node01\n');
+  assert.deepEqual(renderValue(' {{ l }} ', { l: [1, 2] }), [1, 2]);
+});
