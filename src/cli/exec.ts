@@ -6,7 +6,7 @@ import { runPlaybook } from '../engine/run.js';
 import { hostVars, selectHosts } from '../inventory/index.js';
 import { createChalk, createJsonReporter, createPrettyReporter, redactEvent, shouldUseColor, type RunEvent } from '../report/index.js';
 import { K8sbmError } from '../source/errors.js';
-import { describeExit } from '../modules/command-run.js';
+import { describeExit } from '../contract/exit.js';
 import { labInventory } from './lab-target.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, type CommonArgs } from './common.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';

@@ -1,4 +1,4 @@
-import { describeExit } from '../modules/command-run.js';
+import { describeExit } from '../contract/exit.js';
 import type { ActionFailed } from '../modules/types.js';
 import { toShellLine } from '../transport/quote.js';
 

@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import type { AnyModule, ChangePlan, Plan } from '../modules/types.js';
 import { ActionFailed } from '../modules/types.js';
-import { CommandFailed } from '../modules/command-run.js';
 import type { Task } from '../playbook/model.js';
 import type { TaskResultEvent, TaskStatus } from '../report/events.js';
 import { coerceParams } from '../schema/coerce.js';
@@ -223,7 +222,7 @@ function failureOutcome(e: unknown, h: HostRuntime): Outcome {
   }
   if (e instanceof ActionFailed) {
     const d = describeFailure(e);
-    const registered = e instanceof CommandFailed ? e.registered : { rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr };
+    const registered = e.registered ?? { rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr };
     return { status: 'failed', msg: d.msg, detail: d.detail, result: { ...registered, failed: true, msg: d.msg, changed: false } };
   }
   const err = e as Error;

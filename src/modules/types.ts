@@ -1,64 +1,13 @@
 import type { FactDef } from '../facts/types.js';
 import type { Loc } from '../source/loc.js';
-import type { BecomeSpec, ExecResult } from '../transport/connection.js';
+import type { BecomeSpec } from '../transport/connection.js';
+import type { ExecResult } from '../contract/exec.js';
+import type { Action, Diff, Effect } from '../contract/actions.js';
+import type { JsonSchema } from '../contract/schema.js';
 
-/** JSON Schema (draft 2020-12 subset that ajv understands), as plain data. */
-export type JsonSchema = Readonly<Record<string, unknown>>;
-
-// ---- Actions: data describing a change. Only src/transport/ turns them into shell text. ----
-
-export interface ExecAction {
-  readonly kind: 'exec';
-  readonly argv: readonly string[];
-  readonly stdin?: string | Buffer | undefined;
-  readonly cwd?: string | undefined;
-  readonly env?: Readonly<Record<string, string>> | undefined;
-  /** Exit codes that count as success (default [0]). */
-  readonly okCodes?: readonly number[] | undefined;
-}
-
-export interface UploadAction {
-  readonly kind: 'upload';
-  readonly dest: string;
-  readonly content: string | Buffer;
-  /** Octal string, e.g. "0644". Unset keeps the existing file's mode (or umask default when new). */
-  readonly mode?: string | undefined;
-  readonly owner?: string | undefined;
-  readonly group?: string | undefined;
-  /** Command run against the temp file before it replaces dest; `%s` is the temp path. */
-  readonly validate?: string | undefined;
-  /** Keep a timestamped copy of the previous file next to it. */
-  readonly backup?: boolean | undefined;
-}
-
-export type Action = ExecAction | UploadAction;
-
-// ---- Diffs: what a change would do, shown with --diff. ----
-
-export type Diff =
-  | {
-      readonly kind: 'text';
-      /** e.g. the path of the file. */
-      readonly subject: string;
-      /** null: the file does not exist (before) / will not exist (after). */
-      readonly before: string | null;
-      readonly after: string | null;
-      /** Set when either side is binary or too large to print; the text fields then hold a note. */
-      readonly note?: string | undefined;
-    }
-  | {
-      readonly kind: 'state';
-      readonly subject: string;
-      readonly before: Readonly<Record<string, unknown>>;
-      readonly after: Readonly<Record<string, unknown>>;
-    };
-
-/** A predicted effect on a fact: in check mode later tasks read `value` instead of the host. */
-export interface Effect {
-  readonly fact: string;
-  readonly key: string;
-  readonly value: unknown;
-}
+export type { Action, Diff, Effect, ExecAction, UploadAction } from '../contract/actions.js';
+export { ActionFailed } from '../contract/actions.js';
+export type { JsonSchema } from '../contract/schema.js';
 
 // ---- Plans ----
 
@@ -134,13 +83,6 @@ export interface ApplyContext {
   readonly loc: Loc | undefined;
   /** Run one action on the host; throws ActionFailed when it does not succeed. */
   run(action: Action): Promise<ExecResult>;
-}
-
-export class ActionFailed extends Error {
-  constructor(readonly action: Action, readonly result: ExecResult) {
-    super(`command failed with exit code ${result.code ?? result.signal}`);
-    this.name = 'ActionFailed';
-  }
 }
 
 /** What the README's module reference says about a module (generated from the registry). */

@@ -1,6 +1,6 @@
 import { keyPosOf } from '../source/loc.js';
 import { Fields, fail, isMapping } from './fields.js';
-import { LOOP_CONTROL_KEYS } from './keywords.js';
+import { LOOP_CONTROL_KEYS } from '../schema/playbook-keywords.js';
 import type { Inheritable, LoopControl, Task } from './model.js';
 
 /** The keywords a play, block, task, role entry or include passes down (see model.ts). */

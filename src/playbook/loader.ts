@@ -6,7 +6,7 @@ import { type Loc, keyPosOf, locOf } from '../source/loc.js';
 import { parseYaml, readYamlFile } from '../source/yaml.js';
 import { isTemplated } from '../schema/coerce.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
-import { IMPORT_PLAYBOOK_KEYWORDS, stripFqcn } from './keywords.js';
+import { IMPORT_PLAYBOOK_KEYWORDS, stripFqcn } from '../schema/playbook-keywords.js';
 import type { Item, Play, Playbook, RoleInstance } from './model.js';
 import { parsePlay } from './play.js';
 import { type RoleHooks, buildRole, locateRole } from './roles.js';

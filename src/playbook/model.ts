@@ -9,7 +9,9 @@ import type { VarLayer } from '../vars/layers.js';
  */
 
 /** A condition as written: an expression string, or a YAML boolean. A list means "all of". */
-export type Condition = string | boolean;
+import type { Condition } from '../template/condition.js';
+
+export type { Condition };
 
 /** Keywords a play, block, role or include passes down to the tasks inside it. */
 export interface Inheritable {

@@ -4,9 +4,9 @@ import { type Loc, keyPosOf, locOf, recordKey, recordNode } from '../source/loc.
 import { coerceParams } from '../schema/coerce.js';
 import { validateParams } from '../schema/params.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
-import { parseFreeFormArgs, parseKeyValueArgs } from './freeform.js';
+import { parseFreeFormArgs, parseKeyValueArgs } from '../source/freeform.js';
 import { readInheritable, readLoop } from './inherit.js';
-import { BLOCK_KEYWORDS, TASK_KEYWORDS, stripFqcn, unsupportedKeywordHint } from './keywords.js';
+import { BLOCK_KEYWORDS, TASK_KEYWORDS, stripFqcn, unsupportedKeywordHint } from '../schema/playbook-keywords.js';
 import type { Task } from './model.js';
 import type { ParseScope } from './scope.js';
 

@@ -4,7 +4,7 @@ import { type Loc, keyPosOf } from '../source/loc.js';
 import { isTemplated } from '../schema/coerce.js';
 import { Fields, type Raw, fail } from './fields.js';
 import { readInheritable } from './inherit.js';
-import { PLAY_KEYWORDS, TASK_KEYWORDS, stripFqcn } from './keywords.js';
+import { PLAY_KEYWORDS, TASK_KEYWORDS, stripFqcn } from '../schema/playbook-keywords.js';
 import type { Play, RoleInstance, Task } from './model.js';
 import { type RoleHooks, buildRole, parseRoleEntry } from './roles.js';
 import type { ParseScope, PlayState } from './scope.js';

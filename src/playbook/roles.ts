@@ -7,7 +7,7 @@ import type { VarLayer } from '../vars/layers.js';
 import { checkRoleValues, readArgumentSpecs } from './argspec.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
 import { foldIntoHandler, readInheritable } from './inherit.js';
-import { INHERITABLE_KEYWORDS, ROLE_ENTRY_KEYWORDS } from './keywords.js';
+import { INHERITABLE_KEYWORDS, ROLE_ENTRY_KEYWORDS } from '../schema/playbook-keywords.js';
 import type { Inheritable, RoleInstance, Task } from './model.js';
 import { type ParseScope, checkCycle, roleChainKey, stableJson } from './scope.js';
 import { type ItemHooks, asList, parseHandlerList, parseItemList } from './tasks.js';

@@ -9,7 +9,7 @@ import { foldInheritable, foldIntoHandler, readInheritable, readLoop } from './i
 import {
   BLOCK_KEYWORDS, IMPORT_KEYWORDS, INCLUDE_KEYWORDS, LOOP_KEYWORDS, ROLE_INCLUDE_PARAMS, SPECIAL_TASK_KEYS,
   type SpecialTaskKey, stripFqcn,
-} from './keywords.js';
+} from '../schema/playbook-keywords.js';
 import type { Block, IncludeRole, IncludeTasks, Inheritable, Item, RoleInstance, Task } from './model.js';
 import { type ModuleRegistry, parseModuleTask, taskSubject } from './module-task.js';
 import { type ParseScope, checkCycle } from './scope.js';

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch, OMIT_HEADERS } from 'diff';
-import type { Diff } from '../modules/types.js';
+import type { Diff } from '../contract/actions.js';
 import { isSecret } from '../util/secret.js';
 import { assertNever } from '../util/assert-never.js';
 import { createChalk, type ChalkInstance } from './color.js';

@@ -1,4 +1,4 @@
-import type { Diff } from '../modules/types.js';
+import type { Diff } from '../contract/actions.js';
 
 /** Every reporter handles every kind of event; adding a kind is a compile error until they do. */
 

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Diff } from '../modules/types.js';
+import type { Diff } from '../contract/actions.js';
 import { K8sbmError } from '../source/errors.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Reporter, RunEvent } from './events.js';

@@ -1,5 +1,5 @@
 import { copyPositions } from '../source/loc.js';
-import type { AnyModule, JsonSchema } from '../modules/types.js';
+import type { JsonSchema, ParamsSpec } from '../contract/schema.js';
 
 // Operators write `force: yes` out of habit; YAML 1.2 reads that as the string "yes".
 const TRUE_WORDS = new Set(['yes', 'true', 'on']);
@@ -55,7 +55,7 @@ export function propertiesOf(schema: JsonSchema): Readonly<Record<string, unknow
  * values are left alone: the engine coerces again after rendering.
  * Returns `args` itself when nothing changes; otherwise a copy that keeps source positions.
  */
-export function coerceParams(module: Pick<AnyModule, 'schema'>, args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function coerceParams(module: Pick<ParamsSpec, 'schema'>, args: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const props = propertiesOf(module.schema);
   let out: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(args)) {

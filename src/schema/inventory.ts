@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../modules/types.js';
+import type { JsonSchema } from '../contract/schema.js';
 
 /**
  * JSON Schema (draft-07) of Ansible's YAML inventory as k8sbm reads it (src/inventory/):

@@ -1,7 +1,7 @@
-import type { JsonSchema } from '../modules/types.js';
+import type { JsonSchema } from '../contract/schema.js';
 import type {
   BlockKeyword, PlayKeyword, SpecialTaskKey, TaskKeyword,
-} from '../playbook/keywords.js';
+} from './playbook-keywords.js';
 
 /**
  * JSON Schema (draft-07) of every playbook keyword, with the descriptions editors show on hover.

@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import type { AnyModule } from '../modules/types.js';
+import type { ParamsSpec } from '../contract/schema.js';
 import { K8sbmError } from '../source/errors.js';
 import { type Loc, formatLoc, keyPosOf } from '../source/loc.js';
 import { dropTemplatedErrors, describeParamErrors } from './param-errors.js';
@@ -25,7 +25,7 @@ function paramsAjv(): Ajv2020 {
 }
 
 /** The compiled validator of a module's params (compiled once per module). */
-export function paramsValidator(module: AnyModule): ValidateFunction {
+export function paramsValidator(module: ParamsSpec): ValidateFunction {
   let v = compiled.get(module);
   if (!v) {
     try {
@@ -43,7 +43,7 @@ export function paramsValidator(module: AnyModule): ValidateFunction {
  * templated strings are not judged yet (the engine validates again after rendering, with
  * allowTemplates false). Throws K8SBM_PARAM_INVALID (or K8SBM_MODE_UNQUOTED) at the param's line.
  */
-export function validateParams(module: AnyModule, args: Record<string, unknown>, where: ParamsWhere, opts: { allowTemplates: boolean }): void {
+export function validateParams(module: ParamsSpec, args: Record<string, unknown>, where: ParamsWhere, opts: { allowTemplates: boolean }): void {
   checkUnquotedMode(args, where);
   const validate = paramsValidator(module);
   if (validate(args)) return;

@@ -1,8 +1,8 @@
-import type { AnyModule, JsonSchema } from '../modules/types.js';
+import type { JsonSchema, ParamsSpec } from '../contract/schema.js';
 import {
   BLOCK_KEYWORDS, IMPORT_KEYWORDS, IMPORT_PLAYBOOK_KEYWORDS, INCLUDE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS,
   moduleKeySpellings,
-} from '../playbook/keywords.js';
+} from './playbook-keywords.js';
 import { type AnyKeyword, KEYWORD_DEFINITIONS, KEYWORD_SCHEMAS } from './keywords.js';
 import { paramsValidator } from './params.js';
 
@@ -73,7 +73,7 @@ function hoistDefinitions(name: string, schema: JsonSchema, defs: Mutable): unkn
   return walk(schema);
 }
 
-function moduleDefinition(mod: AnyModule, defs: Mutable): JsonSchema {
+function moduleDefinition(mod: ParamsSpec, defs: Mutable): JsonSchema {
   const params = relaxForTemplates(hoistDefinitions(mod.name, mod.schema, defs));
   const forms: unknown[] = [params];
   if (mod.freeForm) forms.unshift({ type: 'string', description: `Free form: the ${mod.freeForm} param, optionally followed by key=value options.` });
@@ -85,7 +85,7 @@ function moduleDefinition(mod: AnyModule, defs: Mutable): JsonSchema {
 }
 
 /** Task entries: one module (any spelling) with task keywords, or a block, import or include. */
-function itemSchema(modules: Readonly<Record<string, AnyModule>>, handler: boolean): JsonSchema {
+function itemSchema(modules: Readonly<Record<string, ParamsSpec>>, handler: boolean): JsonSchema {
   const keywords = handler ? TASK_KEYWORDS : TASK_KEYWORDS.filter((k) => k !== 'listen');
   const properties: Record<string, unknown> = { ...pick(keywords) };
   const forms: JsonSchema[] = [];
@@ -118,7 +118,7 @@ function itemSchema(modules: Readonly<Record<string, AnyModule>>, handler: boole
   };
 }
 
-function definitions(modules: Readonly<Record<string, AnyModule>>): Mutable {
+function definitions(modules: Readonly<Record<string, ParamsSpec>>): Mutable {
   const defs: Mutable = { ...KEYWORD_DEFINITIONS };
   for (const [name, mod] of Object.entries(modules)) defs[`module.${name}`] = moduleDefinition(mod, defs);
   defs.task = itemSchema(modules, false);
@@ -141,7 +141,7 @@ function definitions(modules: Readonly<Record<string, AnyModule>>): Mutable {
   return defs;
 }
 
-export function playbookSchema(modules: Readonly<Record<string, AnyModule>>): JsonSchema {
+export function playbookSchema(modules: Readonly<Record<string, ParamsSpec>>): JsonSchema {
   return {
     $schema: DRAFT_07,
     title: 'k8sbm playbook',
@@ -153,7 +153,7 @@ export function playbookSchema(modules: Readonly<Record<string, AnyModule>>): Js
 }
 
 /** A file of tasks (import_tasks / include_tasks targets, roles' tasks/ and handlers/). */
-export function tasksSchema(modules: Readonly<Record<string, AnyModule>>): JsonSchema {
+export function tasksSchema(modules: Readonly<Record<string, ParamsSpec>>): JsonSchema {
   return {
     $schema: DRAFT_07,
     title: 'k8sbm tasks file',

@@ -1,6 +1,5 @@
 import { K8sbmError } from '../source/errors.js';
 import { keyPosOf, type Loc } from '../source/loc.js';
-import type { Condition } from '../playbook/model.js';
 import { isSecret } from '../util/secret.js';
 import { ExprRun } from './expr-eval.js';
 import { ExprSyntaxError, parseExpression } from './expr-parse.js';
@@ -8,6 +7,9 @@ import { lineColAt, mapPos, originOfValue } from './origin.js';
 import { newRenderState } from './render.js';
 import { atUseSite, maskError, type RenderState, type Vars } from './scope.js';
 import { preview, typeName, unwrap } from './values.js';
+
+/** A `when`-style condition as written: an expression, or a literal boolean. */
+export type Condition = string | boolean;
 
 /**
  * `when`, `changed_when`, `failed_when`, `until`, assert's `that` and debug's `var`: Jinja-style

@@ -1,4 +1,4 @@
-import { ActionFailed, type Action } from '../modules/types.js';
+import { ActionFailed, type Action } from '../contract/actions.js';
 import { assertNever } from '../util/assert-never.js';
 import type { BecomeSpec, Connection, ExecRequest, ExecResult } from './connection.js';
 

@@ -21,13 +21,9 @@ export interface ExecRequest {
   readonly onOutput?: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined;
 }
 
-export interface ExecResult {
-  /** Exit code, or null when the process died of a signal. */
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import type { ExecResult } from '../contract/exec.js';
+
+export type { ExecResult } from '../contract/exec.js';
 
 export interface Connection {
   /** The inventory name of the host this connection reaches. */

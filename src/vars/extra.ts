@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { K8sbmError } from '../source/errors.js';
 import { parseYaml } from '../source/yaml.js';
-import { parseKeyValueArgs } from '../playbook/freeform.js';
+import { parseKeyValueArgs } from '../source/freeform.js';
 import type { VarLayer } from './layers.js';
 
 /**

@@ -10,8 +10,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFile
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../src/lab/index.js';
-import { URI_SCRIPT, uriArgv, parseUriOutput, type UriTool } from '../../src/modules/uri-script.js';
-import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv, type WaitTool } from '../../src/modules/wait_for-script.js';
+import { URI_SCRIPT, uriArgv, parseUriOutput, type UriTool } from '../../src/modules/network/uri-script.js';
+import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv, type WaitTool } from '../../src/modules/network/wait_for-script.js';
 import type { ExecResult } from '../../src/transport/connection.js';
 import { jsonEvents, recapOf, treeHash } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';

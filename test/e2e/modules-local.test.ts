@@ -6,14 +6,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CommandFailed } from '../../src/modules/command-run.js';
-import { command } from '../../src/modules/command.js';
-import { copy } from '../../src/modules/copy.js';
-import { file } from '../../src/modules/file.js';
-import { lineinfile } from '../../src/modules/lineinfile.js';
-import { shell } from '../../src/modules/shell.js';
-import { stat } from '../../src/modules/stat.js';
-import { template } from '../../src/modules/template.js';
+import { ActionFailed } from '../../src/contract/actions.js';
+import { command } from '../../src/modules/commands/command.js';
+import { copy } from '../../src/modules/files/copy.js';
+import { file } from '../../src/modules/files/file.js';
+import { lineinfile } from '../../src/modules/files/lineinfile.js';
+import { shell } from '../../src/modules/commands/shell.js';
+import { stat } from '../../src/modules/files/stat.js';
+import { template } from '../../src/modules/files/template.js';
 import type { AnyModule } from '../../src/modules/types.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { runModule, type HarnessOptions, type ModuleRun } from '../helpers/module-harness.js';
@@ -262,11 +262,11 @@ describe('command and shell', () => {
 
   it('a failing command explains itself and still registers its output', async () => {
     await assert.rejects(run(shell, { cmd: 'echo partial; echo "no such thing" >&2; exit 127' }), (e: unknown) => {
-      assert.ok(e instanceof CommandFailed);
+      assert.ok(e instanceof ActionFailed);
       assert.equal(e.exit.headline, 'exit code 127 (command not found)');
       assert.deepEqual(e.exit.tail, ['no such thing']);
-      assert.equal(e.registered.rc, 127);
-      assert.equal(e.registered.stdout, 'partial');
+      assert.equal(e.registered?.rc, 127);
+      assert.equal(e.registered?.stdout, 'partial');
       return true;
     });
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   editAuthorizedKeys, formatKeyLine, parseKeyLine, parseWantedKeys, sameKeyLine, splitKeyOptions,
-} from '../../src/modules/authorized_key-lines.js';
+} from '../../src/modules/accounts/authorized_key-lines.js';
 
 const ED = 'AAAAC3NzaC1lZDI1NTE5AAAAIGg9n4mRA0vpmVyS3HmjcNRjB5mAP2f3m8Qkq2W9aF8G';
 const RSA = 'AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkMarkers, DEFAULT_MARKER, editBlock, markerLines, type BlockEdit } from '../../src/modules/blockinfile-edit.js';
+import { checkMarkers, DEFAULT_MARKER, editBlock, markerLines, type BlockEdit } from '../../src/modules/files/blockinfile-edit.js';
 
 const { begin, end } = markerLines(DEFAULT_MARKER, 'BEGIN', 'END');
 const edit = (text: string, e: Partial<BlockEdit>) => editBlock(text, { state: 'present', block: '', begin, end, ...e });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandResult, describeExit, splitCommandLine } from '../../src/modules/command-run.js';
+import { describeExit } from '../../src/contract/exit.js';
+import { commandResult, splitCommandLine } from '../../src/modules/commands/command-run.js';
 
 const res = (code: number | null, stderr = '', stdout = '', signal: string | null = null) => ({ code, signal, stdout, stderr });
 
@@ -31,8 +32,15 @@ describe('describeExit', () => {
     assert.equal(describeExit(res(143)).meaning, 'killed by signal SIGTERM (15)');
     assert.equal(describeExit(res(null, '', '', 'SIGSEGV')).headline, 'killed by signal SIGSEGV');
   });
+  it('gives a meaning only where the code has one whatever the program', () => {
+    // ls exits 2 for a missing file, grep 1 for no match: no guessed "misuse" or "general error".
+    const ls = describeExit(res(2, "ls: cannot access '/nope': No such file or directory\n"));
+    assert.equal(ls.meaning, undefined);
+    assert.equal(ls.headline, 'exit code 2');
+    assert.equal(describeExit(res(1)).headline, 'exit code 1');
+  });
   it('sudo asking for a password is named as such', () => {
-    assert.match(describeExit(res(1, 'sudo: a password is required\n')).meaning, /NOPASSWD/);
+    assert.match(describeExit(res(1, 'sudo: a password is required\n')).meaning ?? '', /NOPASSWD/);
   });
   it('keeps only the last lines, and falls back to stdout', () => {
     const many = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileFact, parseFileFactOutput } from '../../src/facts/file.js';
-import { createdAncestors } from '../../src/modules/file-directory.js';
-import { file } from '../../src/modules/file.js';
+import { createdAncestors } from '../../src/modules/files/file-directory.js';
+import { file } from '../../src/modules/files/file.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { runModule } from '../helpers/module-harness.js';
 

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import type { FileState } from '../../src/facts/file.js';
 import {
   checkModeParam, decideAttributes, explicitSymbolicMode, isAbsoluteMode, resolveMode,
-} from '../../src/modules/file-attrs.js';
-import { contentDiff, sizeText } from '../../src/modules/file-write.js';
+} from '../../src/modules/files/file-attrs.js';
+import { contentDiff, sizeText } from '../../src/modules/files/file-write.js';
 
 const oct = (n: number) => n.toString(8).padStart(4, '0');
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseHostnameFactOutput } from '../../src/facts/hostname.js';
-import { hostnameFromFile, loopbackNames, setLoopbackName } from '../../src/modules/hostname-files.js';
+import { hostnameFromFile, loopbackNames, setLoopbackName } from '../../src/modules/system/hostname-files.js';
 import { fixture } from '../helpers/paths.js';
 
 describe('/etc/hostname', () => {

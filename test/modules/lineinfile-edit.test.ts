@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePythonRegex, editLines, expandBackrefs } from '../../src/modules/lineinfile-edit.js';
+import { compilePythonRegex, editLines, expandBackrefs } from '../../src/modules/files/lineinfile-edit.js';
 
 describe('editLines', () => {
   it('replaces the last match, not the first', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { kernelModuleName, kmodFactArgv, mergeKmodFacts, missingFromKmodFacts, parseKmodFactOutput, parseProcModules } from '../../src/facts/kmod.js';
 import { FactParseError } from '../../src/facts/types.js';
-import { blacklistFileOf, loadFileOf, optionsFileOf, wantedModuleFiles } from '../../src/modules/modprobe.js';
+import { blacklistFileOf, loadFileOf, optionsFileOf, wantedModuleFiles } from '../../src/modules/system/modprobe.js';
 import { fixture } from '../helpers/paths.js';
 
 const ok = (stdout: string, code = 0) => ({ code, signal: null, stdout, stderr: '' });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   commentOutSwap, escapeFstabField, formatFstabLine, normalizeMountPath, parseFstab, removeFstabEntry, setFstabEntry, type FstabEntry,
-} from '../../src/modules/mount-fstab.js';
-import { liveMismatch, sourceComparable } from '../../src/modules/mount-plan.js';
+} from '../../src/modules/system/mount-fstab.js';
+import { liveMismatch, sourceComparable } from '../../src/modules/system/mount-plan.js';
 
 const fstab = [
   '# <file system> <mount point>   <type>  <options>       <dump>  <pass>',

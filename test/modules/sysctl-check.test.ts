@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FILES_SEPARATOR } from '../../src/facts/system-files.js';
-import { sysctl } from '../../src/modules/sysctl.js';
+import { sysctl } from '../../src/modules/system/sysctl.js';
 import type { ExecRequest } from '../../src/transport/connection.js';
 import { MemoryConnection } from '../../src/transport/memory.js';
 import { runModule } from '../helpers/module-harness.js';

@@ -5,9 +5,9 @@ import {
   normalizeSysctlValue, parseSysctlFactOutput, sysctlFact, sysctlFactArgv, sysctlKeyName, sysctlKeyPath, sysctlKeyProblem,
 } from '../../src/facts/sysctl.js';
 import { FactParseError } from '../../src/facts/types.js';
-import { confValue, editSysctlConf, parseSysctlConf } from '../../src/modules/sysctl-conf.js';
-import { checkReadBack, sysctlWriteAction, writtenSettings } from '../../src/modules/sysctl-runtime.js';
-import { sysctlValueText, wantedSettings } from '../../src/modules/sysctl.js';
+import { confValue, editSysctlConf, parseSysctlConf } from '../../src/modules/system/sysctl-conf.js';
+import { checkReadBack, sysctlWriteAction, writtenSettings } from '../../src/modules/system/sysctl-runtime.js';
+import { sysctlValueText, wantedSettings } from '../../src/modules/system/sysctl.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { fixture } from '../helpers/paths.js';
 

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runSystemAction, systemOpsAction, systemOpsOf, type SystemOp } from '../../src/modules/system-apply.js';
+import { runSystemAction, systemOpsAction, systemOpsOf, type SystemOp } from '../../src/modules/system/system-apply.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { makeApplyContext } from '../helpers/module-harness.js';

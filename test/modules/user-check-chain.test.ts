@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { authorized_key } from '../../src/modules/authorized_key.js';
-import { group } from '../../src/modules/group.js';
-import { user } from '../../src/modules/user.js';
+import { authorized_key } from '../../src/modules/accounts/authorized_key.js';
+import { group } from '../../src/modules/accounts/group.js';
+import { user } from '../../src/modules/accounts/user.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
 import { runModule } from '../helpers/module-harness.js';
 import { fixture } from '../helpers/paths.js';

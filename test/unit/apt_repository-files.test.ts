@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { filesAction } from '../../src/modules/apt_repository-files.js';
-import { APT_SCRIPT, aptAction } from '../../src/modules/package-apt.js';
-import type { PackageDecision } from '../../src/modules/package-decide.js';
+import { filesAction } from '../../src/modules/packages/apt_repository-files.js';
+import { APT_SCRIPT, aptAction } from '../../src/modules/packages/package-apt.js';
+import type { PackageDecision } from '../../src/modules/packages/package-decide.js';
 
 /** The fixed scripts behind apt_repository and package, run with a POSIX sh in a temp directory. */
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { crc24, dearmorKeys, keyringBytes, KeyFormatError, looksLikeBinaryKey } from '../../src/modules/apt_repository-key.js';
+import { crc24, dearmorKeys, keyringBytes, KeyFormatError, looksLikeBinaryKey } from '../../src/modules/packages/apt_repository-key.js';
 import { fixture } from '../helpers/paths.js';
 
 // fixture-key.asc is `gpg --armor --export` of a test key; fixture-key.gpg is `gpg --dearmor` of it.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   filenameFromUri, parseSourceLine, renderDeb822, renderSourceLine, SourceError, withSignedBy,
-} from '../../src/modules/apt_repository-source.js';
+} from '../../src/modules/packages/apt_repository-source.js';
 
 describe('apt source lines', () => {
   it('parses and renders a line with options, keeping their order', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostFacts } from '../../src/facts/host.js';
 import type { FactDef } from '../../src/facts/types.js';
-import { filterFacts, globToRegExp, setup } from '../../src/modules/setup.js';
+import { filterFacts, globToRegExp, setup } from '../../src/modules/control/setup.js';
 import type { PlanContext } from '../../src/modules/types.js';
 
 const STDOUT = [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { checkManifest, parseManifestText } from '../../src/modules/k8s_apply-manifest.js';
-import { expandCrdPath, K8sSchemaRegistry, loadCrdFiles, toAjvSchema, validatorOf } from '../../src/modules/k8s-schemas.js';
+import { checkManifest, parseManifestText } from '../../src/modules/kubernetes/k8s_apply-manifest.js';
+import { expandCrdPath, K8sSchemaRegistry, loadCrdFiles, toAjvSchema, validatorOf } from '../../src/modules/kubernetes/k8s-schemas.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 

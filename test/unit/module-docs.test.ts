@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   describeSchemaType, MODULES_BEGIN, MODULES_END, paramRows, renderModuleReference, replaceMarkedSection,
-} from '../../src/modules/docs.js';
+} from '../../src/docs/modules.js';
 import { modules } from '../../src/modules/index.js';
 import { defineModule, type AnyModule } from '../../src/modules/types.js';
 import { parseModuleTask } from '../../src/playbook/module-task.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { apt_repository } from '../../src/modules/apt_repository.js';
-import { packageModule } from '../../src/modules/package.js';
-import { service } from '../../src/modules/service.js';
+import { apt_repository } from '../../src/modules/packages/apt_repository.js';
+import { packageModule } from '../../src/modules/packages/package.js';
+import { service } from '../../src/modules/services/service.js';
 import type { AnyModule, JsonSchema } from '../../src/modules/types.js';
 import { validateParams } from '../../src/schema/params.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   compareDebVersions, compareRpmVersions, installArgument, parsePackageSpec, versionSatisfies,
-} from '../../src/modules/package-spec.js';
-import { queryNames } from '../../src/modules/package.js';
+} from '../../src/modules/packages/package-spec.js';
+import { queryNames } from '../../src/modules/packages/package.js';
 
 describe('package specs', () => {
   it('apt pins use =, dnf pins use -VERSION; plain names have no version', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FactParseError } from '../../src/facts/types.js';
-import { parseUriOutput, uriArgv, URI_SCRIPT } from '../../src/modules/uri-script.js';
-import { uriRequestOf } from '../../src/modules/uri.js';
-import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv } from '../../src/modules/wait_for-script.js';
-import { waitSpecOf } from '../../src/modules/wait_for.js';
+import { parseUriOutput, uriArgv, URI_SCRIPT } from '../../src/modules/network/uri-script.js';
+import { uriRequestOf } from '../../src/modules/network/uri.js';
+import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv } from '../../src/modules/network/wait_for-script.js';
+import { waitSpecOf } from '../../src/modules/network/wait_for.js';
 import type { ExecResult } from '../../src/transport/connection.js';
 
 /** The parsers of what the wait and request scripts print (the scripts themselves run in the lab e2e). */

@@ -1,0 +1,127 @@
+import { posix } from 'node:path';
+import { fileFact } from '../../facts/file.js';
+import type { ExecResult } from '../../transport/connection.js';
+import { ActionFailed, type Action, type ApplyContext, type ChangePlan, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+
+/** Shared by command and shell: creates/removes, check mode, the register shape, failures. */
+
+export interface CommandOptions {
+  readonly creates?: string;
+  readonly removes?: string;
+  readonly chdir?: string;
+  readonly stdin?: string;
+  readonly stdin_add_newline?: boolean;
+}
+
+export const COMMAND_OPTION_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  creates: { type: 'string', minLength: 1, description: 'Do not run when this path exists (relative paths are under chdir).' },
+  removes: { type: 'string', minLength: 1, description: 'Run only when this path exists.' },
+  chdir: { type: 'string', minLength: 1, description: 'Directory to run in.' },
+  stdin: { type: 'string', description: 'Text fed to the command on standard input.' },
+  stdin_add_newline: { type: 'boolean', default: true, description: 'Append a newline to stdin.' },
+};
+
+/**
+ * POSIX shell word splitting without expansions, as Ansible's command module does (shlex):
+ * quotes group, backslash escapes; `|`, `>`, `$HOME` and `*` stay literal characters.
+ */
+export function splitCommandLine(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else cur += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1]!)) cur += line[++i];
+      else cur += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\') {
+      if (i + 1 < line.length) cur += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`unterminated ${quote === '"' ? 'double' : 'single'} quote in: ${line}`);
+  if (inWord) words.push(cur);
+  return words;
+}
+
+export interface CommandSpec {
+  readonly argv: readonly string[];
+  /** What register's `cmd` shows: the argv for command, the script text for shell. */
+  readonly cmd: string | readonly string[];
+  readonly display: string;
+}
+
+export async function planCommand(ctx: PlanContext, spec: CommandSpec, o: CommandOptions): Promise<Plan> {
+  const under = (p: string): string => (o.chdir && !posix.isAbsolute(p) ? posix.join(o.chdir, p) : p);
+  const skipped = (why: string): Plan => ({
+    kind: 'ok',
+    reason: why,
+    result: { cmd: spec.cmd, rc: 0, stdout: `skipped, since ${why}`, stdout_lines: [`skipped, since ${why}`], stderr: '', stderr_lines: [], changed: false },
+  });
+  const wouldRun: string[] = [];
+  if (o.creates !== undefined) {
+    const path = under(o.creates);
+    if ((await ctx.fact(fileFact, path)).exists) return skipped(`${path} exists`);
+    wouldRun.push(`${path} does not exist`);
+  }
+  if (o.removes !== undefined) {
+    const path = under(o.removes);
+    if (!(await ctx.fact(fileFact, path)).exists) return skipped(`${path} does not exist`);
+    wouldRun.push(`${path} exists`);
+  }
+  if (ctx.check) {
+    return {
+      kind: 'skip',
+      reason: wouldRun.length
+        ? `would run (${wouldRun.join(', ')}), but commands do not run in check mode`
+        : 'commands do not run in check mode (creates/removes let it decide)',
+    };
+  }
+  const stdin = o.stdin === undefined ? undefined : o.stdin_add_newline === false ? o.stdin : `${o.stdin}\n`;
+  return {
+    kind: 'change',
+    summary: `run ${spec.display}`,
+    diffs: [],
+    actions: [{ kind: 'exec', argv: spec.argv, cwd: o.chdir, stdin }],
+    effects: [],
+    result: { cmd: spec.cmd },
+  };
+}
+
+const trimEnd = (s: string): string => s.replace(/\n+$/, '');
+const linesOf = (s: string): string[] => (s === '' ? [] : s.split('\n'));
+
+/** What `register` holds after a command ran (successfully or not). */
+export function commandResult(res: ExecResult, cmd: unknown): Record<string, unknown> {
+  const stdout = trimEnd(res.stdout);
+  const stderr = trimEnd(res.stderr);
+  return { cmd, rc: res.code ?? -1, stdout, stderr, stdout_lines: linesOf(stdout), stderr_lines: linesOf(stderr), changed: true };
+}
+
+export async function applyCommand(ctx: ApplyContext, plan: ChangePlan): Promise<Record<string, unknown>> {
+  const action = plan.actions[0]!;
+  const cmd = plan.result?.cmd;
+  try {
+    return commandResult(await ctx.run(action), cmd);
+  } catch (e) {
+    if (e instanceof ActionFailed && e.registered === undefined) {
+      throw new ActionFailed(e.action, e.result, { ...commandResult(e.result, cmd), msg: 'non-zero return code' });
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,36 @@
+import { defineModule, type JsonSchema } from '../types.js';
+
+const schema: JsonSchema = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: {
+    cacheable: { type: 'boolean', default: false, description: 'Accepted for compatibility; facts live for the run.' },
+  },
+  patternProperties: {
+    '^[A-Za-z_][A-Za-z0-9_]*$': { description: 'A variable to set on the host (any value).' },
+  },
+};
+
+/** Sets host variables for the rest of the run. */
+export const set_fact = defineModule<Record<string, unknown>>({
+  name: 'set_fact',
+  doc: {
+    summary: 'Sets variables on the host for the rest of the run.',
+    check: 'full',
+    diff: 'none',
+    example: `- set_fact:
+    api_endpoint: "{{ facts.default_ipv4.address }}:6443"
+    pod_cidr: 10.244.0.0/16
+`,
+    notes: ['Variables set this way outrank inventory and play variables (below -e), as in Ansible.'],
+  },
+  schema,
+  controllerOnly: true,
+  async plan(_ctx, p) {
+    const vars = Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'cacheable'));
+    const names = Object.keys(vars);
+    if (names.length === 0) return { kind: 'fail', msg: 'set_fact needs at least one variable' };
+    return { kind: 'ok', reason: `set ${names.join(', ')}`, setVars: vars, result: { ansible_facts: vars } };
+  },
+});

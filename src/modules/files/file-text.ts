@@ -1,0 +1,53 @@
+import { fileFact, type FileState } from '../../facts/file.js';
+import { asText, missingParentMessage } from './file-write.js';
+import { compilePythonRegex } from './lineinfile-edit.js';
+import type { Plan, PlanContext } from '../types.js';
+
+/** The first regex param that does not compile, as a failure message (BOF/EOF are keywords). */
+export function badRegexMessage(params: readonly (readonly [string, string | undefined])[]): string | undefined {
+  for (const [key, pattern] of params) {
+    if (pattern === undefined || pattern === 'BOF' || pattern === 'EOF') continue;
+    try {
+      compilePythonRegex(pattern);
+    } catch (e) {
+      return `${key} is not a valid regular expression: ${(e as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+export interface TextToEdit {
+  readonly st: FileState;
+  readonly text: string;
+}
+
+/**
+ * The current text of a file an editing module (lineinfile, blockinfile) changes, or the plan
+ * that ends the task when there is nothing to edit: a missing file (ok when removing, created
+ * when asked), something that is not a readable UTF-8 text file.
+ */
+export async function readTextToEdit(
+  ctx: PlanContext, path: string,
+  o: { readonly module: string; readonly removing: boolean; readonly create: boolean | undefined; readonly what: string },
+): Promise<TextToEdit | { readonly plan: Plan }> {
+  const st = await ctx.fact(fileFact, path);
+  if (st.exists && st.type !== 'file') {
+    return { plan: { kind: 'fail', msg: `${path} is not a regular file (it is a ${st.type}); ${o.module} edits files only` } };
+  }
+  if (!st.exists) {
+    if (o.removing) return { plan: { kind: 'ok', reason: `${path} does not exist, so no ${o.what} to remove`, result: { path } } };
+    if (!o.create) return { plan: { kind: 'fail', msg: `${path} does not exist; set create: true to create it` } };
+    const missing = await missingParentMessage(ctx, path, st);
+    if (missing) return { plan: { kind: 'fail', msg: missing } };
+    return { st, text: '' };
+  }
+  if (st.readable === false) return { plan: { kind: 'fail', msg: `cannot read ${path} (permission denied?); run the task with become: true` } };
+  // Files above the fact's content limit cost one more round trip.
+  const data = st.content ?? Buffer.from((await ctx.probe(['cat', '--', path])).stdout, 'utf8');
+  const decoded = asText(data);
+  // Text read through a probe arrives decoded already: replacement characters mean it was not UTF-8.
+  if (decoded === undefined || (st.content === undefined && decoded.includes('\uFFFD'))) {
+    return { plan: { kind: 'fail', msg: `${path} is not a UTF-8 text file; ${o.module} edits text only` } };
+  }
+  return { st, text: decoded };
+}

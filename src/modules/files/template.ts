@@ -1,0 +1,63 @@
+import { fileFact, normalizeFilePath } from '../../facts/file.js';
+import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
+import { defineModule, type JsonSchema } from '../types.js';
+
+export interface TemplateParams {
+  readonly src: string;
+  readonly dest: string;
+  readonly mode?: string;
+  readonly owner?: string | number;
+  readonly group?: string | number;
+  readonly backup?: boolean;
+  readonly validate?: string;
+  readonly force?: boolean;
+}
+
+const schema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['src', 'dest'],
+  properties: {
+    src: { type: 'string', minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." },
+    dest: { type: 'string', minLength: 1, description: 'Remote path of the rendered file.' },
+    ...WRITE_FILE_PARAMS,
+  },
+};
+
+export const template = defineModule<TemplateParams>({
+  name: 'template',
+  doc: {
+    summary: "Renders a controller template (the role's templates/ first) with the task's variables and writes it to the host like copy.",
+    check: 'full',
+    diff: 'content and state',
+    example: `- name: kubelet configuration
+  template:
+    src: kubelet-config.yaml.j2
+    dest: /var/lib/kubelet/config.yaml
+    mode: "0644"
+  notify: restart kubelet
+`,
+    notes: [
+      'An undefined variable is an error with its place in the template, never an empty string.',
+      'Same write path as copy: one exec when up to date, validate before the atomic move.',
+    ],
+  },
+  schema,
+  async plan(ctx, p) {
+    const srcPath = ctx.findLocal('templates', p.src);
+    const text = (await ctx.readLocal(srcPath)).toString('utf8');
+    const rendered = ctx.renderTemplate(text, srcPath);
+    const dest = normalizeFilePath(p.dest);
+    if (p.dest.endsWith('/')) return { kind: 'fail', msg: `dest ${p.dest} must be a file path, not a directory` };
+    return planWriteFile(ctx, {
+      dest,
+      content: Buffer.from(rendered, 'utf8'),
+      attrs: { mode: p.mode, owner: p.owner, group: p.group },
+      backup: p.backup,
+      validate: p.validate,
+      force: p.force,
+      result: { src: p.src },
+    }, await ctx.fact(fileFact, dest));
+  },
+  apply: (ctx, plan) => applyWriteFile(ctx, plan),
+});

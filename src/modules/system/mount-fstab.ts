@@ -1,0 +1,119 @@
+import { unescapeOctal } from '../../facts/mount.js';
+
+/**
+ * /etc/fstab editing (fstab(5)): one entry per line, whitespace-separated fields, `#` comments,
+ * spaces inside a field written as \040. Only the lines of the entry asked about change: every
+ * other byte of the file stays as it was.
+ */
+
+export interface FstabEntry {
+  readonly src: string;
+  readonly path: string;
+  readonly fstype: string;
+  readonly opts: string;
+  readonly dump: string;
+  readonly passno: string;
+}
+
+export interface FstabLine extends FstabEntry {
+  /** Index in the file's lines. */
+  readonly line: number;
+}
+
+interface Lines {
+  readonly lines: string[];
+  readonly finalNewline: boolean;
+}
+
+function splitLines(text: string): Lines {
+  if (text === '') return { lines: [], finalNewline: true };
+  const lines = text.split('\n');
+  const finalNewline = text.endsWith('\n');
+  if (finalNewline) lines.pop();
+  return { lines, finalNewline };
+}
+
+function joinLines(lines: readonly string[], finalNewline: boolean): string {
+  return lines.length === 0 ? '' : lines.join('\n') + (finalNewline ? '\n' : '');
+}
+
+/** "/mnt/data/" -> "/mnt/data": fstab and mountinfo never end a mount point with '/'. */
+export function normalizeMountPath(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+export function parseFstabLine(line: string, index = 0): FstabLine | undefined {
+  const t = line.trim();
+  if (t === '' || t.startsWith('#')) return undefined;
+  const f = t.split(/\s+/);
+  if (f.length < 3) return undefined;
+  return {
+    line: index,
+    src: unescapeOctal(f[0]!),
+    path: normalizeMountPath(unescapeOctal(f[1]!)),
+    fstype: f[2]!,
+    opts: f[3] ?? 'defaults',
+    dump: f[4] ?? '0',
+    passno: f[5] ?? '0',
+  };
+}
+
+export function parseFstab(text: string): FstabLine[] {
+  const out: FstabLine[] = [];
+  splitLines(text).lines.forEach((l, i) => {
+    const e = parseFstabLine(l, i);
+    if (e) out.push(e);
+  });
+  return out;
+}
+
+export function escapeFstabField(s: string): string {
+  return s.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+export function formatFstabLine(e: FstabEntry): string {
+  return [escapeFstabField(e.src), escapeFstabField(e.path), e.fstype, e.opts, e.dump, e.passno].join(' ');
+}
+
+export function sameEntry(a: FstabEntry, b: FstabEntry): boolean {
+  return a.src === b.src && a.path === b.path && a.fstype === b.fstype && a.opts === b.opts &&
+    Number(a.dump) === Number(b.dump) && Number(a.passno) === Number(b.passno);
+}
+
+/**
+ * The file with exactly one line for `e.path`, saying `e`: an entry already right (and alone)
+ * leaves the file as it is; otherwise the first line for the path is rewritten in place and any
+ * later ones dropped; a new entry is appended.
+ */
+export function setFstabEntry(text: string, e: FstabEntry): string {
+  const l = splitLines(text);
+  const mine = parseFstab(text).filter((x) => x.path === e.path);
+  if (mine.length === 1 && sameEntry(mine[0]!, e)) return text;
+  if (mine.length === 0) return joinLines([...l.lines, formatFstabLine(e)], true);
+  const drop = new Set(mine.slice(1).map((x) => x.line));
+  // The first line keeps its own spacing when it already says the right thing.
+  const first = sameEntry(mine[0]!, e) ? l.lines[mine[0]!.line]! : formatFstabLine(e);
+  const lines = l.lines.map((line, i) => (i === mine[0]!.line ? first : line)).filter((_, i) => !drop.has(i));
+  return joinLines(lines, l.finalNewline);
+}
+
+/** The file without any line for `path`. */
+export function removeFstabEntry(text: string, path: string): string {
+  const l = splitLines(text);
+  const drop = new Set(parseFstab(text).filter((x) => x.path === path).map((x) => x.line));
+  if (drop.size === 0) return text;
+  return joinLines(l.lines.filter((_, i) => !drop.has(i)), l.finalNewline);
+}
+
+/**
+ * Swap lines commented out with a leading '#' (kept, so turning swap back on is one character);
+ * only those whose source is `src`, when given.
+ */
+export function commentOutSwap(text: string, src?: string): { text: string; entries: FstabLine[] } {
+  const l = splitLines(text);
+  const entries = parseFstab(text).filter((x) => x.fstype === 'swap' && (src === undefined || x.src === src));
+  if (entries.length === 0) return { text, entries };
+  const lines = [...l.lines];
+  for (const e of entries) lines[e.line] = `#${lines[e.line]}`;
+  return { text: joinLines(lines, l.finalNewline), entries };
+}

@@ -1,0 +1,94 @@
+import { normalizeSysctlValue, sysctlKeyName } from '../../facts/sysctl.js';
+
+/**
+ * sysctl.d files (sysctl.d(5)): `key = value` lines, `#` and `;` comments, a leading `-` on a
+ * key means "ignore failures". Edits touch only the lines of the keys asked about: every other
+ * byte of the file stays as it was.
+ */
+
+export interface ConfEntry {
+  /** Index in the file's lines. */
+  readonly line: number;
+  /** Dotted key. */
+  readonly key: string;
+  /** Whitespace-normalised. */
+  readonly value: string;
+}
+
+interface Lines {
+  readonly lines: string[];
+  readonly finalNewline: boolean;
+}
+
+function splitLines(text: string): Lines {
+  if (text === '') return { lines: [], finalNewline: true };
+  const lines = text.split('\n');
+  const finalNewline = text.endsWith('\n');
+  if (finalNewline) lines.pop();
+  return { lines, finalNewline };
+}
+
+function joinLines(l: Lines): string {
+  if (l.lines.length === 0) return '';
+  return l.lines.join('\n') + (l.finalNewline ? '\n' : '');
+}
+
+/** The setting a line makes, if it makes one. Globs ("net.ipv4.conf.*.rp_filter") are kept as written. */
+export function parseConfLine(line: string): { key: string; value: string } | undefined {
+  const t = line.trim();
+  if (t === '' || t.startsWith('#') || t.startsWith(';')) return undefined;
+  const eq = t.indexOf('=');
+  if (eq <= 0) return undefined;
+  const rawKey = t.slice(0, eq).trim().replace(/^-/, '');
+  if (rawKey === '') return undefined;
+  return { key: sysctlKeyName(rawKey), value: normalizeSysctlValue(t.slice(eq + 1)) };
+}
+
+export function parseSysctlConf(text: string): ConfEntry[] {
+  const out: ConfEntry[] = [];
+  splitLines(text).lines.forEach((line, i) => {
+    const e = parseConfLine(line);
+    if (e) out.push({ line: i, ...e });
+  });
+  return out;
+}
+
+/** The value a file gives a key: its last line for the key wins, as when sysctl reads the file. */
+export function confValue(text: string, key: string): string | undefined {
+  const entries = parseSysctlConf(text).filter((e) => e.key === key);
+  return entries[entries.length - 1]?.value;
+}
+
+export function formatConfLine(key: string, value: string): string {
+  return `${key} = ${value}`;
+}
+
+/**
+ * The file with each key set (value) or removed (null). A key already at its value is left alone,
+ * duplicates included; a key that changes gets its last line rewritten and earlier lines for it
+ * dropped (they no longer say anything); a new key is appended.
+ */
+export function editSysctlConf(text: string, want: ReadonlyMap<string, string | null>): string {
+  const l = splitLines(text);
+  const entries = parseSysctlConf(text);
+  const drop = new Set<number>();
+  const append: string[] = [];
+  for (const [key, value] of want) {
+    const mine = entries.filter((e) => e.key === key);
+    if (value === null) {
+      for (const e of mine) drop.add(e.line);
+      continue;
+    }
+    const last = mine[mine.length - 1];
+    if (last?.value === value) continue;
+    if (!last) {
+      append.push(formatConfLine(key, value));
+      continue;
+    }
+    l.lines[last.line] = formatConfLine(key, value);
+    for (const e of mine.slice(0, -1)) drop.add(e.line);
+  }
+  const kept = l.lines.filter((_, i) => !drop.has(i));
+  // Appending to a file without a final newline first ends its last line.
+  return joinLines({ lines: [...kept, ...append], finalNewline: append.length > 0 || l.finalNewline });
+}
