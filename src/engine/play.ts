@@ -15,6 +15,7 @@ import type { PlayEnv } from './play-env.js';
 import { newHostRuntime, playScope, type HostRuntime, type Scope } from './runtime.js';
 import { runTask } from './task.js';
 import type { RunContext } from './run.js';
+import { GATHER_FACTS_MODULE } from '../modules/index.js';
 
 const IMPLICIT_LOCALHOST = ['localhost', '127.0.0.1'];
 
@@ -137,7 +138,7 @@ function existsSyncSafe(p: string): boolean {
 }
 
 const GATHER: Omit<Task, 'loc' | 'moduleLoc'> = {
-  kind: 'task', name: 'Gathering Facts', module: 'setup', args: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [],
+  kind: 'task', name: 'Gathering Facts', module: GATHER_FACTS_MODULE, args: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [],
 };
 
 async function runBatch(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {

@@ -26,6 +26,8 @@ interface Outcome {
   diffs?: ChangePlan['diffs'];
   meta?: string;
   predicted?: boolean;
+  /** Variables the task set on the host (set_fact and the like), so run_once can hand them on. */
+  setVars?: Record<string, unknown>;
 }
 
 /** Run one task on a set of hosts in parallel (linear strategy step), emitting events. */
@@ -40,16 +42,18 @@ export async function runTask(env: PlayEnv, task: Task, scope: Scope, hosts: rea
   const started = env.now();
   const limit = pLimit(Math.max(1, env.forks));
   const metaHosts = new Map<string, HostRuntime[]>();
-  await Promise.all(targets.map((h) => limit(async () => {
-    const meta = await runTaskOnHost(env, task, taskScope, h, name);
+  const setByFirst: Record<string, unknown> = {};
+  await Promise.all(targets.map((h, i) => limit(async () => {
+    const { meta, setVars } = await runTaskOnHost(env, task, taskScope, h, name);
     if (meta) metaHosts.set(meta, [...(metaHosts.get(meta) ?? []), h]);
+    if (i === 0) Object.assign(setByFirst, setVars);
   })));
   if (runOnce) {
-    // run_once: the one result stands for every host (register and set_fact included).
+    // run_once: the one result stands for every host (register and the variables it set included).
     const first = targets[0]!;
     for (const h of active.slice(1)) {
       if (task.register && first.setVars[task.register] !== undefined) h.setVars[task.register] = first.setVars[task.register];
-      if (task.module === 'set_fact') Object.assign(h.setVars, first.setVars);
+      Object.assign(h.setVars, setByFirst);
     }
   }
   env.recordDuration(name, task.loc, env.now() - started);
@@ -57,7 +61,7 @@ export async function runTask(env: PlayEnv, task: Task, scope: Scope, hosts: rea
   return [...metaHosts].map(([meta, hs]) => ({ meta, hosts: runOnce ? active : hs }));
 }
 
-async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string): Promise<string | undefined> {
+async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string): Promise<{ meta: string | undefined; setVars: Record<string, unknown> | undefined }> {
   const module = env.modules[task.module];
   const base = (): Record<string, unknown> => varsFor(env.pvc, h, scope, task.vars);
   let outcome: Outcome;
@@ -87,7 +91,7 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
     outcome = failureOutcome(e, h);
   }
   finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true, !looped);
-  return outcome.status === 'ok' ? meta : undefined;
+  return { meta: outcome.status === 'ok' ? meta : undefined, setVars: outcome.setVars };
 }
 
 async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, items: unknown[], name: string, counter: { execs: number }): Promise<Outcome> {
@@ -95,6 +99,7 @@ async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, m
   const loopVar = lc?.loopVar ?? 'item';
   const results: Record<string, unknown>[] = [];
   const statuses: TaskStatus[] = [];
+  const setVars: Record<string, unknown> = {};
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const extra: Record<string, unknown> = { [loopVar]: item };
@@ -111,6 +116,7 @@ async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, m
       o = failureOutcome(e, h);
     }
     results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
+    Object.assign(setVars, o.setVars);
     statuses.push(o.status);
     finish(env, task, scope, h, name, o, env.now() - started, counter.execs - before, label, false);
     if (o.status === 'unreachable') break;
@@ -120,7 +126,7 @@ async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, m
     : statuses.includes('changed') ? 'changed'
     : statuses.length > 0 && statuses.every((s) => s === 'skipped') ? 'skipped' : statuses.length === 0 ? 'skipped' : 'ok';
   const msg = status === 'failed' ? 'one or more items failed' : statuses.length === 0 ? 'no items to loop over' : `${statuses.length} items`;
-  return { status, msg, result: { results, changed: status === 'changed', failed: status === 'failed', skipped: status === 'skipped', msg } };
+  return { status, msg, result: { results, changed: status === 'changed', failed: status === 'failed', skipped: status === 'skipped', msg }, setVars };
 }
 
 function itemLabel(item: unknown): string {
@@ -168,11 +174,8 @@ async function realise(plan: Plan, module: AnyModule, params: Record<string, unk
   switch (plan.kind) {
     case 'ok': {
       if (plan.setVars) Object.assign(inputs.host.setVars, plan.setVars);
-      // `setup` is the one module whose result becomes the host's facts.
-      if (module.name === 'setup' && plan.result?.facts && typeof plan.result.facts === 'object') {
-        inputs.factHost.facts = plan.result.facts as Record<string, unknown>;
-      }
-      return { status: 'ok', msg: plan.reason, result: { changed: false, msg: plan.reason, ...plan.result }, meta: plan.meta };
+      if (plan.facts) inputs.factHost.facts = { ...plan.facts };
+      return { status: 'ok', msg: plan.reason, result: { changed: false, msg: plan.reason, ...plan.result }, meta: plan.meta, setVars: plan.setVars };
     }
     case 'skip':
       return { status: 'skipped', msg: plan.reason, result: { changed: false, skipped: true, skip_reason: plan.reason } };

@@ -40,3 +40,6 @@ export const modules = {
 } as const satisfies Record<string, AnyModule>;
 
 export type ModuleName = keyof typeof modules;
+
+/** The module a play's implicit fact gathering (`gather_facts`) runs, as Ansible's `setup`. */
+export const GATHER_FACTS_MODULE: ModuleName = 'setup';

@@ -17,8 +17,10 @@ export interface OkPlan {
   readonly reason: string;
   /** Data for `register` (stat results, debug msg, ...). */
   readonly result?: Readonly<Record<string, unknown>> | undefined;
-  /** set_fact: variables to set on the host. */
+  /** Variables to set on the host (set_fact). */
   readonly setVars?: Readonly<Record<string, unknown>> | undefined;
+  /** These become the host's facts, replacing what was gathered before (setup). */
+  readonly facts?: Readonly<Record<string, unknown>> | undefined;
   /** meta: an instruction for the engine. */
   readonly meta?: 'flush_handlers' | 'end_play' | 'end_host' | 'clear_facts' | 'noop' | undefined;
 }

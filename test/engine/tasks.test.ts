@@ -203,6 +203,23 @@ describe('run_once, delegate_to and includes', () => {
     assert.deepEqual(r.lines, ['w1 once changed', 'w1 everyone sees it ok', 'w2 everyone sees it ok', 'w3 everyone sees it ok']);
   });
 
+  it('run_once hands the variables set_fact set (also in a loop) to every host', async () => {
+    const r = await runEngine({
+      files: {
+        'hosts.ini': memoryInventory({ web: ['w1', 'w2'] }),
+        'site.yml': play(`
+    - name: once
+      set_fact: { picked: "{{ inventory_hostname }}-{{ item }}" }
+      loop: [a, b]
+      run_once: true
+    - name: everyone sees what the first host set
+      assert: { that: picked == "w1-b" }
+`),
+      },
+    });
+    assert.deepEqual(r.lines.slice(-2), ['w1 everyone sees what the first host set ok', 'w2 everyone sees what the first host set ok']);
+  });
+
   it('delegate_to runs the command on the delegate with the host\'s variables', async () => {
     const seen: string[] = [];
     const r = await runEngine({

@@ -41,7 +41,7 @@ async function plan(ctx: PlanContext, params: SetupParams): Promise<Plan> {
   const all = await ctx.fact(hostFacts, undefined);
   const facts = filterFacts(all as unknown as Record<string, unknown>, params.filter);
   const n = Object.keys(facts).length;
-  return { kind: 'ok', reason: `gathered ${n} fact${n === 1 ? '' : 's'}`, result: { facts } };
+  return { kind: 'ok', reason: `gathered ${n} fact${n === 1 ? '' : 's'}`, result: { facts }, facts };
 }
 
 export const setup = defineModule<SetupParams>({
