@@ -1,13 +1,13 @@
 /**
  * wait_for, uri and k8s_apply on a lab node through the CLI: a tiny HTTP server started inside
  * the node, and kubectl replaced (in the node's own layer only) by the test double of
- * test/doubles/kubectl, since no API server can run here. The MetalLB CRDs are read from the
- * upstream copies beside the repository, by path.
+ * test/doubles/kubectl, since no API server can run here. The MetalLB CRDs are the ones the
+ * project ships with the metallb role.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../src/lab/index.js';
 import { URI_SCRIPT, uriArgv, parseUriOutput, type UriTool } from '../../src/modules/network/uri-script.js';
@@ -150,7 +150,7 @@ describe('wait_for and uri against a server inside the node', () => {
 });
 
 describe('k8s_apply with the kubectl test double', () => {
-  const upstream = resolve(repoRoot, '..', 'shared', 'upstream', 'metallb-v0.16.1', 'crds');
+  const upstream = join(repoRoot, 'roles', 'metallb', 'files', 'upstream', 'crds');
   const state = (): string => join(root, 'var/lib/kubectl-double');
   const calls = (): string[][] => {
     const log = join(root, 'var/log/kubectl-double.log');
@@ -198,8 +198,6 @@ spec:
     'invalid.yml': `
 - hosts: all
   gather_facts: false
-  vars:
-    k8sbm_crd_paths: ["${upstream}/*.yaml"]
   tasks:
     - name: a pool with a number for its addresses
       k8s_apply:
@@ -300,7 +298,7 @@ spec:
     assert.deepEqual([ok.status, ok.execs], ['ok', 3], 'fetch, diff, readiness');
   });
 
-  it('an invalid manifest fails at its line before anything reaches the node', () => {
+  it('an invalid manifest fails at its line before anything reaches the node (no crd_paths: the shipped MetalLB CRDs)', () => {
     const dir = project();
     const n = calls().length;
     const r = cli(['run', 'invalid.yml', ...base()], dir);
@@ -310,8 +308,9 @@ spec:
     assert.equal(e.execs, 0);
     assert.equal(e.msg, 'K8SBM_K8S_SCHEMA: IPAddressPool metallb-system/broken: /spec/addresses must be array, got integer');
     const detail = (e.detail as string[]).join('\n');
-    // The error stands at the value in the playbook: line 14, column 24 (the caret under "5").
-    assert.match(detail, /> 14 \| {13}addresses: 5\n {7}\| {24}\^/);
+    // The error stands at the value in the playbook: line 12, column 24 (the caret under "5").
+    assert.match(detail, /> 12 \| {13}addresses: 5\n {7}\| {24}\^/);
+    assert.match(detail, /schema: IPAddressPool metallb\.io\/v1beta1 from .*roles\/metallb\/files\/upstream\/crds\/metallb\.io_ipaddresspools\.yaml/);
     assert.match(detail, /hint: A list of IP address ranges/);
     assert.equal(calls().length, n, 'kubectl was called');
   });

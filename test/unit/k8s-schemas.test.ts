@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { checkManifest, parseManifestText } from '../../src/modules/kubernetes/k8s_apply-manifest.js';
 import { expandCrdPath, K8sSchemaRegistry, loadCrdFiles, toAjvSchema, validatorOf } from '../../src/modules/kubernetes/k8s-schemas.js';
+import { SHIPPED_UPSTREAMS, shippedDir } from '../../src/modules/kubernetes/shipped-crds.js';
 import { K8sbmError } from '../../src/source/errors.js';
-import { fixture, repoRoot } from '../helpers/paths.js';
+import { fixture } from '../helpers/paths.js';
 
 /**
- * The CRD schema registry against the real upstream CRDs (MetalLB v0.16.1, Rook v1.20.6), read
- * where the project keeps them, beside the repository: never copied into it.
+ * The CRD schema registry against the real upstream CRDs the project ships (MetalLB and Rook,
+ * under the roles that deploy them), found where k8s_apply finds them.
  */
 
-const upstream = resolve(repoRoot, '..', 'shared', 'upstream');
-const metallbCrds = join(upstream, 'metallb-v0.16.1', 'crds', '*.yaml');
-const rook = (f: string): string => join(upstream, 'rook-v1.20.6', f);
+const shipped = (project: string): string => shippedDir(SHIPPED_UPSTREAMS.find((u) => u.project === project)!);
+const metallbCrds = join(shipped('metallb'), 'crds', '*.yaml');
+const rook = (f: string): string => join(shipped('rook'), f);
 
 let reg: K8sSchemaRegistry;
 before(() => {
@@ -48,7 +49,7 @@ describe('k8s-schemas: loading the upstream CRDs', () => {
   });
 
   it('a directory, a pattern and a file name the same files', () => {
-    const dir = expandCrdPath(join(upstream, 'metallb-v0.16.1', 'crds'));
+    const dir = expandCrdPath(join(shipped('metallb'), 'crds'));
     assert.deepEqual(dir, expandCrdPath(metallbCrds));
     assert.equal(dir.length, 6);
     assert.deepEqual(expandCrdPath(rook('crds.yaml')), [rook('crds.yaml')]);
@@ -68,16 +69,16 @@ describe('k8s-schemas: loading the upstream CRDs', () => {
 });
 
 describe('k8s-schemas: the upstream examples fit', () => {
-  it('rook cluster.yaml (CephCluster) and pool.yaml (CephBlockPool)', () => {
+  it('rook cluster.yaml (CephCluster) and csi-rbd-storageclass.yaml (CephBlockPool)', () => {
     const cluster = objectsOf(rook('cluster.yaml')).find((o) => o.kind === 'CephCluster')!;
     assert.deepEqual(problems(cluster), []);
-    const pools = objectsOf(rook('pool.yaml')).filter((o) => o.kind === 'CephBlockPool');
+    const pools = objectsOf(rook('csi-rbd-storageclass.yaml')).filter((o) => o.kind === 'CephBlockPool');
     assert.ok(pools.length >= 1);
     for (const p of pools) assert.deepEqual(problems(p), []);
   });
 
   it('every document of the rook files passes the whole manifest check (built-in kinds minimally)', () => {
-    for (const f of ['cluster.yaml', 'pool.yaml', 'common.yaml', 'csi-rbd-storageclass.yaml']) {
+    for (const f of ['cluster.yaml', 'common.yaml', 'csi-rbd-storageclass.yaml']) {
       const objs = checkManifest(objectsOf(rook(f)), reg, { loc: undefined, crdPathsGiven: true });
       assert.ok(objs.length >= 1, f);
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { K8sbmError } from '../../source/errors.js';
 import { expandCrdPath } from './k8s-schemas.js';
+import { SHIPPED_UPSTREAMS } from './shipped-crds.js';
 import type { JsonSchema, ModuleDoc, PlanContext } from '../types.js';
 
 export const K8S_APPLY_SCHEMA: JsonSchema = {
@@ -60,7 +61,7 @@ export const K8S_APPLY_DOC: ModuleDoc = {
     wait: { rollout: true, timeout: 180 }
 `,
   notes: [
-    'Before anything is sent, every object must have apiVersion, kind and metadata.name, and a custom resource must fit its CRD\'s openAPIV3Schema (from crd_paths, k8sbm_crd_paths, or a CRD in the same manifest): the error names the file, line and JSON pointer of the field.',
+    `Before anything is sent, every object must have apiVersion, kind and metadata.name, and a custom resource must fit its CRD's openAPIV3Schema (from crd_paths, k8sbm_crd_paths, a CRD in the same manifest, or for MetalLB and Rook objects the CRDs k8sbm ships with the roles that deploy them: ${SHIPPED_UPSTREAMS.map((u) => `${u.project} ${u.version}`).join(', ')}): the error names the file, line and JSON pointer of the field.`,
     'The plan is `kubectl diff --server-side` (one exec, manifest on stdin, never on the command line): no difference is ok with the reason, a difference is a change whose --diff shows each object before and after. Applying is one more exec, the wait one more; with wait, an unchanged run still checks readiness (a second exec), so a rollout an earlier run left unfinished is not taken for done.',
     'Check mode runs only the diff, a server-side dry run. A namespace or CRD that an earlier task of the same check run would create is taken into account: the objects that need it are planned as new instead of failing.',
     'Run it on a node that has kubectl and the kubeconfig (delegate_to a control-plane node, run_once). Objects dropped from a manifest are not deleted (no pruning).',

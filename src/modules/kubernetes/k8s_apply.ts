@@ -8,6 +8,7 @@ import {
 import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, resolveCrdPaths } from './k8s_apply-params.js';
 import { changePlanOf, dependencyPlan, kubectlFailure } from './k8s_apply-plan.js';
 import { loadCrdFiles } from './k8s-schemas.js';
+import { apiGroupsOf, shippedCrdFiles } from './shipped-crds.js';
 import { ActionFailed, defineModule, type Plan, type PlanContext } from '../types.js';
 
 export interface K8sApplyParams {
@@ -76,7 +77,8 @@ export const k8s_apply = defineModule<K8sApplyParams>({
     const docs = await manifestDocs(ctx, p);
     if (!Array.isArray(docs)) return docs;
     const crdFiles = resolveCrdPaths(ctx, p.crd_paths);
-    const registry = loadCrdFiles(crdFiles);
+    // The shipped MetalLB and Rook CRDs first: a kind the task's own CRD files define wins.
+    const registry = loadCrdFiles([...shippedCrdFiles(apiGroupsOf(docs)), ...crdFiles]);
     // Every object is checked before anything leaves the controller.
     const objects = checkManifest(docs, registry, { namespace: p.namespace, allowUnknownKinds: p.allow_unknown_kinds, loc: ctx.loc, crdPathsGiven: crdFiles.length > 0 });
     if (objects.length === 0) return { kind: 'fail', msg: 'the manifest holds no objects' };
