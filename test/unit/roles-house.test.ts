@@ -14,7 +14,12 @@ import { repoRoot } from '../helpers/paths.js';
  */
 
 const rolesDir = join(repoRoot, 'roles');
-const roles = readdirSync(rolesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+// What the loader takes for a role: a folder with one of these parts (a folder holding only the
+// upstream files/ of a role still to come is not one yet).
+const ROLE_PARTS = ['tasks', 'handlers', 'defaults', 'vars', 'meta'];
+const roles = readdirSync(rolesDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && ROLE_PARTS.some((p) => existsSync(join(rolesDir, e.name, p))))
+  .map((e) => e.name).sort();
 
 const readYaml = (file: string): unknown => parseYaml(readFileSync(file, 'utf8'), file);
 const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {});
