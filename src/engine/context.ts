@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { FactDef } from '../facts/types.js';
-import type { Action, ApplyContext, PlanContext } from '../modules/types.js';
+import type { Action, AnyModule, ApplyContext, ChangePlan, PlanContext } from '../modules/types.js';
 import { ActionFailed } from '../modules/types.js';
 import type { RoleInstance } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
@@ -10,6 +10,7 @@ import type { Loc } from '../source/loc.js';
 import { evalCondition, evalExpression, renderString } from '../template/index.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
+import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
 
 /** How a task reaches its host: a lazily opened connection, privilege and environment. */
@@ -32,10 +33,8 @@ export interface ContextInputs {
   readonly playbookDir: string;
   /** Counts execs this task sends (round trips). */
   readonly counter: { execs: number };
-}
-
-export function overlayKey(fact: string, key: string): string {
-  return `${fact}\u0000${key}`;
+  /** Facts of the host given as data instead of read (module fixtures); unset: every fact is read. */
+  readonly givenFacts?: GivenFacts | undefined;
 }
 
 export function makePlanContext(i: ContextInputs): PlanContext {
@@ -44,6 +43,10 @@ export function makePlanContext(i: ContextInputs): PlanContext {
     i.counter.execs++;
     return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env });
   };
+  const fromHost: HostFactReader = async <A, T>(def: FactDef<A, T>, arg: A): Promise<T> => {
+    const given = i.givenFacts?.(def.name, def.key(arg));
+    return given !== undefined ? (given as T) : def.parse(await exec(def.argv(arg)), arg);
+  };
   return {
     host: i.host.name,
     check: i.check,
@@ -51,12 +54,7 @@ export function makePlanContext(i: ContextInputs): PlanContext {
     become: i.reach.become,
     loc: i.loc,
     vars: i.vars,
-    async fact<A, T>(def: FactDef<A, T>, arg: A): Promise<T> {
-      const k = overlayKey(def.name, def.key(arg));
-      if (i.check && i.factHost.overlay.has(k)) return i.factHost.overlay.get(k) as T;
-      const res = await exec(def.argv(arg));
-      return def.parse(res, arg);
-    },
+    fact: (def, arg) => (i.check ? i.factHost.overlay.read(def, arg, fromHost) : fromHost(def, arg)),
     probe: exec,
     findLocal: (kind, path) => findLocalFile(kind, path, i.role, i.playbookDir, i.loc),
     readLocal: (p) => readFile(p),
@@ -81,6 +79,23 @@ export function makeApplyContext(i: ContextInputs): ApplyContext {
 }
 
 export { ActionFailed };
+
+/**
+ * What a planned change becomes: in check mode its predicted effects, folded into the fact host's
+ * overlay for the tasks after it; otherwise the module's apply (default: its actions in order).
+ * Returns what apply adds to the registered result.
+ */
+export async function carryOut(module: AnyModule, plan: ChangePlan, params: Record<string, unknown>, i: ContextInputs): Promise<Record<string, unknown> | void> {
+  if (plan.actions.length === 0) throw new Error('module returned a change with no actions');
+  if (i.check) {
+    i.factHost.overlay.predict(plan.effects);
+    return undefined;
+  }
+  const actx = makeApplyContext(i);
+  if (module.apply) return module.apply(actx, plan, params);
+  for (const a of plan.actions) await actx.run(a);
+  return undefined;
+}
 
 /**
  * Controller-side lookup as operators expect from Ansible: the role's own folder first, then the

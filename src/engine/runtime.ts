@@ -7,6 +7,7 @@ import type { HostCounts, RunEvent } from '../report/events.js';
 import { emptyCounts } from '../report/events.js';
 import type { Connection, ConnectionSpec } from '../transport/connection.js';
 import type { VarLayer } from '../vars/layers.js';
+import { FactOverlay } from './fact-overlay.js';
 import type { TagFilter } from './tags.js';
 
 /** Everything a run needs from outside. Side effects (connections, clock, output) are injected. */
@@ -44,8 +45,8 @@ export interface HostRuntime {
   readonly setVars: Record<string, unknown>;
   /** Handler names/topics notified and not yet run. */
   readonly notified: Set<string>;
-  /** Check-mode predicted facts: `${fact}\u0000${key}` -> value. */
-  readonly overlay: Map<string, unknown>;
+  /** Check-mode predicted facts. */
+  readonly overlay: FactOverlay;
   readonly counts: HostCounts;
   /** Inventory layers (computed once). */
   inventoryLayers: readonly VarLayer[] | undefined;
@@ -54,7 +55,7 @@ export interface HostRuntime {
 export function newHostRuntime(name: string): HostRuntime {
   return {
     name, failed: false, unreachable: false, ended: false, facts: undefined,
-    setVars: {}, notified: new Set(), overlay: new Map(), counts: emptyCounts(), inventoryLayers: undefined,
+    setVars: {}, notified: new Set(), overlay: new FactOverlay(), counts: emptyCounts(), inventoryLayers: undefined,
   };
 }
 

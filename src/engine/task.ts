@@ -10,7 +10,7 @@ import { evalCondition, renderValue } from '../template/index.js';
 import { UnreachableError } from '../transport/connection.js';
 import { assertNever } from '../util/assert-never.js';
 import { revealSecrets } from '../util/secret.js';
-import { makeApplyContext, makePlanContext, overlayKey } from './context.js';
+import { carryOut, makePlanContext, type ContextInputs } from './context.js';
 import { describeFailure } from './failure.js';
 import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
@@ -153,13 +153,12 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;
   const reach = reachFor(env, h, scope, vars);
-  const factHost = reach.factHost;
-  const inputs = { host: h, factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter };
+  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter };
   const retries = task.until ? task.retries ?? 3 : 0;
   let attempt = 0;
   for (;;) {
     const plan: Plan = await module.plan(makePlanContext(inputs), params);
-    let o = await realise(plan, module, params, inputs, check, factHost);
+    let o = await realise(plan, module, params, inputs);
     o = applyOverrides(task, vars, o);
     if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
     const untilVars = task.register ? { ...vars, [task.register]: o.result } : vars;
@@ -170,7 +169,7 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
   }
 }
 
-async function realise(plan: Plan, module: AnyModule, params: Record<string, unknown>, inputs: Parameters<typeof makePlanContext>[0], check: boolean, factHost: HostRuntime): Promise<Outcome> {
+async function realise(plan: Plan, module: AnyModule, params: Record<string, unknown>, inputs: ContextInputs): Promise<Outcome> {
   switch (plan.kind) {
     case 'ok': {
       if (plan.setVars) Object.assign(inputs.host.setVars, plan.setVars);
@@ -182,16 +181,9 @@ async function realise(plan: Plan, module: AnyModule, params: Record<string, unk
     case 'fail':
       return { status: 'failed', msg: plan.msg, result: { changed: false, failed: true, msg: plan.msg, ...plan.result } };
     case 'change': {
-      if (plan.actions.length === 0) throw new Error('module returned a change with no actions');
-      if (check) {
-        for (const e of plan.effects) factHost.overlay.set(overlayKey(e.fact, e.key), e.value);
-        return { status: 'changed', msg: plan.summary, result: { changed: true, msg: plan.summary, ...plan.result }, diffs: plan.diffs, predicted: true };
-      }
-      const actx = makeApplyContext(inputs);
-      let extra: Record<string, unknown> | void = undefined;
-      if (module.apply) extra = await module.apply(actx, plan, params);
-      else for (const a of plan.actions) await actx.run(a);
-      return { status: 'changed', msg: plan.summary, result: { changed: true, msg: plan.summary, ...plan.result, ...(extra ?? {}) }, diffs: plan.diffs };
+      const extra = await carryOut(module, plan, params, inputs);
+      const result = { changed: true, msg: plan.summary, ...plan.result, ...(extra ?? {}) };
+      return { status: 'changed', msg: plan.summary, result, diffs: plan.diffs, ...(inputs.check ? { predicted: true } : {}) };
     }
     default:
       return assertNever(plan, 'plan');

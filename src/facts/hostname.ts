@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, type FactDef } from './types.js';
+import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * The host's name: the running one (the kernel's, of this UTS namespace), whether systemd runs
@@ -53,13 +53,5 @@ export const hostnameFact: FactDef<HostnameQuery, HostnameFacts> = {
   key: () => '',
   argv: hostnameFactArgv,
   parse: parseHostnameFactOutput,
+  partial: readInParts(filesPart()),
 };
-
-export function missingFromHostnameFacts(f: HostnameFacts, q: HostnameQuery): HostnameQuery | undefined {
-  const files = q.files.filter((p) => !(p in f.files));
-  return files.length ? { files } : undefined;
-}
-
-export function mergeHostnameFacts(a: HostnameFacts, b: HostnameFacts): HostnameFacts {
-  return { ...a, files: { ...a.files, ...b.files } };
-}

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, type FactDef } from './types.js';
+import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * Kernel modules: what is loaded (/proc/modules, whole), whether the modules asked about are
@@ -108,15 +108,6 @@ export const kmodFact: FactDef<KmodQuery, KmodFacts> = {
   key: () => '',
   argv: kmodFactArgv,
   parse: parseKmodFactOutput,
+  // What is loaded comes whole with every read: a prediction of it is kept, never refreshed.
+  partial: readInParts<KmodQuery, KmodFacts>({ query: 'names', fact: 'builtin', nameOf: kernelModuleName }, filesPart()),
 };
-
-export function missingFromKmodFacts(f: KmodFacts, q: KmodQuery): KmodQuery | undefined {
-  const names = q.names.filter((n) => !(kernelModuleName(n) in f.builtin));
-  const files = q.files.filter((p) => !(p in f.files));
-  return names.length || files.length ? { names, files } : undefined;
-}
-
-/** `b` is a fresh read: its view of what is loaded replaces the prediction's only for what `a` did not predict. */
-export function mergeKmodFacts(a: KmodFacts, b: KmodFacts): KmodFacts {
-  return { ...a, builtin: { ...a.builtin, ...b.builtin }, files: { ...a.files, ...b.files } };
-}

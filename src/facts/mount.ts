@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, type FactDef } from './types.js';
+import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * Mounts and swap: /proc/self/mountinfo (this mount namespace's view), /proc/swaps and the
@@ -98,16 +98,8 @@ export const mountFact: FactDef<MountQuery, MountFacts> = {
   key: () => '',
   argv: mountFactArgv,
   parse: parseMountFactOutput,
+  partial: readInParts(filesPart()),
 };
-
-export function missingFromMountFacts(f: MountFacts, q: MountQuery): MountQuery | undefined {
-  const files = q.files.filter((p) => !(p in f.files));
-  return files.length ? { files } : undefined;
-}
-
-export function mergeMountFacts(a: MountFacts, b: MountFacts): MountFacts {
-  return { ...a, files: { ...a.files, ...b.files } };
-}
 
 /** The mount on top at `path`, if anything is mounted there. */
 export function mountAt(f: MountFacts, path: string): MountInfo | undefined {

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, type FactDef } from './types.js';
+import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * Kernel parameters: the running values of some keys (from /proc/sys) and the content of the
@@ -118,15 +118,5 @@ export const sysctlFact: FactDef<SysctlQuery, SysctlFacts> = {
   key: () => '',
   argv: sysctlFactArgv,
   parse: parseSysctlFactOutput,
+  partial: readInParts<SysctlQuery, SysctlFacts>({ query: 'keys', fact: 'values', nameOf: sysctlKeyName }, filesPart()),
 };
-
-/** The part of a query a (possibly predicted) fact does not answer yet. */
-export function missingFromSysctlFacts(f: SysctlFacts, q: SysctlQuery): SysctlQuery | undefined {
-  const keys = q.keys.filter((k) => !(sysctlKeyName(k) in f.values));
-  const files = q.files.filter((p) => !(p in f.files));
-  return keys.length || files.length ? { keys, files } : undefined;
-}
-
-export function mergeSysctlFacts(a: SysctlFacts, b: SysctlFacts): SysctlFacts {
-  return { values: { ...a.values, ...b.values }, files: { ...a.files, ...b.files } };
-}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CONTENT_LIMIT, fileFactArgv, normalizeFilePath, parseFileFactOutput, type FileState } from './file.js';
-import { FactParseError } from './types.js';
+import { FactParseError, type FactPart } from './types.js';
 
 /**
  * Shared by the fact families of the system modules (sysctl, kmod, mount, hostname). Each reads
@@ -63,6 +63,11 @@ export interface Section {
   readonly args: readonly string[];
   /** The lines between this marker and the next, joined with "\n". */
   readonly body: string;
+}
+
+/** The files of a system fact: they accumulate as tasks ask for them (see FactDef.partial). */
+export function filesPart<Q extends { readonly files: readonly string[] }, F extends { readonly files: Readonly<Record<string, HostFile>> }>(): FactPart<Q, F> {
+  return { query: 'files', fact: 'files', nameOf: normalizeFilePath } as unknown as FactPart<Q, F>;
 }
 
 /** Pure: the tagged sections of a system fact's output, in order. Text before the first tag is dropped. */

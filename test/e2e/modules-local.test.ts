@@ -16,7 +16,7 @@ import { stat } from '../../src/modules/files/stat.js';
 import { template } from '../../src/modules/files/template.js';
 import type { AnyModule } from '../../src/modules/types.js';
 import { LocalConnection } from '../../src/transport/local.js';
-import { runModule, type HarnessOptions, type ModuleRun } from '../helpers/module-harness.js';
+import { FactOverlay, runModule, type HarnessOptions, type ModuleRun } from '../helpers/module-harness.js';
 
 /** Every file module against this machine (as root) inside temp dirs: apply, re-run, check mode, exec counts. */
 
@@ -237,7 +237,7 @@ describe('stat', () => {
 describe('check mode sees earlier predictions', () => {
   it('a directory planned in check mode lets a later copy plan into it; nothing is created', async () => {
     const d = freshDir();
-    const overlay = new Map<string, unknown>();
+    const overlay = new FactOverlay();
     const before = snapshot(d);
     const dir = await run(file, { path: join(d, 'etc', 'app'), state: 'directory' }, { check: true, overlay });
     assert.equal(dir.plan.kind, 'change');

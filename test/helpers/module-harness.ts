@@ -1,17 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FactDef } from '../../src/facts/types.js';
-import { K8sbmError } from '../../src/source/errors.js';
-import { runAction } from '../../src/transport/actions.js';
+import { FactOverlay } from '../../src/engine/fact-overlay.js';
+import { moduleApplyContext, modulePlanContext, runModuleOnce, type ModuleRunInputs } from '../../src/engine/module-run.js';
+import type { AnyModule, ApplyContext, Plan, PlanContext } from '../../src/modules/types.js';
 import type { BecomeSpec, Connection } from '../../src/transport/connection.js';
-import type { AnyModule, ApplyContext, ChangePlan, Plan, PlanContext } from '../../src/modules/types.js';
 
 /**
- * A small stand-in for the engine's contexts, for module tests: facts come straight from the
- * connection unless an overlay (check-mode predictions, or golden-fixture facts) has them;
- * templates, conditions and expressions are plain injected functions.
+ * Module tests run modules through the engine's own contexts (src/engine/module-run.ts): facts,
+ * check-mode predictions, templates, conditions and controller files behave as in a play. What a
+ * test adds is the host: a connection, and optionally facts given as data.
  */
 
 export interface HarnessOptions {
@@ -19,59 +17,35 @@ export interface HarnessOptions {
   readonly check?: boolean;
   readonly diff?: boolean;
   readonly become?: BecomeSpec;
-  /** `${fact}:${key}` -> value. runModule folds check-mode predictions into it. */
-  readonly overlay?: Map<string, unknown>;
-  /** Where findLocal looks: DIR/files/PATH (or DIR/templates/PATH), then DIR/PATH. */
+  /** Check-mode predictions carried from run to run (one per host, as in a play). */
+  readonly overlay?: FactOverlay;
+  /** The playbook's folder: controller files are found in DIR/files (or DIR/templates), then DIR. */
   readonly localDir?: string;
   readonly vars?: Readonly<Record<string, unknown>>;
-  readonly renderTemplate?: (text: string, file: string) => string;
-  readonly evalCondition?: (cond: string | boolean) => boolean;
-  readonly evaluate?: (expr: string) => unknown;
+  /** Facts of the host given as data, by `FACT:KEY` ("file:/etc/x.conf", "sysctl:"); the rest is read. */
+  readonly hostFacts?: ReadonlyMap<string, unknown>;
 }
 
-export const overlayKey = (fact: string, key: string): string => `${fact}:${key}`;
+export { FactOverlay };
 
-/** Replaces `{{ name }}` with vars[name]: enough to test template plumbing without the engine. */
-export function substituteVars(text: string, vars: Readonly<Record<string, unknown>>): string {
-  return text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, name: string) => {
-    if (!(name in vars)) throw new K8sbmError('K8SBM_TEMPLATE_UNDEFINED', `${name} is undefined`);
-    return String(vars[name]);
-  });
-}
+/** How fixtures name a fact of the host: `FACT:KEY`. */
+export const factId = (fact: string, key: string): string => `${fact}:${key}`;
 
-export function makePlanContext(conn: Connection, opts: HarnessOptions = {}): PlanContext {
-  const vars = opts.vars ?? {};
+function inputs(conn: Connection, opts: HarnessOptions): ModuleRunInputs {
+  const given = opts.hostFacts;
   return {
-    host: opts.host ?? conn.host,
-    check: opts.check ?? false,
-    diff: opts.diff ?? true,
-    become: opts.become,
-    loc: undefined,
-    vars,
-    async fact<A, T>(def: FactDef<A, T>, arg: A): Promise<T> {
-      const key = overlayKey(def.name, def.key(arg));
-      if (opts.overlay?.has(key)) return opts.overlay.get(key) as T;
-      const res = await conn.exec({ argv: def.argv(arg), become: opts.become });
-      return def.parse(res, arg);
-    },
-    probe: (argv, o) => conn.exec({ argv, stdin: o?.stdin, cwd: o?.cwd, become: opts.become }),
-    findLocal(kind, path) {
-      if (isAbsolute(path)) return path;
-      const dir = opts.localDir ?? '.';
-      const places = [join(dir, kind, path), join(dir, path)];
-      const found = places.find((p) => existsSync(p));
-      if (!found) throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `${path} not found`, { details: places.map((p) => `searched ${p}`) });
-      return found;
-    },
-    readLocal: (absPath) => readFile(absPath),
-    renderTemplate: opts.renderTemplate ?? ((text) => substituteVars(text, vars)),
-    evalCondition: opts.evalCondition ?? ((cond) => (typeof cond === 'boolean' ? cond : Boolean(vars[cond]))),
-    evaluate: opts.evaluate ?? ((expr) => vars[expr]),
+    connection: conn, host: opts.host, check: opts.check, diff: opts.diff, become: opts.become, vars: opts.vars,
+    playbookDir: opts.localDir, overlay: opts.overlay,
+    givenFacts: given && ((fact, key) => given.get(factId(fact, key))),
   };
 }
 
+export function makePlanContext(conn: Connection, opts: HarnessOptions = {}): PlanContext {
+  return modulePlanContext(inputs(conn, opts));
+}
+
 export function makeApplyContext(conn: Connection, opts: HarnessOptions = {}): ApplyContext {
-  return { host: opts.host ?? conn.host, loc: undefined, run: (action) => runAction(conn, action, opts.become) };
+  return moduleApplyContext(inputs(conn, opts));
 }
 
 export interface ModuleRun {
@@ -85,19 +59,8 @@ export interface ModuleRun {
 /** Plan, then (outside check mode) apply a change; in check mode fold predictions into the overlay. */
 export async function runModule(conn: Connection, module: AnyModule, params: Record<string, unknown>, opts: HarnessOptions = {}): Promise<ModuleRun> {
   const before = conn.execCount;
-  const plan = await module.plan(makePlanContext(conn, opts), params);
-  if (plan.kind !== 'change') return { plan, execs: conn.execCount - before };
-  if (opts.check) {
-    for (const e of plan.effects) opts.overlay?.set(overlayKey(e.fact, e.key), e.value);
-    return { plan, execs: conn.execCount - before };
-  }
-  const actx = makeApplyContext(conn, opts);
-  const applied = module.apply ? await module.apply(actx, plan as ChangePlan, params) : await runAll(actx, plan);
-  return { plan, applied, execs: conn.execCount - before };
-}
-
-async function runAll(ctx: ApplyContext, plan: ChangePlan): Promise<void> {
-  for (const action of plan.actions) await ctx.run(action);
+  const r = await runModuleOnce(module, params, inputs(conn, opts));
+  return { ...r, execs: conn.execCount - before };
 }
 
 /** The repository root, found from this file (works from src and from any build output dir). */

@@ -9,7 +9,7 @@ import { fetchDestination } from '../../src/modules/files/fetch-local.js';
 import { fetch } from '../../src/modules/files/fetch.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { MemoryConnection, respond } from '../../src/transport/memory.js';
-import { overlayKey, runModule } from '../helpers/module-harness.js';
+import { factId, runModule } from '../helpers/module-harness.js';
 
 /**
  * fetch end to end on this machine: the "node" is a LocalConnection reading a temp dir, the
@@ -94,15 +94,15 @@ describe('fetch', () => {
   it('bytes that do not match the checksum the node reported are not written', async () => {
     const controller = fresh().controller;
     const promised = Buffer.from('promised\n');
-    const overlay = new Map<string, unknown>([[overlayKey(fileFact.name, '/etc/x.conf'), {
+    const hostFacts = new Map<string, unknown>([[factId(fileFact.name, '/etc/x.conf'), {
       exists: true, parentIsDir: true, type: 'file', mode: '0644', size: promised.length, sha256: sha(promised), readable: true, content: promised,
     }]]);
     const conn = () => new MemoryConnection('node1', [respond('base64', { stdout: `${Buffer.from('tampered\n').toString('base64')}\n` })]);
     const params = { src: '/etc/x.conf', dest: 'out' };
-    await assert.rejects(runModule(conn(), fetch, params, { overlay, vars: { playbook_dir: controller } }),
+    await assert.rejects(runModule(conn(), fetch, params, { hostFacts, vars: { playbook_dir: controller } }),
       (e: unknown) => (e as { code?: string }).code === 'K8SBM_FETCH_CHECKSUM');
     assert.equal(existsSync(join(controller, 'out')), false);
-    const unchecked = await runModule(conn(), fetch, { ...params, validate_checksum: false }, { overlay, vars: { playbook_dir: controller } });
+    const unchecked = await runModule(conn(), fetch, { ...params, validate_checksum: false }, { hostFacts, vars: { playbook_dir: controller } });
     assert.equal(unchecked.plan.kind, 'change');
     assert.equal(readFileSync(join(controller, 'out', 'node1', 'etc', 'x.conf'), 'utf8'), 'tampered\n');
   });

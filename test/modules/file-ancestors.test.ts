@@ -7,7 +7,7 @@ import { fileFact, parseFileFactOutput } from '../../src/facts/file.js';
 import { createdAncestors } from '../../src/modules/files/file-directory.js';
 import { file } from '../../src/modules/files/file.js';
 import { LocalConnection } from '../../src/transport/local.js';
-import { runModule } from '../helpers/module-harness.js';
+import { FactOverlay, runModule } from '../helpers/module-harness.js';
 
 describe('mkdir -p predictions', () => {
   it('lists the directories between the nearest existing ancestor and the path', () => {
@@ -28,7 +28,7 @@ describe('mkdir -p predictions', () => {
   it('check mode predicts every directory mkdir -p creates', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k8sbm-anc-'));
     const conn = new LocalConnection('local');
-    const overlay = new Map<string, unknown>();
+    const overlay = new FactOverlay();
     const r = await runModule(conn, file, { path: join(dir, 'a/b/c'), state: 'directory' }, { check: true, overlay });
     assert.equal(r.plan.kind, 'change');
     const keys = r.plan.kind === 'change' ? r.plan.effects.map((e) => e.key) : [];

@@ -10,7 +10,7 @@ import type { AnyModule, Plan } from '../../src/modules/types.js';
 import { validateParams } from '../../src/schema/params.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
-import { makePlanContext, overlayKey, repoRoot } from '../helpers/module-harness.js';
+import { factId, makePlanContext, repoRoot } from '../helpers/module-harness.js';
 
 /**
  * Golden fixtures of the pure decision: facts in -> plan out. One JSON file per case under
@@ -88,9 +88,8 @@ for (const dir of moduleDirs) {
       const path = join(root, dir, f);
       const c = JSON.parse(readFileSync(path, 'utf8')) as GoldenCase;
       it(`${f.replace(/\.json$/, '')}: ${c.description}`, async () => {
-        const overlay = new Map<string, unknown>();
-        for (const [p, raw] of Object.entries(c.files ?? {})) overlay.set(overlayKey(fileFact.name, fileFact.key(p)), fileStateFromFixture(raw));
-        for (const [k, value] of Object.entries(c.facts ?? {})) overlay.set(k, value);
+        const hostFacts = new Map<string, unknown>(Object.entries(c.facts ?? {}));
+        for (const [p, raw] of Object.entries(c.files ?? {})) hostFacts.set(factId(fileFact.name, fileFact.key(p)), fileStateFromFixture(raw));
         const responders: Responder[] = (c.probes ?? []).map((pr) => (req) =>
           JSON.stringify(req.argv) === JSON.stringify(pr.argv) ? { stdout: pr.stdout ?? '', stderr: pr.stderr ?? '', code: pr.code ?? 0 } : undefined);
         const conn = new MemoryConnection('node1', responders);
@@ -107,7 +106,7 @@ for (const dir of moduleDirs) {
           return;
         }
         // Golden cases decide only: nothing is applied, so plan() is called directly.
-        const ctx = makePlanContext(conn, { check: c.check ?? false, vars: c.vars ?? {}, localDir, overlay });
+        const ctx = makePlanContext(conn, { check: c.check ?? false, vars: c.vars ?? {}, localDir, hostFacts });
         if (c.expectError !== undefined) {
           await assert.rejects(module.plan(ctx, c.params), (e: unknown) => (e as { code?: string }).code === c.expectError);
           return;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { kernelModuleName, kmodFactArgv, mergeKmodFacts, missingFromKmodFacts, parseKmodFactOutput, parseProcModules } from '../../src/facts/kmod.js';
+import { kernelModuleName, kmodFact, kmodFactArgv, parseKmodFactOutput, parseProcModules } from '../../src/facts/kmod.js';
 import { FactParseError } from '../../src/facts/types.js';
 import { blacklistFileOf, loadFileOf, optionsFileOf, wantedModuleFiles } from '../../src/modules/system/modprobe.js';
 import { fixture } from '../helpers/paths.js';
@@ -41,10 +41,11 @@ describe('kmod fact', () => {
 
   it('a prediction lacking a name or file asks for just those; what is loaded stays the prediction\'s', () => {
     const predicted = { loadable: true, modprobe: '/sbin/modprobe', loaded: { loop: { refcount: 0, usedBy: [] } }, builtin: { loop: false }, files: {} };
-    assert.deepEqual(missingFromKmodFacts(predicted, { names: ['loop', 'dummy'], files: ['/etc/a'] }), { names: ['dummy'], files: ['/etc/a'] });
-    assert.equal(missingFromKmodFacts(predicted, { names: ['loop'], files: [] }), undefined);
+    const partial = kmodFact.partial!;
+    assert.deepEqual(partial.missing(predicted, { names: ['loop', 'dummy'], files: ['/etc/a'] }), { names: ['dummy'], files: ['/etc/a'] });
+    assert.equal(partial.missing(predicted, { names: ['loop'], files: [] }), undefined);
     const fresh = { loadable: true, modprobe: '/sbin/modprobe', loaded: {}, builtin: { dummy: false }, files: { '/etc/a': { exists: false } } };
-    const merged = mergeKmodFacts(predicted, fresh);
+    const merged = partial.merge(predicted, fresh);
     assert.deepEqual(merged.loaded, predicted.loaded);
     assert.deepEqual(merged.builtin, { loop: false, dummy: false });
   });

@@ -1,43 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FILES_SEPARATOR } from '../../src/facts/system-files.js';
 import { sysctl } from '../../src/modules/system/sysctl.js';
-import type { ExecRequest } from '../../src/transport/connection.js';
 import { MemoryConnection } from '../../src/transport/memory.js';
-import { runModule } from '../helpers/module-harness.js';
-
-/**
- * A pretend host that answers the sysctl fact script the way a real one prints: enough to watch
- * round trips and check-mode predictions across tasks without a kernel.
- */
-function fakeSysctlHost(values: Record<string, string>, files: Record<string, string>) {
-  const reads: string[][] = [];
-  const answer = (req: ExecRequest) => {
-    if (req.argv[3] !== 'k8sbm-sysctl') return undefined;
-    const args = req.argv.slice(5);
-    const sep = args.indexOf(FILES_SEPARATOR);
-    const keys = args.slice(0, sep).filter((_, i) => i % 2 === 0);
-    const paths = args.slice(sep + 1);
-    reads.push([...keys, ...paths]);
-    const out = ['@@k8sbm sysctl 1'];
-    for (const k of keys) out.push(k in values ? `@@k8sbm value ${k} 1\n${values[k]}` : `@@k8sbm missing ${k}`);
-    paths.forEach((p, i) => {
-      out.push(`@@k8sbm file ${i}`, 'k8sbm-file 1', 'parent=1');
-      const text = files[p];
-      if (text === undefined) out.push('exists=0', 'ancestor=/etc');
-      else out.push(`stat=81a4 0 0 ${Buffer.byteLength(text)} root:root`, 'sha256=x', 'content=', Buffer.from(text).toString('base64'));
-      out.push('@@k8sbm file-rc 0');
-    });
-    return { stdout: `${out.join('\n')}\n` };
-  };
-  return { reads, answer };
-}
+import { FactOverlay, runModule } from '../helpers/module-harness.js';
+import { fakeSysctlHost } from '../helpers/sysctl-host.js';
 
 describe('sysctl in check mode across tasks', () => {
   it('a later task on the same file sees the earlier prediction, and reads only what it lacks', async () => {
     const host = fakeSysctlHost({ 'net.ipv4.ip_forward': '0', 'net.core.somaxconn': '128' }, {});
     const conn = new MemoryConnection('n1', [host.answer]);
-    const overlay = new Map<string, unknown>();
+    const overlay = new FactOverlay();
     const first = await runModule(conn, sysctl, { name: 'net.ipv4.ip_forward', value: 1 }, { check: true, overlay });
     assert.equal(first.plan.kind, 'change');
     assert.equal(first.execs, 1, 'one fact exec, nothing applied');

@@ -5,7 +5,7 @@ import { authorized_key } from '../../src/modules/accounts/authorized_key.js';
 import { group } from '../../src/modules/accounts/group.js';
 import { user } from '../../src/modules/accounts/user.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
-import { runModule } from '../helpers/module-harness.js';
+import { FactOverlay, runModule } from '../helpers/module-harness.js';
 import { fixture } from '../helpers/paths.js';
 
 /**
@@ -30,7 +30,7 @@ function freshHost(): MemoryConnection {
 describe('check mode: group -> user -> authorized_key on a fresh host', () => {
   it('every task plans a change from one fact exec, and nothing is applied', async () => {
     const conn = freshHost();
-    const overlay = new Map<string, unknown>();
+    const overlay = new FactOverlay();
     const opts = { check: true, overlay };
     const g = await runModule(conn, group, { name: 'k8sbm-devs', gid: 4100 }, opts);
     const u = await runModule(conn, user, { name: 'alice', groups: ['k8sbm-devs'], shell: '/bin/bash', password: HASH }, opts);
@@ -46,7 +46,7 @@ describe('check mode: group -> user -> authorized_key on a fresh host', () => {
 
   it('a second authorized_key for the same user plans from the first one\'s prediction', async () => {
     const conn = freshHost();
-    const overlay = new Map<string, unknown>();
+    const overlay = new FactOverlay();
     const opts = { check: true, overlay };
     await runModule(conn, user, { name: 'alice' }, opts);
     await runModule(conn, authorized_key, { user: 'alice', key: KEY }, opts);
@@ -69,7 +69,7 @@ describe('check mode: group -> user -> authorized_key on a fresh host', () => {
 
   it('the password hash appears in no summary, diff or result; only the action\'s stdin carries it', async () => {
     const conn = freshHost();
-    const u = await runModule(conn, user, { name: 'alice', password: HASH }, { check: true, overlay: new Map() });
+    const u = await runModule(conn, user, { name: 'alice', password: HASH }, { check: true, overlay: new FactOverlay() });
     assert.equal(u.plan.kind, 'change');
     if (u.plan.kind !== 'change') return;
     const shown = JSON.stringify({ summary: u.plan.summary, diffs: u.plan.diffs, result: u.plan.result });

@@ -1,10 +1,10 @@
 import {
-  HOSTNAME_FILE, HOSTS_FILE, hostnameFact, mergeHostnameFacts, missingFromHostnameFacts, type HostnameFacts, type HostnameQuery,
+  HOSTNAME_FILE, HOSTS_FILE, hostnameFact, type HostnameFacts,
 } from '../../facts/hostname.js';
 import { editableText, fileEffect, predictHostFile, type HostFile } from '../../facts/system-files.js';
 import { hostnameFromFile, setLoopbackName } from './hostname-files.js';
 import { runSystemAction, systemOpsAction, type SystemOp } from './system-apply.js';
-import { defineModule, type Diff, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { defineModule, type Diff, type JsonSchema, type Plan } from '../types.js';
 
 export interface HostnameParams {
   readonly name: string;
@@ -32,12 +32,6 @@ const schema: JsonSchema = {
   },
 };
 
-export async function readHostnameFacts(ctx: PlanContext, q: HostnameQuery): Promise<HostnameFacts> {
-  const f = await ctx.fact(hostnameFact, q);
-  const missing = missingFromHostnameFacts(f, q);
-  return missing ? mergeHostnameFacts(f, hostnameFact.parse(await ctx.probe(hostnameFact.argv(missing)), missing)) : f;
-}
-
 export const hostname = defineModule<HostnameParams>({
   name: 'hostname',
   doc: {
@@ -57,7 +51,7 @@ export const hostname = defineModule<HostnameParams>({
   async plan(ctx, p): Promise<Plan> {
     const name = p.name;
     const files = [HOSTNAME_FILE, HOSTS_FILE];
-    const facts = await readHostnameFacts(ctx, { files });
+    const facts = await ctx.fact(hostnameFact, { files });
     const nameFile = facts.files[HOSTNAME_FILE]!;
     const nameText = editableText(nameFile, HOSTNAME_FILE);
     if ('error' in nameText) return { kind: 'fail', msg: nameText.error };

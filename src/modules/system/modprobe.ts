@@ -1,10 +1,10 @@
 import {
-  kernelModuleName, kmodFact, mergeKmodFacts, missingFromKmodFacts, type KmodFacts, type KmodQuery,
+  kernelModuleName, kmodFact, type KmodFacts,
 } from '../../facts/kmod.js';
 import { editableText, fileEffect, predictHostFile, type HostFile } from '../../facts/system-files.js';
 import { splitCommandLine } from '../commands/command-run.js';
 import { runSystemAction, systemOpsAction, type SystemOp } from './system-apply.js';
-import { defineModule, type Diff, type Effect, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { defineModule, type Diff, type Effect, type JsonSchema, type Plan } from '../types.js';
 
 export interface ModprobeParams {
   readonly name: string;
@@ -36,12 +36,6 @@ const schema: JsonSchema = {
 export const loadFileOf = (name: string): string => `/etc/modules-load.d/${name}.conf`;
 export const optionsFileOf = (name: string): string => `/etc/modprobe.d/${name}.conf`;
 export const blacklistFileOf = (name: string): string => `/etc/modprobe.d/${name}-blacklist.conf`;
-
-export async function readKmodFacts(ctx: PlanContext, q: KmodQuery): Promise<KmodFacts> {
-  const f = await ctx.fact(kmodFact, q);
-  const missing = missingFromKmodFacts(f, q);
-  return missing ? mergeKmodFacts(f, kmodFact.parse(await ctx.probe(kmodFact.argv(missing)), missing)) : f;
-}
 
 interface FileWant {
   readonly path: string;
@@ -96,7 +90,7 @@ export const modprobe = defineModule<ModprobeParams>({
       return { kind: 'fail', msg: `params: ${(e as Error).message}` };
     }
     const wants = wantedModuleFiles(p);
-    const facts = await readKmodFacts(ctx, { names: [name], files: [...new Set([...wants.map((w) => w.path), blacklistFileOf(name)])] });
+    const facts = await ctx.fact(kmodFact, { names: [name], files: [...new Set([...wants.map((w) => w.path), blacklistFileOf(name)])] });
     const loaded = facts.loaded[kname];
     const builtin = facts.builtin[kname] === true;
 

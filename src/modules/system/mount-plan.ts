@@ -1,9 +1,9 @@
-import { mergeMountFacts, missingFromMountFacts, mountAt, mountFact, type MountFacts, type MountInfo, type MountQuery } from '../../facts/mount.js';
+import { mountAt, mountFact, type MountFacts, type MountInfo } from '../../facts/mount.js';
 import { editableText, fileEffect, predictHostFile, type HostFile } from '../../facts/system-files.js';
 import { commentOutSwap, removeFstabEntry, setFstabEntry, type FstabEntry } from './mount-fstab.js';
 import { assertNever } from '../../util/assert-never.js';
 import { systemOpsAction, type SystemOp } from './system-apply.js';
-import type { Action, Diff, Effect, Plan, PlanContext } from '../types.js';
+import type { Action, Diff, Effect, Plan } from '../types.js';
 
 /** What a mount task decides from the facts: the kernel side first, then the fstab text. */
 
@@ -16,12 +16,6 @@ export interface MountRequest {
   readonly backup: boolean;
   /** remounted: the options given (else the mount's own). */
   readonly remountOpts?: string | undefined;
-}
-
-export async function readMountFacts(ctx: PlanContext, q: MountQuery): Promise<MountFacts> {
-  const f = await ctx.fact(mountFact, q);
-  const missing = missingFromMountFacts(f, q);
-  return missing ? mergeMountFacts(f, mountFact.parse(await ctx.probe(mountFact.argv(missing)), missing)) : f;
 }
 
 const TAGGED_SOURCE = /^(UUID|LABEL|PARTUUID|PARTLABEL|ID)=/;

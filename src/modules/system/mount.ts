@@ -1,6 +1,7 @@
 import { normalizeFilePath } from '../../facts/file.js';
+import { mountFact } from '../../facts/mount.js';
 import { normalizeMountPath, type FstabEntry } from './mount-fstab.js';
-import { planMount, planSwapOff, readMountFacts, type MountState } from './mount-plan.js';
+import { planMount, planSwapOff, type MountState } from './mount-plan.js';
 import { runSystemAction } from './system-apply.js';
 import { defineModule, type JsonSchema, type Plan } from '../types.js';
 
@@ -88,7 +89,7 @@ export const mount = defineModule<MountParams>({
       if (path !== undefined && !SWAP_PATHS.has(path)) {
         return { kind: 'fail', msg: `fstype: swap with state: absent turns swap off; path must be "none" or "swap" (the mount point swap lines have), not ${path}` };
       }
-      const facts = await readMountFacts(ctx, { files: [fstab] });
+      const facts = await ctx.fact(mountFact, { files: [fstab] });
       return planSwapOff({ fstab, backup: p.backup ?? false, src: p.src }, facts);
     }
     if (p.fstype === 'swap') return { kind: 'fail', msg: 'the mount module only turns swap off (swap: off, or fstype: swap with state: absent); use a swap unit or swapon to add swap' };
@@ -102,7 +103,7 @@ export const mount = defineModule<MountParams>({
       src: p.src ?? '', path: normalizeMountPath(path), fstype: p.fstype ?? 'auto', opts: p.opts ?? 'defaults',
       dump: String(p.dump ?? 0), passno: String(p.passno ?? 0),
     };
-    const facts = await readMountFacts(ctx, { files: [fstab] });
+    const facts = await ctx.fact(mountFact, { files: [fstab] });
     return planMount({ state, entry, fstab, backup: p.backup ?? false, remountOpts: p.opts }, facts);
   },
   async apply(ctx, plan) {

@@ -1,14 +1,14 @@
 import { normalizeFilePath } from '../../facts/file.js';
 import {
-  mergeSysctlFacts, missingFromSysctlFacts, normalizeSysctlValue, sysctlFact, sysctlKeyName, sysctlKeyPath,
-  sysctlKeyProblem, type SysctlFacts, type SysctlQuery, type SysctlValue,
+  normalizeSysctlValue, sysctlFact, sysctlKeyName, sysctlKeyPath,
+  sysctlKeyProblem, type SysctlFacts, type SysctlValue,
 } from '../../facts/sysctl.js';
 import { editableText, fileEffect, parentOf, predictHostFile } from '../../facts/system-files.js';
 import { asBoolean } from '../../schema/coerce.js';
 import { runSystemAction } from './system-apply.js';
 import { confValue, editSysctlConf } from './sysctl-conf.js';
 import { checkReadBack, sysctlWriteAction, writtenSettings } from './sysctl-runtime.js';
-import { defineModule, type Action, type Diff, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { defineModule, type Action, type Diff, type JsonSchema, type Plan } from '../types.js';
 
 export type SysctlScalar = string | number | boolean;
 
@@ -71,13 +71,6 @@ export function wantedSettings(p: SysctlParams): Map<string, string | null> {
   return out;
 }
 
-/** Reads the fact; in check mode an earlier task's prediction may lack keys or files, which one more read fills in. */
-export async function readSysctlFacts(ctx: PlanContext, q: SysctlQuery): Promise<SysctlFacts> {
-  const f = await ctx.fact(sysctlFact, q);
-  const missing = missingFromSysctlFacts(f, q);
-  return missing ? mergeSysctlFacts(f, sysctlFact.parse(await ctx.probe(sysctlFact.argv(missing)), missing)) : f;
-}
-
 const list = (items: readonly string[], max = 8): string =>
   items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 
@@ -114,7 +107,7 @@ export const sysctl = defineModule<SysctlParams>({
     if (problems.length) return { kind: 'fail', msg: problems.join('; ') };
     const file = normalizeFilePath(p.sysctl_file ?? DEFAULT_SYSCTL_FILE);
     const keys = [...want.keys()];
-    const facts = await readSysctlFacts(ctx, { keys, files: [file] });
+    const facts = await ctx.fact(sysctlFact, { keys, files: [file] });
     const hf = facts.files[file]!;
     const editable = editableText(hf, file);
     if ('error' in editable) return { kind: 'fail', msg: editable.error };
