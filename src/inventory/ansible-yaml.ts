@@ -1,44 +1,29 @@
-import { LineCounter, Scalar, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YNode } from 'yaml';
+import { Scalar } from 'yaml';
 import { K8sbmError } from '../source/errors.js';
-import { type Loc, recordKey, recordNode } from '../source/loc.js';
-import { rememberSource } from '../source/yaml.js';
-import { pyKeyString } from './pyliteral.js';
+import type { Loc } from '../source/loc.js';
+import { onlyDocument, parseYamlDocuments, yamlToData, type YamlDialect } from '../source/yaml.js';
 
 /**
  * YAML as Ansible reads inventories and group_vars/host_vars: JSON first, then YAML 1.1 with
  * PyYAML's resolver, so `yes`/`on` are booleans, `0644` is octal 420, `1e3` stays a string,
- * duplicate keys keep the last value. Positions are recorded exactly as src/source/yaml.ts does.
+ * duplicate keys keep the last value. Positions are kept by the same walk as playbooks'.
  */
 export function parseAnsibleYamlAll(text: string, file: string): unknown[] {
-  rememberSource(file, text);
   const json = isJson(text);
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, schema: 'failsafe', version: '1.1', uniqueKeys: false, keepSourceTokens: true });
-  const list = (Array.isArray(docs) ? docs : [docs]) as Document[];
-  for (const d of list) {
-    const err = d.errors[0];
-    if (err) {
-      if (json !== undefined) return [json.value];
-      const pos = err.linePos?.[0];
-      throw new K8sbmError('K8SBM_YAML_SYNTAX', err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), {
-        loc: { file, line: pos?.line ?? 1, col: pos?.col ?? 1 },
-        hint: 'check the indentation and quote values that contain `: ` or start with `{`, `[`, `*`, `&`, `!` or `%`',
-      });
-    }
+  const dialect = ansibleYaml(json !== undefined);
+  let parsed: ReturnType<typeof parseYamlDocuments>;
+  try {
+    parsed = parseYamlDocuments(text, file, dialect);
+  } catch (e) {
+    if (json !== undefined) return [json.value];
+    throw e;
   }
-  const ctx: Ctx = { file, lc, json: json !== undefined };
-  return list.map((d) => toData(d, d.contents as YNode | null, ctx, new Set()));
+  return parsed.docs.map((d) => yamlToData(d, file, parsed.lc, dialect));
 }
 
 /** One document (none gives null). */
 export function parseAnsibleYaml(text: string, file: string): unknown {
-  const all = parseAnsibleYamlAll(text, file);
-  if (all.length > 1) {
-    throw new K8sbmError('K8SBM_YAML_MULTIDOC', `expected one YAML document, found ${all.length}`, {
-      loc: { file, line: 1, col: 1 }, hint: 'remove the extra `---` separators or split the file',
-    });
-  }
-  return all[0] ?? null;
+  return onlyDocument(parseAnsibleYamlAll(text, file), file);
 }
 
 // Mapping keys that were not strings in the source (`1:`, `yes:`, `null:`), by object.
@@ -55,80 +40,28 @@ function isJson(text: string): { value: unknown } | undefined {
   try { return { value: JSON.parse(t) }; } catch { return undefined; }
 }
 
-interface Ctx { readonly file: string; readonly lc: LineCounter; readonly json: boolean }
-
-function locAt(ctx: Ctx, offset: number | undefined): Loc {
-  const p = ctx.lc.linePos(offset ?? 0);
-  return { file: ctx.file, line: p.line, col: p.col };
+/** `json`: the text is also valid JSON, whose plain scalars read as JSON's (as Ansible's loader does). */
+function ansibleYaml(json: boolean): YamlDialect {
+  return {
+    options: { schema: 'failsafe', version: '1.1', uniqueKeys: false },
+    hint: () => 'check the indentation and quote values that contain `: ` or start with `{`, `[`, `*`, `&`, `!` or `%`',
+    scalar: (node, loc) => scalarValue(node, json, loc),
+    nonStringKey(obj, key) {
+      const s = nonStringKeys.get(obj) ?? new Set<string>();
+      s.add(key);
+      nonStringKeys.set(obj, s);
+    },
+  };
 }
 
-function toData(doc: Document, node: YNode | null | undefined, ctx: Ctx, seen: Set<YNode>): unknown {
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) {
-    const target = node.resolve(doc) as YNode | undefined;
-    if (!target) return null;
-    if (seen.has(target)) throw new K8sbmError('K8SBM_YAML_SYNTAX', 'recursive alias', { loc: locAt(ctx, node.range?.[0]) });
-    seen.add(target);
-    const v = toData(doc, target, ctx, seen);
-    seen.delete(target);
-    return v;
-  }
-  if (isScalar(node)) return scalarValue(node, ctx);
-  if (isSeq(node)) {
-    const arr: unknown[] = [];
-    recordNode(arr, locAt(ctx, node.range?.[0]));
-    node.items.forEach((item, i) => {
-      const itemNode = item as YNode;
-      arr.push(toData(doc, itemNode, ctx, seen));
-      const l = locAt(ctx, itemNode?.range?.[0]);
-      recordKey(arr, i, { key: l, value: l, ...scalarRaw(itemNode) });
-    });
-    return arr;
-  }
-  if (isMap(node)) {
-    const obj: Record<string, unknown> = {};
-    recordNode(obj, locAt(ctx, node.range?.[0]));
-    const merges: Record<string, unknown>[] = [];
-    for (const pair of node.items) {
-      const keyNode = pair.key as YNode | null;
-      const valNode = pair.value as YNode | null;
-      if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.value === '<<' && !keyNode.tag) {
-        const m = toData(doc, valNode, ctx, seen);
-        for (const x of Array.isArray(m) ? m : [m]) if (x && typeof x === 'object') merges.push(x as Record<string, unknown>);
-        continue;
-      }
-      const keyVal = toData(doc, keyNode, ctx, seen);
-      const key = typeof keyVal === 'string' ? keyVal : keyVal !== null && typeof keyVal === 'object' ? JSON.stringify(keyVal) : pyKeyString(keyVal);
-      if (typeof keyVal !== 'string') {
-        const s = nonStringKeys.get(obj) ?? new Set<string>();
-        s.add(key);
-        nonStringKeys.set(obj, s);
-      }
-      obj[key] = toData(doc, valNode, ctx, seen);
-      const kl = locAt(ctx, keyNode?.range?.[0]);
-      recordKey(obj, key, { key: kl, value: valNode?.range ? locAt(ctx, valNode.range[0]) : kl, ...scalarRaw(valNode) });
-    }
-    for (const m of merges) for (const [k, v] of Object.entries(m)) if (!(k in obj)) obj[k] = v;
-    return obj;
-  }
-  return null;
-}
-
-function scalarRaw(node: YNode | null | undefined): { raw?: string; plain?: boolean } {
-  if (!isScalar(node)) return {};
-  const tok = (node as Scalar & { srcToken?: { source?: string } }).srcToken;
-  return { raw: tok?.source, plain: node.type === Scalar.PLAIN };
-}
-
-function scalarValue(node: Scalar, ctx: Ctx): unknown {
+function scalarValue(node: Scalar, json: boolean, loc: () => Loc): unknown {
   const text = String(node.value ?? '');
-  const loc = () => locAt(ctx, node.range?.[0]);
   switch (node.tag) {
     case undefined:
     case null:
     case '':
       if (node.type !== Scalar.PLAIN) return text;
-      return ctx.json ? jsonScalar(text) : resolvePlain(text);
+      return json ? jsonScalar(text) : resolvePlain(text);
     case 'tag:yaml.org,2002:str':
     case '!unsafe':
       return text;

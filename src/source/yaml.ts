@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node as YNode } from 'yaml';
+import {
+  LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, Scalar,
+  type Document, type DocumentOptions, type Node as YNode, type ParseOptions, type SchemaOptions,
+} from 'yaml';
 import { K8sbmError } from './errors.js';
 import { type Loc, recordKey, recordNode } from './loc.js';
 
@@ -15,21 +18,69 @@ export function sourceLine(file: string, line: number): string | undefined {
 }
 
 /**
- * Parse YAML 1.2 into plain data while keeping file:line:col of every mapping, sequence, key and
- * value (see loc.ts). Anchors, aliases and `<<` merge keys are resolved.
- * Returns one value per document (`---` separated).
+ * What sets one reading of YAML apart from another: the parser's options (version, schema,
+ * duplicate keys) and how scalars become values. The walk that
+ * keeps positions is the same for all (see loc.ts). Playbooks read YAML 1.2; inventories and
+ * their vars files read YAML 1.1 as Ansible does (src/inventory/ansible-yaml.ts).
  */
-export function parseYamlAll(text: string, file: string): unknown[] {
+export interface YamlDialect {
+  readonly options: ParseOptions & DocumentOptions & SchemaOptions;
+  /** The remedy for a syntax error of this code. */
+  hint(code: string): string;
+  /** The value of a scalar node. */
+  scalar(node: Scalar, loc: () => Loc): unknown;
+  /** Told of every mapping key that was not a string in the source. */
+  nonStringKey?(obj: object, key: string): void;
+}
+
+export const YAML_1_2: YamlDialect = {
+  options: { merge: true, uniqueKeys: true },
+  hint: yamlHint,
+  scalar: (node) => node.value,
+};
+
+export interface YamlDocuments {
+  readonly docs: readonly Document[];
+  /** One for all documents, so positions stay file-absolute. */
+  readonly lc: LineCounter;
+}
+
+/** The documents of a YAML text; the first syntax error throws K8SBM_YAML_SYNTAX at its place. */
+export function parseYamlDocuments(text: string, file: string, dialect: YamlDialect): YamlDocuments {
   rememberSource(file, text);
   const lc = new LineCounter();
-  const out: unknown[] = [];
-  const docs = splitDocuments(text, file, lc);
-  for (const doc of docs) out.push(toData(doc, doc.contents as YNode | null, file, lc));
-  return out;
+  const parsed = parseAllDocuments(text, { ...dialect.options, lineCounter: lc, keepSourceTokens: true });
+  const docs = (Array.isArray(parsed) ? parsed : [parsed]) as Document[];
+  for (const d of docs) {
+    const err = d.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      throw new K8sbmError('K8SBM_YAML_SYNTAX', firstLine(err.message), {
+        loc: { file, line: pos?.line ?? 1, col: pos?.col ?? 1 },
+        hint: dialect.hint(err.code),
+      });
+    }
+  }
+  return { docs, lc };
+}
+
+/** One value per document (`---` separated), anchors, aliases and `<<` merge keys resolved. */
+export function parseYamlAllWith(text: string, file: string, dialect: YamlDialect): unknown[] {
+  const { docs, lc } = parseYamlDocuments(text, file, dialect);
+  return docs.map((doc) => yamlToData(doc, file, lc, dialect));
+}
+
+/** Parse YAML 1.2 into plain data while keeping file:line:col of every mapping, sequence, key and value. */
+export function parseYamlAll(text: string, file: string): unknown[] {
+  return parseYamlAllWith(text, file, YAML_1_2);
 }
 
 export function parseYaml(text: string, file: string): unknown {
-  const all = parseYamlAll(text, file);
+  return onlyDocument(parseYamlAll(text, file), file);
+}
+
+/** The one document of a file (none gives null); more than one is an error. */
+export function onlyDocument(all: readonly unknown[], file: string): unknown {
   if (all.length > 1) {
     throw new K8sbmError('K8SBM_YAML_MULTIDOC', `expected one YAML document, found ${all.length}`, {
       loc: { file, line: 1, col: 1 },
@@ -50,25 +101,6 @@ export function readYamlFile(file: string): unknown {
   }
   return parseYaml(text, file);
 }
-
-function splitDocuments(text: string, file: string, lc: LineCounter): Document[] {
-  // parseAllDocuments shares one LineCounter across documents, so positions stay file-absolute.
-  const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, keepSourceTokens: true, uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const d of list) {
-    const err = d.errors[0];
-    if (err) {
-      const pos = err.linePos?.[0];
-      const loc: Loc = { file, line: pos?.line ?? 1, col: pos?.col ?? 1 };
-      throw new K8sbmError('K8SBM_YAML_SYNTAX', firstLine(err.message), {
-        loc,
-        hint: yamlHint(err.code),
-      });
-    }
-  }
-  return list as Document[];
-}
-
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
@@ -91,53 +123,70 @@ function locAt(lc: LineCounter, file: string, offset: number | undefined): Loc {
   return { file, line: p.line, col: p.col };
 }
 
-function toData(doc: Document, node: YNode | null | undefined, file: string, lc: LineCounter, seen = new Set<YNode>()): unknown {
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (!target) return null;
-    if (seen.has(target as YNode)) {
-      throw new K8sbmError('K8SBM_YAML_SYNTAX', 'recursive alias', { loc: locAt(lc, file, node.range?.[0]) });
+/** A plain, untagged `<<` key (the parser gives it as a symbol when it resolves merges itself). */
+function isMergeKey(node: YNode | null): boolean {
+  if (!isScalar(node) || node.type !== Scalar.PLAIN || node.tag) return false;
+  const v = node.value;
+  return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
+}
+
+/** The data of a document, every mapping and sequence remembering where it and its entries stand. */
+export function yamlToData(doc: Document, file: string, lc: LineCounter, dialect: YamlDialect): unknown {
+  const at = (offset: number | undefined): Loc => locAt(lc, file, offset);
+  const seen = new Set<YNode>();
+  const walk = (node: YNode | null | undefined): unknown => {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(doc) as YNode | undefined;
+      if (!target) return null;
+      if (seen.has(target)) throw new K8sbmError('K8SBM_YAML_SYNTAX', 'recursive alias', { loc: at(node.range?.[0]) });
+      seen.add(target);
+      const v = walk(target);
+      seen.delete(target);
+      return v;
     }
-    seen.add(target as YNode);
-    const v = toData(doc, target as YNode, file, lc, seen);
-    seen.delete(target as YNode);
-    return v;
-  }
-  if (isScalar(node)) return node.value;
-  if (isSeq(node)) {
-    const arr: unknown[] = [];
-    recordNode(arr, locAt(lc, file, node.range?.[0]));
-    node.items.forEach((item, i) => {
-      const itemNode = item as YNode;
-      arr.push(toData(doc, itemNode, file, lc, seen));
-      const l = locAt(lc, file, itemNode?.range?.[0]);
-      recordKey(arr, i, { key: l, value: l, ...scalarRaw(itemNode) });
-    });
-    return arr;
-  }
-  if (isMap(node)) {
-    const obj: Record<string, unknown> = {};
-    recordNode(obj, locAt(lc, file, node.range?.[0]));
-    const merges: Record<string, unknown>[] = [];
-    for (const pair of node.items) {
-      const keyNode = pair.key as YNode | null;
-      const valNode = pair.value as YNode | null;
-      const keyVal = isScalar(keyNode) ? keyNode.value : toData(doc, keyNode, file, lc, seen);
-      if (keyVal === '<<' && isScalar(keyNode) && keyNode.type === Scalar.PLAIN) {
-        const m = toData(doc, valNode, file, lc, seen);
-        for (const x of Array.isArray(m) ? m : [m]) if (x && typeof x === 'object') merges.push(x as Record<string, unknown>);
-        continue;
+    if (isScalar(node)) return dialect.scalar(node, () => at(node.range?.[0]));
+    if (isSeq(node)) {
+      const arr: unknown[] = [];
+      recordNode(arr, at(node.range?.[0]));
+      node.items.forEach((item, i) => {
+        const itemNode = item as YNode;
+        arr.push(walk(itemNode));
+        const l = at(itemNode?.range?.[0]);
+        recordKey(arr, i, { key: l, value: l, ...scalarRaw(itemNode) });
+      });
+      return arr;
+    }
+    if (isMap(node)) {
+      const obj: Record<string, unknown> = {};
+      recordNode(obj, at(node.range?.[0]));
+      const merges: Record<string, unknown>[] = [];
+      for (const pair of node.items) {
+        const keyNode = pair.key as YNode | null;
+        const valNode = pair.value as YNode | null;
+        if (isMergeKey(keyNode)) {
+          const m = walk(valNode);
+          for (const x of Array.isArray(m) ? m : [m]) if (x && typeof x === 'object') merges.push(x as Record<string, unknown>);
+          continue;
+        }
+        const keyVal = walk(keyNode);
+        const key = keyText(keyVal);
+        if (typeof keyVal !== 'string') dialect.nonStringKey?.(obj, key);
+        obj[key] = walk(valNode);
+        const kl = at(keyNode?.range?.[0]);
+        recordKey(obj, key, { key: kl, value: valNode?.range ? at(valNode.range[0]) : kl, ...scalarRaw(valNode) });
       }
-      const key = typeof keyVal === 'string' ? keyVal : JSON.stringify(keyVal);
-      obj[key] = toData(doc, valNode, file, lc, seen);
-      const kl = locAt(lc, file, keyNode?.range?.[0]);
-      recordKey(obj, key, { key: kl, value: valNode?.range ? locAt(lc, file, valNode.range[0]) : kl, ...scalarRaw(valNode) });
+      for (const m of merges) for (const [k, v] of Object.entries(m)) if (!(k in obj)) obj[k] = v;
+      return obj;
     }
-    for (const m of merges) for (const [k, v] of Object.entries(m)) if (!(k in obj)) obj[k] = v;
-    return obj;
-  }
-  return null;
+    return null;
+  };
+  return walk(doc.contents as YNode | null);
+}
+
+/** The property name a mapping key gives: `1:` -> "1", `true:` -> "true", a flow mapping as JSON. */
+function keyText(v: unknown): string {
+  return v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 function scalarRaw(node: YNode | null | undefined): { raw?: string; plain?: boolean } {
