@@ -1,10 +1,11 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { formatError, isK8sbmError, K8sbmError } from '../source/errors.js';
 import { execCommand } from './exec.js';
 import { labCommands } from './lab.js';
 import { inspectCommands } from './inspect.js';
 import { sshOptionFlags } from './ssh-options.js';
 import { runCommand, type RunArgs } from './run.js';
+import { helpWidth, yargs } from './yargs.js';
 
 /** Exit codes: 0 success, 1 failure or invalid input, 2 changes pending (plan, --detailed-exitcode). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -24,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(helpWidth())
     .fail((msg, err) => {
       if (err) throw err;
       throw new K8sbmError('K8SBM_USAGE', msg ?? 'invalid command line', { hint: 'run `k8sbm --help` or `k8sbm <command> --help`' });
