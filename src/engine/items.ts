@@ -105,7 +105,10 @@ function perHost<T>(env: PlayEnv, inc: IncludeTasks | IncludeRole, scope: Scope,
   return (h) => {
     try {
       const vars = varsFor(env.pvc, h, scope, inc.vars);
-      if (scope.when.length && !evalCondition(scope.when, vars, inc.loc)) return undefined;
+      if (scope.when.length && !evalCondition(scope.when, vars, inc.loc)) {
+        h.counts.skipped++;
+        return undefined;
+      }
       return target(vars);
     } catch (e) {
       failHost(env, h, inc, e);
@@ -140,6 +143,8 @@ async function runIncludeTasks(env: PlayEnv, inc: IncludeTasks, outer: Scope, ho
       for (const h of g.hosts) failHost(env, h, inc, e);
       continue;
     }
+    // Ansible counts a loaded include_tasks as an ok task of each host (an include_role it does not).
+    for (const h of g.hosts) h.counts.ok++;
     // Tags and conditions of the include decide whether it runs, not its tasks (Ansible semantics).
     const inner: Scope = { ...scope, when: [], tags: [] };
     await runItems(env, items, inner, g.hosts, [...chain, g.value]);
@@ -173,7 +178,14 @@ export async function runRole(env: PlayEnv, role: RoleInstance, outer: Scope, ho
   // Required role options may come from the inventory: check them per host as the role starts.
   const ready = hosts.filter(isActive).filter((h) => {
     try {
-      checkRoleArguments(role, varsFor(env.pvc, h, scope), role.loc);
+      const vars = varsFor(env.pvc, h, scope);
+      checkRoleArguments(role, vars, role.loc);
+      // Ansible runs the check as the role's first task ("Validating arguments against arg spec"),
+      // under the role's `when`, and counts it so.
+      if (role.argumentSpec) {
+        if (scope.when.length && !evalCondition(scope.when, vars, role.loc)) h.counts.skipped++;
+        else h.counts.ok++;
+      }
       return true;
     } catch (e) {
       failHost(env, h, { kind: 'include_role', name: `${role.name} : argument check`, loc: role.loc }, e);

@@ -239,14 +239,15 @@ function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: st
   // Loop items get their own lines; the task's aggregate is counted once, not shown again.
   if (!final || emitFinal) env.emit(ev);
   if (!final) return;
+  // Counted as Ansible counts (see HostCounts): a changed task and an ignored failure are ok too.
   const c = h.counts;
   switch (o.status) {
     case 'ok': c.ok++; break;
-    case 'changed': c.changed++; break;
+    case 'changed': c.ok++; c.changed++; break;
     case 'skipped': c.skipped++; break;
     case 'unreachable': c.unreachable++; env.recordFailure(h.name, name, task.loc, `unreachable: ${o.msg}`); break;
     case 'failed':
-      if (ignored) c.ignored++;
+      if (ignored) { c.ok++; c.ignored++; }
       else { c.failed++; h.failed = true; env.recordFailure(h.name, name, task.loc, o.msg); }
       break;
     default: assertNever(o.status, 'status');

@@ -4,13 +4,24 @@ import type { Diff } from '../contract/actions.js';
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
+/**
+ * A host's tally, counted as Ansible's PLAY RECAP counts (its strategy plugin), so the numbers
+ * read the same to an Ansible user in the recap, the JSON `recap` event and the report file:
+ * - ok: every task that did not fail, skip or go unreachable, changed ones included; a failure
+ *   that `ignore_errors` let pass; an `include_tasks` that was loaded (not an `include_role`);
+ *   a role's argument check. So `ok=3 changed=1` is three tasks of which one changed.
+ * - changed: those of the ok tasks that changed something (a subset of ok).
+ * - failed, unreachable: tasks that stopped the host (a failure later rescued moves to rescued).
+ * - skipped: tasks, includes and argument checks whose `when` was false.
+ * - ignored: failures that `ignore_errors` let pass (also counted in ok).
+ * - rescued: blocks whose `rescue` took over a failure.
+ */
 export interface HostCounts {
   ok: number;
   changed: number;
   failed: number;
   skipped: number;
   unreachable: number;
-  /** Failures that `ignore_errors` turned into ok. */
   ignored: number;
   rescued: number;
 }
