@@ -1,3 +1,5 @@
+import { joinLines, splitLines } from '../../util/lines.js';
+
 /**
  * authorized_keys lines as Ansible's authorized_key module reads them: a key is known by its
  * base64 body; with state: present it must also have the same type, options (in any order) and
@@ -130,7 +132,7 @@ export interface KeyEditRequest {
 
 /** Pure: the authorized_keys content after adding (or removing) `wanted`. */
 export function editAuthorizedKeys(current: string, wanted: readonly KeyLine[], req: KeyEditRequest): KeyEdit {
-  const lines = current === '' ? [] : current.replace(/\n$/, '').split('\n');
+  const { lines } = splitLines(current);
   type Row = { text: string; key: KeyLine | undefined; keep: boolean };
   let rows: Row[] = lines.map((text) => ({ text, key: parseKeyLine(text), keep: false }));
   const added: KeyLine[] = [];
@@ -169,7 +171,7 @@ export function editAuthorizedKeys(current: string, wanted: readonly KeyLine[], 
     rows = kept;
   }
   const changed = added.length + updated.length + removed.length + droppedLines > 0;
-  const content = !changed ? current : rows.length ? `${rows.map((r) => r.text).join('\n')}\n` : '';
+  const content = changed ? joinLines(rows.map((r) => r.text), true) : current;
   return { content, added, updated, removed, droppedLines };
 }
 

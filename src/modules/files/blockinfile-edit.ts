@@ -1,4 +1,5 @@
-import { compilePythonRegex, splitLines } from './lineinfile-edit.js';
+import { linesWithEnds } from '../../util/lines.js';
+import { compilePythonRegex } from './lineinfile-edit.js';
 
 /**
  * blockinfile's decision, on plain text. Ansible's algorithm, so files it wrote are recognised:
@@ -70,9 +71,9 @@ function insertionPoint(lines: readonly string[], e: BlockEdit): number {
 }
 
 export function editBlock(text: string, e: BlockEdit): BlockEditResult {
-  const lines = splitLines(text);
+  const lines = linesWithEnds(text);
   const body = e.state === 'present' && e.block !== '' ? (e.block.endsWith('\n') ? e.block : `${e.block}\n`) : '';
-  const blockLines = body === '' ? [] : [`${e.begin}\n`, ...splitLines(body), `${e.end}\n`];
+  const blockLines = body === '' ? [] : [`${e.begin}\n`, ...linesWithEnds(body), `${e.end}\n`];
   const b = lastMarker(lines, e.begin);
   const en = lastMarker(lines, e.end);
   const found = b !== -1 && en !== -1;

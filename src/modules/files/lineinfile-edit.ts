@@ -1,3 +1,5 @@
+import { linesWithEnds } from '../../util/lines.js';
+
 /**
  * lineinfile's decision, on plain text: Ansible's algorithm (last match wins unless firstmatch,
  * insertafter/insertbefore only when regexp does not match, backrefs never add a line), with
@@ -38,15 +40,11 @@ export function expandBackrefs(template: string, m: RegExpExecArray): string {
   });
 }
 
-export function splitLines(text: string): string[] {
-  return text === '' ? [] : text.split(/(?<=\n)/);
-}
-
 const stripEol = (s: string): string => s.replace(/[\r\n]+$/, '');
 const withoutNl = (s: string): string => (s.endsWith('\n') ? s.slice(0, -1) : s);
 
 export function editLines(text: string, e: LineEdit): LineEditResult {
-  const lines = splitLines(text);
+  const lines = linesWithEnds(text);
   return e.state === 'absent' ? removeLines(lines, e) : ensureLine(lines, e);
 }
 

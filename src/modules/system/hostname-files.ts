@@ -1,3 +1,5 @@
+import { joinLines, splitLines } from '../../util/lines.js';
+
 /**
  * The two files that name a host: /etc/hostname (its first non-comment line) and the 127.0.1.1
  * line of /etc/hosts (Debian's convention for a host without a fixed address for its own name).
@@ -32,19 +34,17 @@ function fieldsOf(line: string): string[] {
 export function setLoopbackName(text: string, name: string): string {
   const want = loopbackNames(name);
   const line = `${LOOPBACK_NAME_ADDRESS}\t${want.join(' ')}`;
-  const finalNewline = text === '' || text.endsWith('\n');
-  const lines = text === '' ? [] : text.split('\n');
-  if (finalNewline && lines.length) lines.pop();
+  const { lines, finalNewline } = splitLines(text);
   const at = lines.findIndex((l) => fieldsOf(l)[0] === LOOPBACK_NAME_ADDRESS);
   if (at >= 0) {
     const have = fieldsOf(lines[at]!).slice(1);
     if (have.length === want.length && have.every((h, i) => h === want[i])) return text;
     lines[at] = line;
-    return lines.join('\n') + (finalNewline ? '\n' : '');
+    return joinLines(lines, finalNewline);
   }
   let after = -1;
   lines.forEach((l, i) => { if (fieldsOf(l)[0] === '127.0.0.1') after = i; });
-  if (after < 0) return [...lines, line].join('\n') + '\n';
+  if (after < 0) return joinLines([...lines, line], true);
   lines.splice(after + 1, 0, line);
-  return lines.join('\n') + (finalNewline ? '\n' : '');
+  return joinLines(lines, finalNewline);
 }

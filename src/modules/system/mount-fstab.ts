@@ -1,4 +1,5 @@
 import { unescapeOctal } from '../../facts/mount.js';
+import { joinLines, splitLines } from '../../util/lines.js';
 
 /**
  * /etc/fstab editing (fstab(5)): one entry per line, whitespace-separated fields, `#` comments,
@@ -18,23 +19,6 @@ export interface FstabEntry {
 export interface FstabLine extends FstabEntry {
   /** Index in the file's lines. */
   readonly line: number;
-}
-
-interface Lines {
-  readonly lines: string[];
-  readonly finalNewline: boolean;
-}
-
-function splitLines(text: string): Lines {
-  if (text === '') return { lines: [], finalNewline: true };
-  const lines = text.split('\n');
-  const finalNewline = text.endsWith('\n');
-  if (finalNewline) lines.pop();
-  return { lines, finalNewline };
-}
-
-function joinLines(lines: readonly string[], finalNewline: boolean): string {
-  return lines.length === 0 ? '' : lines.join('\n') + (finalNewline ? '\n' : '');
 }
 
 /** "/mnt/data/" -> "/mnt/data": fstab and mountinfo never end a mount point with '/'. */

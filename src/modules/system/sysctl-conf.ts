@@ -1,4 +1,5 @@
 import { normalizeSysctlValue, sysctlKeyName } from '../../facts/sysctl.js';
+import { joinLines, splitLines } from '../../util/lines.js';
 
 /**
  * sysctl.d files (sysctl.d(5)): `key = value` lines, `#` and `;` comments, a leading `-` on a
@@ -13,24 +14,6 @@ export interface ConfEntry {
   readonly key: string;
   /** Whitespace-normalised. */
   readonly value: string;
-}
-
-interface Lines {
-  readonly lines: string[];
-  readonly finalNewline: boolean;
-}
-
-function splitLines(text: string): Lines {
-  if (text === '') return { lines: [], finalNewline: true };
-  const lines = text.split('\n');
-  const finalNewline = text.endsWith('\n');
-  if (finalNewline) lines.pop();
-  return { lines, finalNewline };
-}
-
-function joinLines(l: Lines): string {
-  if (l.lines.length === 0) return '';
-  return l.lines.join('\n') + (l.finalNewline ? '\n' : '');
 }
 
 /** The setting a line makes, if it makes one. Globs ("net.ipv4.conf.*.rp_filter") are kept as written. */
@@ -90,5 +73,5 @@ export function editSysctlConf(text: string, want: ReadonlyMap<string, string | 
   }
   const kept = l.lines.filter((_, i) => !drop.has(i));
   // Appending to a file without a final newline first ends its last line.
-  return joinLines({ lines: [...kept, ...append], finalNewline: append.length > 0 || l.finalNewline });
+  return joinLines([...kept, ...append], append.length > 0 || l.finalNewline);
 }

@@ -1,0 +1,29 @@
+/**
+ * Text as lines, for the modules that edit config files a line at a time: every byte they do not
+ * change stays as it was, a last line without a newline included.
+ */
+
+export interface Lines {
+  /** Without their newlines. */
+  readonly lines: string[];
+  /** The last line ended with a newline (an empty text counts as ending with one). */
+  readonly finalNewline: boolean;
+}
+
+export function splitLines(text: string): Lines {
+  if (text === '') return { lines: [], finalNewline: true };
+  const lines = text.split('\n');
+  const finalNewline = text.endsWith('\n');
+  if (finalNewline) lines.pop();
+  return { lines, finalNewline };
+}
+
+/** The text of `lines`; no lines make an empty text. */
+export function joinLines(lines: readonly string[], finalNewline: boolean): string {
+  return lines.length === 0 ? '' : lines.join('\n') + (finalNewline ? '\n' : '');
+}
+
+/** The lines each with its own newline (the last may have none), as Python's readlines() gives them. */
+export function linesWithEnds(text: string): string[] {
+  return text === '' ? [] : text.split(/(?<=\n)/);
+}
