@@ -1,21 +1,30 @@
 /**
- * `npm run docs`: rewrites the module reference in README.md (between the module markers) from
- * the registry. Run from the repository root (npm does that), or give the README's path.
+ * `npm run docs`: rewrites the generated parts of docs/ (between their markers): the module
+ * reference in docs/modules.md from the module registry, the command reference in docs/cli.md
+ * from the CLI's own help. Run it after changing a module's schema or doc, or a command.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { renderModuleReference, replaceMarkedSection } from './modules.js';
+import { fileURLToPath } from 'node:url';
+import { CLI_BEGIN, CLI_END, helpFromCli, renderCliReference } from './cli.js';
+import { MODULES_BEGIN, MODULES_END, renderModuleReference, replaceMarkedSection } from './modules.js';
 import { modules } from '../modules/index.js';
 
-const readmePath = resolve(process.argv[2] ?? 'README.md');
-const before = readFileSync(readmePath, 'utf8');
-const after = replaceMarkedSection(before, renderModuleReference(modules));
-const count = Object.keys(modules).length;
-const undocumented = Object.values(modules).filter((m) => m.doc === undefined).map((m) => m.name);
-if (after === before) {
-  console.log(`${readmePath}: the module reference (${count} modules) is up to date`);
-} else {
-  writeFileSync(readmePath, after);
-  console.log(`${readmePath}: module reference rewritten (${count} modules)`);
+const docsFile = (name: string): string => fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url));
+
+function rewrite(name: string, body: string, markers: { begin: string; end: string }, what: string): void {
+  const file = docsFile(name);
+  const before = readFileSync(file, 'utf8');
+  const after = replaceMarkedSection(before, body, markers);
+  if (after === before) console.log(`docs/${name}: ${what} is up to date`);
+  else {
+    writeFileSync(file, after);
+    console.log(`docs/${name}: ${what} rewritten`);
+  }
 }
+
+const count = Object.keys(modules).length;
+rewrite('modules.md', renderModuleReference(modules), { begin: MODULES_BEGIN, end: MODULES_END }, `the module reference (${count} modules)`);
+rewrite('cli.md', renderCliReference(helpFromCli()), { begin: CLI_BEGIN, end: CLI_END }, 'the command reference');
+
+const undocumented = Object.values(modules).filter((m) => m.doc === undefined).map((m) => m.name);
 if (undocumented.length) console.log(`modules without a doc field (the docs test fails): ${undocumented.join(', ')}`);

@@ -1,7 +1,7 @@
 import type { AnyModule, JsonSchema, ModuleDoc } from '../modules/types.js';
 
 /**
- * The module reference (README's "Modules" section), generated from the registry: every
+ * The module reference (docs/modules.md), generated from the registry: every
  * module's doc and a parameter table derived from its params schema, so the reference cannot
  * drift from what the engine accepts. `npm run docs` writes it between the markers below.
  */
@@ -200,10 +200,10 @@ export function renderModuleReference(modules: Readonly<Record<string, AnyModule
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
-/** `text` with what stands between the module markers replaced by `body`. */
-export function replaceMarkedSection(text: string, body: string): string {
-  const begin = text.indexOf(MODULES_BEGIN);
-  const end = text.indexOf(MODULES_END);
-  if (begin < 0 || end < begin) throw new Error(`README.md has no ${MODULES_BEGIN} ... ${MODULES_END} section`);
-  return `${text.slice(0, begin + MODULES_BEGIN.length)}\n${body}${text.slice(end)}`;
+/** `text` with what stands between two markers (the module markers unless given) replaced by `body`. */
+export function replaceMarkedSection(text: string, body: string, markers: { begin: string; end: string } = { begin: MODULES_BEGIN, end: MODULES_END }): string {
+  const begin = text.indexOf(markers.begin);
+  const end = text.indexOf(markers.end);
+  if (begin < 0 || end < begin) throw new Error(`no ${markers.begin} ... ${markers.end} section`);
+  return `${text.slice(0, begin + markers.begin.length)}\n${body}${text.slice(end)}`;
 }

@@ -87,7 +87,7 @@ export interface ApplyContext {
   run(action: Action): Promise<ExecResult>;
 }
 
-/** What the README's module reference says about a module (generated from the registry). */
+/** What the module reference (docs/modules.md) says about a module (generated from the registry). */
 export interface ModuleDoc {
   /** One sentence: what the module makes true. */
   readonly summary: string;
@@ -103,7 +103,7 @@ export interface ModuleDoc {
 
 export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
-  /** Reference documentation (README); every shipped module has it. */
+  /** Reference documentation (docs/modules.md); every shipped module has it. */
   readonly doc?: ModuleDoc | undefined;
   /** Params schema; the engine validates before plan (additionalProperties: false). */
   readonly schema: JsonSchema;

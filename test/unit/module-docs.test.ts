@@ -17,7 +17,7 @@ const registry: Readonly<Record<string, AnyModule>> = modules;
 
 /** The tasks of a module's doc example, parsed and validated exactly as a playbook's tasks are. */
 function exampleModules(name: string, example: string): string[] {
-  const file = join(repoRoot, `README.md#${name}`);
+  const file = join(repoRoot, `docs/modules.md#${name}`);
   const data = parseYaml(example, file);
   assert.ok(Array.isArray(data) && data.length > 0, `${name}: the example must be a YAML list of tasks`);
   const scope: ParseScope = {
@@ -55,11 +55,11 @@ describe('the module registry is documented', () => {
     });
   }
 
-  it('README.md holds the reference generated from the registry (else: run npm run docs)', () => {
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    const expected = replaceMarkedSection(readme, renderModuleReference(registry));
-    const stale = Object.keys(registry).filter((n) => !readme.includes(`### \`${n}\``));
-    assert.ok(readme === expected, `README.md's module reference is out of date: run npm run docs${stale.length ? ` (missing: ${stale.join(', ')})` : ''}`);
+  it('docs/modules.md holds the reference generated from the registry (else: run npm run docs)', () => {
+    const page = readFileSync(join(repoRoot, 'docs', 'modules.md'), 'utf8');
+    const expected = replaceMarkedSection(page, renderModuleReference(registry));
+    const stale = Object.keys(registry).filter((n) => !page.includes(`### \`${n}\``));
+    assert.ok(page === expected, `docs/modules.md's module reference is out of date: run npm run docs${stale.length ? ` (missing: ${stale.join(', ')})` : ''}`);
   });
 });
 
@@ -158,7 +158,7 @@ describe('replaceMarkedSection', () => {
     assert.equal(replaceMarkedSection(once, 'new\n'), once);
   });
 
-  it('refuses a README without the markers', () => {
+  it('refuses a page without the markers', () => {
     assert.throws(() => replaceMarkedSection('# x\n', 'new\n'), /modules:begin/);
   });
 });
