@@ -1,14 +1,16 @@
 import type { Argv } from 'yargs';
-import { formatError, isK8sbmError, K8sbmError } from '../source/errors.js';
+import { K8sbmError } from '../source/errors.js';
 import { execCommand } from './exec.js';
 import { labCommands } from './lab.js';
 import { inspectCommands } from './inspect.js';
 import { sshOptionFlags } from './ssh-options.js';
 import { runCommand, type RunArgs } from './run.js';
+import { describeUncaught, endQuietlyWhenOutputCloses, verbosityOf } from './stdio.js';
 import { helpWidth, yargs } from './yargs.js';
 
 /** Exit codes: 0 success, 1 failure or invalid input, 2 changes pending (plan, --detailed-exitcode). */
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyWhenOutputCloses();
   let code = 0;
   const set = (c: number): void => { code = c; };
   const cli = yargs([...argv])
@@ -34,11 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await cli.parseAsync();
     return code;
   } catch (e) {
-    if (isK8sbmError(e)) {
-      process.stderr.write(`${formatError(e)}\n`);
-      return 1;
-    }
-    process.stderr.write(`k8sbm: internal error (a bug in k8sbm, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(`${describeUncaught(e, verbosityOf(argv))}\n`);
     return 1;
   }
 }

@@ -3,7 +3,8 @@ import type { Block, IncludeRole, IncludeTasks, Item, RoleInstance, Task } from 
 import { checkRoleArguments } from '../playbook/index.js';
 import { evalCondition, renderValue } from '../template/index.js';
 import { assertNever } from '../util/assert-never.js';
-import { formatError, isK8sbmError } from '../source/errors.js';
+import { isK8sbmError } from '../source/errors.js';
+import { describeError } from './failure.js';
 import { varsFor } from './host-vars.js';
 import type { PlayEnv } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
@@ -122,8 +123,9 @@ function failHost(env: PlayEnv, h: HostRuntime, inc: Pick<IncludeTasks | Include
   h.failed = true;
   h.counts.failed++;
   const name = inc.name ?? inc.kind;
-  env.emit({ event: 'task_result', host: h.name, task: name, module: inc.kind, file: inc.loc.file, line: inc.loc.line, status: 'failed', msg: `${e.code}: ${e.message}`, detail: formatError(e).split('\n').slice(1), durationMs: 0 });
-  env.recordFailure(h.name, name, inc.loc, e.message);
+  const r = describeError(e, inc.loc, env.pvc.verbosity);
+  env.emit({ event: 'task_result', host: h.name, task: name, module: inc.kind, file: inc.loc.file, line: inc.loc.line, status: 'failed', msg: r.msg, detail: r.detail, code: r.code, hint: r.hint, durationMs: 0 });
+  env.recordFailure(h.name, name, inc.loc, r.msg);
 }
 
 async function runIncludeTasks(env: PlayEnv, inc: IncludeTasks, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[]): Promise<void> {

@@ -10,6 +10,7 @@ import type { VarLayer } from '../vars/layers.js';
 import { mergeLayers } from '../vars/scope.js';
 import { computeBatches, exceedsFailPercentage } from './batches.js';
 import { type PlayVarsContext, varsFor } from './host-vars.js';
+import { describeError } from './failure.js';
 import { flushHandlers, runItems, runRole } from './items.js';
 import type { PlayEnv } from './play-env.js';
 import { newHostRuntime, playScope, type HostRuntime, type Scope } from './runtime.js';
@@ -127,8 +128,9 @@ async function loadVarsFiles(env: PlayEnv, play: Play, hosts: readonly HostRunti
       if (!(e instanceof K8sbmError)) throw e;
       h.failed = true;
       h.counts.failed++;
-      env.emit({ event: 'task_result', host: h.name, task: 'vars_files', module: 'vars_files', file: play.loc.file, line: play.loc.line, status: 'failed', msg: `${e.code}: ${e.message}`, durationMs: 0, detail: e.hint ? [`hint: ${e.hint}`] : undefined });
-      env.recordFailure(h.name, 'vars_files', play.loc, e.message);
+      const r = describeError(e, play.loc, env.pvc.verbosity);
+      env.emit({ event: 'task_result', host: h.name, task: 'vars_files', module: 'vars_files', file: play.loc.file, line: play.loc.line, status: 'failed', msg: r.msg, durationMs: 0, detail: r.detail, code: r.code, hint: r.hint });
+      env.recordFailure(h.name, 'vars_files', play.loc, r.msg);
     }
   }
 }

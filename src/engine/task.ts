@@ -5,13 +5,13 @@ import type { Task } from '../playbook/model.js';
 import type { TaskResultEvent, TaskStatus } from '../report/events.js';
 import { coerceParams } from '../schema/coerce.js';
 import { validateParams } from '../schema/params.js';
-import { K8sbmError, formatError } from '../source/errors.js';
+import { K8sbmError } from '../source/errors.js';
 import { evalCondition, renderValue } from '../template/index.js';
 import { UnreachableError } from '../transport/connection.js';
 import { assertNever } from '../util/assert-never.js';
 import { revealSecrets } from '../util/secret.js';
 import { carryOut, makePlanContext, type ContextInputs } from './context.js';
-import { describeFailure } from './failure.js';
+import { describeError, describeFailure } from './failure.js';
 import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
 import { varsFor } from './host-vars.js';
@@ -23,6 +23,8 @@ interface Outcome {
   msg: string;
   result: Record<string, unknown>;
   detail?: string[];
+  code?: string | undefined;
+  hint?: string | undefined;
   diffs?: ChangePlan['diffs'];
   meta?: string;
   predicted?: boolean;
@@ -88,7 +90,7 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
       meta = outcome.meta;
     }
   } catch (e) {
-    outcome = failureOutcome(e, h);
+    outcome = failureOutcome(e, h, task, env.pvc.verbosity);
   }
   finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true, !looped);
   return { meta: outcome.status === 'ok' ? meta : undefined, setVars: outcome.setVars };
@@ -113,7 +115,7 @@ async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, m
     try {
       o = await runOne(env, task, scope, h, module, itemVars, counter);
     } catch (e) {
-      o = failureOutcome(e, h);
+      o = failureOutcome(e, h, task, env.pvc.verbosity);
     }
     results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
     Object.assign(setVars, o.setVars);
@@ -206,22 +208,19 @@ function applyOverrides(task: Task, vars: Record<string, unknown>, o: Outcome): 
   return out;
 }
 
-function failureOutcome(e: unknown, h: HostRuntime): Outcome {
-  if (e instanceof UnreachableError) {
-    h.unreachable = true;
-    return { status: 'unreachable', msg: e.reason, ...(e.hint ? { detail: [`hint: ${e.hint}`] } : {}), result: { unreachable: true, msg: e.reason, changed: false } };
-  }
-  if (e instanceof K8sbmError) {
-    const lines = formatError(e).split('\n');
-    return { status: 'failed', msg: `${e.code}: ${e.message}`, detail: lines.slice(1), result: { failed: true, msg: e.message, changed: false } };
-  }
+function failureOutcome(e: unknown, h: HostRuntime, task: Task, verbosity: number): Outcome {
   if (e instanceof ActionFailed) {
     const d = describeFailure(e);
     const registered = e.registered ?? { rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr };
     return { status: 'failed', msg: d.msg, detail: d.detail, result: { ...registered, failed: true, msg: d.msg, changed: false } };
   }
-  const err = e as Error;
-  return { status: 'failed', msg: `internal error: ${err?.message ?? String(e)}`, detail: (err?.stack ?? '').split('\n').slice(1, 6), result: { failed: true, msg: String(err?.message ?? e), changed: false } };
+  const r = describeError(e, task.loc, verbosity);
+  const base = { msg: r.msg, detail: r.detail, code: r.code, hint: r.hint };
+  if (e instanceof UnreachableError) {
+    h.unreachable = true;
+    return { status: 'unreachable', ...base, result: { unreachable: true, msg: e.reason, changed: false } };
+  }
+  return { status: 'failed', ...base, result: { failed: true, msg: e instanceof Error ? e.message : String(e), changed: false } };
 }
 
 function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: string, o: Outcome, durationMs: number, execs: number, item: string | undefined, final: boolean, emitFinal = true): void {
@@ -233,6 +232,8 @@ function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: st
     ...(o.diffs && (scope.diff ?? env.diff) && !noLog ? { diff: o.diffs } : {}),
     ...(item !== undefined ? { item: noLog ? '(hidden)' : item } : {}),
     ...(o.detail && !noLog ? { detail: o.detail } : {}),
+    ...(o.code !== undefined ? { code: o.code } : {}),
+    ...(o.hint !== undefined && !noLog ? { hint: o.hint } : {}),
     ...(ignored ? { ignored: true } : {}),
     ...(o.predicted ? { predicted: true } : {}),
   };

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactError, FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 /** Local accounts: one user with everything the user module decides on, or one group. */
 
@@ -90,9 +90,8 @@ export function userFactArgv(name: string): string[] {
   return ['sh', '-c', USER_FACT_SCRIPT, 'k8sbm-user', name];
 }
 
-function failure(fact: string, what: string, res: ExecResult): FactParseError {
-  const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-  return new FactParseError(fact, `cannot read ${what}: ${why}`);
+function failure(fact: string, what: string, res: ExecResult): FactError {
+  return factCommandFailed(fact, `cannot read ${what}`, res);
 }
 
 /** "name:x:gid:a,b" -> GroupEntry. */

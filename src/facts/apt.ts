@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
 import { fileFactArgv, normalizeFilePath, parseFileFactOutput, type FileState } from './file.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 /**
  * An apt source as apt_repository manages it, in one exec: the list file, the keyring file and,
@@ -95,8 +95,7 @@ function fileSection(s: Section | undefined, path: string): FileState {
 /** Pure: the script's output -> AptSourceState. */
 export function parseAptSourceOutput(res: ExecResult, q: AptSourceQuery): AptSourceState {
   if (res.code !== 0) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('apt_source', `cannot inspect ${q.list}: ${why}`);
+    throw factCommandFailed('apt_source', `cannot inspect ${q.list}`, res);
   }
   const sec = sectionsOf(res.stdout);
   const { content, ...list } = fileSection(sec.get('list'), normalizeFilePath(q.list));

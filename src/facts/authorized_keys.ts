@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { ExecResult } from '../transport/connection.js';
 import { formatModeBits } from './file.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 /** A user's authorized_keys file, its directory and the user's ids, in one exec. */
 
@@ -97,8 +97,7 @@ function statFields(text: string, what: string): { mode: string; uid: number; gi
 export function parseAuthorizedKeysOutput(res: ExecResult, arg: AuthorizedKeysArg): AuthorizedKeysState {
   const subject = `authorized keys of ${arg.user}`;
   if (res.code !== 0) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('authorized_keys', `cannot read the ${subject}: ${why}`);
+    throw factCommandFailed('authorized_keys', `cannot read the ${subject}`, res);
   }
   const lines = res.stdout.split('\n');
   const start = lines.indexOf('k8sbm-authorized-keys 1');

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ExecResult } from '../transport/connection.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactError, FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 export type FileKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -47,6 +47,7 @@ echo k8sbm-file 1
 if [ -d "$2" ]; then echo parent=1; else echo parent=0; fi
 if [ ! -e "$p" ] && [ ! -L "$p" ]; then
   a=$2; while [ ! -e "$a" ] && [ "$a" != / ] && [ "$a" != . ]; do a=$(dirname -- "$a"); done
+  if [ -d "$a" ] && [ ! -x "$a" ]; then printf 'denied=%s\\n' "$a"; exit 0; fi
   echo exists=0; printf 'ancestor=%s\\n' "$a"; exit 0
 fi
 info=$(stat -c '%f %u %g %s %U:%G' -- "$p") || exit 1
@@ -76,11 +77,10 @@ export function fileFactArgv(path: string): string[] {
 const S_IFMT = 0o170000;
 const KINDS: Readonly<Record<number, FileKind>> = { 0o100000: 'file', 0o040000: 'directory', 0o120000: 'link' };
 
-/** Pure: the output of the fact script -> FileState. */
+/** Pure: the output of the fact script -> FileState; FactError when the host could not say. */
 export function parseFileFactOutput(res: ExecResult, path: string): FileState {
   if (res.code !== 0) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('file', `cannot inspect ${path}: ${why}`);
+    throw factCommandFailed('file', `cannot inspect ${path}`, res);
   }
   const lines = res.stdout.split('\n');
   const start = lines.indexOf('k8sbm-file 1');
@@ -97,6 +97,12 @@ export function parseFileFactOutput(res: ExecResult, path: string): FileState {
     if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
   }
   const parentIsDir = fields.get('parent') === '1';
+  const denied = fields.get('denied');
+  if (denied !== undefined) {
+    // A path below a folder the user may not search looks absent to `test -e`: saying so would
+    // be a guess, and a wrong `exists: false` misleads every task that reads it (Ansible fails too).
+    throw new FactError('file', 'K8SBM_FACT_UNREADABLE', `cannot inspect ${path}: permission denied (${denied} cannot be searched by the user the task runs as)`);
+  }
   if (fields.get('exists') === '0') {
     const ancestor = fields.get('ancestor');
     return ancestor === undefined ? { exists: false, parentIsDir } : { exists: false, parentIsDir, existingAncestor: ancestor };

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
 import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, readInParts, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
 
 /**
  * The host's name: the running one (the kernel's, of this UTS namespace), whether systemd runs
@@ -38,8 +38,7 @@ export function parseHostnameFactOutput(res: ExecResult, q: HostnameQuery): Host
   const sections = splitTagged(res.stdout);
   const current = sections.find((s) => s.tag === 'current');
   if (res.code !== 0 || sections[0]?.tag !== 'hostname' || !current) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('hostname', `cannot read the host name: ${why}`);
+    throw factCommandFailed('hostname', `cannot read the host name`, res);
   }
   return {
     current: current.args.join(' '),

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactError, FactParseError, factCommandFailed, failureReason, type FactDef } from './types.js';
 
 /**
  * What a cluster serves and holds, read with kubectl on a node. k8s_apply predicts both (objects
@@ -48,9 +48,9 @@ export function kubectlResourceType(apiVersion: string, kind: string): string {
 
 const NOT_FOUND = /\bNotFound\b|the server could not find the requested resource/;
 
-function failure(fact: string, what: string, res: ExecResult): FactParseError {
-  const why = res.stderr.trim().split('\n').filter((l) => !/^E\d{4} /.test(l)).slice(-2).join('; ') || `exit code ${res.code ?? res.signal}`;
-  return new FactParseError(fact, `kubectl could not tell ${what}: ${why}`);
+// kubectl's klog lines (E0102 ...) repeat what its last line says, less readably.
+function failure(fact: string, what: string, res: ExecResult): FactError {
+  return factCommandFailed(fact, `kubectl could not tell ${what}`, res, failureReason(res, (l) => !/^E\d{4} /.test(l), 2));
 }
 
 /** Pure: `kubectl get --raw /apis/GROUP/VERSION` (an APIResourceList) -> is the kind served. */

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
 import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, readInParts, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
 
 /**
  * Mounts and swap: /proc/self/mountinfo (this mount namespace's view), /proc/swaps and the
@@ -79,8 +79,7 @@ export function mountFactArgv(q: MountQuery): string[] {
 export function parseMountFactOutput(res: ExecResult, q: MountQuery): MountFacts {
   const sections = splitTagged(res.stdout);
   if (res.code !== 0 || sections[0]?.tag !== 'mount') {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('mount', `cannot read mounts: ${why}`);
+    throw factCommandFailed('mount', `cannot read mounts`, res);
   }
   const body = (tag: string): string | undefined => sections.find((s) => s.tag === tag)?.body;
   const info = body('mountinfo');

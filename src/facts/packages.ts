@@ -1,5 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 /** Which packages a host has, for the package module (apt/dpkg and dnf/rpm), in one exec. */
 
@@ -208,8 +208,7 @@ export function parseRepoquery(lines: readonly string[], names: readonly string[
 /** Pure: the script's output -> PackageFacts. */
 export function parsePackagesOutput(res: ExecResult, q: PackageQuery): PackageFacts {
   if (res.code !== 0) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('packages', `cannot query packages: ${why}`);
+    throw factCommandFailed('packages', `cannot query packages`, res);
   }
   const { head, sections } = sectionsOf(res.stdout);
   const manager = head.get('manager');

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
-import { FactParseError, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 /** One service as its init system sees it (systemd, or SysV init scripts), in one exec. */
 
@@ -99,8 +99,7 @@ const LSB_STATUS: Readonly<Record<string, string>> = {
 /** Pure: the script's output -> ServiceState. */
 export function parseServiceOutput(res: ExecResult, name: string): ServiceState {
   if (res.code !== 0) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('service', `cannot inspect service ${name}: ${why}`);
+    throw factCommandFailed('service', `cannot inspect service ${name}`, res);
   }
   const f = fieldsOf(res.stdout);
   const one = (k: string): string | undefined => f.get(k)?.at(-1);

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
 import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, readInParts, type FactDef } from './types.js';
+import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
 
 /**
  * Kernel parameters: the running values of some keys (from /proc/sys) and the content of the
@@ -86,8 +86,7 @@ export function sysctlFactArgv(q: SysctlQuery): string[] {
 export function parseSysctlFactOutput(res: ExecResult, q: SysctlQuery): SysctlFacts {
   const sections = splitTagged(res.stdout);
   if (res.code !== 0 || sections[0]?.tag !== 'sysctl') {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('sysctl', `cannot read kernel parameters: ${why}`);
+    throw factCommandFailed('sysctl', `cannot read kernel parameters`, res);
   }
   const values: Record<string, SysctlValue | null> = {};
   for (const s of sections) {

@@ -1,3 +1,4 @@
+import { K8sbmError } from '../source/errors.js';
 import type { ExecResult } from '../transport/connection.js';
 
 /**
@@ -8,7 +9,7 @@ export interface FactDef<A, T> {
   readonly name: string;
   key(arg: A): string;
   argv(arg: A): readonly string[];
-  /** Pure: the same output always gives the same value. Throw FactParseError on nonsense. */
+  /** Pure: the same output always gives the same value. Throws FactError when it cannot. */
   parse(res: ExecResult, arg: A): T;
   /** Value used when the command cannot say (e.g. a tool missing on the host). */
   readonly default?: T;
@@ -63,9 +64,59 @@ export function readInParts<Q, F>(...parts: readonly FactPart<Q, F>[]): PartialF
   };
 }
 
-export class FactParseError extends Error {
-  constructor(readonly fact: string, message: string) {
-    super(`${fact}: ${message}`);
+/**
+ * Why a fact could not be read. Each is the host's doing or the user's (a path the task's user
+ * may not read, a sudo that asks for a password), never a bug in k8sbm, so each has a code.
+ */
+export type FactErrorCode =
+  /** The user the task runs as may not read what the fact looks at. */
+  | 'K8SBM_FACT_UNREADABLE'
+  /** sudo refused to run the fact's command (password asked, user not in sudoers). */
+  | 'K8SBM_BECOME_FAILED'
+  /** The fact's command failed on the host for another reason (its stderr says why). */
+  | 'K8SBM_FACT_FAILED'
+  /** The host answered, but in a form the parser does not know. */
+  | 'K8SBM_FACT_PARSE';
+
+const HINTS: Readonly<Record<FactErrorCode, string>> = {
+  K8SBM_FACT_UNREADABLE: 'run the task with become: true (or a become_user who may read it), or name a path the connecting user may read',
+  K8SBM_BECOME_FAILED: 'become needs passwordless sudo (NOPASSWD) for the connecting user, or run with --ask-become-pass',
+  K8SBM_FACT_FAILED: 'the error above is the host\'s own: fix that on the host, or skip the task there (when:)',
+  K8SBM_FACT_PARSE: 'the host\'s tools answered in a form k8sbm does not know (an unusual OS or tool version?); please report it with the host\'s OS release and the output above',
+};
+
+/** A fact the host could not give. The engine adds the host and the task's place when it reports it. */
+export class FactError extends K8sbmError {
+  constructor(readonly fact: string, code: FactErrorCode, message: string, hint?: string) {
+    super(code, message, { hint: hint ?? HINTS[code], subject: `${fact} fact` });
+    this.name = 'FactError';
+  }
+}
+
+/** The host answered, but not in a form the parser knows (K8SBM_FACT_PARSE). */
+export class FactParseError extends FactError {
+  constructor(fact: string, message: string) {
+    super(fact, 'K8SBM_FACT_PARSE', message);
     this.name = 'FactParseError';
   }
+}
+
+const DENIED = /permission denied|operation not permitted/i;
+const SUDO_REFUSED = /sudo: (?:a password is required|a terminal is required|\d+ incorrect password attempts?)|is not in the sudoers file|is not allowed to execute/;
+
+/** The code a failed fact command deserves, from what it printed on stderr. */
+export function classifyFactFailure(stderr: string): Exclude<FactErrorCode, 'K8SBM_FACT_PARSE'> {
+  if (SUDO_REFUSED.test(stderr)) return 'K8SBM_BECOME_FAILED';
+  if (DENIED.test(stderr)) return 'K8SBM_FACT_UNREADABLE';
+  return 'K8SBM_FACT_FAILED';
+}
+
+/** The last lines of stderr that say why (or the exit code when it said nothing). */
+export function failureReason(res: ExecResult, keep: (line: string) => boolean = () => true, lines = 3): string {
+  return res.stderr.trim().split('\n').filter((l) => l.trim() !== '' && keep(l)).slice(-lines).join('; ') || `exit code ${res.code ?? res.signal}`;
+}
+
+/** "cannot read mounts: <why>", coded by what the host said. */
+export function factCommandFailed(fact: string, what: string, res: ExecResult, why = failureReason(res)): FactError {
+  return new FactError(fact, classifyFactFailure(res.stderr), `${what}: ${why}`);
 }

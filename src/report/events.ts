@@ -67,8 +67,12 @@ export interface TaskResultEvent {
   /** Loop item label, when the task loops. */
   readonly item?: string | undefined;
   readonly durationMs: number;
-  /** Failure details: command, exit code and its meaning, tail of stderr. */
+  /** Failure details, as lines for humans: where, the command, exit code and its meaning, tail of stderr, hint. */
   readonly detail?: readonly string[] | undefined;
+  /** Failed or unreachable with a stable error code (K8SBM_...): scripts may rely on it. */
+  readonly code?: string | undefined;
+  /** What to do about the failure (also the last line of `detail`). */
+  readonly hint?: string | undefined;
   readonly ignored?: boolean | undefined;
   /** Predicted (check mode) rather than done. */
   readonly predicted?: boolean | undefined;

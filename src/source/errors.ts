@@ -50,15 +50,17 @@ export function formatError(e: K8sbmError): string {
   const head = [e.loc ? formatLoc(e.loc) : undefined, e.code, e.subject].filter(Boolean).join('  ');
   const lines = [head, `  ${e.message}`];
   for (const d of e.details) lines.push(`  ${d}`);
-  if (e.loc) {
-    const text = sourceLine(e.loc.file, e.loc.line);
-    if (text !== undefined) {
-      lines.push(`  > ${e.loc.line} | ${text}`);
-      lines.push(`    ${' '.repeat(String(e.loc.line).length)} | ${' '.repeat(Math.max(0, e.loc.col - 1))}^`);
-    }
-  }
+  if (e.loc) for (const l of sourceExcerpt(e.loc)) lines.push(`  ${l}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);
   return lines.join('\n');
+}
+
+/** The source line a place points at, with a caret under its column (nothing when the text is unknown). */
+export function sourceExcerpt(loc: Loc): string[] {
+  const text = sourceLine(loc.file, loc.line);
+  if (text === undefined) return [];
+  const gutter = ' '.repeat(String(loc.line).length);
+  return [`> ${loc.line} | ${text}`, `  ${gutter} | ${' '.repeat(Math.max(0, loc.col - 1))}^`];
 }
 
 /** Levenshtein distance, for "did you mean" hints. */

@@ -22,6 +22,7 @@ export interface ExecRequest {
 }
 
 import type { ExecResult } from '../contract/exec.js';
+import { K8sbmError } from '../source/errors.js';
 
 export type { ExecResult } from '../contract/exec.js';
 
@@ -36,16 +37,26 @@ export interface Connection {
   readonly execCount: number;
 }
 
-/** The host could not be reached or the connection was lost: the host becomes UNREACHABLE. */
-export class UnreachableError extends Error {
+/**
+ * The host could not be reached (K8SBM_UNREACHABLE) or the connection was lost mid-run
+ * (K8SBM_CONNECTION_LOST): the host becomes UNREACHABLE. A user-facing error: the network, the
+ * host or its settings are at fault, not k8sbm.
+ */
+export class UnreachableError extends K8sbmError {
   /**
    * @param reason a short stable phrase first ("connection refused", "host key unknown", ...),
    *   details after it
    * @param hint how to fix it, when there is something to do (e.g. the ssh-keyscan line)
    */
-  constructor(readonly host: string, readonly reason: string, readonly hint?: string) {
-    super(hint ? `${host}: ${reason}\nhint: ${hint}` : `${host}: ${reason}`);
+  constructor(readonly host: string, readonly reason: string, hint?: string, code: 'K8SBM_UNREACHABLE' | 'K8SBM_CONNECTION_LOST' = 'K8SBM_UNREACHABLE') {
+    super(code, `${host}: ${reason}`, { hint });
     this.name = 'UnreachableError';
+  }
+
+  /** The connection was up and went away (the host rebooted, sshd restarted, the network dropped). */
+  static lost(host: string, why: string): UnreachableError {
+    return new UnreachableError(host, `connection lost: ${why}`,
+      'the host or the network dropped the SSH connection (a reboot, an sshd restart, a firewall change?); check the host, then run again', 'K8SBM_CONNECTION_LOST');
   }
 }
 

@@ -85,8 +85,7 @@ export class SshConnection implements Connection {
     const client = this.#client;
     client.on('error', (e: Error) => { this.#lastError = e.message; });
     client.on('close', () => {
-      const why = this.#closing ? 'connection closed' : `connection lost: ${this.#lastError ?? 'closed by the remote side'}`;
-      this.#lost = new UnreachableError(this.host, why);
+      this.#lost = this.#closing ? new UnreachableError(this.host, 'connection closed') : UnreachableError.lost(this.host, this.#lastError ?? 'closed by the remote side');
       for (const fail of [...this.#inflight]) fail(this.#lost);
     });
   }
@@ -122,7 +121,8 @@ export class SshConnection implements Connection {
       this.#inflight.add(onLost);
       const opened = (err: Error | undefined, ch: ClientChannel): void => {
         if (err) {
-          finish(() => reject(this.#lost ?? new Error(`${this.host}: cannot open an SSH channel: ${err.message}`)));
+          finish(() => reject(this.#lost ?? new UnreachableError(this.host, `cannot open an SSH channel: ${err.message}`,
+            `the server refused a session channel: its sshd_config MaxSessions must allow ${MAX_CHANNELS} at once`)));
           return;
         }
         if (done) {
@@ -166,7 +166,7 @@ export class SshConnection implements Connection {
       try {
         client.exec(line, opened);
       } catch (e) {
-        finish(() => reject(this.#lost ?? new UnreachableError(this.host, `connection lost: ${(e as Error).message}`)));
+        finish(() => reject(this.#lost ?? UnreachableError.lost(this.host, (e as Error).message)));
       }
     });
   }

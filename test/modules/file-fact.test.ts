@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FactParseError } from '../../src/facts/types.js';
+import { FactError, FactParseError } from '../../src/facts/types.js';
 import { CONTENT_LIMIT, fileFact, fileFactArgv, normalizeFilePath, parseFileFactOutput } from '../../src/facts/file.js';
 import { repoRoot } from '../helpers/module-harness.js';
 
@@ -107,9 +107,15 @@ describe('file fact parser on captured output', () => {
 });
 
 describe('file fact parser on bad output', () => {
-  it('a failed command is a FactParseError naming the path and stderr', () => {
+  it('a failed command is a coded FactError naming the path and stderr', () => {
     assert.throws(() => parseFileFactOutput({ code: 1, signal: null, stdout: '', stderr: 'stat: Permission denied\n' }, '/etc/x'),
-      (e: unknown) => e instanceof FactParseError && /\/etc\/x: stat: Permission denied/.test(e.message));
+      (e: unknown) => e instanceof FactError && e.code === 'K8SBM_FACT_UNREADABLE' && /\/etc\/x: stat: Permission denied/.test(e.message));
+    assert.throws(() => parseFileFactOutput({ code: 1, signal: null, stdout: '', stderr: 'stat: Input/output error\n' }, '/etc/x'),
+      (e: unknown) => e instanceof FactError && e.code === 'K8SBM_FACT_FAILED');
+  });
+  it('a path below a folder the user may not search is an error, not "absent"', () => {
+    assert.throws(() => parseFileFactOutput({ code: 0, signal: null, stdout: 'k8sbm-file 1\nparent=0\ndenied=/root\n', stderr: '' }, '/root/secret/f'),
+      (e: unknown) => e instanceof FactError && e.code === 'K8SBM_FACT_UNREADABLE' && /\/root\/secret\/f: permission denied \(\/root cannot be searched/.test(e.message) && /become: true/.test(e.hint ?? ''));
   });
   it('output without the header is refused', () => {
     assert.throws(() => parseFileFactOutput({ code: 0, signal: null, stdout: 'hello\n', stderr: '' }, '/etc/x'), FactParseError);

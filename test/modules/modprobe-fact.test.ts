@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { kernelModuleName, kmodFact, kmodFactArgv, parseKmodFactOutput, parseProcModules } from '../../src/facts/kmod.js';
-import { FactParseError } from '../../src/facts/types.js';
+import { FactError, FactParseError } from '../../src/facts/types.js';
 import { blacklistFileOf, loadFileOf, optionsFileOf, wantedModuleFiles } from '../../src/modules/system/modprobe.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -51,7 +51,7 @@ describe('kmod fact', () => {
   });
 
   it('rejects what is not its output', () => {
-    assert.throws(() => parseKmodFactOutput({ code: 2, signal: null, stdout: '', stderr: 'boom' }, { names: [], files: [] }), FactParseError);
+    assert.throws(() => parseKmodFactOutput({ code: 2, signal: null, stdout: '', stderr: 'boom' }, { names: [], files: [] }), FactError);
     assert.throws(() => parseProcModules('x 1 many - Live 0x0\n'), FactParseError);
   });
 });

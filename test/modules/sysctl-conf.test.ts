@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import {
   normalizeSysctlValue, parseSysctlFactOutput, sysctlFact, sysctlFactArgv, sysctlKeyName, sysctlKeyPath, sysctlKeyProblem,
 } from '../../src/facts/sysctl.js';
-import { FactParseError } from '../../src/facts/types.js';
+import { FactError } from '../../src/facts/types.js';
 import { confValue, editSysctlConf, parseSysctlConf } from '../../src/modules/system/sysctl-conf.js';
 import { checkReadBack, sysctlWriteAction, writtenSettings } from '../../src/modules/system/sysctl-runtime.js';
 import { sysctlValueText, wantedSettings } from '../../src/modules/system/sysctl.js';
@@ -115,7 +115,7 @@ describe('sysctl fact', () => {
   });
 
   it('refuses output it does not understand', () => {
-    assert.throws(() => parseSysctlFactOutput({ code: 1, signal: null, stdout: '', stderr: 'sh: boom' }, { keys: [], files: [] }), FactParseError);
+    assert.throws(() => parseSysctlFactOutput({ code: 1, signal: null, stdout: '', stderr: 'sh: boom' }, { keys: [], files: [] }), FactError);
     assert.throws(() => parseSysctlFactOutput(ok('@@k8sbm sysctl 1\n'), { keys: ['a.b'], files: [] }), /no answer for a\.b/);
   });
 });

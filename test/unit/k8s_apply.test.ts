@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { k8sKindFact, k8sObjectFact, kubectlResourceType, parseApiResourceList, parseKubectlGet } from '../../src/facts/k8s.js';
-import { FactParseError } from '../../src/facts/types.js';
+import { FactError } from '../../src/facts/types.js';
 import { classifyKubectlError, countReady, kubectlDiffArgv, parseKubectlDiff, readinessTargets } from '../../src/modules/kubernetes/k8s_apply-kubectl.js';
 import { checkManifest, kubectlDiffName, manifestStdin, objectYaml, parseManifestText } from '../../src/modules/kubernetes/k8s_apply-manifest.js';
 import { effectsOf } from '../../src/modules/kubernetes/k8s_apply-plan.js';
@@ -104,14 +104,15 @@ describe('k8s facts: parsers', () => {
     for (const f of ['get-raw-refused.json', 'get-raw-no-kubeconfig.json']) {
       const c = captured(f);
       assert.throws(() => parseApiResourceList(c, { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool' }), (e: unknown) => {
-        assert.ok(e instanceof FactParseError);
+        assert.ok(e instanceof FactError);
+        assert.equal(e.code, 'K8SBM_FACT_FAILED');
         assert.match(e.message, /refused|no such file/);
         return true;
       });
     }
     const ns = captured('get-namespace-refused.json');
     assert.deepEqual(k8sObjectFact.argv({ kubectl: 'kubectl', kubeconfig: '/etc/kubernetes/admin.conf', apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'metallb-system' }), ns.argv);
-    assert.throws(() => parseKubectlGet(ns, { kind: 'Namespace', namespace: '', name: 'metallb-system' }), FactParseError);
+    assert.throws(() => parseKubectlGet(ns, { kind: 'Namespace', namespace: '', name: 'metallb-system' }), FactError);
   });
 
   it('kubectl get -o json --ignore-not-found: nothing means absent', () => {

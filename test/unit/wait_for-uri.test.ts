@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FactParseError } from '../../src/facts/types.js';
+import { FactError, FactParseError } from '../../src/facts/types.js';
 import { parseUriOutput, uriArgv, URI_SCRIPT } from '../../src/modules/network/uri-script.js';
 import { uriRequestOf } from '../../src/modules/network/uri.js';
 import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv } from '../../src/modules/network/wait_for-script.js';
@@ -24,7 +24,7 @@ describe('wait_for: argv and output', () => {
   });
 
   it('a script that did not run is an error with its stderr, not a wait result', () => {
-    assert.throws(() => parseWaitForOutput(res('', 'sh: 1: Syntax error', 2)), (e: unknown) => e instanceof FactParseError && /Syntax error/.test(e.message));
+    assert.throws(() => parseWaitForOutput(res('', 'sh: 1: Syntax error', 2)), (e: unknown) => e instanceof FactError && /Syntax error/.test(e.message));
     assert.throws(() => parseWaitForOutput(res('k8sbm-wait_for 1\ntool=bash\n')), FactParseError);
   });
 });
@@ -64,6 +64,6 @@ describe('uri: argv and output', () => {
   });
 
   it('a script that did not finish is an error', () => {
-    assert.throws(() => parseUriOutput(res('', 'k8sbm-uri 1\ntool=curl\n')), FactParseError);
+    assert.throws(() => parseUriOutput(res('', 'k8sbm-uri 1\ntool=curl\n')), (e: unknown) => e instanceof FactError && e.code === 'K8SBM_FACT_FAILED');
   });
 });

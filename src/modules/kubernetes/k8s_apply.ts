@@ -1,4 +1,5 @@
 import type { KubectlTarget } from '../../facts/k8s.js';
+import { failureReason } from '../../facts/types.js';
 import { K8sbmError } from '../../source/errors.js';
 import { checkManifest, flattenManifest, type ManifestObject, manifestStdin, objectLabel, parseManifestText } from './k8s_apply-manifest.js';
 import {
@@ -52,8 +53,7 @@ async function manifestDocs(ctx: PlanContext, p: K8sApplyParams): Promise<unknow
   if (p.url !== undefined) {
     const res = await ctx.probe(fetchArgv(p.url, 60), { stdin: FETCH_SCRIPT });
     if (res.code !== 0) {
-      const why = res.stderr.trim().split('\n').slice(-2).join('; ') || `exit code ${res.code ?? res.signal}`;
-      return { kind: 'fail', msg: `cannot fetch ${p.url} on ${ctx.host}: ${why}` };
+      return { kind: 'fail', msg: `cannot fetch ${p.url} on ${ctx.host}: ${failureReason(res, undefined, 2)}` };
     }
     return parseManifestText(res.stdout, p.url);
   }

@@ -1,4 +1,4 @@
-import { FactParseError } from '../../facts/types.js';
+import { factCommandFailed } from '../../facts/types.js';
 import type { ExecResult } from '../../transport/connection.js';
 
 /**
@@ -176,8 +176,7 @@ export function parseUriOutput(res: ExecResult, limit = URI_BODY_LIMIT): UriResp
   const start = lines.indexOf('k8sbm-uri 1');
   const endLine = lines.find((l) => l.startsWith('k8sbm-uri-end '));
   if (res.code !== 0 || start < 0 || endLine === undefined) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('uri', `the request script did not run: ${why}`);
+    throw factCommandFailed('uri', `the request script did not run`, res);
   }
   const tool = /^tool=(.*)$/.exec(lines[start + 1] ?? '')?.[1] ?? 'none';
   const end = /rc=(\d+) elapsed_ms=(-?\d+)/.exec(endLine);

@@ -1,4 +1,4 @@
-import { FactParseError } from '../../facts/types.js';
+import { FactParseError, factCommandFailed } from '../../facts/types.js';
 import type { ExecResult } from '../../transport/connection.js';
 
 /**
@@ -145,8 +145,7 @@ export function parseWaitForOutput(res: ExecResult): WaitOutcome {
   const lines = res.stdout.split('\n');
   const start = lines.indexOf('k8sbm-wait_for 1');
   if (res.code !== 0 || start < 0) {
-    const why = res.stderr.trim().split('\n').slice(-3).join('; ') || `exit code ${res.code ?? res.signal}`;
-    throw new FactParseError('wait_for', `the wait script did not run: ${why}`);
+    throw factCommandFailed('wait_for', `the wait script did not run`, res);
   }
   const f = new Map<string, string>();
   for (const line of lines.slice(start + 1)) {
