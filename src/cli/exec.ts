@@ -8,7 +8,7 @@ import { createChalk, createJsonReporter, createPrettyReporter, redactEvent, sho
 import { K8sbmError } from '../source/errors.js';
 import { describeExit } from '../contract/exit.js';
 import { labInventory } from './lab-target.js';
-import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, type CommonArgs } from './common.js';
+import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, requireInventoryForPlays, type CommonArgs } from './common.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';
 
 interface ExecArgs extends CommonArgs, SshArgs {
@@ -66,6 +66,7 @@ async function targetsOf(args: ExecArgs): Promise<{ hosts: string[]; vars: Map<s
     const lim = new Set(selectHosts(inventory, args.limit).hosts);
     hosts = hosts.filter((h) => lim.has(h));
   }
+  requireInventoryFor(inventory, args.pattern, hosts, { lab: true });
   const vars = new Map(hosts.map((h) => [h, inventory.hosts.has(h) ? hostVars(inventory, h) : {}]));
   return { hosts, vars, inventory };
 }
@@ -131,6 +132,7 @@ async function execModule(args: ExecArgs): Promise<number> {
   if (args['become-user']) task.become_user = args['become-user'];
   const play = [{ name: `exec ${args.pattern}`, hosts: args.pattern, gather_facts: false, tasks: [task] }];
   const playbook = loader.loadPlaybookText(stringify(play), '<exec -m>', process.cwd());
+  requireInventoryForPlays(inventory, playbook, [], args.limit);
   const reporter = args.json ? createJsonReporter(process.stdout)
     : createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: false, diff: args.diff, verbosity: 1, check: args.check });
   const secrets = new Set<string>();

@@ -13,7 +13,7 @@ import { UnreachableError } from '../transport/connection.js';
 import { parseExtraVars } from '../vars/extra.js';
 import type { VarLayer } from '../vars/layers.js';
 import { explainVars } from '../vars/scope.js';
-import { asList, inventoryFrom, loaderFrom, modules, projectConfig, type CommonArgs } from './common.js';
+import { asList, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, type CommonArgs } from './common.js';
 import { playLayersForHost } from './play-vars.js';
 
 const out = (s: string): void => { process.stdout.write(s.endsWith('\n') ? s : `${s}\n`); };
@@ -92,6 +92,7 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
         const cfg = projectConfig();
         const inventory = await inventoryFrom(args, cfg);
         const { hosts, warnings } = selectHosts(inventory, args.pattern);
+        requireInventoryFor(inventory, args.pattern, hosts, { lab: false });
         for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`);
         const pool = new ConnectionPool(connectFactory(await sshOptionsFromAsync(args, cfg)));
         const result: Record<string, unknown> = {};

@@ -6,7 +6,7 @@ import { createFileReporter, createJsonReporter, createJunitReporter, createPret
 import { parseExtraVars } from '../vars/extra.js';
 import { labInventory } from './lab-target.js';
 import { connectFactory, printSshWarnings, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
-import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, splitList } from './common.js';
+import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryForPlays, splitList } from './common.js';
 
 export interface RunArgs extends CommonArgs, SshArgs {
   readonly playbook: string;
@@ -42,6 +42,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   }
   const inventory = await inventoryFrom(a.lab !== undefined ? { ...a, inventory: await labInventory(a.lab) } : a, cfg);
   const extraVars = parseExtraVars(asList(a['extra-vars']));
+  requireInventoryForPlays(inventory, playbook, extraVars, a.limit);
   if (a['list-hosts'] || a['list-tasks']) {
     for (const play of playbook.plays) {
       const { hosts, warnings } = playHostsFor(inventory, play, extraVars, a.limit);
