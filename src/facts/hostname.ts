@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
 import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
+import { factCommandFailed, readInParts, type FactDef } from './types.js';
 
 /**
  * The host's name: the running one (the kernel's, of this UTS namespace), whether systemd runs
