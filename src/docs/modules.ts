@@ -1,4 +1,5 @@
 import type { AnyModule, JsonSchema, ModuleDoc } from '../modules/types.js';
+import { conditionText } from '../schema/conditions.js';
 
 /**
  * The module reference (docs/modules.md), generated from the registry: every
@@ -77,16 +78,9 @@ function requiredAlternatives(alts: unknown): string[][] | undefined {
   return out;
 }
 
-/** `if: {properties: {k: {const: v}}, required: [k]}` -> "k=v". */
-function condition(ifSchema: unknown): string | undefined {
-  const s = asSchema(ifSchema);
-  const props = asSchema(s?.properties);
-  if (!props) return undefined;
-  const parts = Object.entries(props).map(([k, v]) => {
-    const c = asSchema(v);
-    return c && 'const' in c ? `${k}=${String(c.const)}` : undefined;
-  });
-  return parts.length > 0 && parts.every(Boolean) ? parts.join(', ') : undefined;
+/** The schema's conditionals: its own if/then/else and those of its allOf. */
+function conditionals(schema: Schema): Schema[] {
+  return [schema, ...asList(schema.allOf).map(asSchema).filter((s): s is Schema => s !== undefined)].filter((s) => 'if' in s);
 }
 
 function requiredText(schema: Schema, name: string): string {
@@ -95,12 +89,14 @@ function requiredText(schema: Schema, name: string): string {
     const alts = requiredAlternatives(schema[key]);
     if (alts?.some((a) => a.includes(name))) return `one of ${alts.map((a) => a.map((n) => `\`${n}\``).join(' + ')).join(', ')}`;
   }
-  const cond = condition(schema.if);
-  if (cond !== undefined) {
-    if (asList(asSchema(schema.then)?.required).includes(name)) return `when ${cond}`;
-    if (asList(asSchema(schema.else)?.required).includes(name)) return `unless ${cond}`;
+  const when: string[] = [];
+  for (const c of conditionals(schema)) {
+    const cond = conditionText(c.if, { verb: true });
+    if (cond === undefined) continue;
+    if (asList(asSchema(c.then)?.required).includes(name)) when.push(`when ${cond}`);
+    if (asList(asSchema(c.else)?.required).includes(name)) when.push(`unless ${cond}`);
   }
-  return 'no';
+  return when.length > 0 ? when.join('; ') : 'no';
 }
 
 /**

@@ -3,11 +3,12 @@ import type { Loc } from '../source/loc.js';
 import type { BecomeSpec } from '../transport/connection.js';
 import type { ExecResult } from '../contract/exec.js';
 import type { Action, Diff, Effect } from '../contract/actions.js';
-import type { JsonSchema } from '../contract/schema.js';
+import type { JsonSchema, ParamRule } from '../contract/schema.js';
+import type { Static, TSchema } from '@sinclair/typebox';
 
 export type { Action, Diff, Effect, ExecAction, UploadAction } from '../contract/actions.js';
 export { ActionFailed } from '../contract/actions.js';
-export type { JsonSchema } from '../contract/schema.js';
+export type { JsonSchema, ParamRule, ParamRuleFailure } from '../contract/schema.js';
 
 // ---- Plans ----
 
@@ -105,8 +106,13 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
   /** Reference documentation (docs/modules.md); every shipped module has it. */
   readonly doc?: ModuleDoc | undefined;
-  /** Params schema; the engine validates before plan (additionalProperties: false). */
+  /**
+   * Params schema (TypeBox, so the params type derives from it); the engine validates before
+   * plan, at load time and again after rendering. `plan` never re-checks what it says.
+   */
   readonly schema: JsonSchema;
+  /** What the schema cannot say (two values compared); checked with it, before anything runs. */
+  readonly rules?: readonly ParamRule<P>[] | undefined;
   /** Param that receives a bare string: `command: ls -l` -> { cmd: "ls -l" }. */
   readonly freeForm?: string | undefined;
   /** Runs on the controller only (debug, set_fact, assert, fail, meta): no connection needed. */
@@ -118,10 +124,17 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
   apply?(ctx: ApplyContext, plan: ChangePlan, params: P): Promise<Record<string, unknown> | void>;
 }
 
+/** A module as written: its params type is its schema's (`Static<typeof schema>`), never a second declaration. */
+export type ModuleSpec<S extends TSchema> = Omit<ModuleDefinition<Static<S>>, 'schema'> & { readonly schema: S };
+
 /** Erases the params type so heterogeneous modules fit one registry. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModule = ModuleDefinition<any>;
 
-export function defineModule<P>(def: ModuleDefinition<P>): ModuleDefinition<P> {
+/** The params type `plan` receives, inferred from the TypeBox schema. */
+export function defineModule<S extends TSchema>(def: ModuleSpec<S>): ModuleDefinition<Static<S>>;
+/** Modules whose schema is still plain JSON with a separate params interface (until converted). */
+export function defineModule<P>(def: ModuleDefinition<P>): ModuleDefinition<P>;
+export function defineModule(def: ModuleDefinition<unknown>): ModuleDefinition<unknown> {
   return def;
 }

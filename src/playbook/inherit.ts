@@ -1,5 +1,6 @@
 import { keyPosOf } from '../source/loc.js';
 import { Fields, fail, isMapping } from './fields.js';
+import { FORMATS } from '../schema/formats.js';
 import { LOOP_CONTROL_KEYS } from '../schema/playbook-keywords.js';
 import type { Inheritable, LoopControl, Task } from './model.js';
 
@@ -105,8 +106,9 @@ function checkLoopModes(items: readonly unknown[]): void {
   for (const item of items) {
     if (!isMapping(item) || typeof item.mode !== 'number') continue;
     const pos = keyPosOf(item, 'mode');
-    if (pos?.plain && pos.raw !== undefined && /^0[0-7]{3,4}$/.test(pos.raw.trim())) {
-      fail('K8SBM_MODE_UNQUOTED', `mode: ${pos.raw.trim()} is read by YAML as the number ${item.mode}, not as an octal mode`, pos.value, `quote it: mode: "${pos.raw.trim()}"`);
-    }
+    // Only what looks like an octal mode: loop items are data, and "mode: 1" may mean something else.
+    if (!pos?.plain || pos.raw === undefined || !/^0[0-7]{3,4}$/.test(pos.raw.trim())) continue;
+    const problem = FORMATS['file-mode'].wrongType(item.mode, 'mode', { text: pos.raw, plain: true });
+    if (problem) fail(problem.code ?? 'K8SBM_MODE_UNQUOTED', problem.message, pos.value, problem.hint);
   }
 }

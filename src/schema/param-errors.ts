@@ -1,40 +1,19 @@
 import type { ErrorObject } from 'ajv';
+import type { JsonSchema } from '../contract/schema.js';
 import { didYouMean } from '../source/errors.js';
-import { type Loc, keyPosOf, locOf, valueLocOf } from '../source/loc.js';
+import { type Loc, keyPosOf } from '../source/loc.js';
 import { isTemplated, jsonType } from './coerce.js';
+import { type EnclosingCondition, enclosingCondition, nodesAlong } from './conditions.js';
+import { type Explained, formatSpec } from './formats.js';
+import { locAt, pointerSegments, valueAt } from './pointer.js';
 
 /** One complaint about a module's params, placed on the param's own line when known. */
 export interface ParamProblem {
   readonly message: string;
   readonly loc: Loc | undefined;
   readonly hint: string;
-}
-
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function valueAt(data: unknown, pointer: string): unknown {
-  let node = data;
-  for (const seg of pointerSegments(pointer)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[seg];
-  }
-  return node;
-}
-
-/** The closest recorded place of the value at `pointer` (walking down as far as positions go). */
-function locAt(data: unknown, pointer: string): Loc | undefined {
-  let node = data;
-  let loc = locOf(data);
-  for (const seg of pointerSegments(pointer)) {
-    if (node === null || typeof node !== 'object') break;
-    const key = Array.isArray(node) ? Number(seg) : seg;
-    loc = valueLocOf(node, key) ?? loc;
-    node = (node as Record<string, unknown>)[seg];
-  }
-  return loc;
+  /** When the mistake has a code of its own (K8SBM_MODE_UNQUOTED); else K8SBM_PARAM_INVALID. */
+  readonly code?: `K8SBM_${string}` | undefined;
 }
 
 /**
@@ -69,9 +48,10 @@ function branchErrors(errors: readonly ErrorObject[], composite: ErrorObject): M
   return out;
 }
 
-/** What the messages need of a module: its name, and which params must never be echoed. */
+/** What the messages need of a module: its name, its schema, and which params must never be echoed. */
 export interface ModuleInfo {
   readonly name: string;
+  readonly schema: JsonSchema;
   readonly secretParams?: readonly string[] | undefined;
 }
 
@@ -99,6 +79,38 @@ function typeHint(expected: string[], got: unknown, pointer: string, secret: boo
   return `give ${key} a value of type ${expected.join(' or ')}`;
 }
 
+/** The nearest schema node along the error's path that explains its errors itself. */
+function annotationOf(mod: ModuleInfo, e: ErrorObject): (Explained & object) | undefined {
+  return nodesAlong(mod.schema, e.schemaPath).reverse().find((n) => typeof n.errorMessage === 'string' || typeof n.errorHint === 'string') as Explained | undefined;
+}
+
+/**
+ * Where to point: at the value the error is about; for a param missing because of another
+ * one (`state: link` needs `src`), at the param that asked for it.
+ */
+function placeOf(e: ErrorObject, data: unknown, cond: EnclosingCondition | undefined): Loc | undefined {
+  const here = valueAt(data, e.instancePath);
+  for (const name of cond?.params ?? []) {
+    const pos = keyPosOf(here, name);
+    if (pos) return pos.key;
+  }
+  return locAt(data, e.instancePath);
+}
+
+/** For params that exclude each other: the one written last, which is where the conflict arises. */
+function lastWritten(e: ErrorObject, data: unknown, names: readonly string[]): Loc | undefined {
+  const here = valueAt(data, e.instancePath);
+  const keys = names.map((n) => keyPosOf(here, n)?.key).filter((l): l is Loc => l !== undefined);
+  keys.sort((a, b) => b.line - a.line || b.col - a.col);
+  return keys[0] ?? locAt(data, e.instancePath);
+}
+
+/** "state=link needs ..." / "... unless state=absent". */
+function needs(cond: EnclosingCondition | undefined, what: string, fallback: string): string {
+  if (!cond) return fallback;
+  return cond.branch === 'then' ? `${cond.text} needs ${what}` : `${what} is required unless ${cond.text}`;
+}
+
 /** Merge a composite whose branches each failed on one type/enum/const at its own path. */
 function describeComposite(c: ErrorObject, branches: Map<string, ErrorObject[]>, data: unknown, mod: ModuleInfo): ParamProblem | undefined {
   const moduleName = mod.name;
@@ -121,9 +133,11 @@ function describeComposite(c: ErrorObject, branches: Map<string, ErrorObject[]>,
   }
   if (lists.every((l) => l.every((e) => e.keyword === 'required' && e.instancePath === c.instancePath))) {
     const names = lists.map((l) => l.map((e) => `"${(e.params as { missingProperty: string }).missingProperty}"`).join(' and '));
+    const cond = enclosingCondition(mod.schema, c.schemaPath);
+    const plain = c.instancePath === '' ? `missing a required param: ${names.join(' or ')}` : `${c.instancePath} needs ${names.join(' or ')}`;
     return {
-      message: c.instancePath === '' ? `missing a required param: ${names.join(' or ')}` : `${c.instancePath} needs ${names.join(' or ')}`,
-      loc: locAt(data, c.instancePath),
+      message: needs(cond, names.join(' or '), plain),
+      loc: placeOf(c, data, cond),
       hint: `${moduleName} needs one of these; add it to the task`,
     };
   }
@@ -134,22 +148,42 @@ function describeComposite(c: ErrorObject, branches: Map<string, ErrorObject[]>,
 export function describeParamErrors(errors: readonly ErrorObject[], data: unknown, mod: ModuleInfo): ParamProblem[] {
   const consumed = new Set<ErrorObject>();
   const out: ParamProblem[] = [];
+  // A node with an errorMessage speaks once for everything that failed under it.
+  const spoken = new Set<object>();
+  for (const e of errors) {
+    const note = e.keyword === 'if' ? undefined : annotationOf(mod, e);
+    if (note?.errorMessage === undefined) continue;
+    consumed.add(e);
+    if (spoken.has(note)) continue;
+    spoken.add(note);
+    const got = valueAt(data, e.instancePath);
+    const shown = isSecretPath(mod, e.instancePath) ? '"***"' : JSON.stringify(got);
+    out.push({
+      message: note.errorMessage.replace(/\{value\}/g, shown),
+      loc: placeOf(e, data, enclosingCondition(mod.schema, e.schemaPath)),
+      hint: note.errorHint ?? `see the params of ${mod.name}`,
+    });
+  }
   for (const c of errors) {
-    if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf') continue;
+    if (consumed.has(c) || (c.keyword !== 'anyOf' && c.keyword !== 'oneOf')) continue;
     const branches = branchErrors(errors, c);
     const merged = describeComposite(c, branches, data, mod);
     if (!merged) continue;
     consumed.add(c);
     for (const l of branches.values()) for (const e of l) consumed.add(e);
-    out.push(merged);
+    out.push(withHint(merged, annotationOf(mod, c)));
   }
   for (const e of errors) {
     if (consumed.has(e) || e.keyword === 'if') continue;
     const p = describeOne(e, data, mod);
-    if (p) out.push(p);
+    if (p) out.push(withHint(p, annotationOf(mod, e)));
   }
   // Keep source order so the first complaint is the first one in the file.
   return out.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.col ?? 0) - (b.loc?.col ?? 0));
+}
+
+function withHint(p: ParamProblem, note: Explained | undefined): ParamProblem {
+  return note?.errorHint === undefined ? p : { ...p, hint: note.errorHint };
 }
 
 function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProblem | undefined {
@@ -158,16 +192,41 @@ function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProbl
   const got = valueAt(data, e.instancePath);
   const shown = secret ? '"***"' : JSON.stringify(got);
   const where = show(e.instancePath);
+  const key = pointerSegments(e.instancePath).at(-1) ?? 'value';
   const loc = locAt(data, e.instancePath);
+  const cond = enclosingCondition(mod.schema, e.schemaPath);
+  const parent = (e.parentSchema ?? {}) as Readonly<Record<string, unknown>>;
+  const within = (message: string): string => (cond ? `${message} (${cond.branch === 'else' ? 'unless' : cond.text.includes('=') ? 'when' : 'with'} ${cond.text})` : message);
   switch (e.keyword) {
     case 'type': {
+      const parentPointer = e.instancePath.slice(0, e.instancePath.lastIndexOf('/'));
+      const pos = keyPosOf(valueAt(data, parentPointer), key);
+      const own = formatSpec(parent.format)?.wrongType?.(got, key, pos?.raw === undefined ? undefined : { text: pos.raw, plain: pos.plain === true });
+      if (own) return { ...own, loc };
       const expected = typeWords((e.params as { type: unknown }).type);
-      return { message: `${where} must be ${expected.join(' or ')}, got ${jsonType(got)}`, loc, hint: typeHint(expected, got, e.instancePath, secret) };
+      return { message: within(`${where} must be ${expected.join(' or ')}, got ${jsonType(got)}`), loc, hint: typeHint(expected, got, e.instancePath, secret) };
+    }
+    case 'format': {
+      const spec = formatSpec((e.params as { format: string }).format);
+      const why = spec && typeof got === 'string' ? spec.problem(got) : undefined;
+      return { message: within(`${where}: ${shown} ${why ?? `is not a valid ${(e.params as { format: string }).format}`}`), loc, hint: spec?.hint ?? `see the params of ${moduleName}` };
     }
     case 'required': {
       const prop = (e.params as { missingProperty: string }).missingProperty;
-      const message = e.instancePath === '' ? `missing required param "${prop}"` : `${where} is missing "${prop}"`;
-      return { message, loc, hint: `add ${prop}: to the ${e.instancePath === '' ? 'task' : 'mapping'}` };
+      const plain = e.instancePath === '' ? `missing required param "${prop}"` : `${where} is missing "${prop}"`;
+      return { message: needs(cond, `"${prop}"`, plain), loc: placeOf(e, data, cond), hint: `add ${prop}: to the ${e.instancePath === '' ? 'task' : 'mapping'}` };
+    }
+    case 'not': {
+      const excluded = (e.schema as { required?: unknown } | undefined)?.required;
+      if (Array.isArray(excluded) && Object.keys(e.schema as object).length === 1) {
+        const names = excluded.map(String);
+        return {
+          message: within(`${names.map((n) => `"${n}"`).join(' and ')} exclude each other`),
+          loc: lastWritten(e, data, names),
+          hint: `keep one of ${names.join(', ')}`,
+        };
+      }
+      return { message: within(`${where} is a combination ${moduleName} refuses`), loc, hint: `see the params of ${moduleName}` };
     }
     case 'additionalProperties': {
       const prop = (e.params as { additionalProperty: string }).additionalProperty;
@@ -179,17 +238,35 @@ function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProbl
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       const hint = (typeof got === 'string' && !secret ? didYouMean(got, allowed.map(String)) : undefined) ?? `use one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-      return { message: `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`, loc, hint };
+      return { message: within(`${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${shown}`), loc, hint };
     }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const min = typeof parent.minimum === 'number' ? parent.minimum : undefined;
+      const max = typeof parent.maximum === 'number' ? parent.maximum : undefined;
+      const range = min !== undefined && max !== undefined ? `from ${min} to ${max}` : `${(e.params as { comparison: string }).comparison} ${(e.params as { limit: number }).limit}`;
+      return { message: within(`${where} must be ${range}, got ${shown}`), loc, hint: `give ${key} a number ${range}` };
+    }
+    case 'minLength':
+      if ((e.params as { limit: number }).limit === 1) return { message: within(`${where} is empty`), loc, hint: `give ${key} a value` };
+      return { message: within(`${where} ${e.message ?? 'is too short'}`), loc, hint: `see the params of ${moduleName}` };
     case 'oneOf':
     case 'anyOf': {
       // Failed branches explain themselves; only "more than one matched" needs saying here.
-      if (!(e.params as { passingSchemas?: unknown }).passingSchemas) return undefined;
+      const passing = (e.params as { passingSchemas?: number[] | null }).passingSchemas;
+      if (!passing) return undefined;
+      const alts = Array.isArray(e.schema) ? passing.map((i) => (e.schema as { required?: unknown }[])[i]?.required) : [];
+      if (alts.length > 1 && alts.every((r) => Array.isArray(r) && r.length === 1)) {
+        const names = alts.map((r) => String((r as unknown[])[0]));
+        return { message: `${names.map((n) => `"${n}"`).join(' and ')} exclude each other`, loc: lastWritten(e, data, names), hint: `keep one of ${names.join(', ')}` };
+      }
       return { message: `${where} matches more than one of the forms ${moduleName} accepts`, loc, hint: 'these params exclude each other; keep one of them' };
     }
     case 'const':
-      return { message: `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, got ${shown}`, loc, hint: `see the params of ${moduleName}` };
+      return { message: within(`${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, got ${shown}`), loc, hint: `see the params of ${moduleName}` };
     default:
-      return { message: `${where} ${e.message ?? 'is invalid'}`, loc, hint: `see the params of ${moduleName}` };
+      return { message: within(`${where} ${e.message ?? 'is invalid'}`), loc, hint: `see the params of ${moduleName}` };
   }
 }

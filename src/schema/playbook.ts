@@ -4,6 +4,7 @@ import {
   moduleKeySpellings,
 } from './playbook-keywords.js';
 import { type AnyKeyword, KEYWORD_DEFINITIONS, KEYWORD_SCHEMAS } from './keywords.js';
+import { ERROR_ANNOTATIONS, formatSpec } from './formats.js';
 import { paramsValidator } from './params.js';
 
 /**
@@ -48,7 +49,8 @@ export function relaxForTemplates(schema: unknown): unknown {
   if (out.items && typeof out.items === 'object' && !Array.isArray(out.items)) out.items = orTemplate(out.items);
   if (out.additionalProperties && typeof out.additionalProperties === 'object') out.additionalProperties = orTemplate(out.additionalProperties);
   for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(out[k])) out[k] = (out[k] as unknown[]).map(relaxForTemplates);
-  for (const k of ['if', 'then', 'else', 'not']) if (out[k] && typeof out[k] === 'object') out[k] = relaxForTemplates(out[k]);
+  // An `if` stays strict: a templated value must not set off a condition it may not meet once rendered.
+  for (const k of ['then', 'else', 'not']) if (out[k] && typeof out[k] === 'object') out[k] = relaxForTemplates(out[k]);
   return out;
 }
 
@@ -65,6 +67,13 @@ function hoistDefinitions(name: string, schema: JsonSchema, defs: Mutable): unkn
     const out: Mutable = {};
     for (const [k, x] of Object.entries(v as Mutable)) {
       if (k === '$schema' || k === '$id' || k === '$defs' || k === 'definitions') continue;
+      if ((ERROR_ANNOTATIONS as readonly string[]).includes(k)) continue;
+      const own = k === 'format' ? formatSpec(x) : undefined;
+      if (own) {
+        // Editors do not know k8sbm's formats: they get the pattern where one says the same.
+        if (own.editorPattern !== undefined && !('pattern' in (v as Mutable))) out.pattern = own.editorPattern;
+        continue;
+      }
       out[k] = k === '$ref' && typeof x === 'string' ? rename(x) : walk(x);
     }
     return out;

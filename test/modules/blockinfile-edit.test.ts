@@ -72,8 +72,8 @@ describe('blockinfile: editBlock', () => {
   });
 
   it('refuses marker setups that cannot delimit a block', () => {
-    assert.match(checkMarkers('# x', '# x') ?? '', /the same/);
-    assert.match(checkMarkers('# a\nb', '# c') ?? '', /one line/);
+    assert.match(checkMarkers('# x', '# x')?.message ?? '', /the same/);
+    assert.match(checkMarkers('# a\nb', '# c')?.message ?? '', /one line/);
     assert.equal(checkMarkers(begin, end), undefined);
     assert.deepEqual(markerLines('<!-- {mark} {mark} -->', 'a', 'b'), { begin: '<!-- a a -->', end: '<!-- b b -->' });
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePythonRegex, editLines, expandBackrefs } from '../../src/modules/files/lineinfile-edit.js';
+import { editLines, expandBackrefs } from '../../src/modules/files/lineinfile-edit.js';
+import { compilePythonRegex } from '../../src/util/python-regex.js';
 
 describe('editLines', () => {
   it('replaces the last match, not the first', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type AnyModule, defineModule } from '../../src/modules/types.js';
 import { PlaybookLoader } from '../../src/playbook/index.js';
+import { FileMode } from '../../src/schema/formats.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { fixture as repoFixture } from '../helpers/paths.js';
 
@@ -32,7 +33,7 @@ export const testModules: Readonly<Record<string, AnyModule>> = {
       additionalProperties: false,
       required: ['path'],
       properties: {
-        path: { type: 'string' }, state: { enum: ['file', 'directory', 'absent'] }, mode: { type: 'string' },
+        path: { type: 'string' }, state: { enum: ['file', 'directory', 'absent'] }, mode: FileMode(),
         owner: { type: ['string', 'integer'] }, recurse: { type: 'boolean' }, size: { type: 'integer' },
       },
     },

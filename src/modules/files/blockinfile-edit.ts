@@ -1,5 +1,5 @@
 import { linesWithEnds } from '../../util/lines.js';
-import { compilePythonRegex } from './lineinfile-edit.js';
+import { compilePythonRegex } from '../../util/python-regex.js';
 
 /**
  * blockinfile's decision, on plain text. Ansible's algorithm, so files it wrote are recognised:
@@ -40,10 +40,15 @@ export function markerLines(marker: string, markBegin: string, markEnd: string):
 }
 
 /** Why a marker setup cannot delimit a block, or undefined when it can. */
-export function checkMarkers(begin: string, end: string): string | undefined {
-  if (/[\r\n]/.test(begin) || /[\r\n]/.test(end)) return 'marker, marker_begin and marker_end must fit on one line';
+export function checkMarkers(begin: string, end: string): { message: string; hint: string } | undefined {
+  if (/[\r\n]/.test(begin) || /[\r\n]/.test(end)) {
+    return { message: 'marker, marker_begin and marker_end must fit on one line', hint: 'write the marker as one line, e.g. "# {mark} k8sbm api endpoint"' };
+  }
   if (begin === end) {
-    return `the BEGIN and END marker lines are the same ("${begin}"): put {mark} in marker, or make marker_begin and marker_end differ`;
+    return {
+      message: `the BEGIN and END marker lines are the same ("${begin}")`,
+      hint: 'put {mark} in marker, or make marker_begin and marker_end differ',
+    };
   }
   return undefined;
 }

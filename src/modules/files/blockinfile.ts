@@ -1,69 +1,44 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { normalizeFilePath } from '../../facts/file.js';
 import { checkMarkers, DEFAULT_MARKER, editBlock, markerLines } from './blockinfile-edit.js';
-import {
-  checkModeParam, describeAttrs, GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA, planAttributes, type AttrParams,
-} from './file-attrs.js';
-import { applyWriteFile, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
-import { badRegexMessage, readTextToEdit } from './file-text.js';
-import { defineModule, type JsonSchema, type Plan } from '../types.js';
+import { PythonRegex, StringEnum } from '../../schema/formats.js';
+import { describeAttrs, planAttributes, type AttrParams } from './file-attrs.js';
+import { applyWriteFile, planWriteFile } from './file-write.js';
+import { EDIT_SCHEMA_OPTIONS, EDIT_WRITE_PARAMS, EDITED_FILE_PARAMS, readTextToEdit } from './file-text.js';
+import { defineModule, type Plan } from '../types.js';
 
-export interface BlockinfileParams {
-  readonly path?: string;
-  readonly dest?: string;
-  readonly name?: string;
-  readonly block?: string;
-  readonly state?: 'present' | 'absent';
-  readonly marker?: string;
-  readonly marker_begin?: string;
-  readonly marker_end?: string;
-  readonly insertafter?: string;
-  readonly insertbefore?: string;
-  readonly prepend_newline?: boolean;
-  readonly append_newline?: boolean;
-  readonly create?: boolean;
-  readonly backup?: boolean;
-  readonly validate?: string;
-  readonly mode?: string;
-  readonly owner?: string | number;
-  readonly group?: string | number;
+const MARKER_PARAMS = ['marker', 'marker_begin', 'marker_end'] as const;
+
+const schema = Type.Object({
+  ...EDITED_FILE_PARAMS,
+  block: Type.Optional(Type.String({
+    default: '',
+    description: 'The text between the markers (a newline is added at its end when missing). Empty with state=present removes the block.',
+  })),
+  state: Type.Optional(StringEnum(['present', 'absent'], { default: 'present', description: 'present: the block is there as given; absent: the block and its markers are removed.' })),
+  marker: Type.Optional(Type.String({
+    minLength: 1,
+    default: DEFAULT_MARKER,
+    description: "The marker line template; {mark} becomes marker_begin or marker_end. Keep Ansible's default to manage blocks Ansible wrote; use the file's comment syntax (e.g. \"// {mark} k8sbm\").",
+  })),
+  marker_begin: Type.Optional(Type.String({ default: 'BEGIN', description: 'What {mark} becomes in the first marker line.' })),
+  marker_end: Type.Optional(Type.String({ default: 'END', description: 'What {mark} becomes in the last marker line.' })),
+  insertafter: Type.Optional(PythonRegex({ description: 'EOF (the default) or a regular expression: a new block goes after the last matching line (at EOF when none matches).' })),
+  insertbefore: Type.Optional(PythonRegex({ description: 'BOF or a regular expression: a new block goes before the last matching line (at EOF when none matches). Not with insertafter.' })),
+  prepend_newline: Type.Optional(Type.Boolean({ default: false, description: 'Keep a blank line before the block (unless it starts the file).' })),
+  append_newline: Type.Optional(Type.Boolean({ default: false, description: 'Keep a blank line after the block (unless it ends the file).' })),
+  ...EDIT_WRITE_PARAMS,
+}, {
+  ...EDIT_SCHEMA_OPTIONS,
+});
+
+type BlockinfileParams = Static<typeof schema>;
+
+function markersOf(p: BlockinfileParams): { begin: string; end: string } {
+  return markerLines(p.marker ?? DEFAULT_MARKER, p.marker_begin ?? 'BEGIN', p.marker_end ?? 'END');
 }
 
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
-  properties: {
-    path: { type: 'string', minLength: 1, description: 'The file to edit.' },
-    dest: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    name: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    block: {
-      type: 'string',
-      default: '',
-      description: 'The text between the markers (a newline is added at its end when missing). Empty with state=present removes the block.',
-    },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the block is there as given; absent: the block and its markers are removed.' },
-    marker: {
-      type: 'string',
-      minLength: 1,
-      default: DEFAULT_MARKER,
-      description: "The marker line template; {mark} becomes marker_begin or marker_end. Keep Ansible's default to manage blocks Ansible wrote; use the file's comment syntax (e.g. \"// {mark} k8sbm\").",
-    },
-    marker_begin: { type: 'string', default: 'BEGIN', description: 'What {mark} becomes in the first marker line.' },
-    marker_end: { type: 'string', default: 'END', description: 'What {mark} becomes in the last marker line.' },
-    insertafter: { type: 'string', description: 'EOF (the default) or a regular expression: a new block goes after the last matching line (at EOF when none matches).' },
-    insertbefore: { type: 'string', description: 'BOF or a regular expression: a new block goes before the last matching line (at EOF when none matches). Not with insertafter.' },
-    prepend_newline: { type: 'boolean', default: false, description: 'Keep a blank line before the block (unless it starts the file).' },
-    append_newline: { type: 'boolean', default: false, description: 'Keep a blank line after the block (unless it ends the file).' },
-    create: { type: 'boolean', default: false, description: 'Create the file when it does not exist.' },
-    backup: { type: 'boolean', default: false, description: 'Keep the previous file as PATH.YYYYmmddTHHMMSS~.' },
-    validate: VALIDATE_SCHEMA,
-    mode: MODE_SCHEMA,
-    owner: OWNER_SCHEMA,
-    group: GROUP_SCHEMA,
-  },
-};
-
-export const blockinfile = defineModule<BlockinfileParams>({
+export const blockinfile = defineModule({
   name: 'blockinfile',
   doc: {
     summary: 'Keeps a multi-line block of text between two marker lines in a file: inserted, updated in place, or removed.',
@@ -92,20 +67,18 @@ export const blockinfile = defineModule<BlockinfileParams>({
     ],
   },
   schema,
+  rules: [{
+    params: MARKER_PARAMS,
+    check(p) {
+      const { begin, end } = markersOf(p);
+      const problem = checkMarkers(begin, end);
+      return problem && { ...problem, param: MARKER_PARAMS.find((k) => p[k] !== undefined) };
+    },
+  }],
   async plan(ctx, p): Promise<Plan> {
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
     const state = p.state ?? 'present';
-    const modeError = checkModeParam(p.mode);
-    if (modeError) return { kind: 'fail', msg: modeError };
-    const { begin, end } = markerLines(p.marker ?? DEFAULT_MARKER, p.marker_begin ?? 'BEGIN', p.marker_end ?? 'END');
-    const markerError = checkMarkers(begin, end);
-    if (markerError) return { kind: 'fail', msg: markerError };
-    // Checked here rather than in the schema: a schema `not` only says "must NOT be valid".
-    if (p.insertafter !== undefined && p.insertbefore !== undefined) {
-      return { kind: 'fail', msg: 'insertafter and insertbefore exclude each other: give one of them' };
-    }
-    const regexError = badRegexMessage([['insertafter', p.insertafter], ['insertbefore', p.insertbefore]] as const);
-    if (regexError) return { kind: 'fail', msg: regexError };
+    const { begin, end } = markersOf(p);
     const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
     const read = await readTextToEdit(ctx, path, { module: 'blockinfile', removing: state === 'absent', create: p.create, what: 'block' });
     if ('plan' in read) return read.plan;

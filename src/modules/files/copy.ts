@@ -1,34 +1,27 @@
 import { posix } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { fileFact, normalizeFilePath } from '../../facts/file.js';
 import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { FilePath } from '../../schema/formats.js';
+import { defineModule } from '../types.js';
 
-export interface CopyParams {
-  readonly content?: string;
-  readonly src?: string;
-  readonly dest: string;
-  readonly mode?: string;
-  readonly owner?: string | number;
-  readonly group?: string | number;
-  readonly backup?: boolean;
-  readonly validate?: string;
-  readonly force?: boolean;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  content: Type.Optional(Type.String({ description: 'The file content, written as is.' })),
+  src: Type.Optional(Type.String({ description: "A controller file, looked up in the role's files/ then the playbook's files/." })),
+  dest: Type.String({ minLength: 1, description: 'Remote path; a trailing / (or an existing directory) means "into this directory" with src.' }),
+  ...WRITE_FILE_PARAMS,
+}, {
   additionalProperties: false,
-  required: ['dest'],
   oneOf: [{ required: ['content'] }, { required: ['src'] }],
-  properties: {
-    content: { type: 'string', description: 'The file content, written as is.' },
-    src: { type: 'string', description: "A controller file, looked up in the role's files/ then the playbook's files/." },
-    dest: { type: 'string', minLength: 1, description: 'Remote path; a trailing / (or an existing directory) means "into this directory" with src.' },
-    ...WRITE_FILE_PARAMS,
+  if: { required: ['content'] },
+  then: {
+    properties: { dest: FilePath() },
+    errorMessage: 'dest {value} names a directory, but content is written to one file',
+    errorHint: 'with content, dest is the file itself (e.g. /etc/app/app.conf); "into a directory" works with src',
   },
-};
+});
 
-export const copy = defineModule<CopyParams>({
+export const copy = defineModule({
   name: 'copy',
   doc: {
     summary: 'Writes a file on the host from inline content or a controller file, with mode, owner and group, replacing it atomically.',

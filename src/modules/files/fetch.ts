@@ -1,34 +1,22 @@
+import { Type } from '@sinclair/typebox';
 import { fileFact, normalizeFilePath } from '../../facts/file.js';
+import { AbsolutePath } from '../../schema/formats.js';
 import { K8sbmError } from '../../source/errors.js';
 import { fetchDestination, writeFetchedFile } from './fetch-local.js';
 import { followLinks } from './file-attrs.js';
 import { contentDiff, sha256Hex, sizeText } from './file-write.js';
-import { defineModule, type Diff, type JsonSchema, type Plan } from '../types.js';
+import { defineModule, type Diff, type Plan } from '../types.js';
 
-export interface FetchParams {
-  readonly src: string;
-  readonly dest: string;
-  readonly flat?: boolean;
-  readonly fail_on_missing?: boolean;
-  readonly validate_checksum?: boolean;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['src', 'dest'],
-  properties: {
-    src: { type: 'string', minLength: 1, description: 'Absolute path of a file on the node (symlinks are followed; directories are refused).' },
-    dest: {
-      type: 'string',
-      minLength: 1,
-      description: 'A directory on the controller (relative to the playbook): the file lands in DEST/<inventory_hostname>/<src path>. With flat, the exact local file path (DEST/<basename of src> when it ends in /).',
-    },
-    flat: { type: 'boolean', default: false, description: 'Write to dest itself instead of a per-host tree (give each host its own dest, e.g. with {{ inventory_hostname }}).' },
-    fail_on_missing: { type: 'boolean', default: true, description: 'Fail when src does not exist on the node; false: report ok with the reason.' },
-    validate_checksum: { type: 'boolean', default: true, description: 'Check that the bytes received have the sha256 the node reported before writing them.' },
-  },
-};
+const schema = Type.Object({
+  src: AbsolutePath({ description: 'Absolute path of a file on the node (symlinks are followed; directories are refused).' }),
+  dest: Type.String({
+    minLength: 1,
+    description: 'A directory on the controller (relative to the playbook): the file lands in DEST/<inventory_hostname>/<src path>. With flat, the exact local file path (DEST/<basename of src> when it ends in /).',
+  }),
+  flat: Type.Optional(Type.Boolean({ default: false, description: 'Write to dest itself instead of a per-host tree (give each host its own dest, e.g. with {{ inventory_hostname }}).' })),
+  fail_on_missing: Type.Optional(Type.Boolean({ default: true, description: 'Fail when src does not exist on the node; false: report ok with the reason.' })),
+  validate_checksum: Type.Optional(Type.Boolean({ default: true, description: 'Check that the bytes received have the sha256 the node reported before writing them.' })),
+}, { additionalProperties: false });
 
 /** Local reads: the current copy, or null when there is none yet. */
 async function readCurrentCopy(read: (p: string) => Promise<Buffer>, path: string): Promise<Buffer | null | 'directory'> {
@@ -42,7 +30,7 @@ async function readCurrentCopy(read: (p: string) => Promise<Buffer>, path: strin
   }
 }
 
-export const fetch = defineModule<FetchParams>({
+export const fetch = defineModule({
   name: 'fetch',
   doc: {
     summary: 'Copies a file from each node to the controller (the workstation), into a per-host folder or one exact path.',
@@ -69,7 +57,6 @@ export const fetch = defineModule<FetchParams>({
   },
   schema,
   async plan(ctx, p): Promise<Plan> {
-    if (!p.src.startsWith('/')) return { kind: 'fail', msg: `src must be an absolute path on the node, got "${p.src}"` };
     const src = normalizeFilePath(p.src);
     const playbookDir = typeof ctx.vars.playbook_dir === 'string' ? ctx.vars.playbook_dir : process.cwd();
     const dest = fetchDestination({ src, dest: p.dest, flat: p.flat === true, host: ctx.host, baseDir: playbookDir });

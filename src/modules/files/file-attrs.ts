@@ -1,107 +1,24 @@
 import { posix } from 'node:path';
 import { fileFact, formatModeBits, normalizeFilePath, type FileState } from '../../facts/file.js';
-import type { ExecAction, JsonSchema, Plan, PlanContext } from '../types.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { FileMode, NameOrId } from '../../schema/formats.js';
+import { isOctalMode, resolveMode } from '../../util/file-mode.js';
+import type { ExecAction, Plan, PlanContext } from '../types.js';
 
-/** Shared by every module that sets file attributes (copy, template, file, lineinfile). */
-
-export const MODE_SCHEMA: JsonSchema = {
-  type: 'string',
-  description:
-    'Octal ("0644", "644", "2775") or symbolic ("u=rw,g=r,o=r", "u+x", applied to the current mode). ' +
-    'A string only: unquoted 0644 is read by YAML as the number 420, so write mode: "0644".',
+/** Params every module that sets file attributes shares (copy, template, file, lineinfile, blockinfile). */
+export const ATTR_PARAMS = {
+  mode: Type.Optional(FileMode()),
+  owner: Type.Optional(NameOrId({ description: 'User name or numeric uid.' })),
+  group: Type.Optional(NameOrId({ description: 'Group name or numeric gid.' })),
 };
-export const OWNER_SCHEMA: JsonSchema = { type: ['string', 'integer'], description: 'User name or numeric uid.' };
-export const GROUP_SCHEMA: JsonSchema = { type: ['string', 'integer'], description: 'Group name or numeric gid.' };
 
-export interface AttrParams {
-  readonly mode?: unknown;
-  readonly owner?: string | number | undefined;
-  readonly group?: string | number | undefined;
-}
-
-export class ModeError extends Error {}
-
-const OCTAL = /^[0-7]{3,5}$/;
-const CLAUSE = /^([ugoa]*)((?:[-+=](?:[ugo]|[rwxXst]*))+)$/;
-
-/** Error message for a mode param that is not a usable string, or undefined when it is fine. */
-export function checkModeParam(mode: unknown): string | undefined {
-  if (mode === undefined) return undefined;
-  if (typeof mode === 'number') {
-    return `mode must be a quoted string such as "0644": YAML read it as the number ${mode}` +
-      ` (octal ${mode.toString(8)}), which is almost never what was meant`;
-  }
-  if (typeof mode !== 'string') return `mode must be a string such as "0644", got ${typeof mode}`;
-  try {
-    resolveMode(mode, 0o644, false);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-export function isOctalMode(spec: string): boolean {
-  return OCTAL.test(spec);
-}
-
-/** chmod's semantics for one mode string against a current mode; symbolic clauses with no `who` mean `a`. */
-export function resolveMode(spec: string, current: number, isDir: boolean): number {
-  if (OCTAL.test(spec)) {
-    const n = parseInt(spec, 8);
-    if (n > 0o7777) throw new ModeError(`mode ${spec} is out of range`);
-    return n;
-  }
-  let mode = current & 0o7777;
-  for (const clause of spec.split(',')) {
-    const m = CLAUSE.exec(clause);
-    if (!m) throw new ModeError(`invalid mode "${spec}": expected octal like "0644" or symbolic like "u=rw,g=r,o=r"`);
-    const who = m[1] === '' || m[1]!.includes('a') ? 'ugo' : m[1]!;
-    const whoMask = (who.includes('u') ? 0o4700 : 0) | (who.includes('g') ? 0o2070 : 0) | (who.includes('o') ? 0o1007 : 0);
-    for (const [, op, perms] of m[2]!.matchAll(/([-+=])([ugo]|[rwxXst]*)/g)) {
-      const bits = permBits(perms!, who, mode, isDir) & whoMask;
-      if (op === '+') mode |= bits;
-      else if (op === '-') mode &= ~bits;
-      else mode = (mode & ~whoMask) | bits;
-    }
-  }
-  return mode;
-}
-
-function permBits(perms: string, who: string, mode: number, isDir: boolean): number {
-  if (/^[ugo]$/.test(perms)) {
-    // g=u: copy the permission bits of another class.
-    const shift = perms === 'u' ? 6 : perms === 'g' ? 3 : 0;
-    const rwx = (mode >> shift) & 7;
-    return (rwx << 6) | (rwx << 3) | rwx;
-  }
-  let bits = 0;
-  for (const c of perms) {
-    if (c === 'r') bits |= 0o444;
-    else if (c === 'w') bits |= 0o222;
-    else if (c === 'x') bits |= 0o111;
-    else if (c === 'X' && (isDir || (mode & 0o111) !== 0)) bits |= 0o111;
-    else if (c === 's') bits |= (who.includes('u') ? 0o4000 : 0) | (who.includes('g') ? 0o2000 : 0);
-    else if (c === 't') bits |= 0o1000;
-  }
-  return bits;
-}
-
-/** True when the result does not depend on the mode a file had before ("0644", "u=rw,go=r"). */
-export function isAbsoluteMode(spec: string): boolean {
-  return resolveMode(spec, 0, true) === resolveMode(spec, 0o7777, true)
-    && resolveMode(spec, 0, false) === resolveMode(spec, 0o7777, false);
-}
+const AttrSchema = Type.Object(ATTR_PARAMS);
+export type AttrParams = Readonly<Static<typeof AttrSchema>>;
 
 /** chmod argument for a mode that is known exactly. Directories get a fifth digit: GNU chmod
  * otherwise keeps a directory's setuid/setgid bits when given four. */
 export function chmodArg(bits: number, isDir: boolean): string {
   return isDir ? `0${formatModeBits(bits)}` : formatModeBits(bits);
-}
-
-/** A symbolic mode with `who` spelt out, so chmod does not apply the umask to "+x". */
-export function explicitSymbolicMode(spec: string): string {
-  if (OCTAL.test(spec)) return spec;
-  return spec.split(',').map((c) => (/^[-+=]/.test(c) ? `a${c}` : c)).join(',');
 }
 
 export function idMatches(spec: string, name: string | undefined, id: number | undefined): boolean {

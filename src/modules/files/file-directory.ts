@@ -1,7 +1,7 @@
 import { fileFact, formatModeBits, type FileState } from '../../facts/file.js';
+import { explicitSymbolicMode, isAbsoluteMode, isOctalMode, resolveMode } from '../../util/file-mode.js';
 import {
-  chmodArg, chownAction, decideAttributes, describeAttrs, explicitSymbolicMode, followLinks, idMatches, isAbsoluteMode,
-  isOctalMode, planAttributes, resolveMode, type AttrParams,
+  chmodArg, chownAction, decideAttributes, describeAttrs, followLinks, idMatches, planAttributes, type AttrParams,
 } from './file-attrs.js';
 import { posix } from 'node:path';
 import type { Diff, ExecAction, Plan, PlanContext } from '../types.js';
@@ -23,7 +23,7 @@ export async function planDirectory(
 }
 
 function planNewDirectory(path: string, attrs: AttrParams, existingAncestor: string | undefined): Plan {
-  const mode = attrs.mode as string | undefined;
+  const mode = attrs.mode;
   const mkdir = ['mkdir', '-p'];
   const actions: ExecAction[] = [];
   // mkdir -m takes a mode that does not depend on the old one; a relative one ("g+s") is
@@ -94,7 +94,7 @@ export function countTreeDifferences(entries: readonly TreeEntry[], attrs: AttrP
   const group = attrs.group === undefined ? undefined : String(attrs.group);
   for (const e of entries) {
     if ((owner !== undefined && !idMatches(owner, e.owner, e.uid)) || (group !== undefined && !idMatches(group, e.group, e.gid))) owners++;
-    if (typeof attrs.mode === 'string') {
+    if (attrs.mode !== undefined) {
       const isDir = (e.raw & 0o170000) === 0o040000;
       if (resolveMode(attrs.mode, e.raw & 0o7777, isDir) !== (e.raw & 0o7777)) modes++;
     }
@@ -115,7 +115,7 @@ async function planRecursive(ctx: PlanContext, path: string, st: FileState, attr
 
   const owner = attrs.owner === undefined ? undefined : String(attrs.owner);
   const group = attrs.group === undefined ? undefined : String(attrs.group);
-  const mode = attrs.mode as string | undefined;
+  const mode = attrs.mode;
   const actions: ExecAction[] = [];
   const topChown = top.actions.filter((a) => a.argv[0] !== 'chmod');
   const topChmod = top.actions.filter((a) => a.argv[0] === 'chmod');

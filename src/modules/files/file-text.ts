@@ -1,20 +1,31 @@
 import { fileFact, type FileState } from '../../facts/file.js';
 import { asText, missingParentMessage } from './file-write.js';
-import { compilePythonRegex } from './lineinfile-edit.js';
+import { Type } from '@sinclair/typebox';
+import { ValidateCommand } from '../../schema/formats.js';
+import { ATTR_PARAMS } from './file-attrs.js';
 import type { Plan, PlanContext } from '../types.js';
 
-/** The first regex param that does not compile, as a failure message (BOF/EOF are keywords). */
-export function badRegexMessage(params: readonly (readonly [string, string | undefined])[]): string | undefined {
-  for (const [key, pattern] of params) {
-    if (pattern === undefined || pattern === 'BOF' || pattern === 'EOF') continue;
-    try {
-      compilePythonRegex(pattern);
-    } catch (e) {
-      return `${key} is not a valid regular expression: ${(e as Error).message}`;
-    }
-  }
-  return undefined;
-}
+/** The file an editing module (lineinfile, blockinfile) changes: path, or its aliases. */
+export const EDITED_FILE_PARAMS = {
+  path: Type.Optional(Type.String({ minLength: 1, description: 'The file to edit.' })),
+  dest: Type.Optional(Type.String({ minLength: 1, description: 'Alias of path.' })),
+  name: Type.Optional(Type.String({ minLength: 1, description: 'Alias of path.' })),
+};
+
+/** How an editing module writes the file back. */
+export const EDIT_WRITE_PARAMS = {
+  create: Type.Optional(Type.Boolean({ default: false, description: 'Create the file when it does not exist.' })),
+  backup: Type.Optional(Type.Boolean({ default: false, description: 'Keep the previous file as PATH.YYYYmmddTHHMMSS~.' })),
+  validate: Type.Optional(ValidateCommand()),
+  ...ATTR_PARAMS,
+};
+
+/** Schema options both editing modules share: one of the path aliases, one insertion point. */
+export const EDIT_SCHEMA_OPTIONS = {
+  additionalProperties: false,
+  anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+  not: { required: ['insertafter', 'insertbefore'] },
+};
 
 export interface TextToEdit {
   readonly st: FileState;

@@ -2,27 +2,20 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CONTENT_LIMIT, fileFact, formatModeBits, type FileState } from '../../facts/file.js';
 import { parseUploadOutput } from '../../transport/actions.js';
-import {
-  checkModeParam, decideAttributes, describeAttrs, explicitSymbolicMode, GROUP_SCHEMA, isAbsoluteMode, MODE_SCHEMA, OWNER_SCHEMA, resolveMode,
-  type AttrParams,
-} from './file-attrs.js';
-import type { Action, ApplyContext, ChangePlan, Diff, Effect, JsonSchema, Plan, PlanContext } from '../types.js';
+import { Type } from '@sinclair/typebox';
+import { ValidateCommand } from '../../schema/formats.js';
+import { explicitSymbolicMode, isAbsoluteMode, resolveMode } from '../../util/file-mode.js';
+import { ATTR_PARAMS, decideAttributes, describeAttrs, type AttrParams } from './file-attrs.js';
+import type { Action, ApplyContext, ChangePlan, Diff, Effect, Plan, PlanContext } from '../types.js';
 
-/** Shared by the modules that write a whole file: copy, template, lineinfile. */
-
-export const VALIDATE_SCHEMA: JsonSchema = {
-  type: 'string',
-  description: 'Command that checks the new file before it replaces the old one; %s is the path of the new file (do not quote it), e.g. "visudo -cf %s".',
-};
+/** Shared by the modules that write a whole file: copy, template, lineinfile, blockinfile. */
 
 /** Params every module that writes a whole file shares (copy, template). */
-export const WRITE_FILE_PARAMS: Readonly<Record<string, JsonSchema>> = {
-  mode: MODE_SCHEMA,
-  owner: OWNER_SCHEMA,
-  group: GROUP_SCHEMA,
-  backup: { type: 'boolean', default: false, description: 'Keep the previous file as DEST.YYYYmmddTHHMMSS~.' },
-  validate: VALIDATE_SCHEMA,
-  force: { type: 'boolean', default: true, description: 'false: only create dest when it does not exist.' },
+export const WRITE_FILE_PARAMS = {
+  ...ATTR_PARAMS,
+  backup: Type.Optional(Type.Boolean({ default: false, description: 'Keep the previous file as DEST.YYYYmmddTHHMMSS~.' })),
+  validate: Type.Optional(ValidateCommand()),
+  force: Type.Optional(Type.Boolean({ default: true, description: 'false: only create dest when it does not exist.' })),
 };
 
 export function sha256Hex(data: Buffer): string {
@@ -119,13 +112,8 @@ export interface WriteRequest {
 /** The plan that makes `dest` hold exactly `content` with the requested attributes. */
 export async function planWriteFile(ctx: PlanContext, req: WriteRequest, known?: FileState): Promise<Plan> {
   const { dest, content, attrs } = req;
-  const modeError = checkModeParam(attrs.mode);
-  if (modeError) return { kind: 'fail', msg: modeError };
-  if (req.validate !== undefined && !req.validate.includes('%s')) {
-    return { kind: 'fail', msg: `validate must contain %s (the path of the new file): ${req.validate}` };
-  }
   const st = known ?? (await ctx.fact(fileFact, dest));
-  const mode = attrs.mode as string | undefined;
+  const mode = attrs.mode;
   const result = { dest, ...req.result };
   const upload = (uploadMode: string | undefined): Action => ({
     kind: 'upload', dest, content, mode: uploadMode,

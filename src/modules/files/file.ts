@@ -1,55 +1,59 @@
+import { Type } from '@sinclair/typebox';
 import { fileFact, normalizeFilePath, type FileState } from '../../facts/file.js';
 import { assertNever } from '../../util/assert-never.js';
+import { StringEnum } from '../../schema/formats.js';
 import {
-  checkModeParam, decideAttributes, describeAttrs, followLinks, GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA, planAttributes, stateName,
-  type AttrParams,
+  ATTR_PARAMS, decideAttributes, describeAttrs, followLinks, planAttributes, stateName, type AttrParams,
 } from './file-attrs.js';
 import { planDirectory } from './file-directory.js';
 import { missingParentMessage, planWriteFile } from './file-write.js';
-import { defineModule, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { defineModule, type Plan, type PlanContext } from '../types.js';
 
-export type FileStateParam = 'file' | 'directory' | 'absent' | 'link' | 'touch';
+const STATES = ['file', 'directory', 'absent', 'link', 'touch'] as const;
+export type FileStateParam = (typeof STATES)[number];
 
-export interface FileParams {
-  readonly path?: string;
-  readonly dest?: string;
-  readonly name?: string;
-  readonly state?: FileStateParam;
-  readonly src?: string;
-  readonly mode?: string;
-  readonly owner?: string | number;
-  readonly group?: string | number;
-  readonly recurse?: boolean;
-  readonly force?: boolean;
-  readonly follow?: boolean;
-}
+const PATH_ALIASES = ['path', 'dest', 'name'] as const;
 
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  path: Type.Optional(Type.String({ minLength: 1, description: 'The path to manage.' })),
+  dest: Type.Optional(Type.String({ minLength: 1, description: 'Alias of path.' })),
+  name: Type.Optional(Type.String({ minLength: 1, description: 'Alias of path.' })),
+  state: Type.Optional(StringEnum(STATES, {
+    description: 'file: must exist, set attributes; directory: create with parents; absent: remove (recursively); ' +
+      'link: symlink to src; touch: create empty or update times. Default: what the path is now, else file.',
+  })),
+  src: Type.Optional(Type.String({ minLength: 1, description: 'state=link: what the link points to (stored as written).' })),
+  ...ATTR_PARAMS,
+  recurse: Type.Optional(Type.Boolean({ default: false, description: 'state=directory: apply owner, group and mode to everything inside.' })),
+  force: Type.Optional(Type.Boolean({ default: false, description: 'state=link: replace an existing regular file with the link.' })),
+  follow: Type.Optional(Type.Boolean({ default: true, description: 'Apply attributes to the target of a symlink rather than the link.' })),
+}, {
   additionalProperties: false,
-  anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
-  properties: {
-    path: { type: 'string', minLength: 1, description: 'The path to manage.' },
-    dest: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    name: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    state: {
-      enum: ['file', 'directory', 'absent', 'link', 'touch'],
-      description: 'file: must exist, set attributes; directory: create with parents; absent: remove (recursively); ' +
-        'link: symlink to src; touch: create empty or update times. Default: what the path is now, else file.',
+  anyOf: PATH_ALIASES.map((k) => ({ required: [k] })),
+  allOf: [
+    { if: { properties: { state: { const: 'link' } }, required: ['state'] }, then: { required: ['src'] } },
+    {
+      if: { required: ['src'] },
+      then: {
+        properties: { state: { const: 'link' } },
+        required: ['state'],
+        errorMessage: 'src is only for state: link (what the link points to)',
+        errorHint: 'add state: link to make a symlink; to write a file from a controller file, use copy',
+      },
     },
-    src: { type: 'string', minLength: 1, description: 'state=link: what the link points to (stored as written).' },
-    mode: MODE_SCHEMA,
-    owner: OWNER_SCHEMA,
-    group: GROUP_SCHEMA,
-    recurse: { type: 'boolean', default: false, description: 'state=directory: apply owner, group and mode to everything inside.' },
-    force: { type: 'boolean', default: false, description: 'state=link: replace an existing regular file with the link.' },
-    follow: { type: 'boolean', default: true, description: 'Apply attributes to the target of a symlink rather than the link.' },
-  },
-  if: { properties: { state: { const: 'link' } }, required: ['state'] },
-  then: { required: ['src'] },
-};
+    {
+      if: { properties: { recurse: { const: true } }, required: ['recurse'] },
+      then: {
+        properties: { state: { const: 'directory' } },
+        required: ['state'],
+        errorMessage: 'recurse needs state: directory',
+        errorHint: 'add state: directory (recurse applies owner, group and mode to what a directory holds), or drop recurse',
+      },
+    },
+  ],
+});
 
-export const file = defineModule<FileParams>({
+export const file = defineModule({
   name: 'file',
   doc: {
     summary: 'Makes a path a file, a directory, a symlink, or absent, with mode, owner and group (recursively for directories).',
@@ -79,14 +83,23 @@ export const file = defineModule<FileParams>({
     ],
   },
   schema,
+  rules: [{
+    params: [...PATH_ALIASES, 'state'],
+    check(p) {
+      const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
+      if (p.state !== 'absent' || (path !== '/' && path !== '.')) return undefined;
+      return {
+        message: `refusing to remove ${path === '/' ? 'the root directory' : 'the current directory'} (${path})`,
+        hint: 'name the path to remove in full, e.g. /var/lib/old-data',
+        param: PATH_ALIASES.find((k) => p[k] !== undefined),
+      };
+    },
+  }],
   async plan(ctx, p) {
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
-    const modeError = checkModeParam(p.mode);
-    if (modeError) return { kind: 'fail', msg: modeError };
     const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
     const st = await ctx.fact(fileFact, path);
     const state: FileStateParam = p.state ?? (st.exists && st.type === 'directory' ? 'directory' : 'file');
-    if (p.recurse && state !== 'directory') return { kind: 'fail', msg: `recurse needs state: directory (state is ${state})` };
     switch (state) {
       case 'file': return planExistingFile(ctx, path, st, attrs, p.follow !== false);
       case 'directory': return planDirectory(ctx, path, st, attrs, { recurse: p.recurse === true, follow: p.follow !== false });
@@ -114,7 +127,6 @@ async function planExistingFile(ctx: PlanContext, path: string, st0: FileState, 
 
 function planAbsent(path: string, st: FileState): Plan {
   if (!st.exists) return { kind: 'ok', reason: `${path} is already absent`, result: { path, state: 'absent' } };
-  if (path === '/' || path === '.' || path === '') return { kind: 'fail', msg: `refusing to remove ${path || '(empty path)'}` };
   const isDir = st.type === 'directory';
   return {
     kind: 'change',
@@ -127,7 +139,6 @@ function planAbsent(path: string, st: FileState): Plan {
 }
 
 async function planLink(ctx: PlanContext, path: string, st: FileState, attrs: AttrParams, src: string, force: boolean): Promise<Plan> {
-  if (src === '') return { kind: 'fail', msg: 'state=link needs src (what the link points to)' };
   if (st.exists && st.type === 'link' && st.linkTarget === src) {
     return planAttributes(path, st, attrs, `${path} already links to ${src}`, { link: true });
   }

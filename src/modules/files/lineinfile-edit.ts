@@ -1,4 +1,5 @@
 import { linesWithEnds } from '../../util/lines.js';
+import { compilePythonRegex } from '../../util/python-regex.js';
 
 /**
  * lineinfile's decision, on plain text: Ansible's algorithm (last match wins unless firstmatch,
@@ -22,12 +23,6 @@ export interface LineEditResult {
   readonly msg: string;
   /** Why nothing changed, when nothing did. */
   readonly reason: string;
-}
-
-/** Python `re` syntax that JavaScript spells differently: named groups. */
-export function compilePythonRegex(pattern: string): RegExp {
-  const js = pattern.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
-  return new RegExp(js);
 }
 
 /** Python's Match.expand: \1, \g<1>, \g<name>, and the usual escapes. */

@@ -1,60 +1,31 @@
+import { Type } from '@sinclair/typebox';
 import { normalizeFilePath } from '../../facts/file.js';
-import {
-  checkModeParam, describeAttrs, GROUP_SCHEMA, MODE_SCHEMA, OWNER_SCHEMA, planAttributes, type AttrParams,
-} from './file-attrs.js';
-import { applyWriteFile, planWriteFile, VALIDATE_SCHEMA } from './file-write.js';
-import { badRegexMessage, readTextToEdit } from './file-text.js';
+import { PythonRegex, StringEnum } from '../../schema/formats.js';
+import { describeAttrs, planAttributes, type AttrParams } from './file-attrs.js';
+import { applyWriteFile, planWriteFile } from './file-write.js';
+import { EDIT_SCHEMA_OPTIONS, EDIT_WRITE_PARAMS, EDITED_FILE_PARAMS, readTextToEdit } from './file-text.js';
 import { editLines } from './lineinfile-edit.js';
-import { defineModule, type JsonSchema, type Plan } from '../types.js';
+import { defineModule, type Plan } from '../types.js';
 
-export interface LineinfileParams {
-  readonly path?: string;
-  readonly dest?: string;
-  readonly name?: string;
-  readonly line?: string;
-  readonly regexp?: string;
-  readonly state?: 'present' | 'absent';
-  readonly insertafter?: string;
-  readonly insertbefore?: string;
-  readonly backrefs?: boolean;
-  readonly firstmatch?: boolean;
-  readonly create?: boolean;
-  readonly backup?: boolean;
-  readonly validate?: string;
-  readonly mode?: string;
-  readonly owner?: string | number;
-  readonly group?: string | number;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
-  not: { required: ['insertafter', 'insertbefore'] },
-  properties: {
-    path: { type: 'string', minLength: 1, description: 'The file to edit.' },
-    dest: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    name: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    line: { type: 'string', description: 'The line to ensure (state=present) or remove (state=absent without regexp).' },
-    regexp: { type: 'string', description: 'Python-style regular expression searched in every line; the last match is replaced (or removed).' },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the line is in the file; absent: lines equal to line (or matching regexp) are removed.' },
-    insertafter: { type: 'string', description: 'EOF, BOF or a regular expression: where a new line goes (after the last matching line).' },
-    insertbefore: { type: 'string', description: 'BOF or a regular expression: where a new line goes (before the last matching line).' },
-    backrefs: { type: 'boolean', default: false, description: 'line may use \\1 or \\g<name> from regexp; a file without a match is left alone.' },
-    firstmatch: { type: 'boolean', default: false, description: 'Use the first matching line instead of the last.' },
-    create: { type: 'boolean', default: false, description: 'Create the file when it does not exist.' },
-    backup: { type: 'boolean', default: false, description: 'Keep the previous file as PATH.YYYYmmddTHHMMSS~.' },
-    validate: VALIDATE_SCHEMA,
-    mode: MODE_SCHEMA,
-    owner: OWNER_SCHEMA,
-    group: GROUP_SCHEMA,
-  },
+const schema = Type.Object({
+  ...EDITED_FILE_PARAMS,
+  line: Type.Optional(Type.String({ description: 'The line to ensure (state=present) or remove (state=absent without regexp).' })),
+  regexp: Type.Optional(PythonRegex({ description: 'Python-style regular expression searched in every line; the last match is replaced (or removed).' })),
+  state: Type.Optional(StringEnum(['present', 'absent'], { default: 'present', description: 'present: the line is in the file; absent: lines equal to line (or matching regexp) are removed.' })),
+  insertafter: Type.Optional(PythonRegex({ description: 'EOF, BOF or a regular expression: where a new line goes (after the last matching line).' })),
+  insertbefore: Type.Optional(PythonRegex({ description: 'BOF or a regular expression: where a new line goes (before the last matching line).' })),
+  backrefs: Type.Optional(Type.Boolean({ default: false, description: 'line may use \\1 or \\g<name> from regexp; a file without a match is left alone.' })),
+  firstmatch: Type.Optional(Type.Boolean({ default: false, description: 'Use the first matching line instead of the last.' })),
+  ...EDIT_WRITE_PARAMS,
+}, {
+  ...EDIT_SCHEMA_OPTIONS,
   if: { properties: { state: { const: 'absent' } }, required: ['state'] },
   then: { anyOf: [{ required: ['regexp'] }, { required: ['line'] }] },
   else: { required: ['line'] },
-};
+  allOf: [{ if: { properties: { backrefs: { const: true } }, required: ['backrefs'] }, then: { required: ['regexp'] } }],
+});
 
-export const lineinfile = defineModule<LineinfileParams>({
+export const lineinfile = defineModule({
   name: 'lineinfile',
   doc: {
     summary: 'Ensures one line of a text file is present (added, or replaced where regexp matches) or absent.',
@@ -83,12 +54,6 @@ export const lineinfile = defineModule<LineinfileParams>({
   async plan(ctx, p): Promise<Plan> {
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
     const state = p.state ?? 'present';
-    const modeError = checkModeParam(p.mode);
-    if (modeError) return { kind: 'fail', msg: modeError };
-    if (state === 'present' && p.line === undefined) return { kind: 'fail', msg: 'state=present needs line' };
-    if (p.backrefs && p.regexp === undefined) return { kind: 'fail', msg: 'backrefs needs regexp' };
-    const regexError = badRegexMessage([['regexp', p.regexp], ['insertafter', p.insertafter], ['insertbefore', p.insertbefore]] as const);
-    if (regexError) return { kind: 'fail', msg: regexError };
     const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
     const read = await readTextToEdit(ctx, path, { module: 'lineinfile', removing: state === 'absent', create: p.create, what: 'line' });
     if ('plan' in read) return read.plan;

@@ -1,24 +1,18 @@
+import { Type } from '@sinclair/typebox';
 import { fileFact, normalizeFilePath } from '../../facts/file.js';
 import { followLinks } from './file-attrs.js';
 import { sha256Hex, sizeText } from './file-write.js';
-import { defineModule, type JsonSchema, type Plan } from '../types.js';
+import { defineModule, type Plan } from '../types.js';
 
-export interface SlurpParams {
-  readonly src?: string;
-  readonly path?: string;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  src: Type.Optional(Type.String({ minLength: 1, description: 'The file on the node to read (symlinks are followed).' })),
+  path: Type.Optional(Type.String({ minLength: 1, description: 'Alias of src.' })),
+}, {
   additionalProperties: false,
   oneOf: [{ required: ['src'] }, { required: ['path'] }],
-  properties: {
-    src: { type: 'string', minLength: 1, description: 'The file on the node to read (symlinks are followed).' },
-    path: { type: 'string', minLength: 1, description: 'Alias of src.' },
-  },
-};
+});
 
-export const slurp = defineModule<SlurpParams>({
+export const slurp = defineModule({
   name: 'slurp',
   doc: {
     summary: 'Reads a file from the node into a registered variable, base64-encoded (`content`, `encoding: base64`).',

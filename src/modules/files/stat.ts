@@ -1,27 +1,17 @@
+import { Type } from '@sinclair/typebox';
 import { posix } from 'node:path';
 import { fileFact, normalizeFilePath, type FileState } from '../../facts/file.js';
 import { followLinks } from './file-attrs.js';
 import { sizeText } from './file-write.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { StringEnum } from '../../schema/formats.js';
+import { defineModule } from '../types.js';
 
-export interface StatParams {
-  readonly path: string;
-  readonly get_checksum?: boolean;
-  readonly checksum_algorithm?: 'sha256';
-  readonly follow?: boolean;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['path'],
-  properties: {
-    path: { type: 'string', minLength: 1, description: 'The path to describe (a symlink itself unless follow is set).' },
-    get_checksum: { type: 'boolean', default: true, description: 'Include checksum (SHA-256) for regular files.' },
-    checksum_algorithm: { enum: ['sha256'], default: 'sha256', description: 'Only SHA-256 is computed.' },
-    follow: { type: 'boolean', default: false, description: 'Describe the target of a symlink instead of the link.' },
-  },
-};
+const schema = Type.Object({
+  path: Type.String({ minLength: 1, description: 'The path to describe (a symlink itself unless follow is set).' }),
+  get_checksum: Type.Optional(Type.Boolean({ default: true, description: 'Include checksum (SHA-256) for regular files.' })),
+  checksum_algorithm: Type.Optional(StringEnum(['sha256'], { default: 'sha256', description: 'Only SHA-256 is computed.' })),
+  follow: Type.Optional(Type.Boolean({ default: false, description: 'Describe the target of a symlink instead of the link.' })),
+}, { additionalProperties: false });
 
 /** The register shape, named like Ansible's stat so playbooks can read `st.stat.exists`. */
 export function statResult(path: string, st: FileState, getChecksum: boolean): Record<string, unknown> {
@@ -56,7 +46,7 @@ function describe(path: string, st: FileState): string {
   return `${path} is ${what}${st.mode} ${who})`;
 }
 
-export const stat = defineModule<StatParams>({
+export const stat = defineModule({
   name: 'stat',
   doc: {
     summary: 'Reads the state of a path into a registered variable: stat.exists, isdir, isreg, islnk, mode, pw_name, size, checksum, ...',

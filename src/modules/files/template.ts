@@ -1,30 +1,16 @@
+import { Type } from '@sinclair/typebox';
 import { fileFact, normalizeFilePath } from '../../facts/file.js';
 import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { FilePath } from '../../schema/formats.js';
+import { defineModule } from '../types.js';
 
-export interface TemplateParams {
-  readonly src: string;
-  readonly dest: string;
-  readonly mode?: string;
-  readonly owner?: string | number;
-  readonly group?: string | number;
-  readonly backup?: boolean;
-  readonly validate?: string;
-  readonly force?: boolean;
-}
+const schema = Type.Object({
+  src: Type.String({ minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." }),
+  dest: FilePath({ description: 'Remote path of the rendered file.' }),
+  ...WRITE_FILE_PARAMS,
+}, { additionalProperties: false });
 
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['src', 'dest'],
-  properties: {
-    src: { type: 'string', minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." },
-    dest: { type: 'string', minLength: 1, description: 'Remote path of the rendered file.' },
-    ...WRITE_FILE_PARAMS,
-  },
-};
-
-export const template = defineModule<TemplateParams>({
+export const template = defineModule({
   name: 'template',
   doc: {
     summary: "Renders a controller template (the role's templates/ first) with the task's variables and writes it to the host like copy.",
@@ -48,7 +34,6 @@ export const template = defineModule<TemplateParams>({
     const text = (await ctx.readLocal(srcPath)).toString('utf8');
     const rendered = ctx.renderTemplate(text, srcPath);
     const dest = normalizeFilePath(p.dest);
-    if (p.dest.endsWith('/')) return { kind: 'fail', msg: `dest ${p.dest} must be a file path, not a directory` };
     return planWriteFile(ctx, {
       dest,
       content: Buffer.from(rendered, 'utf8'),

@@ -1,0 +1,59 @@
+/**
+ * Playbooks with one bad param each, for the checks that moved from `plan` (per host, at run
+ * time) into the params schema (load time). The first task would change the controller's tree,
+ * so a run that refuses the playbook before anything runs leaves it as it was.
+ */
+
+export interface BadParamCase {
+  readonly name: string;
+  readonly module: string;
+  /** The params, one per line, indented under the module key (8 spaces). */
+  readonly params: readonly string[];
+  readonly code: string;
+  /** Where the error points, in site.yml. */
+  readonly line: number;
+  readonly col: number;
+  readonly message: RegExp;
+  readonly hint: RegExp;
+}
+
+/** The module key is on line 7; params start on line 8. */
+export function badParamPlaybook(c: BadParamCase): string {
+  return [
+    '- hosts: localhost',
+    '  gather_facts: false',
+    '  tasks:',
+    '    - name: would change the tree',
+    '      copy: { content: "x\\n", dest: "{{ target }}/first" }',
+    '    - name: bad',
+    `      ${c.module}:`,
+    ...c.params.map((p) => `        ${p}`),
+    '',
+  ].join('\n');
+}
+
+const P = 'PARAM_INVALID';
+
+export const BAD_PARAM_CASES: readonly BadParamCase[] = [
+  { name: 'file: a mode that is not a mode', module: 'file', params: ['path: "{{ target }}/x"', 'mode: "0x44"'], code: P, line: 9, col: 15, message: /\/mode: "0x44" is not a file mode/, hint: /octal like "0644", or symbolic like "u=rw,g=r,o=r"/ },
+  { name: 'file: an unquoted octal mode', module: 'file', params: ['path: "{{ target }}/x"', 'mode: 0644'], code: 'MODE_UNQUOTED', line: 9, col: 15, message: /read by YAML as the number 644/, hint: /mode: "0644"/ },
+  { name: 'copy: a symbolic mode chmod does not know', module: 'copy', params: ['content: "x"', 'dest: "{{ target }}/x"', 'mode: "u=rw,g=q"'], code: P, line: 10, col: 15, message: /is not a file mode/, hint: /symbolic like/ },
+  { name: 'file: recurse without state directory', module: 'file', params: ['path: "{{ target }}/d"', 'state: file', 'recurse: true'], code: P, line: 9, col: 16, message: /recurse needs state: directory/, hint: /add state: directory/ },
+  { name: 'file: recurse with no state', module: 'file', params: ['path: "{{ target }}/d"', 'recurse: true'], code: P, line: 9, col: 9, message: /recurse needs state: directory/, hint: /add state: directory/ },
+  { name: 'file: state link without src', module: 'file', params: ['path: "{{ target }}/l"', 'state: link'], code: P, line: 9, col: 9, message: /state=link needs "src"/, hint: /add src:/ },
+  { name: 'file: src without state link', module: 'file', params: ['path: "{{ target }}/l"', 'src: /opt/x'], code: P, line: 9, col: 9, message: /src is only for state: link/, hint: /state: link/ },
+  { name: 'file: removing /', module: 'file', params: ['path: /', 'state: absent'], code: P, line: 8, col: 15, message: /refusing to remove the root directory/, hint: /name the path/ },
+  { name: 'lineinfile: a regexp that does not compile', module: 'lineinfile', params: ['path: "{{ target }}/x"', 'regexp: "(["', 'line: a'], code: P, line: 9, col: 17, message: /\/regexp: "\(\[" is not a valid regular expression/, hint: /Python re syntax/ },
+  { name: 'lineinfile: backrefs without regexp', module: 'lineinfile', params: ['path: "{{ target }}/x"', 'line: a', 'backrefs: true'], code: P, line: 10, col: 9, message: /backrefs=true needs "regexp"/, hint: /add regexp:/ },
+  { name: 'lineinfile: state present without line', module: 'lineinfile', params: ['path: "{{ target }}/x"', 'regexp: "^a="'], code: P, line: 8, col: 9, message: /"line" is required unless state=absent/, hint: /add line:/ },
+  { name: 'lineinfile: insertafter with insertbefore', module: 'lineinfile', params: ['path: "{{ target }}/x"', 'line: a', 'insertafter: "^b"', 'insertbefore: "^c"'], code: P, line: 11, col: 9, message: /"insertafter" and "insertbefore" exclude each other/, hint: /keep one/ },
+  { name: 'lineinfile: a misspelt param', module: 'lineinfile', params: ['path: "{{ target }}/x"', 'line: a', 'regex: "^a"'], code: P, line: 10, col: 9, message: /unknown param "regex"/, hint: /did you mean "regexp"\?/ },
+  { name: 'blockinfile: an insertbefore that does not compile', module: 'blockinfile', params: ['path: "{{ target }}/x"', 'block: a', 'insertbefore: "a)"'], code: P, line: 10, col: 23, message: /\/insertbefore: "a\)" is not a valid regular expression/, hint: /escape/ },
+  { name: 'blockinfile: a marker without {mark}', module: 'blockinfile', params: ['path: "{{ target }}/x"', 'block: a', 'marker: "# k8sbm"'], code: P, line: 10, col: 17, message: /the BEGIN and END marker lines are the same/, hint: /put \{mark\} in marker/ },
+  { name: 'blockinfile: insertafter with insertbefore', module: 'blockinfile', params: ['path: "{{ target }}/x"', 'block: a', 'insertbefore: BOF', 'insertafter: EOF'], code: P, line: 11, col: 9, message: /exclude each other/, hint: /keep one/ },
+  { name: 'copy: validate without %s', module: 'copy', params: ['content: "x"', 'dest: "{{ target }}/x"', 'validate: visudo -c'], code: P, line: 10, col: 19, message: /\/validate: "visudo -c" does not contain %s/, hint: /visudo -cf %s/ },
+  { name: 'copy: content into a directory', module: 'copy', params: ['content: "x"', 'dest: /etc/app/'], code: P, line: 9, col: 15, message: /names a directory, but content is written to one file/, hint: /dest is the file itself/ },
+  { name: 'template: dest is a directory', module: 'template', params: ['src: motd.j2', 'dest: /etc/'], code: P, line: 9, col: 15, message: /\/dest: "\/etc\/" ends with \//, hint: /name the file itself/ },
+  { name: 'fetch: a relative src', module: 'fetch', params: ['src: admin.conf', 'dest: "{{ target }}/fetched"'], code: P, line: 8, col: 14, message: /\/src: "admin.conf" is not an absolute path/, hint: /whole path from \// },
+  { name: 'stat: a misspelt param', module: 'stat', params: ['path: /etc/hosts', 'folow: true'], code: P, line: 9, col: 9, message: /unknown param "folow"/, hint: /did you mean "follow"\?/ },
+];
