@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_LAB_NAME, DEFAULT_LAB_NODES, type Lab, labDown, labStatus, labUp, MAX_LAB_NODES } from '../lab/index.js';
+import { DEFAULT_LAB_NAME, DEFAULT_LAB_NODES, type Lab, labDown, labStatus, labUp, type LabUpResult, MAX_LAB_NODES } from '../lab/index.js';
 import { toShellLine } from '../transport/quote.js';
 
 export interface LabIo {
@@ -28,20 +28,20 @@ function labOptions<T>(y: Argv<T>): Argv<T & LabArgs> {
 export function labCommands(set: (code: number) => void, io: LabIo = processIo): CommandModule[] {
   const up: CommandModule = {
     command: 'up',
-    describe: `start the lab's nodes (an existing healthy lab with the same node count is kept; --recreate starts afresh)`,
+    describe: "start the lab's nodes; a lab that is up keeps its running nodes and grows or shrinks to --nodes",
     builder: (y) => labOptions(y)
-      .option('nodes', { alias: 'n', type: 'number', default: DEFAULT_LAB_NODES, describe: `number of nodes, 1 to ${MAX_LAB_NODES}` })
+      .option('nodes', { alias: 'n', type: 'number', describe: `number of nodes, 1 to ${MAX_LAB_NODES} (a new lab: ${DEFAULT_LAB_NODES}; a lab that is up: as many as it has). More adds nodes, fewer removes the highest` })
       .option('recreate', { type: 'boolean', default: false, describe: 'tear the lab down first even when it is up and healthy' }),
     handler: async (a) => {
-      const args = a as unknown as LabArgs & { nodes: number; recreate: boolean };
+      const args = a as unknown as LabArgs & { nodes?: number; recreate: boolean };
       const progress = io.isTTY && !args.json;
       const r = await labUp({
         name: args.name, dir: args.dir, nodes: args.nodes, recreate: args.recreate,
         onNodeReady: progress ? (_n, ready, total) => io.err(`\rnodes answering: ${ready}/${total}`) : undefined,
       });
-      if (progress && !r.reused) io.err('\r\x1b[K');
-      if (args.json) io.out(JSON.stringify({ ...labJson(r.lab), reused: r.reused, elapsedMs: r.elapsedMs }, null, 2));
-      else io.out(upSummary(r.lab, r.reused, r.elapsedMs, args));
+      if (progress && !r.reused && r.removed.length === 0) io.err('\r\x1b[K');
+      if (args.json) io.out(JSON.stringify({ ...labJson(r.lab), reused: r.reused, added: r.added, removed: r.removed, elapsedMs: r.elapsedMs }, null, 2));
+      else io.out(upSummary(r, args));
       set(0);
     },
   };
@@ -98,10 +98,13 @@ function labJson(lab: Lab): Record<string, unknown> {
   };
 }
 
-function upSummary(lab: Lab, reused: boolean, ms: number, args: LabArgs): string {
-  const head = reused
-    ? `lab "${lab.name}" was already up: ${lab.nodes.length} nodes on ${lab.subnet}, bridge ${lab.bridge} (kept as it was; --recreate starts afresh)`
-    : `lab "${lab.name}" is up: ${lab.nodes.length} nodes on ${lab.subnet}, bridge ${lab.bridge} (${seconds(ms)})`;
+function upSummary(r: LabUpResult, args: LabArgs): string {
+  const { lab } = r;
+  const size = `${lab.nodes.length} node${lab.nodes.length === 1 ? '' : 's'} on ${lab.subnet}, bridge ${lab.bridge}`;
+  const head = r.reused ? `lab "${lab.name}" was already up: ${size} (kept as it was; --recreate starts afresh)`
+    : r.added.length ? `lab "${lab.name}" grew to ${size}: added ${r.added.join(', ')}, the others kept running (${seconds(r.elapsedMs)})`
+      : r.removed.length ? `lab "${lab.name}" shrank to ${size}: removed ${r.removed.join(', ')}, the others kept running (${seconds(r.elapsedMs)})`
+        : `lab "${lab.name}" is up: ${size} (${seconds(r.elapsedMs)})`;
   const inv = display(lab.files.inventory);
   return [
     head,

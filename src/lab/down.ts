@@ -6,7 +6,7 @@ import { type LabRef, resolveLab } from './lab.js';
 import type { LabNames } from './names.js';
 import { deleteLink, deleteNetns, findLabLeftovers, netnsPids, type Tools } from './network.js';
 import { isProcessAlive } from './node.js';
-import { type LabPaths, type LabState, readLabState } from './state.js';
+import { type LabNodeState, type LabPaths, type LabState, nodeLogFile, nodeScratchDir, readLabState } from './state.js';
 import { checkLabPrerequisites } from './system.js';
 
 export interface LabDownResult {
@@ -35,11 +35,15 @@ function readLabStateLenient(paths: LabPaths): LabState | undefined {
   try { return readLabState(paths); } catch { return undefined; }
 }
 
-/** A launcher's command line names its node's scratch directory, which only this lab uses. */
-function isLabLauncher(pid: number, paths: LabPaths): boolean {
+/**
+ * A launcher's command line names its node's scratch directory, which only this lab uses: any
+ * node's of the lab (`nodes` absent), or one of the given nodes'.
+ */
+function isLabLauncher(pid: number, paths: LabPaths, nodes?: readonly string[]): boolean {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return basename(args[0] ?? '') === 'unshare' && args.some((a) => a.startsWith(paths.nodesDir + sep));
+    const ours = nodes ? (a: string) => nodes.some((n) => a === nodeScratchDir(paths, n)) : (a: string) => a.startsWith(paths.nodesDir + sep);
+    return basename(args[0] ?? '') === 'unshare' && args.some(ours);
   } catch {
     return false;
   }
@@ -58,14 +62,47 @@ function kill(pid: number): void {
 export async function teardownLab(tools: Tools, paths: LabPaths, names: LabNames, state: LabState | undefined): Promise<Omit<LabDownResult, 'name' | 'dir' | 'elapsedMs'>> {
   const left = await findLabLeftovers(tools, names);
   const limit = pLimit(16);
-
   // Launchers whose namespace file is already gone are found through the state file.
   const recorded = (state?.nodes ?? []).flatMap((n) => (n.launcherPid ? [n.launcherPid] : []));
-  const found = await Promise.all(left.netns.map((ns) => limit(() => netnsPids(tools, ns))));
-  const victims = new Set<number>([...recorded, ...found.flat()].filter((p) => isLabLauncher(p, paths) || found.some((f) => f.includes(p))));
-  const launchers = [...victims].filter((p) => isLabLauncher(p, paths));
-  const stuck = (): K8sbmError => new K8sbmError('K8SBM_LAB_DOWN_STUCK', `processes of lab "${state?.name ?? paths.dir}" did not exit after SIGKILL`, {
-    hint: `see them with \`ip netns pids NAME\` for each of: ${left.netns.join(', ')}`,
+  const processes = await stopProcesses(tools, left.netns, recorded, (p) => isLabLauncher(p, paths), `lab "${state?.name ?? paths.dir}"`);
+
+  await Promise.all(left.links.map((l) => limit(() => deleteLink(tools, l))));
+  await Promise.all(left.netns.map((ns) => limit(() => deleteNetns(tools, ns))));
+  if (left.bridge) await deleteLink(tools, names.bridge);
+
+  const hadFiles = removeLabFiles(paths);
+  return {
+    existed: hadFiles || processes > 0 || left.netns.length > 0 || left.links.length > 0 || left.bridge,
+    processes, netns: left.netns.length, links: left.links.length, bridge: left.bridge,
+  };
+}
+
+/**
+ * Removes some nodes of a lab (those a shrink drops, or the leftovers of a resize that did not
+ * finish) and leaves every other node, the bridge and the lab's files as they are.
+ */
+export async function removeNodes(tools: Tools, paths: LabPaths, nodes: readonly Pick<LabNodeState, 'name' | 'netns' | 'veth' | 'launcherPid'>[]): Promise<void> {
+  const limit = pLimit(16);
+  const recorded = nodes.flatMap((n) => (n.launcherPid ? [n.launcherPid] : []));
+  const names = nodes.map((n) => n.name);
+  await stopProcesses(tools, nodes.map((n) => n.netns), recorded, (p) => isLabLauncher(p, paths, names), names.join(', '));
+  await Promise.all(nodes.map((n) => limit(() => deleteLink(tools, n.veth))));
+  await Promise.all(nodes.map((n) => limit(() => deleteNetns(tools, n.netns))));
+  for (const n of nodes) {
+    // Empty as the machine sees it (the node mounted its tmpfs there in its own namespace).
+    try { rmdirSync(nodeScratchDir(paths, n.name)); } catch { /* not there */ }
+    rmSync(nodeLogFile(paths, n.name), { force: true });
+  }
+}
+
+/** Kills every process of these node namespaces and their launchers; how many there were. */
+async function stopProcesses(tools: Tools, netns: readonly string[], recorded: readonly number[], isLauncher: (pid: number) => boolean, what: string): Promise<number> {
+  const limit = pLimit(16);
+  const found = await Promise.all(netns.map((ns) => limit(() => netnsPids(tools, ns))));
+  const victims = new Set<number>([...recorded, ...found.flat()].filter((p) => isLauncher(p) || found.some((f) => f.includes(p))));
+  const launchers = [...victims].filter(isLauncher);
+  const stuck = (): K8sbmError => new K8sbmError('K8SBM_LAB_DOWN_STUCK', `processes of ${what} did not exit after SIGKILL`, {
+    hint: `see them with \`ip netns pids NAME\` for each of: ${netns.join(', ')}`,
   });
   // Each node's PID 1 first: its PID namespace dies with it, and its launcher, still there to
   // reap it, exits by itself. Killing launchers first would leave the nodes to the machine's init.
@@ -75,20 +112,11 @@ export async function teardownLab(tools: Tools, paths: LabPaths, names: LabNames
   for (const pid of launchers) if (isProcessAlive(pid)) kill(pid);
   await waitUntil(async () => {
     if (launchers.some((p) => isProcessAlive(p))) return false;
-    const still = await Promise.all(left.netns.map((ns) => limit(() => netnsPids(tools, ns))));
+    const still = await Promise.all(netns.map((ns) => limit(() => netnsPids(tools, ns))));
     for (const p of still.flat()) kill(p);
     return still.every((p) => p.length === 0);
   }, 15_000, stuck);
-
-  await Promise.all(left.links.map((l) => limit(() => deleteLink(tools, l))));
-  await Promise.all(left.netns.map((ns) => limit(() => deleteNetns(tools, ns))));
-  if (left.bridge) await deleteLink(tools, names.bridge);
-
-  const hadFiles = removeLabFiles(paths);
-  return {
-    existed: hadFiles || victims.size > 0 || left.netns.length > 0 || left.links.length > 0 || left.bridge,
-    processes: victims.size, netns: left.netns.length, links: left.links.length, bridge: left.bridge,
-  };
+  return victims.size;
 }
 
 /**

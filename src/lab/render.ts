@@ -144,6 +144,24 @@ export function renderSudoers(): string {
 /** Every node knows every other node by name, as a cluster's nodes usually do. */
 export function renderEtcHosts(self: RenderNode, nodes: readonly RenderNode[]): string {
   const lines = ['127.0.0.1\tlocalhost', `${self.address}\t${self.name}`, '::1\tlocalhost ip6-localhost ip6-loopback'];
-  for (const n of nodes) if (n.name !== self.name) lines.push(`${n.address}\t${n.name}`);
+  for (const n of nodes) if (n.name !== self.name) lines.push(etcHostsLine(n));
   return `${lines.join('\n')}\n`;
+}
+
+function etcHostsLine(n: RenderNode): string {
+  return `${n.address}\t${n.name}`;
+}
+
+/**
+ * A running node's /etc/hosts after the lab gained or lost nodes: only the lines the lab writes
+ * for those nodes come or go; whatever else the file holds (an operator's own lines) stays.
+ */
+export function editEtcHosts(text: string, add: readonly RenderNode[], remove: readonly RenderNode[]): string {
+  const gone = new Set(remove.map(etcHostsLine));
+  const endsWithNewline = text.endsWith('\n');
+  const body = endsWithNewline ? text.slice(0, -1) : text;
+  const kept = (text === '' ? [] : body.split('\n')).filter((l) => !gone.has(l));
+  const added = add.map(etcHostsLine).filter((l) => !kept.includes(l));
+  const lines = [...kept, ...added];
+  return lines.length === 0 ? '' : `${lines.join('\n')}${endsWithNewline || added.length > 0 ? '\n' : ''}`;
 }

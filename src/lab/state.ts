@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { K8sbmError } from '../source/errors.js';
+import type { SshdLogLevel } from './render.js';
 
 /**
  * The lab directory and its state file. The state file is written before anything is created
  * (phase "starting") and again when every node answers (phase "up"), so `down` and `status`
- * always know at least the lab's names.
+ * always know at least the lab's names. A resize rewrites it (still "up") with the new nodes.
  */
 
 export interface LabPaths {
@@ -59,6 +60,8 @@ export interface LabState {
   readonly subnet?: string | undefined;
   readonly gateway?: string | undefined;
   readonly createdAt: string;
+  /** sshd LogLevel the lab's nodes were started with (absent: sshd's own); nodes added later get the same. */
+  readonly sshdLogLevel?: SshdLogLevel | undefined;
   readonly nodes: readonly LabNodeState[];
 }
 

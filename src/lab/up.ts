@@ -1,24 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import pLimit from 'p-limit';
+import { K8sbmError } from '../source/errors.js';
+import { toShellLine } from '../transport/quote.js';
 import { teardownLab } from './down.js';
 import { isNodeProcess, type Lab, labFromState, type LabRef, resolveLab } from './lab.js';
-import { DEFAULT_LAB_NODES, type LabNames, type LabSubnet, netnsName, nodeAddress, nodeGroup, nodeName, validateNodeCount, vethName } from './names.js';
-import { claimSubnet, createBridge, createNodeLink, netnsPath, tool, type Tools } from './network.js';
-import { nodeLaunchArgv } from './node-init.js';
-import { childPidOf, launchNode, type LaunchedNode, readNodeHostKey, sshBanner, waitForSsh } from './node.js';
-import { LAB_SUDO_PASSWORD, renderEtcHosts, type SshdLogLevel, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from './render.js';
-import { type LabNodeState, type LabPaths, type LabState, nodeLogFile, nodeScratchDir, readLabState, writeFileAtomic, writeLabState } from './state.js';
+import { DEFAULT_LAB_NAME, DEFAULT_LAB_NODES, type LabNames, validateNodeCount } from './names.js';
+import { claimSubnet, createBridge, tool, type Tools } from './network.js';
+import { sshBanner } from './node.js';
+import type { SshdLogLevel } from './render.js';
+import { growLab, shrinkLab } from './resize.js';
+import { planNodes, startNodes, writeLabFiles } from './start.js';
+import { type LabPaths, type LabState, readLabState, writeLabState } from './state.js';
 import { checkLabPrerequisites, mustRun } from './system.js';
 
 export interface LabUpOptions extends LabRef {
-  /** Default 3. */
+  /** A new lab: default 3. A lab that is up: default its own count; another count resizes it. */
   readonly nodes?: number | undefined;
   /** Start fresh nodes even when the lab is up and healthy. */
   readonly recreate?: boolean | undefined;
   /** Nodes being set up at once (default 16). */
   readonly parallel?: number | undefined;
-  /** Bound on the whole start-up (default 30 s plus 0.5 s per node). */
+  /** Bound on the whole start-up (default 30 s plus 0.5 s per node started). */
   readonly timeoutMs?: number | undefined;
   /** sshd LogLevel of every node (default INFO); VERBOSE logs each session a node runs. */
   readonly sshdLogLevel?: SshdLogLevel | undefined;
@@ -28,31 +29,49 @@ export interface LabUpOptions extends LabRef {
 
 export interface LabUpResult {
   readonly lab: Lab;
-  /** The lab was already up with this many healthy nodes and was left as it was. */
+  /** The lab was already up, healthy and of this size, and was left as it was. */
   readonly reused: boolean;
+  /** Nodes a resize started beside the running ones. */
+  readonly added: readonly string[];
+  /** Nodes a resize removed (the highest ones). */
+  readonly removed: readonly string[];
   readonly elapsedMs: number;
 }
 
 /**
- * Brings a lab up. An existing lab of the same directory with the same node count whose every
- * node still answers is kept as it is (`reused`); anything else there (another node count, a
- * dead node, a half-up lab, or `recreate`) is torn down first and made anew.
+ * Brings a lab up. A lab that is up keeps its running nodes: asked for the same count it is left
+ * as it is (`reused`), for more it gets the missing nodes, for fewer it loses its highest nodes.
+ * Whatever would need a rebuild (a dead node, another lab in the directory, another sshd log
+ * level) is refused with the way out; `recreate` starts afresh. A lab that never finished coming
+ * up holds nothing to keep and is made anew.
  */
 export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   const t0 = Date.now();
   const tools = checkLabPrerequisites();
-  const count = validateNodeCount(opts.nodes ?? DEFAULT_LAB_NODES);
   const { name, paths, names } = resolveLab(opts);
-
   const existing = readLabStateOrUndefined(paths);
-  if (existing && !opts.recreate && existing.name === name && existing.phase === 'up' && existing.nodes.length === count && await isHealthy(existing)) {
-    return { lab: labFromState(existing, paths), reused: true, elapsedMs: Date.now() - t0 };
-  }
-  await teardownLab(tools, paths, names, existing);
+  const count = validateNodeCount(opts.nodes ?? existing?.nodes.length ?? DEFAULT_LAB_NODES);
+  const result = (state: LabState, change: Partial<LabUpResult>): LabUpResult => ({
+    lab: labFromState(state, paths), reused: false, added: [], removed: [], ...change, elapsedMs: Date.now() - t0,
+  });
 
+  if (existing?.phase === 'up' && !opts.recreate) {
+    await refuseRebuild(existing, name, paths, opts);
+    const have = existing.nodes.length;
+    if (count === have) return result(existing, { reused: true });
+    if (count < have) {
+      const shrunk = await shrinkLab(tools, paths, existing, count);
+      return result(shrunk, { removed: existing.nodes.slice(count).map((n) => n.name) });
+    }
+    const grown = await growLab(tools, paths, names, existing, count, {
+      parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * (count - have)), onNodeReady: opts.onNodeReady,
+    });
+    return result(grown, { added: grown.nodes.slice(have).map((n) => n.name) });
+  }
+
+  await teardownLab(tools, paths, names, existing);
   try {
-    const lab = await buildLab(tools, name, count, paths, names, opts);
-    return { lab, reused: false, elapsedMs: Date.now() - t0 };
+    return result(await buildLab(tools, name, count, paths, names, opts), {});
   } catch (e) {
     // A lab that failed to come up is removed whole; the error carries the node's log tail.
     await teardownLab(tools, paths, names, readLabStateOrUndefined(paths)).catch(() => undefined);
@@ -64,14 +83,30 @@ function readLabStateOrUndefined(paths: LabPaths): LabState | undefined {
   try { return readLabState(paths); } catch { return undefined; }
 }
 
-async function isHealthy(state: LabState): Promise<boolean> {
-  const checks = await Promise.all(state.nodes.map(async (n) => isNodeProcess(n) && !!(await sshBanner(n.address, 22, 2000))));
-  return checks.every(Boolean);
+/** What only a rebuild could give, refused: the running nodes' files would be lost. */
+async function refuseRebuild(state: LabState, name: string, paths: LabPaths, opts: LabUpOptions): Promise<void> {
+  const which = [...(name === DEFAULT_LAB_NAME ? [] : ['--name', name]), ...(opts.dir ? ['--dir', opts.dir] : [])];
+  const down = toShellLine(['k8sbm', 'lab', 'down', ...which]);
+  const recreate = toShellLine(['k8sbm', 'lab', 'up', ...which, '--recreate']);
+  const rebuild = (what: string): K8sbmError => new K8sbmError('K8SBM_LAB_REBUILD_NEEDED', `lab "${state.name}" is up; ${what}, which needs every node started afresh`, {
+    hint: `its nodes' files would be lost: \`${down}\` first, then bring it up again (or \`${recreate}\`)`,
+  });
+  if (state.name !== name) throw rebuild(`its directory ${paths.dir} cannot also hold a lab "${name}"`);
+  if (opts.sshdLogLevel !== undefined && opts.sshdLogLevel !== state.sshdLogLevel) {
+    throw rebuild(`its nodes' sshd logs at ${state.sshdLogLevel ?? 'INFO'}, not ${opts.sshdLogLevel}`);
+  }
+  const answers = await Promise.all(state.nodes.map(async (n) => isNodeProcess(n) && !!(await sshBanner(n.address, 22, 2000))));
+  const dead = state.nodes.filter((_, i) => !answers[i]).map((n) => n.name);
+  if (dead.length) {
+    throw new K8sbmError('K8SBM_LAB_DEGRADED', `lab "${state.name}" is up, but ${dead.join(', ')} no longer ${dead.length === 1 ? 'answers' : 'answer'}`, {
+      hint: `a dead node is not restarted alone: \`${recreate}\` starts every node afresh (the others' files are lost), \`${down}\` removes the lab`,
+    });
+  }
 }
 
-async function buildLab(tools: Tools, name: string, count: number, paths: LabPaths, names: LabNames, opts: LabUpOptions): Promise<Lab> {
+async function buildLab(tools: Tools, name: string, count: number, paths: LabPaths, names: LabNames, opts: LabUpOptions): Promise<LabState> {
   const createdAt = new Date().toISOString();
-  const base = { version: 1, name, id: names.id, dir: paths.dir, bridge: names.bridge, createdAt } as const;
+  const base = { version: 1, name, id: names.id, dir: paths.dir, bridge: names.bridge, createdAt, sshdLogLevel: opts.sshdLogLevel } as const;
   mkdirSync(paths.nodesDir, { recursive: true, mode: 0o755 });
   writeLabState(paths, { ...base, phase: 'starting', nodes: [] });
 
@@ -82,59 +117,14 @@ async function buildLab(tools: Tools, name: string, count: number, paths: LabPat
 
   await createBridge(tools, names);
   const subnet = await claimSubnet(tools, names);
-  const planned = planNodes(names, subnet, count);
+  const planned = planNodes(names, subnet, 1, count);
   const subnetFields = { subnet: subnet.cidr, gateway: subnet.gateway };
   writeLabState(paths, { ...base, ...subnetFields, phase: 'starting', nodes: planned });
 
-  const limit = pLimit(Math.max(1, opts.parallel ?? 16));
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000 + 500 * count);
-  let ready = 0;
-  const link = (n: LabNodeState): Promise<void> => createNodeLink(tools, names.bridge, n.netns, n.veth, `${n.address}/${subnet.prefix}`);
-  // The first `ip netns add` on a machine makes /run/netns a shared mount; only one should try.
-  await link(planned[0]!);
-  const results = await Promise.allSettled(planned.map((n, k) => limit(async (): Promise<LabNodeState> => {
-    if (k > 0) await link(n);
-    const scratch = nodeScratchDir(paths, n.name);
-    const logFile = nodeLogFile(paths, n.name);
-    mkdirSync(scratch, { recursive: true, mode: 0o755 });
-    const launched = launchNodeProcess(tools, n, scratch, logFile, authorizedKey, planned, opts.sshdLogLevel);
-    await waitForSsh(n.address, { deadline, exited: launched.exited, node: n.name, logFile });
-    const pid = childPidOf(launched.launcherPid);
-    if (!pid) throw new Error(`node ${n.name}: its PID 1 is not a child of ${launched.launcherPid}`);
-    opts.onNodeReady?.(n.name, ++ready, count);
-    return { ...n, pid, launcherPid: launched.launcherPid, hostKey: readNodeHostKey(pid) };
-  })));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  const nodes = results.map((r) => (r as PromiseFulfilledResult<LabNodeState>).value);
-
-  const files = { keyFile: paths.key, knownHostsFile: paths.knownHosts };
-  writeFileAtomic(paths.knownHosts, renderKnownHosts(nodes), 0o644);
-  writeFileAtomic(paths.sshConfig, renderSshConfig(nodes, files), 0o644);
-  writeFileAtomic(paths.inventory, renderInventory(name, nodes, files), 0o644);
+  const nodes = await startNodes(tools, paths, names.bridge, subnet, planned, planned, authorizedKey, {
+    parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * count), sshdLogLevel: opts.sshdLogLevel, onNodeReady: opts.onNodeReady,
+  });
   const state: LabState = { ...base, ...subnetFields, phase: 'up', nodes };
-  writeLabState(paths, state);
-  return labFromState(state, paths);
-}
-
-function planNodes(names: LabNames, subnet: LabSubnet, count: number): LabNodeState[] {
-  return Array.from({ length: count }, (_, k) => {
-    const i = k + 1;
-    return { name: nodeName(i), address: nodeAddress(subnet, i), group: nodeGroup(i), netns: netnsName(names, i), veth: vethName(names, i) };
-  });
-}
-
-function launchNodeProcess(tools: Tools, n: LabNodeState, scratch: string, logFile: string, authorizedKey: string, all: readonly LabNodeState[], logLevel: SshdLogLevel | undefined): LaunchedNode {
-  const argv = nodeLaunchArgv({ nsenter: tool(tools, 'nsenter'), unshare: tool(tools, 'unshare') }, {
-    name: n.name,
-    netnsPath: netnsPath(n.netns),
-    scratchDir: scratch,
-    authorizedKey,
-    sshdConfig: renderSshdConfig(n.address, { logLevel }),
-    sudoers: renderSudoers(),
-    etcHosts: renderEtcHosts(n, all),
-    password: LAB_SUDO_PASSWORD,
-    machineId: randomBytes(16).toString('hex'),
-  });
-  return launchNode(argv, logFile);
+  writeLabFiles(paths, state);
+  return state;
 }

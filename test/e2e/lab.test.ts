@@ -221,6 +221,79 @@ if (!isRoot) {
     });
   });
 
+  describe('a lab that is up changes size without a rebuild', () => {
+    let l: TestLab;
+    before(async () => { l = await startLab({ name: 'resize', nodes: 3 }); });
+    after(async () => { await l?.down(); });
+    const probe = `/etc/k8sbm-resize-probe-${process.pid}`;
+    const cli = (...extra: string[]) => runLabCli(['lab', 'up', '--name', 'resize', '--dir', l.dir, '--json', ...extra]);
+    const inventoryHosts = async () => [...(await loadInventory([l.inventoryFile])).hosts.keys()].sort();
+    const stateNodes = () => (JSON.parse(readFileSync(l.lab.files.state, 'utf8')) as { phase: string; nodes: { name: string; pid: number }[] });
+    const resolves = async (on: string, name: string) => (await labSsh(l, on, ['getent', 'hosts', name])).stdout.trim().split(/\s+/)[0];
+
+    it('grows 3 -> 5: the running nodes keep their processes and files, nodes 4 and 5 answer', async () => {
+      assert.equal((await labSsh(l, 'node01', ['sh', '-c', `echo kept > ${probe}`])).code, 0);
+      const r = await cli('--nodes', '5');
+      assert.equal(r.code, 0);
+      const out = JSON.parse(r.out) as { reused: boolean; added: string[]; removed: string[]; nodes: { name: string; address: string; pid: number }[] };
+      assert.deepEqual([out.reused, out.added, out.removed], [false, ['node04', 'node05'], []]);
+      assert.deepEqual(out.nodes.slice(0, 3).map((n) => n.pid), l.nodes.map((n) => n.pid), 'node01-03 are the same processes');
+      assert.ok(l.nodes.every((n) => isProcessAlive(n.pid)));
+      assert.equal((await labSsh(l, 'node01', ['cat', probe])).stdout, 'kept\n');
+      // Over the rewritten ssh_config and known_hosts (strict host key checking).
+      for (const n of ['node04', 'node05']) {
+        const hn = await labSsh(l, n, ['hostname']);
+        assert.deepEqual([hn.code, hn.stdout.trim()], [0, n], hn.stderr);
+      }
+      assert.deepEqual(await inventoryHosts(), ['node01', 'node02', 'node03', 'node04', 'node05']);
+      assert.deepEqual(stateNodes().nodes.map((n) => n.name), ['node01', 'node02', 'node03', 'node04', 'node05']);
+      assert.equal(readFileSync(l.knownHostsFile, 'utf8').trim().split('\n').length, 5);
+      // Old and new nodes know each other by name.
+      assert.equal(await resolves('node01', 'node05'), out.nodes[4]!.address);
+      assert.equal(await resolves('node05', 'node01'), out.nodes[0]!.address);
+      assert.equal((await labStatus({ name: 'resize', dir: l.dir })).condition, 'up');
+    });
+
+    it('keeps the lab as it is when --nodes is not given', async () => {
+      const r = await cli();
+      assert.deepEqual([(JSON.parse(r.out) as { reused: boolean }).reused, stateNodes().nodes.length], [true, 5]);
+    });
+
+    it('shrinks 5 -> 4 by removing the highest node only', async () => {
+      const before = stateNodes().nodes;
+      const r = await labUp({ name: 'resize', dir: l.dir, nodes: 4 });
+      assert.deepEqual([r.added, r.removed], [[], ['node05']]);
+      assert.deepEqual(r.lab.nodes.map((n) => n.pid), before.slice(0, 4).map((n) => n.pid));
+      await eventually('node05 is gone', () => !isProcessAlive(before[4]!.pid));
+      assert.deepEqual(labNetnsAndLinks(l).netns.map((n) => n.slice(-6)).sort(), ['node01', 'node02', 'node03', 'node04']);
+      assert.equal(labNetnsAndLinks(l).links.length, 5, 'four veths and the bridge');
+      assert.equal((await labSsh(l, 'node01', ['cat', probe])).stdout, 'kept\n');
+      assert.deepEqual(await inventoryHosts(), ['node01', 'node02', 'node03', 'node04']);
+      assert.equal(await resolves('node01', 'node05'), '', 'node01 no longer knows node05');
+      assert.equal(await resolves('node01', 'node04'), r.lab.nodes[3]!.address);
+    });
+
+    it('grows again over the leftovers of a resize that did not finish', async () => {
+      // What a resize cut short after creating node05's namespace would leave.
+      ip('netns', 'add', `k8sbm-${l.lab.id}-node05`);
+      const r = await labUp({ name: 'resize', dir: l.dir, nodes: 5 });
+      assert.deepEqual(r.added, ['node05']);
+      assert.equal((await labSsh(l, 'node05', ['hostname'])).stdout.trim(), 'node05');
+    });
+
+    it('refuses what needs a rebuild, with the way out, and changes nothing', async () => {
+      const pids = stateNodes().nodes.map((n) => n.pid);
+      const refused = (code: string) => (e: unknown) => isK8sbmError(e) && e.code === code && /k8sbm lab down/.test(e.hint ?? '') && /--recreate/.test(e.hint ?? '');
+      await assert.rejects(labUp({ name: 'resize', dir: l.dir, sshdLogLevel: 'VERBOSE' }), refused('K8SBM_LAB_REBUILD_NEEDED'));
+      await assert.rejects(labUp({ name: 'another', dir: l.dir, nodes: 5 }), refused('K8SBM_LAB_REBUILD_NEEDED'));
+      process.kill(pids[3]!, 'SIGKILL');
+      await eventually('node04 is dead', () => !isProcessAlive(pids[3]));
+      await assert.rejects(labUp({ name: 'resize', dir: l.dir, nodes: 6 }), (e) => refused('K8SBM_LAB_DEGRADED')(e) && /node04/.test((e as Error).message));
+      assert.deepEqual(stateNodes().nodes.map((n) => n.pid), pids);
+      assert.equal((await labSsh(l, 'node01', ['cat', probe])).stdout, 'kept\n');
+    });
+  });
+
   describe('lab down', () => {
     it('removes namespaces, links, bridge, processes and files', async () => {
       const l = await startLab({ name: 'down', nodes: 3 });

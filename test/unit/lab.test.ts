@@ -7,7 +7,7 @@ import {
 } from '../../src/lab/names.js';
 import { bridgeMac } from '../../src/lab/network.js';
 import { nodeLaunchArgv, NODE_INIT_SCRIPT } from '../../src/lab/node-init.js';
-import { parsePublicKey, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from '../../src/lab/render.js';
+import { editEtcHosts, parsePublicKey, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from '../../src/lab/render.js';
 import { parseIpAddrJson, parseIpRouteJson, preferredSubnetIndex, subnetCandidates, usedSubnetIndexes } from '../../src/lab/subnet.js';
 import { checkLabPrerequisites, LAB_TOOLS, type PlatformFacts } from '../../src/lab/system.js';
 import { isK8sbmError } from '../../src/source/errors.js';
@@ -154,6 +154,20 @@ describe('lab files', () => {
     assert.match(h, /^198\.18\.7\.12\tnode02$/m);
     assert.match(h, /^198\.18\.7\.11\tnode01$/m);
     assert.equal(h.match(/node02/g)?.length, 1);
+  });
+
+  it("edits a running node's /etc/hosts for a resize: the lab's lines come and go, the rest stays", () => {
+    const [n1, n2, n3, n4] = nodes as [typeof nodes[0], typeof nodes[0], typeof nodes[0], typeof nodes[0]];
+    const first = renderEtcHosts(n1, [n1, n2, n3]);
+    const own = `${first}10.0.0.9\tregistry # added by hand\n`;
+    const grown = editEtcHosts(own, [n4], []);
+    assert.equal(grown, `${own}198.18.7.14\tnode04\n`);
+    assert.equal(grown, editEtcHosts(grown, [n4], []), 'a line already there is not added twice');
+    const shrunk = editEtcHosts(grown, [], [n3, n4]);
+    assert.equal(shrunk, own.replace('198.18.7.13\tnode03\n', ''));
+    assert.match(shrunk, /^198\.18\.7\.11\tnode01$/m, "the node's own line stays");
+    assert.equal(editEtcHosts('127.0.0.1 localhost', [n4], []), '127.0.0.1 localhost\n198.18.7.14\tnode04\n');
+    assert.equal(editEtcHosts('', [], [n4]), '');
   });
 });
 
