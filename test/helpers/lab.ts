@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
 import { type Lab, labDown, labUp } from '../../src/lab/index.js';
+import { labNamesOf } from '../../src/lab/names.js';
 import { toShellLine } from '../../src/transport/quote.js';
 
 /**
@@ -129,13 +130,18 @@ function ensureExitCleanup(): void {
 }
 
 function removeLabNow(lab: Lab): void {
-  for (const n of lab.nodes) {
-    for (const pid of [n.pid, n.launcherPid]) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-    }
+  // By name, not only the nodes the lab started with: a resize may have added some.
+  const names = labNamesOf(lab.id);
+  const netns = (JSON.parse(spawnSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8' }).stdout.trim() || '[]') as { name: string }[])
+    .map((n) => n.name).filter((n) => n.startsWith(names.netnsPrefix));
+  const pids = netns.flatMap((ns) => spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean).map(Number));
+  for (const pid of [...lab.nodes.flatMap((n) => [n.pid, n.launcherPid]), ...pids]) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   }
-  for (const n of lab.nodes) spawnSync('ip', ['link', 'del', n.veth], { stdio: 'ignore' });
-  for (const n of lab.nodes) spawnSync('ip', ['netns', 'del', n.netns], { stdio: 'ignore' });
+  const links = (JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout.trim() || '[]') as { ifname: string }[])
+    .map((l) => l.ifname).filter((n) => n.startsWith(names.vethPrefix));
+  for (const l of links) spawnSync('ip', ['link', 'del', l], { stdio: 'ignore' });
+  for (const ns of netns) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
   spawnSync('ip', ['link', 'del', lab.bridge], { stdio: 'ignore' });
   rmSync(dirname(lab.dir), { recursive: true, force: true });
 }
