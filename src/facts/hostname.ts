@@ -1,5 +1,5 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
+import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
 import { factCommandFailed, readInParts, type FactDef } from './types.js';
 
 /**
@@ -35,11 +35,9 @@ export function hostnameFactArgv(q: HostnameQuery): string[] {
 }
 
 export function parseHostnameFactOutput(res: ExecResult, q: HostnameQuery): HostnameFacts {
-  const sections = splitTagged(res.stdout);
+  const sections = systemFactSections(res, 'hostname', 'the host name');
   const current = sections.find((s) => s.tag === 'current');
-  if (res.code !== 0 || sections[0]?.tag !== 'hostname' || !current) {
-    throw factCommandFailed('hostname', `cannot read the host name`, res);
-  }
+  if (!current) throw factCommandFailed('hostname', 'cannot read the host name', res);
   return {
     current: current.args.join(' '),
     systemd: sections.find((s) => s.tag === 'systemd')?.args[0] === '1',

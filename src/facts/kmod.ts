@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
+import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * Kernel modules: what is loaded (/proc/modules, whole), whether the modules asked about are
@@ -78,10 +78,7 @@ export function parseProcModules(text: string): Record<string, LoadedModule> {
 }
 
 export function parseKmodFactOutput(res: ExecResult, q: KmodQuery): KmodFacts {
-  const sections = splitTagged(res.stdout);
-  if (res.code !== 0 || sections[0]?.tag !== 'kmod') {
-    throw factCommandFailed('kmod', `cannot read kernel modules`, res);
-  }
+  const sections = systemFactSections(res, 'kmod', 'kernel modules');
   let loadable = false;
   let loaded: Record<string, LoadedModule> = {};
   let modprobe: string | null = null;

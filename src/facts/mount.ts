@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
+import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * Mounts and swap: /proc/self/mountinfo (this mount namespace's view), /proc/swaps and the
@@ -77,10 +77,7 @@ export function mountFactArgv(q: MountQuery): string[] {
 }
 
 export function parseMountFactOutput(res: ExecResult, q: MountQuery): MountFacts {
-  const sections = splitTagged(res.stdout);
-  if (res.code !== 0 || sections[0]?.tag !== 'mount') {
-    throw factCommandFailed('mount', `cannot read mounts`, res);
-  }
+  const sections = systemFactSections(res, 'mount', 'mounts');
   const body = (tag: string): string | undefined => sections.find((s) => s.tag === tag)?.body;
   const info = body('mountinfo');
   if (info === undefined) throw new FactParseError('mount', 'no mountinfo section');

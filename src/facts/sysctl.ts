@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, splitTagged, systemFactArgv, type HostFile } from './system-files.js';
-import { FactParseError, factCommandFailed, readInParts, type FactDef } from './types.js';
+import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { FactParseError, readInParts, type FactDef } from './types.js';
 
 /**
  * Kernel parameters: the running values of some keys (from /proc/sys) and the content of the
@@ -84,10 +84,7 @@ export function sysctlFactArgv(q: SysctlQuery): string[] {
 
 /** Pure: the fact script's output -> the values of the keys asked and the files. */
 export function parseSysctlFactOutput(res: ExecResult, q: SysctlQuery): SysctlFacts {
-  const sections = splitTagged(res.stdout);
-  if (res.code !== 0 || sections[0]?.tag !== 'sysctl') {
-    throw factCommandFailed('sysctl', `cannot read kernel parameters`, res);
-  }
+  const sections = systemFactSections(res, 'sysctl', 'kernel parameters');
   const values: Record<string, SysctlValue | null> = {};
   for (const s of sections) {
     const key = s.args[0] ?? '';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import type { ExecResult } from '../transport/connection.js';
 import { CONTENT_LIMIT, fileFactArgv, normalizeFilePath, parseFileFactOutput, type FileState } from './file.js';
-import { FactParseError, type FactPart } from './types.js';
+import { FactParseError, factCommandFailed, type FactPart } from './types.js';
 
 /**
  * Shared by the fact families of the system modules (sysctl, kmod, mount, hostname). Each reads
@@ -17,19 +18,7 @@ export const TAG = '@@k8sbm';
 export const FILES_SEPARATOR = '@@files';
 
 /** A config file as the system facts carry it: the file fact's state, content as text (JSON-friendly). */
-export interface HostFile {
-  readonly exists: boolean;
-  readonly parentIsDir?: boolean | undefined;
-  readonly type?: FileState['type'];
-  readonly mode?: string | undefined;
-  readonly owner?: string | undefined;
-  readonly group?: string | undefined;
-  readonly uid?: number | undefined;
-  readonly gid?: number | undefined;
-  readonly size?: number | undefined;
-  readonly readable?: boolean | undefined;
-  /** Symlinks only: the target as stored in the link. */
-  readonly linkTarget?: string | undefined;
+export interface HostFile extends Omit<FileState, 'content' | 'sha256' | 'existingAncestor'> {
   /** UTF-8 content of a readable regular file up to the file fact's content limit. */
   readonly text?: string | undefined;
   /** The content is not UTF-8 text. */
@@ -68,6 +57,16 @@ export interface Section {
 /** The files of a system fact: they accumulate as tasks ask for them (see FactDef.partial). */
 export function filesPart<Q extends { readonly files: readonly string[] }, F extends { readonly files: Readonly<Record<string, HostFile>> }>(): FactPart<Q, F> {
   return { query: 'files', fact: 'files', nameOf: normalizeFilePath } as unknown as FactPart<Q, F>;
+}
+
+/**
+ * The sections of a system fact's output, its family's own tag first; when the script failed,
+ * the fact error "cannot read WHAT" with what its stderr says.
+ */
+export function systemFactSections(res: ExecResult, family: string, what: string): Section[] {
+  const sections = splitTagged(res.stdout);
+  if (res.code !== 0 || sections[0]?.tag !== family) throw factCommandFailed(family, `cannot read ${what}`, res);
+  return sections;
 }
 
 /** Pure: the tagged sections of a system fact's output, in order. Text before the first tag is dropped. */

@@ -4,7 +4,7 @@ import type { KeyPos, Loc } from '../source/loc.js';
 import { rememberSource } from '../source/yaml.js';
 import type { Inventory } from './model.js';
 import { parseIniValue } from './pyliteral.js';
-import { HostRangeError, expandHostPattern } from './ranges.js';
+import { expandHostPatternAt } from './ranges.js';
 import { ShlexError, shlexSplit } from './shlex.js';
 
 /**
@@ -142,16 +142,7 @@ function parseHostLine(inv: Inventory, line: string, at: (col0: number) => Loc, 
       loc: at(first.start), hint: 'write host:PORT, or remove the colon',
     });
   }
-  let names: string[];
-  let port: number | undefined;
-  try {
-    ({ names, port } = expandHostPattern(pattern));
-  } catch (e) {
-    if (!(e instanceof HostRangeError)) throw e;
-    throw new K8sbmError('K8SBM_INVENTORY_RANGE', `${e.message} in '${pattern}'`, {
-      loc: at(first.start), hint: 'ranges look like node[01:10] (zero padding kept), node[1:9:2] (step) or rack-[a:f]',
-    });
-  }
+  const { names, port } = expandHostPatternAt(pattern, at(first.start));
   if (names.some((n) => n.trim() === '---')) {
     throw new K8sbmError('K8SBM_INVENTORY_PARSE', `invalid host pattern '${pattern}': '---' is a sign this is a YAML file`, {
       loc: at(first.start), hint: 'give the file a .yml extension so it is read as YAML',

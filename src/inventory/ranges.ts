@@ -1,3 +1,6 @@
+import { K8sbmError } from '../source/errors.js';
+import type { Loc } from '../source/loc.js';
+
 /**
  * Host names, `host:port` and `[x:y(:z)]` ranges, following Ansible's parse_address and
  * expand_hostname_range so that every inventory expands to the very same host names.
@@ -69,6 +72,18 @@ export function expandHostPattern(pattern: string): { names: string[]; port: num
   const parsed = parseAddress(pattern, true);
   const base = parsed?.host ?? pattern;
   return { names: base.includes('[') ? expandHostnameRange(base) : [base], port: parsed?.port };
+}
+
+/** expandHostPattern for a host an inventory file names at `loc`: a bad range is K8SBM_INVENTORY_RANGE there. */
+export function expandHostPatternAt(pattern: string, loc: Loc): { names: string[]; port: number | undefined } {
+  try {
+    return expandHostPattern(pattern);
+  } catch (e) {
+    if (!(e instanceof HostRangeError)) throw e;
+    throw new K8sbmError('K8SBM_INVENTORY_RANGE', `${e.message} in '${pattern}'`, {
+      loc, hint: 'ranges look like node[01:10] (zero padding kept), node[1:9:2] (step) or rack-[a:f]',
+    });
+  }
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -2,7 +2,7 @@ import { K8sbmError } from '../source/errors.js';
 import { type Loc, keyPosOf, locOf, recordKey, recordNode } from '../source/loc.js';
 import { keyWasNonString } from './ansible-yaml.js';
 import type { Inventory } from './model.js';
-import { HostRangeError, expandHostPattern } from './ranges.js';
+import { expandHostPatternAt } from './ranges.js';
 
 /**
  * Ansible's YAML inventory: top-level keys are groups; each group may have `hosts`, `children`
@@ -98,16 +98,7 @@ function parseHostEntry(inv: Inventory, hosts: Obj, pattern: string, group: stri
       loc: pos?.value ?? loc, hint: 'write host variables as `name: value` lines under the host',
     });
   }
-  let names: string[];
-  let port: number | undefined;
-  try {
-    ({ names, port } = expandHostPattern(pattern));
-  } catch (e) {
-    if (!(e instanceof HostRangeError)) throw e;
-    throw new K8sbmError('K8SBM_INVENTORY_RANGE', `${e.message} in '${pattern}'`, {
-      loc, hint: 'ranges look like node[01:10] (zero padding kept), node[1:9:2] (step) or rack-[a:f]',
-    });
-  }
+  const { names, port } = expandHostPatternAt(pattern, loc);
   const portPos = port === undefined ? undefined : { key: loc, value: loc, raw: String(port), plain: true };
   for (const n of names) {
     const h = inv.addHost(n, { group, port, portPos, source, loc });

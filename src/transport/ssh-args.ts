@@ -1,3 +1,4 @@
+import { splitShellWords } from './quote.js';
 import { splitConfigLine } from './ssh-config.js';
 
 /**
@@ -16,43 +17,6 @@ export interface ParsedSshArgs {
   readonly settings: readonly SshArgSetting[];
   /** Options that were understood but are not applied, and words that were not understood. */
   readonly ignored: readonly string[];
-}
-
-/** POSIX shell word splitting without expansions: quotes and backslashes, nothing else. */
-export function splitShellWords(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unterminated ' in: ${text}`);
-      cur += text.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '"') {
-      i++;
-      for (; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\' && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1]!)) i++;
-        cur += text[i];
-      }
-      if (i >= text.length) throw new Error(`unterminated " in: ${text}`);
-      inWord = true;
-    } else if (c === '\\') {
-      if (i + 1 < text.length) cur += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(cur);
-  return out;
 }
 
 /** Flags that change nothing k8sbm does (logging, compression, tty, forwarding of X11/agent). */

@@ -23,6 +23,16 @@ export function joinLines(lines: readonly string[], finalNewline: boolean): stri
   return lines.length === 0 ? '' : lines.join('\n') + (finalNewline ? '\n' : '');
 }
 
+/** The entries of a config file, in file order: each line `parse` makes sense of, with its index. */
+export function parseLines<T>(text: string, parse: (line: string, index: number) => T | undefined): T[] {
+  const out: T[] = [];
+  splitLines(text).lines.forEach((line, i) => {
+    const e = parse(line, i);
+    if (e !== undefined) out.push(e);
+  });
+  return out;
+}
+
 /** The lines each with its own newline (the last may have none), as Python's readlines() gives them. */
 export function linesWithEnds(text: string): string[] {
   return text === '' ? [] : text.split(/(?<=\n)/);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeExit } from '../../src/contract/exit.js';
-import { commandResult, splitCommandLine } from '../../src/modules/commands/command-run.js';
+import { commandResult } from '../../src/modules/commands/command-run.js';
+import { splitShellWords } from '../../src/transport/quote.js';
 
 const res = (code: number | null, stderr = '', stdout = '', signal: string | null = null) => ({ code, signal, stdout, stderr });
 
-describe('splitCommandLine', () => {
+describe('splitShellWords', () => {
   const cases: [string, string[]][] = [
     ['ls -l /etc', ['ls', '-l', '/etc']],
     ['  echo   "a  b"  ', ['echo', 'a  b']],
@@ -15,8 +16,8 @@ describe('splitCommandLine', () => {
     ['echo "" x', ['echo', '', 'x']],
     ['a|b > c', ['a|b', '>', 'c']],
   ];
-  for (const [line, argv] of cases) it(line, () => assert.deepEqual(splitCommandLine(line), argv));
-  it('refuses an unterminated quote', () => assert.throws(() => splitCommandLine("echo 'x"), /unterminated single quote/));
+  for (const [line, argv] of cases) it(line, () => assert.deepEqual(splitShellWords(line), argv));
+  it('refuses an unterminated quote', () => assert.throws(() => splitShellWords("echo 'x"), /unterminated single quote/));
 });
 
 describe('describeExit', () => {

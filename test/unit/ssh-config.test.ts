@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_SSH_OPTIONS, type SshOptions } from '../../src/transport/connection.js';
-import { parseJumpHop, parseProxyJump, parseSshCommonArgs, proxyCommandAsJump, splitShellWords } from '../../src/transport/ssh-args.js';
+import { parseJumpHop, parseProxyJump, parseSshCommonArgs, proxyCommandAsJump } from '../../src/transport/ssh-args.js';
+import { splitShellWords } from '../../src/transport/quote.js';
 import {
   lookupSshConfig, matchHostPatterns, parseSshConfig, splitConfigLine, type ConfigFiles,
 } from '../../src/transport/ssh-config.js';

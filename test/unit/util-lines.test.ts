@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { joinLines, linesWithEnds, splitLines } from '../../src/util/lines.js';
+import { joinLines, linesWithEnds, parseLines, splitLines } from '../../src/util/lines.js';
 
 describe('text as lines', () => {
   it('split and joined again, every text comes back byte for byte', () => {
@@ -23,5 +23,11 @@ describe('text as lines', () => {
     assert.deepEqual(linesWithEnds('a\nb'), ['a\n', 'b']);
     assert.deepEqual(linesWithEnds('a\n\n'), ['a\n', '\n']);
     assert.deepEqual(linesWithEnds(''), []);
+  });
+
+  it('config entries: the lines that parse, with their index', () => {
+    const parse = (line: string, i: number) => (line.startsWith('#') || line === '' ? undefined : `${i}:${line}`);
+    assert.deepEqual(parseLines('# c\na\n\nb', parse), ['1:a', '3:b']);
+    assert.deepEqual(parseLines('', parse), []);
   });
 });

@@ -21,44 +21,6 @@ export const COMMAND_OPTION_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   stdin_add_newline: { type: 'boolean', default: true, description: 'Append a newline to stdin.' },
 };
 
-/**
- * POSIX shell word splitting without expansions, as Ansible's command module does (shlex):
- * quotes group, backslash escapes; `|`, `>`, `$HOME` and `*` stay literal characters.
- */
-export function splitCommandLine(line: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else cur += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1]!)) cur += line[++i];
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\') {
-      if (i + 1 < line.length) cur += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated ${quote === '"' ? 'double' : 'single'} quote in: ${line}`);
-  if (inWord) words.push(cur);
-  return words;
-}
-
 export interface CommandSpec {
   readonly argv: readonly string[];
   /** What register's `cmd` shows: the argv for command, the script text for shell. */

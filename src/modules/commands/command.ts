@@ -1,4 +1,5 @@
-import { applyCommand, COMMAND_OPTION_SCHEMAS, planCommand, splitCommandLine, type CommandOptions } from './command-run.js';
+import { splitShellWords } from '../../transport/quote.js';
+import { applyCommand, COMMAND_OPTION_SCHEMAS, planCommand, type CommandOptions } from './command-run.js';
 import { toShellLine } from '../../transport/quote.js';
 import { defineModule, type JsonSchema } from '../types.js';
 
@@ -53,7 +54,7 @@ export const command = defineModule<CommandParams>({
   async plan(ctx, p) {
     let argv: readonly string[];
     try {
-      argv = p.argv ?? splitCommandLine(p.cmd ?? '');
+      argv = p.argv ?? splitShellWords(p.cmd ?? '');
     } catch (e) {
       return { kind: 'fail', msg: (e as Error).message };
     }

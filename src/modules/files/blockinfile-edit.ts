@@ -1,5 +1,6 @@
 import { linesWithEnds } from '../../util/lines.js';
 import { compilePythonRegex } from '../../util/python-regex.js';
+import type { TextEdit } from './file-text.js';
 
 /**
  * blockinfile's decision, on plain text. Ansible's algorithm, so files it wrote are recognised:
@@ -24,14 +25,6 @@ export interface BlockEdit {
   readonly prependNewline?: boolean | undefined;
   /** A blank line after the block (not at the end of the file). */
   readonly appendNewline?: boolean | undefined;
-}
-
-export interface BlockEditResult {
-  readonly text: string;
-  /** "block inserted", "block updated", "block removed"; empty when nothing changed. */
-  readonly msg: string;
-  /** Why nothing changed, when nothing did. */
-  readonly reason: string;
 }
 
 /** The marker lines for a marker template: `# {mark} ANSIBLE MANAGED BLOCK` -> BEGIN / END. */
@@ -75,7 +68,7 @@ function insertionPoint(lines: readonly string[], e: BlockEdit): number {
   return e.insertbefore === 'BOF' ? 0 : lines.length;
 }
 
-export function editBlock(text: string, e: BlockEdit): BlockEditResult {
+export function editBlock(text: string, e: BlockEdit): TextEdit {
   const lines = linesWithEnds(text);
   const body = e.state === 'present' && e.block !== '' ? (e.block.endsWith('\n') ? e.block : `${e.block}\n`) : '';
   const blockLines = body === '' ? [] : [`${e.begin}\n`, ...linesWithEnds(body), `${e.end}\n`];

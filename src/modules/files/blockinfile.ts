@@ -2,9 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { normalizeFilePath } from '../../facts/file.js';
 import { checkMarkers, DEFAULT_MARKER, editBlock, markerLines } from './blockinfile-edit.js';
 import { PythonRegex, StringEnum } from '../../schema/formats.js';
-import { describeAttrs, planAttributes, type AttrParams } from './file-attrs.js';
-import { applyWriteFile, planWriteFile } from './file-write.js';
-import { EDIT_SCHEMA_OPTIONS, EDIT_WRITE_PARAMS, EDITED_FILE_PARAMS, readTextToEdit } from './file-text.js';
+import { applyWriteFile } from './file-write.js';
+import { EDIT_SCHEMA_OPTIONS, EDIT_WRITE_PARAMS, EDITED_FILE_PARAMS, planTextEdit } from './file-text.js';
 import { defineModule, type Plan } from '../types.js';
 
 const MARKER_PARAMS = ['marker', 'marker_begin', 'marker_end'] as const;
@@ -79,26 +78,10 @@ export const blockinfile = defineModule({
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
     const state = p.state ?? 'present';
     const { begin, end } = markersOf(p);
-    const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
-    const read = await readTextToEdit(ctx, path, { module: 'blockinfile', removing: state === 'absent', create: p.create, what: 'block' });
-    if ('plan' in read) return read.plan;
-    const { st, text } = read;
-    const edit = editBlock(text, {
+    return planTextEdit(ctx, path, p, { module: 'blockinfile', removing: state === 'absent', what: 'block' }, (text) => editBlock(text, {
       state, block: p.block ?? '', begin, end, insertafter: p.insertafter, insertbefore: p.insertbefore,
       prependNewline: p.prepend_newline, appendNewline: p.append_newline,
-    });
-    if (edit.msg === '' && st.exists) {
-      return planAttributes(path, st, attrs, `${path}: ${edit.reason} (${describeAttrs(st, {})})`);
-    }
-    const plan = await planWriteFile(ctx, {
-      dest: path,
-      content: Buffer.from(edit.text, 'utf8'),
-      attrs,
-      backup: p.backup,
-      validate: p.validate,
-      what: `${path}: ${edit.msg || 'file created'}`,
-    }, st);
-    return plan.kind === 'change' ? { ...plan, result: { ...plan.result, msg: edit.msg || 'file created' } } : plan;
+    }));
   },
   apply: (ctx, plan) => applyWriteFile(ctx, plan),
 });

@@ -1,8 +1,8 @@
 import { fileFact, type FileState } from '../../facts/file.js';
-import { asText, missingParentMessage } from './file-write.js';
-import { Type } from '@sinclair/typebox';
+import { asText, missingParentMessage, planWriteFile } from './file-write.js';
+import { type Static, Type } from '@sinclair/typebox';
 import { ValidateCommand } from '../../schema/formats.js';
-import { ATTR_PARAMS } from './file-attrs.js';
+import { ATTR_PARAMS, describeAttrs, planAttributes, type AttrParams } from './file-attrs.js';
 import type { Plan, PlanContext } from '../types.js';
 
 /** The file an editing module (lineinfile, blockinfile) changes: path, or its aliases. */
@@ -20,6 +20,9 @@ export const EDIT_WRITE_PARAMS = {
   ...ATTR_PARAMS,
 };
 
+const EditWriteSchema = Type.Object(EDIT_WRITE_PARAMS);
+export type EditWriteParams = Readonly<Static<typeof EditWriteSchema>>;
+
 /** Schema options both editing modules share: one of the path aliases, one insertion point. */
 export const EDIT_SCHEMA_OPTIONS = {
   additionalProperties: false,
@@ -27,9 +30,40 @@ export const EDIT_SCHEMA_OPTIONS = {
   not: { required: ['insertafter', 'insertbefore'] },
 };
 
-export interface TextToEdit {
+interface TextToEdit {
   readonly st: FileState;
   readonly text: string;
+}
+
+/** What an editing module's pure decision makes of a file's text. */
+export interface TextEdit {
+  readonly text: string;
+  /** What changed ("line added", "2 line(s) removed", "block updated"); empty when nothing did. */
+  readonly msg: string;
+  /** Why nothing changed, when nothing did. */
+  readonly reason: string;
+}
+
+/**
+ * The plan of an editing module (lineinfile, blockinfile): the file's text, edited by `edit`, is
+ * written (validated, atomically) when it changed; when it did not, only the attributes asked
+ * for are put right.
+ */
+export async function planTextEdit(
+  ctx: PlanContext, path: string, p: EditWriteParams,
+  o: { readonly module: string; readonly removing: boolean; readonly what: string },
+  edit: (text: string) => TextEdit,
+): Promise<Plan> {
+  const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
+  const read = await readTextToEdit(ctx, path, { ...o, create: p.create });
+  if ('plan' in read) return read.plan;
+  const { st, text } = read;
+  const e = edit(text);
+  if (e.msg === '' && st.exists) return planAttributes(path, st, attrs, `${path}: ${e.reason} (${describeAttrs(st, {})})`);
+  const msg = e.msg || 'file created';
+  const content = Buffer.from(e.text, 'utf8');
+  const plan = await planWriteFile(ctx, { dest: path, content, attrs, backup: p.backup, validate: p.validate, what: `${path}: ${msg}` }, st);
+  return plan.kind === 'change' ? { ...plan, result: { ...plan.result, msg } } : plan;
 }
 
 /**
@@ -37,7 +71,7 @@ export interface TextToEdit {
  * that ends the task when there is nothing to edit: a missing file (ok when removing, created
  * when asked), something that is not a readable UTF-8 text file.
  */
-export async function readTextToEdit(
+async function readTextToEdit(
   ctx: PlanContext, path: string,
   o: { readonly module: string; readonly removing: boolean; readonly create: boolean | undefined; readonly what: string },
 ): Promise<TextToEdit | { readonly plan: Plan }> {

@@ -1,5 +1,6 @@
 import { linesWithEnds } from '../../util/lines.js';
 import { compilePythonRegex } from '../../util/python-regex.js';
+import type { TextEdit } from './file-text.js';
 
 /**
  * lineinfile's decision, on plain text: Ansible's algorithm (last match wins unless firstmatch,
@@ -17,14 +18,6 @@ export interface LineEdit {
   readonly firstmatch?: boolean | undefined;
 }
 
-export interface LineEditResult {
-  readonly text: string;
-  /** "line added", "line replaced", "2 line(s) removed"; empty when nothing changed. */
-  readonly msg: string;
-  /** Why nothing changed, when nothing did. */
-  readonly reason: string;
-}
-
 /** Python's Match.expand: \1, \g<1>, \g<name>, and the usual escapes. */
 export function expandBackrefs(template: string, m: RegExpExecArray): string {
   return template.replace(/\\(?:g<(\w+)>|(\d{1,2})|(.))/gs, (all, name: string | undefined, num: string | undefined, ch: string | undefined) => {
@@ -38,12 +31,12 @@ export function expandBackrefs(template: string, m: RegExpExecArray): string {
 const stripEol = (s: string): string => s.replace(/[\r\n]+$/, '');
 const withoutNl = (s: string): string => (s.endsWith('\n') ? s.slice(0, -1) : s);
 
-export function editLines(text: string, e: LineEdit): LineEditResult {
+export function editLines(text: string, e: LineEdit): TextEdit {
   const lines = linesWithEnds(text);
   return e.state === 'absent' ? removeLines(lines, e) : ensureLine(lines, e);
 }
 
-function removeLines(lines: string[], e: LineEdit): LineEditResult {
+function removeLines(lines: string[], e: LineEdit): TextEdit {
   const re = e.regexp !== undefined ? compilePythonRegex(e.regexp) : undefined;
   const kept = lines.filter((l) => !(re ? re.test(withoutNl(l)) : stripEol(l) === e.line));
   const removed = lines.length - kept.length;
@@ -53,7 +46,7 @@ function removeLines(lines: string[], e: LineEdit): LineEditResult {
     : { text: kept.join(''), msg: `${removed} line(s) removed`, reason: '' };
 }
 
-function ensureLine(lines: string[], e: LineEdit): LineEditResult {
+function ensureLine(lines: string[], e: LineEdit): TextEdit {
   const line = e.line ?? '';
   const re = e.regexp !== undefined ? compilePythonRegex(e.regexp) : undefined;
   const insPattern = e.insertafter !== undefined && e.insertafter !== 'BOF' && e.insertafter !== 'EOF' ? e.insertafter
@@ -81,7 +74,7 @@ function ensureLine(lines: string[], e: LineEdit): LineEditResult {
       }
     }
   }
-  const done = (msg: string): LineEditResult => ({ text: lines.join(''), msg, reason: '' });
+  const done = (msg: string): TextEdit => ({ text: lines.join(''), msg, reason: '' });
   if (found !== -1) {
     let next = e.backrefs && match ? expandBackrefs(line, match) : line;
     if (!next.endsWith('\n')) next += '\n';

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { normalizeFilePath } from '../../facts/file.js';
 import { PythonRegex, StringEnum } from '../../schema/formats.js';
-import { describeAttrs, planAttributes, type AttrParams } from './file-attrs.js';
-import { applyWriteFile, planWriteFile } from './file-write.js';
-import { EDIT_SCHEMA_OPTIONS, EDIT_WRITE_PARAMS, EDITED_FILE_PARAMS, readTextToEdit } from './file-text.js';
+import { applyWriteFile } from './file-write.js';
+import { EDIT_SCHEMA_OPTIONS, EDIT_WRITE_PARAMS, EDITED_FILE_PARAMS, planTextEdit } from './file-text.js';
 import { editLines } from './lineinfile-edit.js';
 import { defineModule, type Plan } from '../types.js';
 
@@ -54,26 +53,10 @@ export const lineinfile = defineModule({
   async plan(ctx, p): Promise<Plan> {
     const path = normalizeFilePath(p.path ?? p.dest ?? p.name ?? '');
     const state = p.state ?? 'present';
-    const attrs: AttrParams = { mode: p.mode, owner: p.owner, group: p.group };
-    const read = await readTextToEdit(ctx, path, { module: 'lineinfile', removing: state === 'absent', create: p.create, what: 'line' });
-    if ('plan' in read) return read.plan;
-    const { st, text } = read;
-    const edit = editLines(text, {
+    return planTextEdit(ctx, path, p, { module: 'lineinfile', removing: state === 'absent', what: 'line' }, (text) => editLines(text, {
       state, line: p.line, regexp: p.regexp, insertafter: p.insertafter, insertbefore: p.insertbefore,
       backrefs: p.backrefs, firstmatch: p.firstmatch,
-    });
-    if (edit.msg === '' && st.exists) {
-      return planAttributes(path, st, attrs, `${path}: ${edit.reason} (${describeAttrs(st, {})})`);
-    }
-    const plan = await planWriteFile(ctx, {
-      dest: path,
-      content: Buffer.from(edit.text, 'utf8'),
-      attrs,
-      backup: p.backup,
-      validate: p.validate,
-      what: `${path}: ${edit.msg}`,
-    }, st);
-    return plan.kind === 'change' ? { ...plan, result: { ...plan.result, msg: edit.msg || 'file created' } } : plan;
+    }));
   },
   apply: (ctx, plan) => applyWriteFile(ctx, plan),
 });

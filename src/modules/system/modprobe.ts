@@ -2,7 +2,7 @@ import {
   kernelModuleName, kmodFact, type KmodFacts,
 } from '../../facts/kmod.js';
 import { editableText, fileEffect, predictHostFile, type HostFile } from '../../facts/system-files.js';
-import { splitCommandLine } from '../commands/command-run.js';
+import { splitShellWords } from '../../transport/quote.js';
 import { runSystemAction, systemOpsAction, type SystemOp } from './system-apply.js';
 import { defineModule, type Diff, type Effect, type JsonSchema, type Plan } from '../types.js';
 
@@ -85,7 +85,7 @@ export const modprobe = defineModule<ModprobeParams>({
     const state = p.state ?? (p.blacklist ? 'absent' : 'present');
     let argv: string[] = [];
     try {
-      argv = splitCommandLine(p.params ?? '');
+      argv = splitShellWords(p.params ?? '');
     } catch (e) {
       return { kind: 'fail', msg: `params: ${(e as Error).message}` };
     }

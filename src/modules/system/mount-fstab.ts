@@ -1,5 +1,5 @@
 import { unescapeOctal } from '../../facts/mount.js';
-import { joinLines, splitLines } from '../../util/lines.js';
+import { joinLines, parseLines, splitLines } from '../../util/lines.js';
 
 /**
  * /etc/fstab editing (fstab(5)): one entry per line, whitespace-separated fields, `#` comments,
@@ -43,12 +43,7 @@ export function parseFstabLine(line: string, index = 0): FstabLine | undefined {
 }
 
 export function parseFstab(text: string): FstabLine[] {
-  const out: FstabLine[] = [];
-  splitLines(text).lines.forEach((l, i) => {
-    const e = parseFstabLine(l, i);
-    if (e) out.push(e);
-  });
-  return out;
+  return parseLines(text, parseFstabLine);
 }
 
 export function escapeFstabField(s: string): string {

@@ -1,5 +1,5 @@
 import { normalizeSysctlValue, sysctlKeyName } from '../../facts/sysctl.js';
-import { joinLines, splitLines } from '../../util/lines.js';
+import { joinLines, parseLines, splitLines } from '../../util/lines.js';
 
 /**
  * sysctl.d files (sysctl.d(5)): `key = value` lines, `#` and `;` comments, a leading `-` on a
@@ -28,12 +28,10 @@ export function parseConfLine(line: string): { key: string; value: string } | un
 }
 
 export function parseSysctlConf(text: string): ConfEntry[] {
-  const out: ConfEntry[] = [];
-  splitLines(text).lines.forEach((line, i) => {
+  return parseLines(text, (line, i) => {
     const e = parseConfLine(line);
-    if (e) out.push({ line: i, ...e });
+    return e && { line: i, ...e };
   });
-  return out;
 }
 
 /** The value a file gives a key: its last line for the key wins, as when sysctl reads the file. */
