@@ -7,10 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import yargs from 'yargs';
 import { labCommands } from '../../src/cli/lab.js';
 import { loadInventory } from '../../src/inventory/index.js';
-import { labDown, labStatus, labUp, LAB_SUDO_PASSWORD, nodeRootPath } from '../../src/lab/index.js';
+import { labDown, labStatus, labUp, LAB_SUDO_PASSWORD, loadLab, nodeRootPath } from '../../src/lab/index.js';
 import { isProcessAlive } from '../../src/lab/node.js';
 import { isK8sbmError } from '../../src/source/errors.js';
-import { treeHash } from '../helpers/cli.js';
+import { k8sbm, treeHash } from '../helpers/cli.js';
 import { labSsh, startLab, type TestLab, withLab } from '../helpers/lab.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -291,6 +291,26 @@ if (!isRoot) {
       await assert.rejects(labUp({ name: 'resize', dir: l.dir, nodes: 6 }), (e) => refused('K8SBM_LAB_DEGRADED')(e) && /node04/.test((e as Error).message));
       assert.deepEqual(stateNodes().nodes.map((n) => n.pid), pids);
       assert.equal((await labSsh(l, 'node01', ['cat', probe])).stdout, 'kept\n');
+    });
+  });
+
+  describe('--lab on a lab whose node died', () => {
+    it('refuses with K8SBM_LAB_DEGRADED instead of rebuilding the nodes that still run', async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'k8sbm-lab-target-'));
+      try {
+        const first = k8sbm(['exec', 'all', '--lab', 'target', '--', 'true'], cwd);
+        assert.equal(first.code, 0, first.stdout + first.stderr);
+        const lab = loadLab({ name: 'target', cwd });
+        process.kill(lab.nodes[2]!.pid, 'SIGKILL');
+        await eventually('node03 is dead', () => !isProcessAlive(lab.nodes[2]!.pid));
+        const again = k8sbm(['exec', 'all', '--lab', 'target', '--', 'true'], cwd);
+        assert.equal(again.code, 1, again.stdout + again.stderr);
+        assert.match(again.stderr, /K8SBM_LAB_DEGRADED[\s\S]*node03[\s\S]*--recreate/);
+        assert.ok(isProcessAlive(lab.nodes[0]!.pid) && isProcessAlive(lab.nodes[1]!.pid), 'the living nodes were left running');
+      } finally {
+        await labDown({ name: 'target', cwd });
+        rmSync(cwd, { recursive: true, force: true });
+      }
     });
   });
 
