@@ -16,6 +16,8 @@ export const MAX_CHANNELS = 8;
 /** How long after its timeout a command that did not end is abandoned (timeout -k 1 plus slack). */
 const KILL_GRACE_MS = 3_000;
 const CLOSE_WAIT_MS = 2_000;
+/** Refused channel opens retried while none of ours is open (backoff from 50 ms up to 1 s each). */
+const OPEN_RETRIES = 6;
 
 /**
  * One persistent SSH connection to a host for the whole run, opened on first use. Every exec is a
@@ -32,6 +34,8 @@ export class SshConnection implements Connection {
   #closing = false;
   #lastError: string | undefined;
   #releaseRoute: (() => void) | undefined;
+  /** Exec channels of ours open now. */
+  #channels = 0;
   readonly #inflight = new Set<(e: UnreachableError) => void>();
   readonly #slots = new Semaphore(MAX_CHANNELS);
   readonly #run: SshRun;
@@ -109,26 +113,51 @@ export class SshConnection implements Connection {
     const line = buildRemoteCommand(req, user, { becomePassword: password !== undefined, remoteTimeout: true });
     return new Promise<ExecResult>((resolve, reject) => {
       let done = false;
+      let counted = false;
+      let refusals = 0;
+      let refusedAlone = 0;
       const timers: NodeJS.Timeout[] = [];
       const finish = (f: () => void): void => {
         if (done) return;
         done = true;
         for (const t of timers) clearTimeout(t);
         this.#inflight.delete(onLost);
+        if (counted) this.#channels--;
         f();
       };
       const onLost = (e: UnreachableError): void => finish(() => reject(e));
       this.#inflight.add(onLost);
+      const attempt = (): void => {
+        if (done) return;
+        try {
+          client.exec(line, opened);
+        } catch (e) {
+          finish(() => reject(this.#lost ?? UnreachableError.lost(this.host, (e as Error).message)));
+        }
+      };
       const opened = (err: Error | undefined, ch: ClientChannel): void => {
+        if (err && !this.#lost && !done) {
+          // sshd counts a session against MaxSessions until its main loop frees it, after both
+          // sides closed the channel: an open sent right after one of ours closed can be refused
+          // on a busy host. While another of ours is open, a session will come free: keep trying.
+          refusals++;
+          refusedAlone = this.#channels > 0 ? 0 : refusedAlone + 1;
+          if (refusedAlone <= OPEN_RETRIES) {
+            timers.push(setTimeout(attempt, Math.min(1_000, 25 * 2 ** refusals)));
+            return;
+          }
+        }
         if (err) {
           finish(() => reject(this.#lost ?? new UnreachableError(this.host, `cannot open an SSH channel: ${err.message}`,
-            `the server refused a session channel: its sshd_config MaxSessions must allow ${MAX_CHANNELS} at once`)));
+            `the server refused a session channel ${refusedAlone} times with none of ours open: check MaxSessions in its sshd_config (k8sbm opens up to ${MAX_CHANNELS} at once)`)));
           return;
         }
         if (done) {
           ch.close();
           return;
         }
+        counted = true;
+        this.#channels++;
         const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password, req.onOutput);
         let code: number | null = null;
         let signal: string | null = null;
@@ -163,11 +192,7 @@ export class SshConnection implements Connection {
         }
         io.start();
       };
-      try {
-        client.exec(line, opened);
-      } catch (e) {
-        finish(() => reject(this.#lost ?? UnreachableError.lost(this.host, (e as Error).message)));
-      }
+      attempt();
     });
   }
 

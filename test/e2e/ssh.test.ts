@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
@@ -81,17 +81,35 @@ describe('SshConnection exec', () => {
 
   it(`runs 20 parallel execs over one TCP connection, at most ${MAX_CHANNELS} channels at a time`, async () => {
     const c = open();
-    const running = join(dir, 'running');
-    mkdirSync(running);
+    const marks = join(dir, 'marks');
+    mkdirSync(marks);
+    writeFileSync(join(marks, 'running'), '0\n');
+    writeFileSync(join(marks, 'started'), '0\n');
     const loginsBefore = sshd.acceptedLogins();
     try {
-      // Each command counts the commands running beside it while it sleeps.
-      const script = 'd=$1; : > "$d/$$"; sleep 0.3; n=$(ls "$d" | wc -l); rm -f "$d/$$"; echo $n';
-      const results = await Promise.all(Array.from({ length: 20 }, () => c.exec({ argv: ['sh', '-c', script, 'count', running] })));
-      assert.ok(results.every((r) => r.code === 0), results.map((r) => r.stderr).join(''));
-      const seen = results.map((r) => Number(r.stdout.trim()));
-      assert.ok(Math.max(...seen) <= MAX_CHANNELS, `at most ${MAX_CHANNELS} at once, saw ${Math.max(...seen)}`);
-      assert.ok(Math.max(...seen) >= 2, `commands ran in parallel, saw ${Math.max(...seen)}`);
+      // The node keeps the record. Each command counts itself in and out under a lock, writing
+      // how many ran at that moment; in between it waits until MAX_CHANNELS commands have
+      // started, a barrier that only channels open at the same time can pass. With fewer at
+      // once it would wait out its deadline and fail, however slow or loaded the machine.
+      const script = [
+        'd=$1; id=$2; want=$3; deadline=$(( $(date +%s) + $4 ))',
+        'flock "$d/lock" sh -c \'n=$(( $(cat "$1/running") + 1 )); echo $n > "$1/running"; echo $(( $(cat "$1/started") + 1 )) > "$1/started"; echo "start $2 $n" >> "$1/log"\' mark "$d" "$id"',
+        'until [ "$(flock -s "$d/lock" cat "$d/started")" -ge "$want" ]; do',
+        '  [ "$(date +%s)" -le "$deadline" ] || { echo "$(cat "$d/started") of $want commands had started by the deadline" >&2; exit 3; }',
+        '  sleep 0.02',
+        'done',
+        'flock "$d/lock" sh -c \'n=$(( $(cat "$1/running") - 1 )); echo $n > "$1/running"; echo "end $2 $n" >> "$1/log"\' mark "$d" "$id"',
+      ].join('\n');
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        c.exec({ argv: ['sh', '-c', script, 'count', marks, String(i), String(MAX_CHANNELS), '120'] })));
+      assert.deepEqual(results.map((r) => [r.code, r.stderr]), results.map(() => [0, '']));
+      const log = readFileSync(join(marks, 'log'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+      const starts = log.filter(([what]) => what === 'start');
+      assert.deepEqual(starts.map(([, id]) => Number(id)).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+      assert.equal(log.filter(([what]) => what === 'end').length, 20);
+      // Only channels open together pass the barrier: the node saw exactly MAX_CHANNELS at once.
+      assert.equal(Math.max(...starts.map(([, , n]) => Number(n))), MAX_CHANNELS, log.join('\n'));
+      assert.equal(readFileSync(join(marks, 'running'), 'utf8'), '0\n');
       assert.equal(sshd.acceptedLogins() - loginsBefore, 1, 'one SSH login, hence one TCP connection');
       assert.equal(c.execCount, 20);
     } finally {
@@ -139,6 +157,38 @@ describe('SshConnection exec', () => {
       assert.equal(sshd.acceptedLogins() - before, 1);
     } finally {
       await c.close();
+    }
+  });
+});
+
+describe('sessions the server refuses', () => {
+  it('a channel refused under sshd\'s MaxSessions is opened once one of ours comes free', async () => {
+    const tight = await startSshd({ authorizedKeys: [key.publicLine], extraConfig: ['MaxSessions 1'] });
+    const tightOpts = testSshOptions(dir, { privateKeyFiles: [key.privateKeyFile], knownHostsFile: join(dir, 'known_hosts_tight') });
+    writeLines(tightOpts.knownHostsFile!, tight.knownHostsLines());
+    const c = new SshConnection(sshSpec(tight), tightOpts);
+    const gate = join(dir, 'gate');
+    const refusals = (): number => (tight.log().match(/^no more sessions$/gm) ?? []).length;
+    try {
+      let firstRunning = false;
+      const first = c.exec({
+        argv: ['sh', '-c', 'echo running; until [ -e "$1" ]; do sleep 0.02; done; echo first', 'first', gate],
+        timeoutMs: 300_000,
+        onOutput: (stream, chunk) => { if (stream === 'stdout' && chunk.includes('running')) firstRunning = true; },
+      });
+      // Handled here so that a failure on the way reports itself, not these two left pending.
+      first.catch(() => undefined);
+      await eventually(() => firstRunning, 'the first command to run', 120_000);
+      const second = c.exec({ argv: ['echo', 'second'] });
+      second.catch(() => undefined);
+      // The only session is taken: the server refuses the second, and says so, before the gate opens.
+      await eventually(() => refusals() >= 1, 'sshd to refuse the second session', 120_000);
+      writeFileSync(gate, '');
+      assert.deepEqual(await first, { code: 0, signal: null, stdout: 'running\nfirst\n', stderr: '' });
+      assert.deepEqual(await second, { code: 0, signal: null, stdout: 'second\n', stderr: '' });
+    } finally {
+      await c.close();
+      await tight.stop();
     }
   });
 });
