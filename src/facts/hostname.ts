@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
-import { factCommandFailed, readInParts, type FactDef } from './types.js';
+import { parseFileSections, systemFact, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { factCommandFailed } from './types.js';
 
 /**
  * The host's name: the running one (the kernel's, of this UTS namespace), whether systemd runs
@@ -45,10 +45,4 @@ export function parseHostnameFactOutput(res: ExecResult, q: HostnameQuery): Host
   };
 }
 
-export const hostnameFact: FactDef<HostnameQuery, HostnameFacts> = {
-  name: 'hostname',
-  key: () => '',
-  argv: hostnameFactArgv,
-  parse: parseHostnameFactOutput,
-  partial: readInParts(filesPart()),
-};
+export const hostnameFact = systemFact('hostname', hostnameFactArgv, parseHostnameFactOutput);

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
-import { FactParseError, readInParts, type FactDef } from './types.js';
+import { parseFileSections, systemFact, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { FactParseError } from './types.js';
 
 /**
  * Kernel modules: what is loaded (/proc/modules, whole), whether the modules asked about are
@@ -99,11 +99,5 @@ export function parseKmodFactOutput(res: ExecResult, q: KmodQuery): KmodFacts {
   return { loadable, modprobe, loaded, builtin, files: parseFileSections(sections, q.files, res.stderr) };
 }
 
-export const kmodFact: FactDef<KmodQuery, KmodFacts> = {
-  name: 'kmod',
-  key: () => '',
-  argv: kmodFactArgv,
-  parse: parseKmodFactOutput,
-  // What is loaded comes whole with every read: a prediction of it is kept, never refreshed.
-  partial: readInParts<KmodQuery, KmodFacts>({ query: 'names', fact: 'builtin', nameOf: kernelModuleName }, filesPart()),
-};
+// What is loaded comes whole with every read: a prediction of it is kept, never refreshed.
+export const kmodFact = systemFact('kmod', kmodFactArgv, parseKmodFactOutput, { query: 'names', fact: 'builtin', nameOf: kernelModuleName });

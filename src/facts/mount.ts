@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
-import { FactParseError, readInParts, type FactDef } from './types.js';
+import { parseFileSections, systemFact, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { FactParseError } from './types.js';
 
 /**
  * Mounts and swap: /proc/self/mountinfo (this mount namespace's view), /proc/swaps and the
@@ -89,13 +89,7 @@ export function parseMountFactOutput(res: ExecResult, q: MountQuery): MountFacts
   };
 }
 
-export const mountFact: FactDef<MountQuery, MountFacts> = {
-  name: 'mount',
-  key: () => '',
-  argv: mountFactArgv,
-  parse: parseMountFactOutput,
-  partial: readInParts(filesPart()),
-};
+export const mountFact = systemFact('mount', mountFactArgv, parseMountFactOutput);
 
 /** The mount on top at `path`, if anything is mounted there. */
 export function mountAt(f: MountFacts, path: string): MountInfo | undefined {

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../transport/connection.js';
-import { filesPart, parseFileSections, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
-import { FactParseError, readInParts, type FactDef } from './types.js';
+import { parseFileSections, systemFact, systemFactArgv, systemFactSections, type HostFile } from './system-files.js';
+import { FactParseError } from './types.js';
 
 /**
  * Kernel parameters: the running values of some keys (from /proc/sys) and the content of the
@@ -109,10 +109,4 @@ export function parseSysctlFactOutput(res: ExecResult, q: SysctlQuery): SysctlFa
   return { values, files: parseFileSections(sections, q.files, res.stderr) };
 }
 
-export const sysctlFact: FactDef<SysctlQuery, SysctlFacts> = {
-  name: 'sysctl',
-  key: () => '',
-  argv: sysctlFactArgv,
-  parse: parseSysctlFactOutput,
-  partial: readInParts<SysctlQuery, SysctlFacts>({ query: 'keys', fact: 'values', nameOf: sysctlKeyName }, filesPart()),
-};
+export const sysctlFact = systemFact('sysctl', sysctlFactArgv, parseSysctlFactOutput, { query: 'keys', fact: 'values', nameOf: sysctlKeyName });

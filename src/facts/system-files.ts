@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ExecResult } from '../transport/connection.js';
 import { CONTENT_LIMIT, fileFactArgv, normalizeFilePath, parseFileFactOutput, type FileState } from './file.js';
-import { FactParseError, factCommandFailed, type FactPart } from './types.js';
+import { FactParseError, factCommandFailed, readInParts, type FactDef, type FactPart } from './types.js';
 
 /**
  * Shared by the fact families of the system modules (sysctl, kmod, mount, hostname). Each reads
@@ -54,9 +54,16 @@ export interface Section {
   readonly body: string;
 }
 
-/** The files of a system fact: they accumulate as tasks ask for them (see FactDef.partial). */
-export function filesPart<Q extends { readonly files: readonly string[] }, F extends { readonly files: Readonly<Record<string, HostFile>> }>(): FactPart<Q, F> {
-  return { query: 'files', fact: 'files', nameOf: normalizeFilePath } as unknown as FactPart<Q, F>;
+/**
+ * A system fact: host-wide (key ""), one exec, read a piece at a time. Its files, and the parts
+ * named here, accumulate as tasks ask for more; in check mode a prediction that lacks some of
+ * them costs a read of just those (FactDef.partial).
+ */
+export function systemFact<Q extends { readonly files: readonly string[] }, F extends { readonly files: Readonly<Record<string, HostFile>> }>(
+  name: string, argv: (q: Q) => readonly string[], parse: (res: ExecResult, q: Q) => F, ...parts: readonly FactPart<Q, F>[]
+): FactDef<Q, F> {
+  const files = { query: 'files', fact: 'files', nameOf: normalizeFilePath } as unknown as FactPart<Q, F>;
+  return { name, key: () => '', argv, parse, partial: readInParts(...parts, files) };
 }
 
 /**
