@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import type { CommandModule } from 'yargs';
 import { runAdhocCommand } from '../engine/adhoc.js';
 import { connectionSpecOf, toBool } from '../engine/play-env.js';
@@ -7,6 +6,7 @@ import { hostVars, selectHosts } from '../inventory/index.js';
 import { createChalk, createJsonReporter, createPrettyReporter, redactEvent, shouldUseColor, type RunEvent } from '../report/index.js';
 import { K8sbmError } from '../source/errors.js';
 import { describeExit } from '../contract/exit.js';
+import { adhocPlaybook } from './adhoc-play.js';
 import { labInventory } from './lab-target.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, requireInventoryForPlays, type CommonArgs } from './common.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';
@@ -127,14 +127,10 @@ async function execModule(args: ExecArgs): Promise<number> {
   const inventory = await inventoryFrom(args, cfg);
   const loader = loaderFrom(args, cfg);
   const module = args.module!.replace(/^ansible\.(builtin|legacy)\./, '');
-  const task: Record<string, unknown> = { name: `${module}${args.args ? ` ${args.args}` : ''}`, [module]: args.args ?? {} };
-  if (args.become) task.become = true;
-  if (args['become-user']) task.become_user = args['become-user'];
-  const play = [{ name: `exec ${args.pattern}`, hosts: args.pattern, gather_facts: false, tasks: [task] }];
-  const playbook = loader.loadPlaybookText(stringify(play), '<exec -m>', process.cwd());
+  const playbook = adhocPlaybook(loader, modules, { pattern: args.pattern, module, args: args.args, become: args.become, becomeUser: args['become-user'] }, process.cwd());
   requireInventoryForPlays(inventory, playbook, [], args.limit);
   const reporter = args.json ? createJsonReporter(process.stdout)
-    : createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: false, diff: args.diff, verbosity: 1, check: args.check });
+    : createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: false, diff: args.diff, verbosity: 1, check: args.check, playbookLine: false });
   const secrets = new Set<string>();
   const emit = (e: RunEvent): void => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
   try {

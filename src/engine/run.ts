@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { Playbook } from '../playbook/model.js';
 import type { HostCounts, RecapEvent, RunEvent } from '../report/events.js';
 import type { Loc } from '../source/loc.js';
@@ -50,7 +49,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
   const failures: RecapEvent['failures'][number][] = [];
   const rc: RunContext = {
     opts,
-    playbookDir: dirname(playbook.file),
+    playbookDir: playbook.dir,
     hosts: new Map(),
     connections: new ConnectionPool(opts.connect),
     emit: opts.emit,

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { AnyModule } from '../modules/types.js';
 import { K8sbmError } from '../source/errors.js';
 import { type Loc, keyPosOf, locOf } from '../source/loc.js';
-import { parseYaml, readYamlFile } from '../source/yaml.js';
+import { readYamlFile } from '../source/yaml.js';
 import { isTemplated } from '../schema/coerce.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
 import { IMPORT_PLAYBOOK_KEYWORDS, stripFqcn } from '../schema/playbook-keywords.js';
@@ -53,13 +53,13 @@ export class PlaybookLoader {
   }
 
   /**
-   * A playbook given as text rather than a file (ad-hoc `exec -m`): `file` names it in errors and
+   * A playbook made as data rather than read from a file (ad-hoc `exec -m`): its nodes carry the
+   * places they stand for (recordNode/recordKey), `label` names it where a file name would, and
    * `dir` is where relative paths are taken from.
    */
-  loadPlaybookText(text: string, file: string, dir: string): Playbook {
-    const name = resolve(dir, file);
-    this.#yaml.set(name, parseYaml(text, name));
-    return { file: name, dir, plays: this.#loadPlays(name, []) };
+  loadPlaybookData(plays: unknown, label: string, dir: string): Playbook {
+    this.#yaml.set(label, plays);
+    return { file: label, dir, plays: this.#loadPlays(label, [], dir) };
   }
 
   /**
@@ -109,9 +109,8 @@ export class PlaybookLoader {
     return [...new Set(dirs)];
   }
 
-  #loadPlays(file: string, chain: readonly string[]): Play[] {
+  #loadPlays(file: string, chain: readonly string[], dir = dirname(file)): Play[] {
     const here = [...chain, file];
-    const dir = dirname(file);
     if (!this.#playbookDirs.includes(dir)) this.#playbookDirs.push(dir);
     const data = this.#readYaml(file);
     if (!Array.isArray(data)) {
@@ -124,7 +123,7 @@ export class PlaybookLoader {
       if (!isMapping(entry)) fail('K8SBM_NOT_A_MAPPING', `each play must be a mapping, got ${describeType(entry)}`, at, 'start a play with "- hosts: ..." followed by its keywords');
       const importKey = Object.keys(entry).find((k) => stripFqcn(k) === 'import_playbook');
       if (importKey) plays.push(...this.#importPlaybook(entry, importKey, file, here, at));
-      else plays.push(parsePlay(entry, { file, chain: here, hooks: this.#hooks, fallback: at }));
+      else plays.push(parsePlay(entry, { file, dir, chain: here, hooks: this.#hooks, fallback: at }));
     });
     return plays;
   }

@@ -1,10 +1,10 @@
 import type { AnyModule } from '../modules/types.js';
 import { closest, didYouMean } from '../source/errors.js';
-import { type Loc, keyPosOf, locOf, recordKey, recordNode } from '../source/loc.js';
+import { type KeyPos, type Loc, keyPosOf, locOf, recordKey, recordNode } from '../source/loc.js';
 import { coerceParams } from '../schema/coerce.js';
 import { validateParams } from '../schema/params.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
-import { parseFreeFormArgs, parseKeyValueArgs } from '../source/freeform.js';
+import { parseFreeFormArgs, parseKeyValue, parseKeyValueArgs, splitArgs } from '../source/freeform.js';
 import { readInheritable, readLoop } from './inherit.js';
 import { BLOCK_KEYWORDS, TASK_KEYWORDS, stripFqcn, unsupportedKeywordHint } from '../schema/playbook-keywords.js';
 import type { Task } from './model.js';
@@ -62,18 +62,38 @@ function findModuleKey(raw: Raw, f: Fields, scope: ParseScope, modules: ModuleRe
   return only;
 }
 
-/** Copy a mapping while keeping the source positions of each key. */
-function positioned(parts: readonly (Raw | undefined)[], fallback: Loc): Raw {
+/** Copy a mapping while keeping the source positions of each key (`places` for keys read from a string). */
+function positioned(parts: readonly (Raw | undefined)[], fallback: Loc, places?: ReadonlyMap<string, KeyPos>): Raw {
   const out: Raw = {};
   recordNode(out, parts.map((p) => locOf(p)).find(Boolean) ?? fallback);
   for (const part of parts) {
     if (!part) continue;
     for (const [k, v] of Object.entries(part)) {
       out[k] = v;
-      recordKey(out, k, keyPosOf(part, k) ?? { key: fallback, value: fallback });
+      recordKey(out, k, keyPosOf(part, k) ?? places?.get(k) ?? { key: fallback, value: fallback });
     }
   }
   return out;
+}
+
+/**
+ * Where each `k=v` of a one-line argument string stands, so an error points at `mode=x` rather
+ * than at the start of the string. Known only when the source holds the string as it is (plain,
+ * or quoted without escapes); otherwise the keys keep the string's own place.
+ */
+function argPlaces(text: string, at: Loc, pos: KeyPos | undefined): Map<string, KeyPos> {
+  const places = new Map<string, KeyPos>();
+  const raw = pos?.raw;
+  if (raw === undefined || text.includes('\n')) return places;
+  const offset = pos?.plain && raw === text ? 0 : raw === `"${text}"` || raw === `'${text}'` ? 1 : undefined;
+  if (offset === undefined) return places;
+  for (const tok of splitArgs(text)) {
+    const kv = parseKeyValue(tok.text);
+    if (!kv) continue;
+    const key = { ...at, col: at.col + offset + tok.start };
+    places.set(kv.key, { key, value: { ...key, col: key.col + kv.key.length + 1 } });
+  }
+  return places;
 }
 
 /** The module's params as a mapping, from a mapping, a one-line string, or nothing. */
@@ -84,13 +104,14 @@ function readModuleArgs(module: AnyModule, key: string, f: Fields): Raw {
   if (isMapping(value)) return value;
   if (typeof value === 'string') {
     const options = new Set(Object.keys((module.schema.properties as Raw | undefined) ?? {}));
-    if (module.freeForm) return positioned([parseFreeFormArgs(value, module.freeForm, options)], at);
+    const places = argPlaces(value, at, keyPosOf(f.raw, key));
+    if (module.freeForm) return positioned([parseFreeFormArgs(value, module.freeForm, options)], at, places);
     const { args, bad } = parseKeyValueArgs(value);
     if (bad !== undefined) {
       fail('K8SBM_PARAM_INVALID', `cannot read "${bad}" as key=value`, at,
         `${module.name} takes named params; write them as a mapping under ${key}: (one "name: value" per line)`, f.subject);
     }
-    return positioned([args], at);
+    return positioned([args], at, places);
   }
   fail('K8SBM_PARAM_INVALID', `the params of ${module.name} must be a mapping${module.freeForm ? ' or a string' : ''}, got ${describeType(value)}`, at,
     `write them under ${key}: as "name: value" lines`, f.subject);

@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { didYouMean } from '../source/errors.js';
 import { type Loc, keyPosOf } from '../source/loc.js';
 import { isTemplated } from '../schema/coerce.js';
@@ -65,8 +64,10 @@ function readVarsFiles(f: Fields): (string | string[])[] {
 }
 
 export interface PlayContext {
-  /** Absolute path of the playbook file the play is written in. */
+  /** Absolute path of the playbook file the play is written in (or the label of one made as data). */
   readonly file: string;
+  /** Where the play's relative paths start: the playbook's folder. */
+  readonly dir: string;
   readonly chain: readonly string[];
   readonly hooks: RoleHooks;
   readonly fallback: Loc;
@@ -78,7 +79,7 @@ export function parsePlay(raw: Raw, ctx: PlayContext): Play {
   const f = new Fields(raw, named !== undefined ? `play "${named}"` : 'play', pre.loc);
   f.checkKeys(PLAY_KEYWORDS, 'play keyword', playHint(ctx.hooks));
   const hosts = readHosts(f);
-  const state: PlayState = { playbookDir: dirname(ctx.file), seenRoles: new Map() };
+  const state: PlayState = { playbookDir: ctx.dir, seenRoles: new Map() };
   const sink: Task[] = [];
   const scope: ParseScope = { file: ctx.file, role: undefined, chain: ctx.chain, handlers: false, play: state, handlerSink: sink };
   const items = (key: string) => parseItemList(f.list(key) ?? [], scope, ctx.hooks);
@@ -105,7 +106,7 @@ export function parsePlay(raw: Raw, ctx: PlayContext): Play {
     loc: f.loc,
     ...readInheritable(f),
     varsFiles: readVarsFiles(f),
-    baseDir: dirname(ctx.file),
+    baseDir: ctx.dir,
     roles,
     preTasks,
     tasks,

@@ -15,6 +15,8 @@ export interface PrettyReporterOptions {
   /** 0 default; 1 (-v) shows no-op and skip reasons; 2 (-vv) task paths and timings. */
   readonly verbosity: number;
   readonly check: boolean;
+  /** The `PLAYBOOK: file` line at -v (default true); an ad-hoc `exec -m` has no playbook to name. */
+  readonly playbookLine?: boolean;
 }
 
 /** Human output shaped like Ansible's: PLAY/TASK banners, one line per host, a recap. */
@@ -71,7 +73,7 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
       switch (e.event) {
         case 'run_start':
           progress.runStart(e);
-          if (opts.verbosity >= 1) print([`PLAYBOOK: ${e.playbook}${e.check ? ' (check mode)' : ''}`]);
+          if (opts.verbosity >= 1 && opts.playbookLine !== false) print([`PLAYBOOK: ${e.playbook}${e.check ? ' (check mode)' : ''}`]);
           return;
         case 'play_start':
           bannerKey = undefined;

@@ -1,4 +1,7 @@
-/** A place in a user's file. Lines and columns are 1-based, as editors show them. */
+/**
+ * A place in a user's file. Lines and columns are 1-based, as editors show them; line 0 is a
+ * source without lines as a whole (the command line of `exec -m`).
+ */
 export interface Loc {
   readonly file: string;
   readonly line: number;
@@ -54,6 +57,8 @@ export function copyPositions(from: object, to: object): void {
   if (p) positions.set(to, { self: p.self, keys: new Map(p.keys) });
 }
 
+/** `file:line:col`; just `file` for a place without lines (line 0), such as a command line. */
 export function formatLoc(loc: Loc | undefined): string {
-  return loc ? `${loc.file}:${loc.line}:${loc.col}` : '<unknown>';
+  if (!loc) return '<unknown>';
+  return loc.line > 0 ? `${loc.file}:${loc.line}:${loc.col}` : loc.file;
 }

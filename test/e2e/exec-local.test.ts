@@ -46,6 +46,27 @@ describe('k8sbm exec (local connection)', () => {
     assert.match(bad.stderr, /K8SBM_/);
   });
 
+  it('-m speaks of the command line typed: errors point into -a by column, results name the exec', () => {
+    const dir = writeTree({ 'hosts': inv });
+    const param = k8sbm(['exec', 'a', '-i', 'hosts', '-m', 'file', '-a', 'path=/x state=weird'], dir);
+    assert.equal(param.code, 1);
+    assert.equal(param.stdout, '', 'refused before anything ran');
+    assert.match(param.stderr, /^-a:1:15 {2}K8SBM_PARAM_INVALID {2}task "file path=\/x state=weird" \(file\)\n/);
+    assert.match(param.stderr, /\n {2}> 1 \| path=\/x state=weird\n {6}\| {15}\^\n/);
+    const unknown = k8sbm(['exec', 'a', '-i', 'hosts', '-m', 'fiel', '-a', 'path=/x'], dir);
+    assert.match(unknown.stderr, /^-m:1:1 {2}K8SBM_UNKNOWN_MODULE\n {2}unknown module "fiel"\n {2}> 1 \| fiel\n[\s\S]*hint: did you mean "file"\?/);
+    const runtime = k8sbm(['exec', 'a', '-i', 'hosts', '-m', 'debug', '-a', 'msg={{ nope }}'], dir);
+    assert.equal(runtime.code, 1);
+    assert.match(runtime.stdout, /failed: \[a\] => K8SBM_UNDEFINED_VAR: undefined variable "nope"\n {4}-a:1:8\n {4}> 1 \| msg=\{\{ nope \}\}\n/);
+    assert.match(runtime.stdout, /\n {2}exec -m debug -a 'msg=\{\{ nope \}\}' {2}\[a\] {2}debug msg=/, 'the recap says where the task came from');
+    const json = k8sbm(['exec', 'a', '-i', 'hosts', '-m', 'stat', '-a', 'path=/', '--json'], dir);
+    const start = jsonEvents(json.stdout).find((e) => e.event === 'task_start')!;
+    assert.deepEqual([start.file, start.line], ['exec -m stat -a path=/', 0]);
+    for (const out of [param.stderr, unknown.stderr, runtime.stdout + runtime.stderr, json.stdout]) {
+      assert.doesNotMatch(out, /<exec -m>|PLAYBOOK:/);
+    }
+  });
+
   it('nothing to run is a usage error', () => {
     const r = k8sbm(['exec', 'web', '-i', 'hosts'], writeTree({ hosts: inv }));
     assert.equal(r.code, 1);
