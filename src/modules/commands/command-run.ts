@@ -1,25 +1,22 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { posix } from 'node:path';
 import { fileFact } from '../../facts/file.js';
 import type { ExecResult } from '../../transport/connection.js';
-import { ActionFailed, type Action, type ApplyContext, type ChangePlan, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { ActionFailed, type Action, type ApplyContext, type ChangePlan, type Plan, type PlanContext } from '../types.js';
 
 /** Shared by command and shell: creates/removes, check mode, the register shape, failures. */
 
-export interface CommandOptions {
-  readonly creates?: string;
-  readonly removes?: string;
-  readonly chdir?: string;
-  readonly stdin?: string;
-  readonly stdin_add_newline?: boolean;
-}
-
-export const COMMAND_OPTION_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
-  creates: { type: 'string', minLength: 1, description: 'Do not run when this path exists (relative paths are under chdir).' },
-  removes: { type: 'string', minLength: 1, description: 'Run only when this path exists.' },
-  chdir: { type: 'string', minLength: 1, description: 'Directory to run in.' },
-  stdin: { type: 'string', description: 'Text fed to the command on standard input.' },
-  stdin_add_newline: { type: 'boolean', default: true, description: 'Append a newline to stdin.' },
+/** The options command and shell share. */
+export const COMMAND_OPTION_PARAMS = {
+  creates: Type.Optional(Type.String({ minLength: 1, description: 'Do not run when this path exists (relative paths are under chdir).' })),
+  removes: Type.Optional(Type.String({ minLength: 1, description: 'Run only when this path exists.' })),
+  chdir: Type.Optional(Type.String({ minLength: 1, description: 'Directory to run in.' })),
+  stdin: Type.Optional(Type.String({ description: 'Text fed to the command on standard input.' })),
+  stdin_add_newline: Type.Optional(Type.Boolean({ default: true, description: 'Append a newline to stdin.' })),
 };
+
+const CommandOptionsSchema = Type.Object(COMMAND_OPTION_PARAMS);
+export type CommandOptions = Readonly<Static<typeof CommandOptionsSchema>>;
 
 export interface CommandSpec {
   readonly argv: readonly string[];

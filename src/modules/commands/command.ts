@@ -1,31 +1,22 @@
-import { splitShellWords } from '../../transport/quote.js';
-import { applyCommand, COMMAND_OPTION_SCHEMAS, planCommand, type CommandOptions } from './command-run.js';
-import { toShellLine } from '../../transport/quote.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { Type } from '@sinclair/typebox';
+import { splitShellWords, toShellLine } from '../../transport/quote.js';
+import { applyCommand, COMMAND_OPTION_PARAMS, planCommand } from './command-run.js';
+import { defineModule } from '../types.js';
 
-
-export interface CommandParams extends CommandOptions {
-  readonly cmd?: string;
-  readonly argv?: readonly string[];
-}
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  cmd: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Program and arguments, split like a shell would but without one: no pipes, redirections or $VARS (use shell for those).',
+  })),
+  argv: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Program and arguments as a list: nothing is split or interpreted.' })),
+  ...COMMAND_OPTION_PARAMS,
+}, {
   additionalProperties: false,
   oneOf: [{ required: ['cmd'] }, { required: ['argv'] }],
-  properties: {
-    cmd: {
-      type: 'string',
-      minLength: 1,
-      description: 'Program and arguments, split like a shell would but without one: no pipes, redirections or $VARS (use shell for those).',
-    },
-    argv: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Program and arguments as a list: nothing is split or interpreted.' },
-    ...COMMAND_OPTION_SCHEMAS,
-  },
-};
+});
 
 /** Runs a program without a shell. Always "changed" when it runs; creates/removes make it idempotent. */
-export const command = defineModule<CommandParams>({
+export const command = defineModule({
   name: 'command',
   doc: {
     summary: 'Runs a program on the host without a shell; it reports changed every time it runs, unless creates/removes say it is done.',
@@ -51,14 +42,21 @@ export const command = defineModule<CommandParams>({
   },
   schema,
   freeForm: 'cmd',
+  rules: [{
+    params: ['cmd'],
+    check(p) {
+      if (p.cmd === undefined) return undefined;
+      try {
+        if (splitShellWords(p.cmd).length > 0) return undefined;
+        return { message: 'the command is empty (only blanks)', hint: 'write the program and its arguments, e.g. command: kubeadm version' };
+      } catch (e) {
+        return { message: (e as Error).message, hint: 'close the quote, or quote the whole value in YAML and use the other quote inside it' };
+      }
+    },
+  }],
   async plan(ctx, p) {
-    let argv: readonly string[];
-    try {
-      argv = p.argv ?? splitShellWords(p.cmd ?? '');
-    } catch (e) {
-      return { kind: 'fail', msg: (e as Error).message };
-    }
-    if (argv.length === 0) return { kind: 'fail', msg: 'the command is empty' };
+    // The rule above has split cmd once already: here it cannot fail or be empty.
+    const argv = p.argv ?? splitShellWords(p.cmd ?? '');
     return planCommand(ctx, { argv, cmd: argv, display: toShellLine(argv) }, p);
   },
   apply: (ctx, plan) => applyCommand(ctx, plan),

@@ -1,24 +1,15 @@
-import { applyCommand, COMMAND_OPTION_SCHEMAS, planCommand, type CommandOptions } from './command-run.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { Type } from '@sinclair/typebox';
+import { applyCommand, COMMAND_OPTION_PARAMS, planCommand } from './command-run.js';
+import { defineModule } from '../types.js';
 
-export interface ShellParams extends CommandOptions {
-  readonly cmd: string;
-  readonly executable?: string;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['cmd'],
-  properties: {
-    cmd: { type: 'string', minLength: 1, description: 'A shell script: pipes, redirections and variables work.' },
-    executable: { type: 'string', minLength: 1, default: '/bin/sh', description: 'The shell that runs cmd (as EXECUTABLE -c CMD).' },
-    ...COMMAND_OPTION_SCHEMAS,
-  },
-};
+const schema = Type.Object({
+  cmd: Type.String({ minLength: 1, description: 'A shell script: pipes, redirections and variables work.' }),
+  executable: Type.Optional(Type.String({ minLength: 1, default: '/bin/sh', description: 'The shell that runs cmd (as EXECUTABLE -c CMD).' })),
+  ...COMMAND_OPTION_PARAMS,
+}, { additionalProperties: false });
 
 /** Runs a script through a shell on the host; the script is the user's, passed as one argument. */
-export const shell = defineModule<ShellParams>({
+export const shell = defineModule({
   name: 'shell',
   doc: {
     summary: 'Runs a script through a shell on the host (pipes, redirections, variables); it reports changed every time it runs, unless creates/removes say it is done.',
