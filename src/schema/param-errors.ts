@@ -168,7 +168,15 @@ export function describeParamErrors(errors: readonly ErrorObject[], data: unknow
     if (consumed.has(c) || (c.keyword !== 'anyOf' && c.keyword !== 'oneOf')) continue;
     const branches = branchErrors(errors, c);
     const merged = describeComposite(c, branches, data, mod);
-    if (!merged) continue;
+    if (!merged) {
+      // `that: []` against "a condition or a list of them": the list form is the one meant, so
+      // only its complaints are told, not "must be string".
+      const typed = [...branches.values()].filter((l) => !l.some((e) => e.keyword === 'type' && e.instancePath === c.instancePath));
+      if (typed.length !== 1) continue;
+      consumed.add(c);
+      for (const l of branches.values()) if (l !== typed[0]) for (const e of l) consumed.add(e);
+      continue;
+    }
     consumed.add(c);
     for (const l of branches.values()) for (const e of l) consumed.add(e);
     out.push(withHint(merged, annotationOf(mod, c)));
@@ -232,7 +240,9 @@ function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProbl
       const prop = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys(((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {});
       const message = e.instancePath === '' ? `unknown param "${prop}"` : `${where} has an unknown key "${prop}"`;
-      const hint = didYouMean(prop, known) ?? (known.length ? `${e.instancePath === '' ? moduleName : where} takes: ${known.join(', ')}` : `${moduleName} takes no params here`);
+      const patterns = Object.keys(((e.parentSchema as { patternProperties?: Record<string, unknown> } | undefined)?.patternProperties) ?? {});
+      const takes = [...known, ...patterns.map((p) => `names matching ${p}`)];
+      const hint = didYouMean(prop, known) ?? (takes.length ? `${e.instancePath === '' ? moduleName : where} takes: ${takes.join(', ')}` : `${moduleName} takes no params here`);
       return { message, loc: keyPosOf(got, prop)?.key ?? loc, hint };
     }
     case 'enum': {
@@ -249,6 +259,9 @@ function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProbl
       const range = min !== undefined && max !== undefined ? `from ${min} to ${max}` : `${(e.params as { comparison: string }).comparison} ${(e.params as { limit: number }).limit}`;
       return { message: within(`${where} must be ${range}, got ${shown}`), loc, hint: `give ${key} a number ${range}` };
     }
+    case 'minItems':
+      if ((e.params as { limit: number }).limit === 1) return { message: within(`${where} is an empty list`), loc, hint: `give ${key} at least one item` };
+      return { message: within(`${where} ${e.message ?? 'has too few items'}`), loc, hint: `see the params of ${moduleName}` };
     case 'minLength':
       if ((e.params as { limit: number }).limit === 1) return { message: within(`${where} is empty`), loc, hint: `give ${key} a value` };
       return { message: within(`${where} ${e.message ?? 'is too short'}`), loc, hint: `see the params of ${moduleName}` };

@@ -55,5 +55,8 @@ export const BAD_PARAM_CASES: readonly BadParamCase[] = [
   { name: 'copy: content into a directory', module: 'copy', params: ['content: "x"', 'dest: /etc/app/'], code: P, line: 9, col: 15, message: /names a directory, but content is written to one file/, hint: /dest is the file itself/ },
   { name: 'template: dest is a directory', module: 'template', params: ['src: motd.j2', 'dest: /etc/'], code: P, line: 9, col: 15, message: /\/dest: "\/etc\/" ends with \//, hint: /name the file itself/ },
   { name: 'fetch: a relative src', module: 'fetch', params: ['src: admin.conf', 'dest: "{{ target }}/fetched"'], code: P, line: 8, col: 14, message: /\/src: "admin.conf" is not an absolute path/, hint: /whole path from \// },
+  { name: 'command: an unterminated quote', module: 'command', params: ['cmd: \'echo "oops\''], code: P, line: 8, col: 14, message: /unterminated double quote in: echo "oops/, hint: /close the quote/ },
+  { name: 'command: only blanks', module: 'command', params: ['cmd: "  "'], code: P, line: 8, col: 14, message: /the command is empty/, hint: /program and its arguments/ },
+  { name: 'set_fact: cacheable alone', module: 'set_fact', params: ['cacheable: true'], code: P, line: 8, col: 9, message: /set_fact needs at least one variable/, hint: /name: value pairs/ },
   { name: 'stat: a misspelt param', module: 'stat', params: ['path: /etc/hosts', 'folow: true'], code: P, line: 9, col: 9, message: /unknown param "folow"/, hint: /did you mean "follow"\?/ },
 ];

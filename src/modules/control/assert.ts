@@ -1,31 +1,19 @@
+import { type TUnsafe, Type } from '@sinclair/typebox';
 import { valueLocOf } from '../../source/loc.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { defineModule } from '../types.js';
 
-export interface AssertParams {
-  readonly that: string | boolean | readonly (string | boolean)[];
-  readonly fail_msg?: string;
-  readonly msg?: string;
-  readonly success_msg?: string;
-  readonly quiet?: boolean;
-}
+const condition = (): TUnsafe<string | boolean> => Type.Unsafe<string | boolean>({ type: ['string', 'boolean'] });
 
-const condition = { type: ['string', 'boolean'] };
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['that'],
-  properties: {
-    that: { anyOf: [condition, { type: 'array', minItems: 1, items: condition }], description: 'Condition(s) that must all be true.' },
-    fail_msg: { type: 'string', description: 'Message when a condition is false.' },
-    msg: { type: 'string', description: 'Alias of fail_msg.' },
-    success_msg: { type: 'string', description: 'Message when all conditions hold.' },
-    quiet: { type: 'boolean', default: false, description: 'Keep the result short.' },
-  },
-};
+const schema = Type.Object({
+  that: Type.Union([condition(), Type.Array(condition(), { minItems: 1 })], { description: 'Condition(s) that must all be true.' }),
+  fail_msg: Type.Optional(Type.String({ description: 'Message when a condition is false.' })),
+  msg: Type.Optional(Type.String({ description: 'Alias of fail_msg.' })),
+  success_msg: Type.Optional(Type.String({ description: 'Message when all conditions hold.' })),
+  quiet: Type.Optional(Type.Boolean({ default: false, description: 'Keep the result short.' })),
+}, { additionalProperties: false });
 
 /** Fails the host when a condition is false; conditions are evaluated in order and stop at the first false one. */
-export const assert = defineModule<AssertParams>({
+export const assert = defineModule({
   name: 'assert',
   doc: {
     summary: 'Fails the host unless every condition holds; conditions are checked in order.',

@@ -1,29 +1,22 @@
+import { Type } from '@sinclair/typebox';
 import { isK8sbmError } from '../../source/errors.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { defineModule } from '../types.js';
 
-export interface DebugParams {
-  readonly msg?: unknown;
-  readonly var?: string;
-  readonly verbosity?: number;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  msg: Type.Optional(Type.Unknown({ description: 'What to print: text or any value (default "Hello world!").' })),
+  var: Type.Optional(Type.String({ minLength: 1, description: 'A variable name or expression whose value is printed.' })),
+  verbosity: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Only print at this -v level or above.' })),
+}, {
   additionalProperties: false,
   not: { required: ['msg', 'var'] },
-  properties: {
-    msg: { description: 'What to print: text or any value (default "Hello world!").' },
-    var: { type: 'string', minLength: 1, description: 'A variable name or expression whose value is printed.' },
-    verbosity: { type: 'integer', minimum: 0, default: 0, description: 'Only print at this -v level or above.' },
-  },
-};
+});
 
 export function formatDebugValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2) ?? 'undefined';
 }
 
 /** Prints a message or a value. The run's -v level is read from `ansible_verbosity`. */
-export const debug = defineModule<DebugParams>({
+export const debug = defineModule({
   name: 'debug',
   doc: {
     summary: 'Prints a message, or the value of a variable or expression.',

@@ -1,17 +1,12 @@
-import { defineModule, type JsonSchema } from '../types.js';
+import { Type } from '@sinclair/typebox';
+import { defineModule } from '../types.js';
 
-export interface FailParams {
-  readonly msg?: string;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { msg: { type: 'string', description: 'Why the host fails.' } },
-};
+const schema = Type.Object({
+  msg: Type.Optional(Type.String({ description: 'Why the host fails.' })),
+}, { additionalProperties: false });
 
 /** Fails the host on purpose (usually under `when`). */
-export const fail = defineModule<FailParams>({
+export const fail = defineModule({
   name: 'fail',
   doc: {
     summary: 'Fails the host on purpose, usually under when.',

@@ -1,5 +1,7 @@
 import type { OkPlan } from '../types.js';
-import { defineModule, type JsonSchema } from '../types.js';
+import { Type } from '@sinclair/typebox';
+import { StringEnum } from '../../schema/formats.js';
+import { defineModule } from '../types.js';
 
 export type MetaAction = NonNullable<OkPlan['meta']>;
 
@@ -11,17 +13,12 @@ const ACTIONS: Readonly<Record<MetaAction, string>> = {
   noop: 'do nothing',
 };
 
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['free_form'],
-  properties: {
-    free_form: { enum: Object.keys(ACTIONS), description: 'meta: flush_handlers | end_play | end_host | clear_facts | noop' },
-  },
-};
+const schema = Type.Object({
+  free_form: StringEnum(Object.keys(ACTIONS) as MetaAction[], { description: 'meta: flush_handlers | end_play | end_host | clear_facts | noop' }),
+}, { additionalProperties: false });
 
 /** Instructions for the engine itself; nothing runs on the host. */
-export const meta = defineModule<{ readonly free_form: MetaAction }>({
+export const meta = defineModule({
   name: 'meta',
   doc: {
     summary: 'Instructions for the engine itself: run notified handlers now, end the play (for every host or this one), forget facts, or do nothing.',

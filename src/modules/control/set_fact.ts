@@ -1,19 +1,24 @@
-import { defineModule, type JsonSchema } from '../types.js';
+import { Type } from '@sinclair/typebox';
+import { defineModule } from '../types.js';
 
-const schema: JsonSchema = {
-  type: 'object',
-  minProperties: 1,
+const schema = Type.Object({
+  cacheable: Type.Optional(Type.Boolean({ default: false, description: 'Accepted for compatibility; facts live for the run.' })),
+}, {
   additionalProperties: false,
-  properties: {
-    cacheable: { type: 'boolean', default: false, description: 'Accepted for compatibility; facts live for the run.' },
-  },
   patternProperties: {
     '^[A-Za-z_][A-Za-z0-9_]*$': { description: 'A variable to set on the host (any value).' },
   },
-};
+  // At least one variable: cacheable alone sets nothing.
+  allOf: [{
+    minProperties: 1,
+    anyOf: [{ minProperties: 2 }, { not: { required: ['cacheable'] } }],
+    errorMessage: 'set_fact needs at least one variable',
+    errorHint: 'add name: value pairs under set_fact:, e.g. api_port: 6443',
+  }],
+});
 
 /** Sets host variables for the rest of the run. */
-export const set_fact = defineModule<Record<string, unknown>>({
+export const set_fact = defineModule({
   name: 'set_fact',
   doc: {
     summary: 'Sets variables on the host for the rest of the run.',
@@ -30,7 +35,6 @@ export const set_fact = defineModule<Record<string, unknown>>({
   async plan(_ctx, p) {
     const vars = Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'cacheable'));
     const names = Object.keys(vars);
-    if (names.length === 0) return { kind: 'fail', msg: 'set_fact needs at least one variable' };
     return { kind: 'ok', reason: `set ${names.join(', ')}`, setVars: vars, result: { ansible_facts: vars } };
   },
 });

@@ -1,11 +1,13 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { hostFacts } from '../../facts/host.js';
 import { defineModule } from '../types.js';
 import type { Plan, PlanContext } from '../types.js';
 
-export interface SetupParams {
-  /** Glob on top-level fact names: "default_ipv*", "os", "[hc]*". */
-  readonly filter?: string;
-}
+const schema = Type.Object({
+  filter: Type.Optional(Type.String({ description: 'glob on top-level fact names' })),
+}, { additionalProperties: false });
+
+type SetupParams = Static<typeof schema>;
 
 /** fnmatch-style glob (* ? [abc] [!a-z]) as an anchored RegExp; a bad class matches literally. */
 export function globToRegExp(glob: string): RegExp {
@@ -44,7 +46,7 @@ async function plan(ctx: PlanContext, params: SetupParams): Promise<Plan> {
   return { kind: 'ok', reason: `gathered ${n} fact${n === 1 ? '' : 's'}`, result: { facts }, facts };
 }
 
-export const setup = defineModule<SetupParams>({
+export const setup = defineModule({
   name: 'setup',
   doc: {
     summary: "Gathers the host's facts in one exec, optionally only those whose top-level names match a glob.",
@@ -55,12 +57,6 @@ export const setup = defineModule<SetupParams>({
     filter: "default_ipv*"
 `,
   },
-  schema: {
-    type: 'object',
-    properties: {
-      filter: { type: 'string', description: 'glob on top-level fact names' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   plan,
 });
