@@ -10,8 +10,8 @@ export interface ParamRuleFailure {
 }
 
 /**
- * A check JSON Schema cannot say (two values compared), run with the schema at load time and
- * again after rendering. Rare: what a schema can say, it says.
+ * A check JSON Schema cannot say (two values compared, a parse only the module knows), run with
+ * the schema at load time and again after rendering. Rare: what a schema can say, it says.
  */
 export interface ParamRule<P = Record<string, unknown>> {
   /** The params the rule reads: while one of them is templated, it waits for the rendered value. */

@@ -111,7 +111,7 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
    * plan, at load time and again after rendering. `plan` never re-checks what it says.
    */
   readonly schema: JsonSchema;
-  /** What the schema cannot say (two values compared); checked with it, before anything runs. */
+  /** What the schema cannot say (two values compared, a parse); checked with it, before anything runs. */
   readonly rules?: readonly ParamRule<P>[] | undefined;
   /** Param that receives a bare string: `command: ls -l` -> { cmd: "ls -l" }. */
   readonly freeForm?: string | undefined;
