@@ -105,6 +105,8 @@ for (const dir of moduleDirs) {
           else assert.deepEqual(refused, c.expect);
           return;
         }
+        // The engine plans only params its schema accepts: so must every case.
+        validateParams(module, c.params, { loc: { file: 'site.yml', line: 1, col: 1 }, subject: module.name }, { allowTemplates: false });
         // Golden cases decide only: nothing is applied, so plan() is called directly.
         const ctx = makePlanContext(conn, { check: c.check ?? false, vars: c.vars ?? {}, localDir, hostFacts });
         if (c.expectError !== undefined) {

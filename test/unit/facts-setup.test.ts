@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostFacts } from '../../src/facts/host.js';
-import type { FactDef } from '../../src/facts/types.js';
+import { modulePlanContext } from '../../src/engine/module-run.js';
 import { filterFacts, globToRegExp, setup } from '../../src/modules/control/setup.js';
 import type { PlanContext } from '../../src/modules/types.js';
+import type { ExecRequest } from '../../src/transport/connection.js';
+import { MemoryConnection } from '../../src/transport/memory.js';
 
 const STDOUT = [
   '@@k8sbm:hostname@@', 'cp1',
@@ -13,19 +15,10 @@ const STDOUT = [
   '@@k8sbm:route4@@', '[{"dst":"default","gateway":"10.0.0.1","dev":"eth0","flags":[]}]',
 ].join('\n');
 
-/** A plan context that answers facts from canned output and refuses everything else. */
-function contextAnswering(stdout: string): { ctx: PlanContext; asked: string[][] } {
-  const asked: string[][] = [];
-  const refuse = () => { throw new Error('setup must only read facts'); };
-  const ctx: PlanContext = {
-    host: 'cp1', check: false, diff: false, become: undefined, loc: undefined, vars: {},
-    async fact<A, T>(def: FactDef<A, T>, arg: A): Promise<T> {
-      asked.push([...def.argv(arg)]);
-      return def.parse({ code: 0, signal: null, stdout, stderr: '' }, arg);
-    },
-    probe: refuse, findLocal: refuse, readLocal: refuse, renderTemplate: refuse, evalCondition: refuse, evaluate: refuse,
-  };
-  return { ctx, asked };
+/** The engine's plan context over a host that answers the fact script with canned output; `asked` records every exec. */
+function contextAnswering(stdout: string): { ctx: PlanContext; asked: readonly ExecRequest[] } {
+  const conn = new MemoryConnection('cp1', [(req) => (req.argv[0] === 'sh' ? { stdout } : undefined)]);
+  return { ctx: modulePlanContext({ connection: conn, diff: false }), asked: conn.calls };
 }
 
 describe('setup module', () => {
@@ -33,7 +26,7 @@ describe('setup module', () => {
     const { ctx, asked } = contextAnswering(STDOUT);
     const plan = await setup.plan(ctx, {});
     assert.equal(asked.length, 1);
-    assert.deepEqual(asked[0]!.slice(0, 2), ['sh', '-c']);
+    assert.deepEqual(asked[0]!.argv.slice(0, 2), ['sh', '-c']);
     assert.equal(plan.kind, 'ok');
     if (plan.kind !== 'ok') return;
     const facts = plan.result?.facts as HostFacts;
