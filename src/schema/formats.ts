@@ -1,6 +1,7 @@
 import { type SchemaOptions, type TInteger, type TString, type TUnsafe, Type } from '@sinclair/typebox';
 import { parseNet } from '../template/cidr.js';
 import { modeSyntaxError } from '../util/file-mode.js';
+import { extendedRegexProblem } from '../util/posix-regex.js';
 import { compilePythonRegex } from '../util/python-regex.js';
 
 /**
@@ -61,6 +62,22 @@ function modeAsNumber(value: unknown, key: string, raw: { text: string; plain: b
   return { message: `${key} must be a quoted string such as "0644", got the number ${value}`, hint: `quote it: ${key}: "${suggestion}"` };
 }
 
+/** Why `s` is not a URL with one of these schemes (written scheme://) and a host (file: needs none). */
+function urlProblem(s: string, schemes: readonly string[]): string | undefined {
+  const wanted = schemes.map((x) => `${x}://`).join(' or ');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s)?.[1]?.toLowerCase();
+  if (scheme === undefined) return `is not a URL (no ${wanted} in front)`;
+  if (!schemes.includes(scheme)) return `has the scheme ${scheme}://, where ${wanted} is needed`;
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (scheme !== 'file' && url.hostname === '') return 'is a URL without a host';
+  return undefined;
+}
+
 const MODE_CLAUSE = '[ugoa]*(?:[-+=](?:[ugo]|[rwxXst]*))+';
 
 export const FORMATS = {
@@ -87,6 +104,23 @@ export const FORMATS = {
   regex: {
     problem: (s) => regexProblem((x) => new RegExp(x), s),
     hint: 'JavaScript syntax; escape what is meant literally: \\. for a dot, \\( for a parenthesis, \\[ for a bracket',
+  },
+  'extended-regex': {
+    problem: (s) => {
+      const why = extendedRegexProblem(s);
+      return why === undefined ? undefined : `is not an extended regular expression grep -E takes (${why})`;
+    },
+    hint: 'POSIX extended syntax (grep -E): [[:digit:]] rather than \\d; escape what is meant literally: \\. for a dot, \\( for a parenthesis',
+  },
+  'http-url': {
+    problem: (s) => urlProblem(s, ['http', 'https']),
+    hint: 'a whole URL with its scheme, e.g. "https://127.0.0.1:6443/healthz"',
+    editorPattern: '^https?://',
+  },
+  'download-url': {
+    problem: (s) => urlProblem(s, ['http', 'https', 'ftp', 'file']),
+    hint: 'a URL curl or wget fetches on the node: https://, http://, ftp:// or file:///path',
+    editorPattern: '^(https?|ftp|file)://',
   },
   cidr: {
     problem: (s) => {
@@ -146,6 +180,15 @@ export const PythonRegex = (o: Options = {}): TString => Type.String({ format: '
 
 /** A regular expression in JavaScript's syntax. */
 export const Regex = (o: Options = {}): TString => Type.String({ format: 'regex', ...o });
+
+/** A POSIX extended regular expression, as grep -E on the node reads it. */
+export const ExtendedRegex = (o: Options = {}): TString => Type.String({ format: 'extended-regex', minLength: 1, ...o });
+
+/** An http:// or https:// URL. */
+export const HttpUrl = (o: Options = {}): TString => Type.String({ format: 'http-url', ...o });
+
+/** A URL the node downloads from (curl or wget): http, https, ftp or file. */
+export const DownloadUrl = (o: Options = {}): TString => Type.String({ format: 'download-url', ...o });
 
 /** An IPv4 or IPv6 network: "10.244.0.0/16". */
 export const Cidr = (o: Options = {}): TString => Type.String({ format: 'cidr', ...o });
