@@ -1,53 +1,126 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { aptSourceFact, type AptSourceQuery, type AptSourceState } from '../../facts/apt.js';
 import { fileFact, type FileState } from '../../facts/file.js';
 import { filesAction, type FileOp } from './apt_repository-files.js';
 import { KeyFormatError, dearmorKeys, isArmored, keyringBytes } from './apt_repository-key.js';
 import {
-  SourceError, filenameFromUri, listParam, parseSourceLine, renderDeb822, renderSourceLine, withSignedBy,
+  checkSuite, filenameFromUri, listParam, type OneLineSource, parseSourceLine, renderDeb822, renderSourceLine, SourceError, withSignedBy,
 } from './apt_repository-source.js';
 import { contentDiff, predictWrittenFile, sha256Hex, sizeText } from '../files/file-write.js';
 import { aptUpdateAction } from './package-apt.js';
-import { defineModule, type Action, type Diff, type Effect, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { AbsolutePath, DownloadUrl, Seconds, StringEnum } from '../../schema/formats.js';
+import { defineModule, type Action, type Diff, type Effect, type ParamRule, type Plan, type PlanContext } from '../types.js';
 
-export interface AptRepositoryParams {
-  readonly repo?: string;
-  readonly name?: string;
-  readonly uris?: string | readonly string[];
-  readonly suites?: string | readonly string[];
-  readonly components?: string | readonly string[];
-  readonly architectures?: string | readonly string[];
-  readonly filename?: string;
-  readonly signed_by?: string;
-  readonly key_url?: string;
-  readonly key_content?: string;
-  readonly state?: 'present' | 'absent';
-  readonly update_cache?: boolean;
-  readonly lock_timeout?: number;
-}
+/** "main contrib" or [main, contrib]; `some`: at least one word. */
+const Words = (param: string, description: string, some = false) => Type.Union([
+  Type.String(some ? { pattern: '\\S' } : {}),
+  Type.Array(Type.String({ pattern: '^\\S+$' }), some ? { minItems: 1 } : {}),
+], {
+  description,
+  errorMessage: `${param} must be ${some ? 'one or more words' : 'words'}, as one string or a list, got {value}`,
+  errorHint: 'words separated by blanks in one string, or a YAML list of words',
+});
+/** A file name in /etc/apt/sources.list.d (and /etc/apt/keyrings). */
+const FileName = (description: string) => Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+  description,
+  errorHint: 'letters, digits, ".", "_" and "-", starting with a letter or digit: a file name, not a path',
+});
 
-const WORDS: JsonSchema = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string', pattern: '^\\S+$' } }] };
-const FILE_NAME = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  repo: Type.Optional(Type.String({ description: 'A one-line source: "deb [arch=amd64] https://example.org/debian bookworm main". Written to NAME.list.' })),
+  name: Type.Optional(FileName('Names the source: the file (NAME.list or NAME.sources) and the keyring (/etc/apt/keyrings/NAME.gpg).')),
+  uris: Type.Optional(Words('uris', 'deb822 (NAME.sources): the repository URI(s).', true)),
+  suites: Type.Optional(Words('suites', 'deb822: suite(s) ("bookworm"), or a flat repository path ending in / ("/").', true)),
+  components: Type.Optional(Words('components', 'deb822: components ("main contrib"); none for a flat repository.')),
+  architectures: Type.Optional(Words('architectures', 'deb822: only these architectures ("amd64 arm64").')),
+  filename: Type.Optional(FileName('File name in /etc/apt/sources.list.d, without .list/.sources (default: name, or one made from the URI).')),
+  signed_by: Type.Optional(AbsolutePath({ description: 'Keyring the source trusts (signed-by). With key_url/key_content the key is written there.' })),
+  key_url: Type.Optional(DownloadUrl({ description: 'Fetch the signing key on the host (curl or wget); armored keys are dearmored.' })),
+  key_content: Type.Optional(Type.String({ description: 'The signing key itself, ASCII-armored ("-----BEGIN PGP PUBLIC KEY BLOCK-----").' })),
+  state: Type.Optional(StringEnum(['present', 'absent'], { default: 'present', description: 'absent removes the list file (and the keyring, when key_url/key_content name one).' })),
+  update_cache: Type.Optional(Type.Boolean({ default: true, description: 'After a change, refresh the package lists: only this source\'s when it was added or changed.' })),
+  lock_timeout: Type.Optional(Seconds({ default: 300, description: 'Seconds to wait for another apt to release the lists lock.' })),
+}, {
   additionalProperties: false,
   anyOf: [{ required: ['repo'] }, { required: ['uris', 'suites'] }, { required: ['filename'] }, { required: ['name'] }],
-  properties: {
-    repo: { type: 'string', description: 'A one-line source: "deb [arch=amd64] https://example.org/debian bookworm main". Written to NAME.list.' },
-    name: { type: 'string', pattern: FILE_NAME, description: 'Names the source: the file (NAME.list or NAME.sources) and the keyring (/etc/apt/keyrings/NAME.gpg).' },
-    uris: { ...WORDS, description: 'deb822 (NAME.sources): the repository URI(s).' },
-    suites: { ...WORDS, description: 'deb822: suite(s) ("bookworm"), or a flat repository path ending in / ("/").' },
-    components: { ...WORDS, description: 'deb822: components ("main contrib"); none for a flat repository.' },
-    architectures: { ...WORDS, description: 'deb822: only these architectures ("amd64 arm64").' },
-    filename: { type: 'string', pattern: FILE_NAME, description: 'File name in /etc/apt/sources.list.d, without .list/.sources (default: name, or one made from the URI).' },
-    signed_by: { type: 'string', pattern: '^/', description: 'Keyring the source trusts (signed-by). With key_url/key_content the key is written there.' },
-    key_url: { type: 'string', pattern: '^(https?|ftp|file)://', description: 'Fetch the signing key on the host (curl or wget); armored keys are dearmored.' },
-    key_content: { type: 'string', description: 'The signing key itself, ASCII-armored ("-----BEGIN PGP PUBLIC KEY BLOCK-----").' },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'absent removes the list file (and the keyring, when key_url/key_content name one).' },
-    update_cache: { type: 'boolean', default: true, description: 'After a change, refresh the package lists: only this source\'s when it was added or changed.' },
-    lock_timeout: { type: 'integer', minimum: 0, default: 300, description: 'Seconds to wait for another apt to release the lists lock.' },
+  allOf: [
+    { not: { required: ['repo', 'uris'] } },
+    { not: { required: ['key_url', 'key_content'] } },
+    {
+      if: { properties: { state: { const: 'absent' } }, required: ['state'] },
+      then: {},
+      else: {
+        anyOf: [{ required: ['repo'] }, { required: ['uris', 'suites'] }],
+        errorMessage: 'state: present needs the source itself: repo (a one-line source) or uris and suites (deb822)',
+        errorHint: 'add repo: "deb https://... SUITE COMPONENT", or uris: and suites:; name alone is enough only for state: absent',
+      },
+    },
+  ],
+});
+
+type AptRepositoryParams = Static<typeof schema>;
+
+/** The params' source line, or the reason it is not one (the repo rule reports it). */
+function sourceLineOf(p: AptRepositoryParams): OneLineSource | SourceError | undefined {
+  if (p.repo === undefined) return undefined;
+  try {
+    return parseSourceLine(p.repo);
+  } catch (e) {
+    if (e instanceof SourceError) return e;
+    throw e;
+  }
+}
+
+/** What the params say that JSON Schema cannot: the source's own syntax, and how its parts fit. */
+const rules: readonly ParamRule<AptRepositoryParams>[] = [
+  {
+    params: ['repo', 'signed_by'],
+    check(p) {
+      const src = sourceLineOf(p);
+      if (src instanceof SourceError) return { message: `repo: ${src.message}`, hint: 'a one-line source: deb [option=value ...] URI SUITE [COMPONENT ...]', param: 'repo' };
+      const inLine = src?.options.find(([k]) => k === 'signed-by')?.[1];
+      if (inLine === undefined || p.signed_by === undefined || inLine === p.signed_by) return undefined;
+      return {
+        message: `the repo line says signed-by=${inLine} but signed_by is ${p.signed_by}`,
+        hint: 'name the keyring once: in the line or in signed_by',
+        param: 'signed_by',
+      };
+    },
   },
-};
+  {
+    params: ['repo', 'suites', 'components'],
+    check(p) {
+      if (p.repo !== undefined) return undefined;
+      const components = listParam(p.components);
+      for (const suite of listParam(p.suites)) {
+        try {
+          checkSuite(suite, components);
+        } catch (e) {
+          if (!(e instanceof SourceError)) throw e;
+          return { message: e.message, hint: 'a flat repository ("/" or "stable/") has no components; a dist suite ("bookworm") has at least one', param: suite.endsWith('/') ? 'components' : 'suites' };
+        }
+      }
+      return undefined;
+    },
+  },
+  {
+    params: ['key_content'],
+    check(p) {
+      if (p.key_content === undefined) return undefined;
+      if (!isArmored(p.key_content)) {
+        return { message: 'key_content is not an ASCII-armored public key', hint: 'paste the key as "-----BEGIN PGP PUBLIC KEY BLOCK-----" ... "-----END PGP PUBLIC KEY BLOCK-----"; for a binary key use key_url' };
+      }
+      try {
+        dearmorKeys(p.key_content);
+      } catch (e) {
+        if (!(e instanceof KeyFormatError)) throw e;
+        return { message: `key_content: ${e.message}`, hint: 'paste the whole armored block again, as its publisher serves it' };
+      }
+      return undefined;
+    },
+  },
+];
 
 interface Layout {
   readonly listPath: string;
@@ -59,8 +132,8 @@ interface Layout {
 
 const SOURCES_DIR = '/etc/apt/sources.list.d';
 
-/** Where things go and what the list says; a string is the reason the params do not add up. */
-function layoutOf(p: AptRepositoryParams, state: 'present' | 'absent'): Layout | string {
+/** Where things go and what the list says (the params' rules have made sure they add up). */
+function layoutOf(p: AptRepositoryParams): Layout {
   const managed = p.key_url !== undefined || p.key_content !== undefined;
   if (p.repo !== undefined) {
     let src = parseSourceLine(p.repo);
@@ -72,7 +145,7 @@ function layoutOf(p: AptRepositoryParams, state: 'present' | 'absent'): Layout |
   }
   const uris = listParam(p.uris);
   if (uris.length === 0) {
-    if (state === 'present') return 'state: present needs repo (a one-line source) or uris and suites (deb822)';
+    // Only state: absent gets here (present needs repo or uris: the schema says so).
     const base = p.filename?.replace(/\.(list|sources)$/, '') ?? p.name!;
     const ext = p.filename?.endsWith('.list') ? 'list' : 'sources';
     return { listPath: `${SOURCES_DIR}/${base}.${ext}`, managedKeyring: managed ? p.signed_by ?? `/etc/apt/keyrings/${p.name ?? base}.gpg` : undefined };
@@ -86,18 +159,18 @@ function layoutOf(p: AptRepositoryParams, state: 'present' | 'absent'): Layout |
   return { listPath: `${SOURCES_DIR}/${base}.sources`, managedKeyring: managed ? keyring : undefined, content: Buffer.from(content) };
 }
 
-/** The keyring's bytes, from key_content or the fetched key_url; a string says what is wrong. */
+/** The keyring's bytes, from key_content or the key_url as the host fetched it; a string says what went wrong there. */
 function keyBytesOf(p: AptRepositoryParams, st: AptSourceState): Buffer | string | undefined {
-  if (p.key_content !== undefined) {
-    if (!isArmored(p.key_content)) return 'key_content must be an ASCII-armored public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----"); use key_url for a binary key';
-    return dearmorKeys(p.key_content);
-  }
-  if (p.key_url !== undefined) {
-    const f = st.fetchedKey;
-    if (!f || 'error' in f) return `cannot fetch ${p.key_url} on the host: ${f && 'error' in f ? f.error : 'no answer'}`;
+  if (p.key_content !== undefined) return dearmorKeys(p.key_content);
+  if (p.key_url === undefined) return undefined;
+  const f = st.fetchedKey;
+  if (!f || 'error' in f) return `cannot fetch ${p.key_url} on the host: ${f && 'error' in f ? f.error : 'no answer'}`;
+  try {
     return keyringBytes(Buffer.from(f.base64, 'base64'));
+  } catch (e) {
+    if (e instanceof KeyFormatError) return `${p.key_url}: ${e.message}`;
+    throw e;
   }
-  return undefined;
 }
 
 function isCurrent(st: FileState, content: Buffer): boolean {
@@ -117,17 +190,7 @@ function describe(st: FileState): string {
 
 async function plan(ctx: PlanContext, p: AptRepositoryParams): Promise<Plan> {
   const state = p.state ?? 'present';
-  if (p.repo !== undefined && p.uris !== undefined) return { kind: 'fail', msg: 'repo (one-line) and uris (deb822) describe the same thing twice: use one of them' };
-  if (p.key_url !== undefined && p.key_content !== undefined) return { kind: 'fail', msg: 'key_url and key_content both give the key: use one of them' };
-  let layout: Layout | string;
-  try {
-    layout = layoutOf(p, state);
-  } catch (e) {
-    if (e instanceof SourceError) return { kind: 'fail', msg: e.message };
-    throw e;
-  }
-  if (typeof layout === 'string') return { kind: 'fail', msg: layout };
-  const { listPath, managedKeyring, content } = layout;
+  const { listPath, managedKeyring, content } = layoutOf(p);
   const query: AptSourceQuery = { list: listPath, keyring: managedKeyring, keyUrl: state === 'present' ? p.key_url : undefined };
   const st = await ctx.fact(aptSourceFact, query);
   const result = { filename: listPath, ...(managedKeyring ? { keyring: managedKeyring } : {}) };
@@ -152,13 +215,7 @@ async function plan(ctx: PlanContext, p: AptRepositoryParams): Promise<Plan> {
     };
   }
 
-  let key: Buffer | string | undefined;
-  try {
-    key = keyBytesOf(p, st);
-  } catch (e) {
-    if (e instanceof KeyFormatError) return { kind: 'fail', msg: `${p.key_url ?? 'key_content'}: ${e.message}` };
-    throw e;
-  }
+  const key = keyBytesOf(p, st);
   if (typeof key === 'string') return { kind: 'fail', msg: key, result };
   for (const [path, s] of [[listPath, st.list], [managedKeyring, st.keyring]] as const) {
     if (path && s?.exists && s.type !== 'file') return { kind: 'fail', msg: `${path} exists and is not a regular file`, result };
@@ -209,9 +266,10 @@ async function plan(ctx: PlanContext, p: AptRepositoryParams): Promise<Plan> {
   };
 }
 
-export const apt_repository = defineModule<AptRepositoryParams>({
+export const apt_repository = defineModule({
   name: 'apt_repository',
   schema,
+  rules,
   doc: {
     summary: 'Makes an apt source present (one-line .list or deb822 .sources) with its signing key in its own keyring, or absent.',
     check: 'full',

@@ -6,7 +6,8 @@ import { compareVersions, isExactVersion, versionSatisfies, type PackageBackend,
  * remove, hold and release, and why the rest needs nothing. Pure (facts in, decision out).
  */
 
-export type PackageStateParam = 'present' | 'absent' | 'latest';
+export const PACKAGE_STATES = ['present', 'absent', 'latest'] as const;
+export type PackageStateParam = (typeof PACKAGE_STATES)[number];
 
 export interface DecideInput {
   readonly backend: PackageBackend;

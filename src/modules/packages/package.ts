@@ -1,66 +1,78 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { packageFactKey, packagesFact, type PackageFacts, type PackageManagerName, type PackageQuery } from '../../facts/packages.js';
 import { aptAction } from './package-apt.js';
 import {
-  cacheFreshReason, decidePackages, decisionStates, hasChanges, predictPackage, summarizeDecision, type PackageDecision,
-  type PackageStateParam,
+  cacheFreshReason, decidePackages, decisionStates, hasChanges, PACKAGE_STATES, predictPackage, summarizeDecision, type PackageDecision,
 } from './package-decide.js';
 import { dnfAction } from './package-dnf.js';
 import { PACKAGE_SPEC_PATTERN, parsePackageSpec, type PackageBackend, type PackageSpec } from './package-spec.js';
-import { defineModule, type Effect, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { Seconds, StringEnum } from '../../schema/formats.js';
+import { defineModule, type Effect, type Plan, type PlanContext } from '../types.js';
 
-export interface PackageParams {
-  readonly name?: string | readonly string[];
-  readonly state?: PackageStateParam;
-  readonly update_cache?: boolean;
-  readonly cache_valid_time?: number;
-  readonly hold?: boolean;
-  readonly install_recommends?: boolean;
-  readonly purge?: boolean;
-  readonly lock_timeout?: number;
-  readonly use?: 'auto' | PackageBackend;
-}
+const NAME_ITEM = Type.String({ pattern: PACKAGE_SPEC_PATTERN });
 
-const NAME_ITEM: JsonSchema = { type: 'string', pattern: PACKAGE_SPEC_PATTERN };
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  name: Type.Optional(Type.Union([NAME_ITEM, Type.Array(NAME_ITEM, { minItems: 1 })], {
+    description: 'Package name(s), optionally pinned: "kubelet=1.31.2-1.1" (apt) or "kubelet-1.31.2" (dnf); apt also takes "kubelet=1.31.*".',
+  })),
+  state: Type.Optional(StringEnum(PACKAGE_STATES, {
+    default: 'present',
+    description: 'present: installed (at the pinned version, if any); latest: the newest the repositories offer; absent: removed.',
+  })),
+  update_cache: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'Refresh the package lists before installing (only when something is to be installed, or when no name is given).',
+  })),
+  cache_valid_time: Type.Optional(Seconds({
+    default: 0,
+    description: 'apt: seconds the lists stay fresh; a refresh within this time is skipped (0: always refresh when update_cache is true).',
+  })),
+  hold: Type.Optional(Type.Boolean({
+    description: 'true: hold the package at its version (apt-mark hold, dnf versionlock); false: release a hold. Unset: leave holds alone.',
+  })),
+  install_recommends: Type.Optional(Type.Boolean({
+    description: 'Install recommended packages too (apt Recommends, dnf weak dependencies). Unset: the host\'s own default.',
+  })),
+  purge: Type.Optional(Type.Boolean({ default: false, description: 'apt, state absent: also remove configuration files.' })),
+  lock_timeout: Type.Optional(Seconds({
+    default: 300,
+    description: 'apt: seconds to wait for another apt or dpkg (unattended upgrades) to release its lock.',
+  })),
+  use: Type.Optional(StringEnum(['auto', 'apt', 'dnf'], { default: 'auto', description: 'The package manager; auto: from gathered facts (pkg_mgr), or found on the host.' })),
+}, {
   additionalProperties: false,
   anyOf: [{ required: ['name'] }, { required: ['update_cache'] }],
-  properties: {
-    name: {
-      description: 'Package name(s), optionally pinned: "kubelet=1.31.2-1.1" (apt) or "kubelet-1.31.2" (dnf); apt also takes "kubelet=1.31.*".',
-      anyOf: [NAME_ITEM, { type: 'array', items: NAME_ITEM, minItems: 1 }],
+  allOf: [
+    {
+      if: { properties: { hold: { const: true } }, required: ['hold'] },
+      then: {
+        properties: { state: { enum: ['present', 'latest'] } },
+        errorMessage: 'hold: true keeps a package installed; it cannot go with state: absent',
+        errorHint: 'drop hold (a removed package needs no hold), or write hold: false to release a hold as it goes',
+      },
     },
-    state: {
-      enum: ['present', 'absent', 'latest'],
-      default: 'present',
-      description: 'present: installed (at the pinned version, if any); latest: the newest the repositories offer; absent: removed.',
+    {
+      if: { properties: { use: { const: 'dnf' } }, required: ['use'] },
+      then: {
+        properties: { purge: { const: false } },
+        errorMessage: 'purge is apt only: dnf removes configuration files it did not change anyway',
+        errorHint: 'drop purge (state: absent removes the package), or use: apt',
+      },
     },
-    update_cache: {
-      type: 'boolean',
-      default: false,
-      description: 'Refresh the package lists before installing (only when something is to be installed, or when no name is given).',
-    },
-    cache_valid_time: {
-      type: 'integer', minimum: 0, default: 0,
-      description: 'apt: seconds the lists stay fresh; a refresh within this time is skipped (0: always refresh when update_cache is true).',
-    },
-    hold: {
-      type: 'boolean',
-      description: 'true: hold the package at its version (apt-mark hold, dnf versionlock); false: release a hold. Unset: leave holds alone.',
-    },
-    install_recommends: {
-      type: 'boolean',
-      description: 'Install recommended packages too (apt Recommends, dnf weak dependencies). Unset: the host\'s own default.',
-    },
-    purge: { type: 'boolean', default: false, description: 'apt, state absent: also remove configuration files.' },
-    lock_timeout: {
-      type: 'integer', minimum: 0, default: 300,
-      description: 'apt: seconds to wait for another apt or dpkg (unattended upgrades) to release its lock.',
-    },
-    use: { enum: ['auto', 'apt', 'dnf'], default: 'auto', description: 'The package manager; auto: from gathered facts (pkg_mgr), or found on the host.' },
-  },
-};
+  ],
+});
+
+type PackageParams = Static<typeof schema>;
+
+/**
+ * Names with a version, where the version can be told without the host: apt's "name=version"
+ * always (no other package manager takes "="), dnf's "name-version" when use: dnf says so. With
+ * use: auto, "foo-1.2" is a dnf pin only on a dnf host: plan judges that one.
+ */
+function pinnedWhateverTheHost(p: PackageParams): string[] {
+  const names = p.name === undefined ? [] : typeof p.name === 'string' ? [p.name] : p.name;
+  return names.filter((n) => n.includes('=') || (p.use === 'dnf' && parsePackageSpec(n, 'dnf').version !== undefined));
+}
 
 /** The backend gathered facts name, if they were gathered and name one this module drives. */
 function backendFromFacts(ctx: PlanContext): PackageManagerName | 'auto' | 'unsupported' {
@@ -107,7 +119,6 @@ function packageEffects(d: PackageDecision, facts: PackageFacts, query: PackageQ
 async function plan(ctx: PlanContext, p: PackageParams): Promise<Plan> {
   const state = p.state ?? 'present';
   const raw = p.name === undefined ? [] : typeof p.name === 'string' ? [p.name] : [...p.name];
-  if (p.hold === true && state === 'absent') return { kind: 'fail', msg: 'hold: true keeps a package installed; it cannot go with state: absent' };
   const fromFacts = p.use && p.use !== 'auto' ? p.use : backendFromFacts(ctx);
   if (fromFacts === 'unsupported') {
     return { kind: 'fail', msg: `the package module drives apt and dnf; this host's package manager is ${String((ctx.vars.facts as { pkg_mgr?: unknown }).pkg_mgr)}` };
@@ -117,11 +128,13 @@ async function plan(ctx: PlanContext, p: PackageParams): Promise<Plan> {
   if (facts.manager === 'unknown') return { kind: 'fail', msg: `no supported package manager on ${ctx.host}: neither apt-get nor dnf was found` };
   const backend: PackageBackend = facts.manager;
   const specs = raw.map((s) => parsePackageSpec(s, backend));
+  // What the params say whatever the host was refused when they were loaded; what is left here
+  // depends on which package manager this host turned out to have (use: auto).
   if (state === 'latest') {
     const pinned = specs.filter((s) => s.version !== undefined).map((s) => s.spec);
-    if (pinned.length) return { kind: 'fail', msg: `state: latest takes names without versions (got ${pinned.join(', ')}); pin with state: present` };
+    if (pinned.length) return { kind: 'fail', msg: `state: latest takes names without versions (got ${pinned.join(', ')}, which ${backend} reads as pinned); pin with state: present` };
   }
-  if (backend === 'dnf' && p.purge) return { kind: 'fail', msg: 'purge is apt only: dnf removes configuration files it did not change anyway' };
+  if (backend === 'dnf' && p.purge) return { kind: 'fail', msg: 'purge is apt only: dnf removes configuration files it did not change anyway (this host has dnf)' };
 
   const d = decidePackages({
     backend, specs, state, facts, hold: p.hold, purge: p.purge,
@@ -148,9 +161,21 @@ async function plan(ctx: PlanContext, p: PackageParams): Promise<Plan> {
   };
 }
 
-export const packageModule = defineModule<PackageParams>({
+export const packageModule = defineModule({
   name: 'package',
   schema,
+  rules: [{
+    params: ['name', 'state', 'use'],
+    check(p) {
+      const pinned = p.state === 'latest' ? pinnedWhateverTheHost(p) : [];
+      if (pinned.length === 0) return undefined;
+      return {
+        message: `state: latest takes names without versions (got ${pinned.join(', ')})`,
+        hint: 'pin a version with state: present, or drop the version to get the newest',
+        param: 'name',
+      };
+    },
+  }],
   doc: {
     summary: 'Makes packages installed (at a pinned version or the newest), held, or removed, with apt or dnf.',
     check: 'full',

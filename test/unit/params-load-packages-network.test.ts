@@ -1,0 +1,38 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { modules } from '../../src/modules/index.js';
+import { PlaybookLoader } from '../../src/playbook/index.js';
+import { BAD_PARAM_CASES, badParamPlaybook } from '../helpers/param-cases.js';
+import { writeTree } from '../helpers/engine.js';
+
+/**
+ * The other side of the bad-param cases of the packages, services, network and kubernetes
+ * families: the same params with good values, or with values known only per host, load.
+ */
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+function load(module: string, params: readonly string[]): void {
+  const dir = writeTree({ 'site.yml': badParamPlaybook({ ...BAD_PARAM_CASES[0]!, module, params }) });
+  dirs.push(dir);
+  new PlaybookLoader({ modules, rolesPath: [] }).loadPlaybook(join(dir, 'site.yml'));
+}
+
+describe('good params load', () => {
+  it('package: a pin with present, latest without one, a dnf-looking name with use: auto (the host decides), purge on apt', () => {
+    load('package', ['name: [jq, kubelet=1.31.2-1.1]', 'state: present', 'hold: true']);
+    load('package', ['name: [jq, kubelet]', 'state: latest', 'hold: true']);
+    load('package', ['name: kubernetes-cni-1.5.1', 'state: latest']);
+    load('package', ['name: podman', 'state: absent', 'use: apt', 'purge: true', 'hold: false']);
+    load('package', ['name: "kubelet={{ v }}"', 'state: "{{ s }}"']);
+  });
+
+  it('apt_repository: one-line and deb822 sources, absent by name, a signed-by the line and the param agree on', () => {
+    load('apt_repository', ['repo: deb [signed-by=/etc/apt/keyrings/a.gpg] https://example.org/debian bookworm main', 'signed_by: /etc/apt/keyrings/a.gpg']);
+    load('apt_repository', ['name: kubernetes', 'uris: https://pkgs.k8s.io/core:/stable:/v1.31/deb/', 'suites: /', 'key_url: https://pkgs.k8s.io/core:/stable:/v1.31/deb/Release.key']);
+    load('apt_repository', ['name: kubernetes', 'state: absent']);
+    load('apt_repository', ['uris: [file:/srv/repo]', 'suites: [stable, testing]', 'components: main contrib', 'key_url: file:///srv/repo/key.asc']);
+    load('apt_repository', ['repo: "{{ line }}"', 'key_content: "{{ key }}"', 'signed_by: /etc/apt/keyrings/a.gpg']);
+  });
+});
