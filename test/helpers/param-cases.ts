@@ -71,4 +71,5 @@ export const BAD_PARAM_CASES: readonly BadParamCase[] = [
   { name: 'apt_repository: a flat suite with components', module: 'apt_repository', params: ['name: kubernetes', 'uris: https://pkgs.k8s.io/core:/stable:/v1.31/deb/', 'suites: /', 'components: main'], code: P, line: 11, col: 21, message: /suite "\/" is a flat repository path/, hint: /has no components/ },
   { name: 'apt_repository: a key that is not armored', module: 'apt_repository', params: ['name: demo', 'repo: deb https://example.org/debian bookworm main', 'key_content: mDMEZ'], code: P, line: 10, col: 22, message: /key_content is not an ASCII-armored public key/, hint: /BEGIN PGP PUBLIC KEY BLOCK/ },
   { name: 'apt_repository: a misspelt param', module: 'apt_repository', params: ['repo: deb https://example.org/debian bookworm main', 'singed_by: /etc/apt/keyrings/a.gpg'], code: P, line: 9, col: 9, message: /unknown param "singed_by"/, hint: /did you mean "signed_by"\?/ },
+  { name: 'service: a misspelt param', module: 'service', params: ['name: kubelet', 'state: started', 'enable: true'], code: P, line: 10, col: 9, message: /unknown param "enable"/, hint: /did you mean "enabled"\?/ },
 ];

@@ -35,4 +35,7 @@ describe('good params load', () => {
     load('apt_repository', ['uris: [file:/srv/repo]', 'suites: [stable, testing]', 'components: main contrib', 'key_url: file:///srv/repo/key.asc']);
     load('apt_repository', ['repo: "{{ line }}"', 'key_content: "{{ key }}"', 'signed_by: /etc/apt/keyrings/a.gpg']);
   });
+  it('service: a template unit instance', () => {
+    load('service', ['name: getty@tty1.service', 'state: started', 'enabled: true']);
+  });
 });

@@ -1,42 +1,33 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { packagesFact } from '../../facts/packages.js';
 import { serviceFact, serviceKey, type ServiceState } from '../../facts/services.js';
 import { systemdActions, type BootChange, type ServiceOp } from './service-systemd.js';
 import { sysvActions } from './service-sysv.js';
 import { assertNever } from '../../util/assert-never.js';
-import { defineModule, type ExecAction, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { StringEnum } from '../../schema/formats.js';
+import { defineModule, type ExecAction, type Plan, type PlanContext } from '../types.js';
 
-export type ServiceStateParam = 'started' | 'stopped' | 'restarted' | 'reloaded';
+const STATES = ['started', 'stopped', 'restarted', 'reloaded'] as const;
+type ServiceStateParam = (typeof STATES)[number];
 
-export interface ServiceParams {
-  readonly name: string;
-  readonly state?: ServiceStateParam;
-  readonly enabled?: boolean;
-  readonly daemon_reload?: boolean;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  name: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9@._:+-]*$',
+    description: 'The service: a systemd unit ("kubelet", "kubelet.service", "foo.socket") or a SysV script in /etc/init.d.',
+    errorHint: 'a unit or init script name such as kubelet, kubelet.service or getty@tty1: no blanks, no path',
+  }),
+  state: Type.Optional(StringEnum(STATES, {
+    description: 'started/stopped change only what differs; restarted and reloaded always act (a stopped service is started).',
+  })),
+  enabled: Type.Optional(Type.Boolean({ description: 'Start at boot (systemctl enable; update-rc.d or chkconfig for SysV scripts).' })),
+  daemon_reload: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'systemd: run daemon-reload first when systemd reports the unit\'s files changed since the last one.',
+  })),
+}, {
   additionalProperties: false,
-  required: ['name'],
   anyOf: [{ required: ['state'] }, { required: ['enabled'] }, { required: ['daemon_reload'] }],
-  properties: {
-    name: {
-      type: 'string',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9@._:+-]*$',
-      description: 'The service: a systemd unit ("kubelet", "kubelet.service", "foo.socket") or a SysV script in /etc/init.d.',
-    },
-    state: {
-      enum: ['started', 'stopped', 'restarted', 'reloaded'],
-      description: 'started/stopped change only what differs; restarted and reloaded always act (a stopped service is started).',
-    },
-    enabled: { type: 'boolean', description: 'Start at boot (systemctl enable; update-rc.d or chkconfig for SysV scripts).' },
-    daemon_reload: {
-      type: 'boolean',
-      default: false,
-      description: 'systemd: run daemon-reload first when systemd reports the unit\'s files changed since the last one.',
-    },
-  },
-};
+});
 
 function opFor(state: ServiceStateParam | undefined, active: boolean): ServiceOp | undefined {
   switch (state) {
@@ -74,7 +65,7 @@ async function missingService(ctx: PlanContext, name: string, st: ServiceState):
   return `service ${name} not found (${where}); install the package that ships it first`;
 }
 
-async function plan(ctx: PlanContext, p: ServiceParams): Promise<Plan> {
+async function plan(ctx: PlanContext, p: Static<typeof schema>): Promise<Plan> {
   const key = serviceKey(p.name);
   let st = await ctx.fact(serviceFact, p.name);
   if (!st.exists && (p.state === undefined || p.state === 'stopped') && p.enabled !== true) {
@@ -146,7 +137,7 @@ async function plan(ctx: PlanContext, p: ServiceParams): Promise<Plan> {
   };
 }
 
-export const service = defineModule<ServiceParams>({
+export const service = defineModule({
   name: 'service',
   schema,
   doc: {
