@@ -38,4 +38,10 @@ describe('good params load', () => {
   it('service: a template unit instance', () => {
     load('service', ['name: getty@tty1.service', 'state: started', 'enabled: true']);
   });
+  it('wait_for and uri: expressions grep -E and JavaScript take, URLs with their scheme', () => {
+    load('wait_for', ['path: /var/log/app.log', 'search_regex: "^ready after [[:digit:]]+ s$"']);
+    load('uri', ['url: https://127.0.0.1:6443/healthz', 'body_regex: "^\\\\s*ok$"', 'status_code: [200, 204]']);
+    load('wait_for', ['path: /x', 'search_regex: "{{ re }}"']);
+    load('uri', ['url: "{{ api }}/healthz"', 'body_regex: "{{ re }}"']);
+  });
 });

@@ -1,47 +1,34 @@
-import { defineModule, type JsonSchema, type Plan } from '../types.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { HttpUrl, Regex, Seconds, StringEnum } from '../../schema/formats.js';
+import { defineModule, type Plan } from '../types.js';
 import { parseUriOutput, URI_BODY_LIMIT, URI_SCRIPT, uriArgv, type UriRequest, type UriResponse, type UriTool } from './uri-script.js';
 
-export interface UriParams {
-  readonly url: string;
-  readonly method?: 'GET' | 'HEAD';
-  readonly status_code?: number | readonly number[];
-  readonly validate_certs?: boolean;
-  readonly ca_path?: string;
-  readonly client_cert?: string;
-  readonly client_key?: string;
-  readonly timeout?: number;
-  readonly follow_redirects?: boolean;
-  readonly return_content?: boolean;
-  readonly body_contains?: string;
-  readonly body_regex?: string;
-}
+const Status = () => Type.Integer({ minimum: 100, maximum: 599 });
 
-const STATUS = { type: 'integer', minimum: 100, maximum: 599 } as const;
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  url: HttpUrl({ description: 'http:// or https:// URL, requested from the node (127.0.0.1 is the node itself).' }),
+  method: Type.Optional(StringEnum(['GET', 'HEAD'], { default: 'GET', description: 'Only reading methods: the module probes, it never changes anything.' })),
+  status_code: Type.Optional(Type.Union([Status(), Type.Array(Status(), { minItems: 1 })], {
+    default: 200,
+    description: 'Status code, or list of codes, that count as success.',
+    errorMessage: 'status_code must be an HTTP status code (100 to 599) or a list of them, got {value}',
+    errorHint: 'e.g. status_code: 200, or status_code: [200, 204]',
+  })),
+  validate_certs: Type.Optional(Type.Boolean({ default: true, description: 'false: accept any server certificate (self-signed bootstrap endpoints).' })),
+  ca_path: Type.Optional(Type.String({ minLength: 1, description: 'CA bundle on the node to verify the server with, e.g. /etc/kubernetes/pki/ca.crt.' })),
+  client_cert: Type.Optional(Type.String({ minLength: 1, description: 'Client certificate (PEM) on the node, for mutual TLS.' })),
+  client_key: Type.Optional(Type.String({ minLength: 1, description: 'Key of client_cert on the node, when not inside the certificate file.' })),
+  timeout: Type.Optional(Seconds({ minimum: 1, default: 30, description: 'Seconds the request may take.' })),
+  follow_redirects: Type.Optional(Type.Boolean({ default: false, description: 'Follow 3xx redirects; by default a redirect is the response (and its status is judged).' })),
+  return_content: Type.Optional(Type.Boolean({ default: false, description: 'Put the body in the result as content (and json, when it parses as JSON).' })),
+  body_contains: Type.Optional(Type.String({ minLength: 1, description: 'Fail unless the body contains this text.' })),
+  body_regex: Type.Optional(Regex({ minLength: 1, description: 'Fail unless the body matches this regular expression (JavaScript syntax, multiline).' })),
+}, {
   additionalProperties: false,
-  required: ['url'],
-  properties: {
-    url: { type: 'string', pattern: '^https?://', description: 'http:// or https:// URL, requested from the node (127.0.0.1 is the node itself).' },
-    method: { enum: ['GET', 'HEAD'], default: 'GET', description: 'Only reading methods: the module probes, it never changes anything.' },
-    status_code: {
-      anyOf: [STATUS, { type: 'array', minItems: 1, items: STATUS }],
-      default: 200,
-      description: 'Status code, or list of codes, that count as success.',
-    },
-    validate_certs: { type: 'boolean', default: true, description: 'false: accept any server certificate (self-signed bootstrap endpoints).' },
-    ca_path: { type: 'string', minLength: 1, description: 'CA bundle on the node to verify the server with, e.g. /etc/kubernetes/pki/ca.crt.' },
-    client_cert: { type: 'string', minLength: 1, description: 'Client certificate (PEM) on the node, for mutual TLS.' },
-    client_key: { type: 'string', minLength: 1, description: 'Key of client_cert on the node, when not inside the certificate file.' },
-    timeout: { type: 'integer', minimum: 1, default: 30, description: 'Seconds the request may take.' },
-    follow_redirects: { type: 'boolean', default: false, description: 'Follow 3xx redirects; by default a redirect is the response (and its status is judged).' },
-    return_content: { type: 'boolean', default: false, description: 'Put the body in the result as content (and json, when it parses as JSON).' },
-    body_contains: { type: 'string', minLength: 1, description: 'Fail unless the body contains this text.' },
-    body_regex: { type: 'string', minLength: 1, description: 'Fail unless the body matches this regular expression (JavaScript syntax, multiline).' },
-  },
   allOf: [{ if: { required: ['client_key'] }, then: { required: ['client_cert'] } }],
-};
+});
+
+type UriParams = Static<typeof schema>;
 
 /** What the script is asked to do, with defaults filled in. */
 export function uriRequestOf(p: UriParams, tool: UriTool = 'auto'): UriRequest {
@@ -106,13 +93,8 @@ export function decideUri(p: UriParams, r: UriResponse): Plan {
     checks.push(`contains ${JSON.stringify(p.body_contains)}`);
   }
   if (p.body_regex !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(p.body_regex, 'm');
-    } catch (e) {
-      return { kind: 'fail', msg: `body_regex is not a valid regular expression: ${(e as Error).message}`, result };
-    }
-    if (!re.test(r.body)) {
+    // The schema's regex format compiled it before anything ran.
+    if (!new RegExp(p.body_regex, 'm').test(r.body)) {
       return { kind: 'fail', msg: `${what} returned ${r.status} but the body does not match /${p.body_regex}/ (body: ${snippet(r.body)})`, result };
     }
     checks.push(`matches /${p.body_regex}/`);
@@ -122,7 +104,7 @@ export function decideUri(p: UriParams, r: UriResponse): Plan {
   return { kind: 'ok', reason: `${what} returned ${r.status} in ${secs}${body}${cut}`, result };
 }
 
-export const uri = defineModule<UriParams>({
+export const uri = defineModule({
   name: 'uri',
   schema,
   doc: {

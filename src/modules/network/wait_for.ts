@@ -1,23 +1,22 @@
-import { defineModule, type JsonSchema, type Plan } from '../types.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { ExtendedRegex, Port, Seconds, StringEnum } from '../../schema/formats.js';
+import { defineModule, type Plan } from '../types.js';
 import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv, type WaitOutcome, type WaitSpec, type WaitTool } from './wait_for-script.js';
 
-export interface WaitForParams {
-  readonly port?: number;
-  readonly host?: string;
-  readonly path?: string;
-  readonly state?: 'started' | 'stopped' | 'present' | 'absent';
-  readonly search_regex?: string;
-  readonly timeout?: number;
-  readonly delay?: number;
-  readonly sleep?: number;
-  readonly connect_timeout?: number;
-  readonly msg?: string;
-}
-
-const SECONDS = { type: 'integer', minimum: 0 } as const;
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  port: Type.Optional(Port({ description: 'TCP port to wait for (on host), opened (state started) or closed (state stopped).' })),
+  host: Type.Optional(Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address or name the node connects to when waiting for a port; the check runs on the node itself.' })),
+  path: Type.Optional(Type.String({ minLength: 1, description: 'File on the node to wait for: present (optionally holding a line that matches search_regex) or absent.' })),
+  state: Type.Optional(StringEnum(['started', 'stopped', 'present', 'absent'], {
+    description: 'With port: started (default, accepts connections) or stopped (refuses them). With path: present (default) or absent.',
+  })),
+  search_regex: Type.Optional(ExtendedRegex({ description: 'With path: wait until a line of the file matches this POSIX extended regular expression (grep -E).' })),
+  timeout: Type.Optional(Seconds({ default: 300, description: 'Seconds to wait in all (delay included) before the task fails.' })),
+  delay: Type.Optional(Seconds({ default: 0, description: 'Seconds to wait before the first check.' })),
+  sleep: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 60, default: 1, description: 'Seconds between two checks (on the node; fractions allowed).' })),
+  connect_timeout: Type.Optional(Seconds({ minimum: 1, default: 5, description: 'Seconds one connection attempt may take (a dropped SYN otherwise hangs for minutes).' })),
+  msg: Type.Optional(Type.String({ minLength: 1, description: 'Message to fail with instead of the default one when the wait times out.' })),
+}, {
   additionalProperties: false,
   oneOf: [{ required: ['port'] }, { required: ['path'] }],
   allOf: [
@@ -25,22 +24,9 @@ const schema: JsonSchema = {
     { if: { required: ['path'] }, then: { properties: { state: { enum: ['present', 'absent'] } } } },
     { if: { required: ['search_regex'] }, then: { required: ['path'], properties: { state: { const: 'present' } } } },
   ],
-  properties: {
-    port: { type: 'integer', minimum: 1, maximum: 65535, description: 'TCP port to wait for (on host), opened (state started) or closed (state stopped).' },
-    host: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'Address or name the node connects to when waiting for a port; the check runs on the node itself.' },
-    path: { type: 'string', minLength: 1, description: 'File on the node to wait for: present (optionally holding a line that matches search_regex) or absent.' },
-    state: {
-      enum: ['started', 'stopped', 'present', 'absent'],
-      description: 'With port: started (default, accepts connections) or stopped (refuses them). With path: present (default) or absent.',
-    },
-    search_regex: { type: 'string', minLength: 1, description: 'With path: wait until a line of the file matches this POSIX extended regular expression (grep -E).' },
-    timeout: { ...SECONDS, default: 300, description: 'Seconds to wait in all (delay included) before the task fails.' },
-    delay: { ...SECONDS, default: 0, description: 'Seconds to wait before the first check.' },
-    sleep: { type: 'number', exclusiveMinimum: 0, maximum: 60, default: 1, description: 'Seconds between two checks (on the node; fractions allowed).' },
-    connect_timeout: { type: 'integer', minimum: 1, default: 5, description: 'Seconds one connection attempt may take (a dropped SYN otherwise hangs for minutes).' },
-    msg: { type: 'string', minLength: 1, description: 'Message to fail with instead of the default one when the wait times out.' },
-  },
-};
+});
+
+type WaitForParams = Static<typeof schema>;
 
 /** The spec the script needs, with defaults filled in. */
 export function waitSpecOf(p: WaitForParams, tool: WaitTool = 'auto'): WaitSpec {
@@ -98,7 +84,7 @@ export function decideWaitFor(s: WaitSpec, o: WaitOutcome, msg?: string): Plan {
   };
 }
 
-export const wait_for = defineModule<WaitForParams>({
+export const wait_for = defineModule({
   name: 'wait_for',
   schema,
   doc: {
