@@ -44,4 +44,12 @@ describe('good params load', () => {
     load('wait_for', ['path: /x', 'search_regex: "{{ re }}"']);
     load('uri', ['url: "{{ api }}/healthz"', 'body_regex: "{{ re }}"']);
   });
+  it('k8s_apply: objects in the task\'s namespace, a v1 List, a custom kind, values known after rendering', () => {
+    load('k8s_apply', ['namespace: kube-public', 'definition: [{ apiVersion: v1, kind: ConfigMap, metadata: { name: info, namespace: kube-public } }]']);
+    load('k8s_apply', ['definition: { apiVersion: v1, kind: List, items: [] }']);
+    // Whether a custom kind is namespaced is its CRD's to say: plan judges it.
+    load('k8s_apply', ['namespace: default', 'definition: { apiVersion: example.com/v1, kind: Widget, metadata: { name: w, namespace: other } }']);
+    load('k8s_apply', ['namespace: "{{ ns }}"', 'definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: "{{ n }}", namespace: kube-public } }']);
+    load('k8s_apply', ['namespace: default', 'definition: { apiVersion: v1, kind: ConfigMap, metadata: { name: info, namespace: "{{ ns }}" } }']);
+  });
 });

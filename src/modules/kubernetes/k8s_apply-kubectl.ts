@@ -1,5 +1,6 @@
 import { kubectlResourceType } from '../../facts/k8s.js';
 import type { ManifestObject } from './k8s_apply-manifest.js';
+import type { WaitOptions } from './k8s_apply-params.js';
 
 /** kubectl command lines of k8s_apply, and pure readers of what kubectl prints. */
 
@@ -135,13 +136,6 @@ done
 k8sbm_k8s_ready "$@" </dev/null
 `;
 
-export interface WaitOptions {
-  readonly rollout?: boolean | undefined;
-  readonly condition?: string | undefined;
-  /** Kinds the condition applies to (default: every object of the manifest). */
-  readonly kinds?: readonly string[] | undefined;
-  readonly timeout?: number | undefined;
-}
 
 const ROLLOUT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'DaemonSet', 'StatefulSet']);
 

@@ -1,45 +1,115 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { K8sbmError } from '../../source/errors.js';
-import { expandCrdPath } from './k8s-schemas.js';
+import { expandCrdPath, splitApiVersion } from './k8s-schemas.js';
 import { SHIPPED_UPSTREAMS } from './shipped-crds.js';
-import type { JsonSchema, ModuleDoc, PlanContext } from '../types.js';
+import { type Static, Type } from '@sinclair/typebox';
+import { HttpUrl, Seconds } from '../../schema/formats.js';
+import { isTemplated } from '../../schema/params.js';
+import { BUILTIN_GROUPS, CLUSTER_SCOPED_KINDS, flattenManifest } from './k8s_apply-manifest.js';
+import type { ModuleDoc, ParamRule, PlanContext } from '../types.js';
 
-export const K8S_APPLY_SCHEMA: JsonSchema = {
+/** What every object needs before it is sent; the server checks the rest (custom resources: their CRD, in plan). */
+const OBJECT_SHAPE = {
   type: 'object',
-  additionalProperties: false,
-  oneOf: [{ required: ['definition'] }, { required: ['src'] }, { required: ['template'] }, { required: ['url'] }],
-  properties: {
-    definition: {
-      type: ['object', 'array', 'string'],
-      description: 'The manifest inline: one object, a list of objects, or YAML/JSON text (several documents allowed); usually templated.',
-    },
-    src: { type: 'string', minLength: 1, description: "A manifest file on the controller, looked up in the role's files/ then the playbook's files/ (sent as is)." },
-    template: { type: 'string', minLength: 1, description: "A manifest template on the controller (role's templates/, then the playbook's), rendered with the task's variables." },
-    url: { type: 'string', pattern: '^https?://', description: 'A manifest fetched by the node (curl, wget or python3) and checked on the controller before it is applied.' },
-    kubeconfig: { type: 'string', minLength: 1, default: '/etc/kubernetes/admin.conf', description: 'kubeconfig on the node that kubectl uses.' },
-    kubectl: { type: 'string', minLength: 1, default: 'kubectl', description: 'The kubectl program on the node (a name on PATH or a path).' },
-    namespace: { type: 'string', minLength: 1, description: 'Namespace for objects that do not name one (kubectl -n); objects naming another are refused.' },
-    field_manager: { type: 'string', minLength: 1, default: 'k8sbm', description: 'Field manager of the server-side apply: who owns the fields this task sets.' },
-    force_conflicts: { type: 'boolean', default: false, description: 'Take over fields another field manager owns instead of failing on the conflict.' },
-    prune: { const: false, default: false, description: 'Objects missing from the manifest are never deleted (pruning is not supported).' },
-    wait: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'After applying (and when nothing changed), wait until the objects are ready; one exec for all of them.',
-      properties: {
-        rollout: { type: 'boolean', default: false, description: 'kubectl rollout status for every Deployment, DaemonSet and StatefulSet of the manifest.' },
-        condition: { type: 'string', minLength: 1, description: 'kubectl wait --for=condition=THIS (e.g. Ready) for the objects.' },
-        kinds: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Kinds the condition applies to (default: every object of the manifest).' },
-        timeout: { type: 'integer', minimum: 1, default: 300, description: 'Seconds for all the waiting together.' },
+  // A v1 List holds the objects in items (flattened in plan, where they are checked).
+  if: { properties: { kind: { not: { const: 'List' } } } },
+  then: {
+    required: ['apiVersion', 'kind', 'metadata'],
+    properties: {
+      apiVersion: { type: 'string', minLength: 1, errorHint: 'e.g. apiVersion: apps/v1, or metallb.io/v1beta1 for a custom resource' },
+      kind: { type: 'string', minLength: 1, errorHint: 'e.g. kind: Deployment' },
+      metadata: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string', minLength: 1 }, namespace: { type: 'string', minLength: 1 } },
+        errorHint: 'server-side apply needs metadata.name (generateName cannot be applied twice to the same object)',
       },
     },
-    crd_paths: {
-      type: 'array',
-      items: { type: 'string', minLength: 1 },
-      description: 'CRD files on the controller to check custom resources against: files, directories or name patterns (crds/*.yaml). Default: the variable k8sbm_crd_paths.',
+  },
+} as const;
+
+/**
+ * The manifest inline: an object, a list of objects, or YAML text (checked in plan, like files).
+ * Objects written in the playbook are checked for their shape here, at their own line, before
+ * anything runs.
+ */
+const Definition = Type.Unsafe<unknown>({
+  type: ['object', 'array', 'string'],
+  description: 'The manifest inline: one object, a list of objects, or YAML/JSON text (several documents allowed); usually templated.',
+  allOf: [
+    { if: { type: 'object' }, then: OBJECT_SHAPE },
+    { if: { type: 'array' }, then: { items: { if: { type: 'object' }, then: OBJECT_SHAPE } } },
+    {
+      if: { type: 'array' },
+      then: { minItems: 1, errorMessage: 'definition is an empty list: the manifest holds no objects', errorHint: 'give one object, or a list of objects' },
     },
-    allow_unknown_kinds: { type: 'boolean', default: false, description: 'Send custom resources whose CRD is not in crd_paths with only the minimal check (apiVersion, kind, metadata.name).' },
+  ],
+});
+
+const Wait = Type.Object({
+  rollout: Type.Optional(Type.Boolean({ default: false, description: 'kubectl rollout status for every Deployment, DaemonSet and StatefulSet of the manifest.' })),
+  condition: Type.Optional(Type.String({ minLength: 1, description: 'kubectl wait --for=condition=THIS (e.g. Ready) for the objects.' })),
+  kinds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Kinds the condition applies to (default: every object of the manifest).' })),
+  timeout: Type.Optional(Seconds({ minimum: 1, default: 300, description: 'Seconds for all the waiting together.' })),
+}, {
+  additionalProperties: false,
+  description: 'After applying (and when nothing changed), wait until the objects are ready; one exec for all of them.',
+});
+
+export type WaitOptions = Static<typeof Wait>;
+
+export const K8S_APPLY_SCHEMA = Type.Object({
+  definition: Type.Optional(Definition),
+  src: Type.Optional(Type.String({ minLength: 1, description: "A manifest file on the controller, looked up in the role's files/ then the playbook's files/ (sent as is)." })),
+  template: Type.Optional(Type.String({ minLength: 1, description: "A manifest template on the controller (role's templates/, then the playbook's), rendered with the task's variables." })),
+  url: Type.Optional(HttpUrl({ description: 'A manifest fetched by the node (curl, wget or python3) and checked on the controller before it is applied.' })),
+  kubeconfig: Type.Optional(Type.String({ minLength: 1, default: '/etc/kubernetes/admin.conf', description: 'kubeconfig on the node that kubectl uses.' })),
+  kubectl: Type.Optional(Type.String({ minLength: 1, default: 'kubectl', description: 'The kubectl program on the node (a name on PATH or a path).' })),
+  namespace: Type.Optional(Type.String({ minLength: 1, description: 'Namespace for objects that do not name one (kubectl -n); objects naming another are refused.' })),
+  field_manager: Type.Optional(Type.String({ minLength: 1, default: 'k8sbm', description: 'Field manager of the server-side apply: who owns the fields this task sets.' })),
+  force_conflicts: Type.Optional(Type.Boolean({ default: false, description: 'Take over fields another field manager owns instead of failing on the conflict.' })),
+  prune: Type.Optional(Type.Literal(false, {
+    default: false,
+    description: 'Objects missing from the manifest are never deleted (pruning is not supported).',
+    errorHint: 'k8sbm never deletes objects a manifest drops: remove them with an explicit task (kubectl delete through command)',
+  })),
+  wait: Type.Optional(Wait),
+  crd_paths: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+    description: 'CRD files on the controller to check custom resources against: files, directories or name patterns (crds/*.yaml). Default: the variable k8sbm_crd_paths.',
+  })),
+  allow_unknown_kinds: Type.Optional(Type.Boolean({ default: false, description: 'Send custom resources whose CRD is not in crd_paths with only the minimal check (apiVersion, kind, metadata.name).' })),
+}, {
+  additionalProperties: false,
+  oneOf: [{ required: ['definition'] }, { required: ['src'] }, { required: ['template'] }, { required: ['url'] }],
+});
+
+export type K8sApplyParams = Static<typeof K8S_APPLY_SCHEMA>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * An object written in the playbook that names another namespace than the task's: kubectl
+ * refuses it (-n and metadata.namespace disagree), so it is refused with the playbook. Only
+ * Kubernetes' own kinds are judged here: whether a custom kind is namespaced is its CRD's to say
+ * (plan reads it).
+ */
+export const NAMESPACE_RULE: ParamRule<K8sApplyParams> = {
+  params: ['definition', 'namespace'],
+  check(p) {
+    if (p.namespace === undefined || typeof p.definition === 'string') return undefined;
+    for (const o of flattenManifest(p.definition)) {
+      if (!isRecord(o) || !isRecord(o.metadata) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') continue;
+      const { name, namespace } = o.metadata;
+      if (typeof namespace !== 'string' || isTemplated(namespace) || namespace === p.namespace) continue;
+      if (!BUILTIN_GROUPS.has(splitApiVersion(o.apiVersion).group) || CLUSTER_SCOPED_KINDS.has(o.kind)) continue;
+      return {
+        message: `namespace is "${p.namespace}" but ${o.kind} ${String(name)} says metadata.namespace: "${namespace}"`,
+        hint: 'kubectl refuses objects from another namespace than -n: drop one of the two',
+        param: 'namespace',
+      };
+    }
+    return undefined;
   },
 };
 

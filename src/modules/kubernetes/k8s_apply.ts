@@ -4,29 +4,13 @@ import { K8sbmError } from '../../source/errors.js';
 import { checkManifest, flattenManifest, type ManifestObject, manifestStdin, objectLabel, parseManifestText } from './k8s_apply-manifest.js';
 import {
   classifyKubectlError, countReady, FETCH_SCRIPT, fetchArgv, kubectlDiffArgv, type KubectlOptions, READINESS_SCRIPT,
-  readinessArgv, readinessTargets, type WaitOptions,
+  readinessArgv, readinessTargets,
 } from './k8s_apply-kubectl.js';
-import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, resolveCrdPaths } from './k8s_apply-params.js';
+import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, type K8sApplyParams, NAMESPACE_RULE, resolveCrdPaths, type WaitOptions } from './k8s_apply-params.js';
 import { changePlanOf, dependencyPlan, kubectlFailure } from './k8s_apply-plan.js';
 import { loadCrdFiles } from './k8s-schemas.js';
 import { apiGroupsOf, shippedCrdFiles } from './shipped-crds.js';
 import { ActionFailed, defineModule, type Plan, type PlanContext } from '../types.js';
-
-export interface K8sApplyParams {
-  readonly definition?: unknown;
-  readonly src?: string;
-  readonly template?: string;
-  readonly url?: string;
-  readonly kubeconfig?: string;
-  readonly kubectl?: string;
-  readonly namespace?: string;
-  readonly field_manager?: string;
-  readonly force_conflicts?: boolean;
-  readonly prune?: false;
-  readonly wait?: WaitOptions;
-  readonly crd_paths?: readonly string[];
-  readonly allow_unknown_kinds?: boolean;
-}
 
 export function kubectlOptionsOf(p: K8sApplyParams): KubectlOptions {
   return {
@@ -68,9 +52,10 @@ function readiness(o: KubectlOptions, objects: readonly ManifestObject[], w: Wai
   return { argv: readinessArgv(o, targets, w?.timeout ?? 300), count: targets.length };
 }
 
-export const k8s_apply = defineModule<K8sApplyParams>({
+export const k8s_apply = defineModule({
   name: 'k8s_apply',
   schema: K8S_APPLY_SCHEMA,
+  rules: [NAMESPACE_RULE],
   doc: K8S_APPLY_DOC,
   async plan(ctx, p) {
     const o = kubectlOptionsOf(p);
