@@ -309,7 +309,7 @@ spec:
     assert.equal(e.msg, 'K8SBM_K8S_SCHEMA: IPAddressPool metallb-system/broken: /spec/addresses must be array, got integer');
     const detail = (e.detail as string[]).join('\n');
     // The error stands at the value in the playbook: line 12, column 24 (the caret under "5").
-    assert.match(detail, /> 12 \| {13}addresses: 5\n {7}\| {24}\^/);
+    assert.match(detail, /> 12 \| {13}addresses: 5\n {5}\| {24}\^/);
     assert.match(detail, /schema: IPAddressPool metallb\.io\/v1beta1 from .*roles\/metallb\/files\/upstream\/crds\/metallb\.io_ipaddresspools\.yaml/);
     assert.match(detail, /hint: A list of IP address ranges/);
     assert.equal(calls().length, n, 'kubectl was called');
