@@ -85,11 +85,26 @@ function annotationOf(mod: ModuleInfo, e: ErrorObject): (Explained & object) | u
 }
 
 /**
- * Where to point: at the value the error is about; for a param missing because of another
- * one (`state: link` needs `src`), at the param that asked for it.
+ * Under `propertyNames`, an error is about a key of the mapping at its path, not about the
+ * mapping: the key is the value shown, and its place is the key's own.
+ */
+function keyOf(e: ErrorObject): string | undefined {
+  return e.keyword === 'propertyNames' ? undefined : e.propertyName;
+}
+
+/** The value an error is about: the one at its path, or the key it names. */
+function subjectOf(e: ErrorObject, data: unknown): unknown {
+  return keyOf(e) ?? valueAt(data, e.instancePath);
+}
+
+/**
+ * Where to point: at the value the error is about (or the key, under propertyNames); for a
+ * param missing because of another one (`state: link` needs `src`), at the param that asked for it.
  */
 function placeOf(e: ErrorObject, data: unknown, cond: EnclosingCondition | undefined): Loc | undefined {
   const here = valueAt(data, e.instancePath);
+  const key = keyOf(e);
+  if (key !== undefined) return keyPosOf(here, key)?.key ?? locAt(data, e.instancePath);
   for (const name of cond?.params ?? []) {
     const pos = keyPosOf(here, name);
     if (pos) return pos.key;
@@ -148,15 +163,18 @@ function describeComposite(c: ErrorObject, branches: Map<string, ErrorObject[]>,
 export function describeParamErrors(errors: readonly ErrorObject[], data: unknown, mod: ModuleInfo): ParamProblem[] {
   const consumed = new Set<ErrorObject>();
   const out: ParamProblem[] = [];
-  // A node with an errorMessage speaks once for everything that failed under it.
-  const spoken = new Set<object>();
+  // A node with an errorMessage speaks once for everything that failed under it (once per key
+  // under propertyNames). The propertyNames error itself only repeats its keys' errors.
+  for (const e of errors) if (e.keyword === 'propertyNames') consumed.add(e);
+  const spoken = new Map<object, Set<string | undefined>>();
   for (const e of errors) {
-    const note = e.keyword === 'if' ? undefined : annotationOf(mod, e);
+    const note = e.keyword === 'if' || consumed.has(e) ? undefined : annotationOf(mod, e);
     if (note?.errorMessage === undefined) continue;
     consumed.add(e);
-    if (spoken.has(note)) continue;
-    spoken.add(note);
-    const got = valueAt(data, e.instancePath);
+    const keys = spoken.get(note) ?? new Set<string | undefined>();
+    if (keys.has(keyOf(e))) continue;
+    spoken.set(note, keys.add(keyOf(e)));
+    const got = subjectOf(e, data);
     const shown = isSecretPath(mod, e.instancePath) ? '"***"' : JSON.stringify(got);
     out.push({
       message: note.errorMessage.replace(/\{value\}/g, shown),
@@ -197,12 +215,13 @@ function withHint(p: ParamProblem, note: Explained | undefined): ParamProblem {
 function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProblem | undefined {
   const moduleName = mod.name;
   const secret = isSecretPath(mod, e.instancePath);
-  const got = valueAt(data, e.instancePath);
+  const got = subjectOf(e, data);
   const shown = secret ? '"***"' : JSON.stringify(got);
-  const where = show(e.instancePath);
-  const key = pointerSegments(e.instancePath).at(-1) ?? 'value';
-  const loc = locAt(data, e.instancePath);
+  const named = keyOf(e);
+  const where = named === undefined ? show(e.instancePath) : `${show(e.instancePath)} key ${shown}`;
+  const key = named ?? pointerSegments(e.instancePath).at(-1) ?? 'value';
   const cond = enclosingCondition(mod.schema, e.schemaPath);
+  const loc = named === undefined ? locAt(data, e.instancePath) : placeOf(e, data, undefined);
   const parent = (e.parentSchema ?? {}) as Readonly<Record<string, unknown>>;
   const within = (message: string): string => (cond ? `${message} (${cond.branch === 'else' ? 'unless' : cond.text.includes('=') ? 'when' : 'with'} ${cond.text})` : message);
   switch (e.keyword) {
@@ -217,7 +236,7 @@ function describeOne(e: ErrorObject, data: unknown, mod: ModuleInfo): ParamProbl
     case 'format': {
       const spec = formatSpec((e.params as { format: string }).format);
       const why = spec && typeof got === 'string' ? spec.problem(got) : undefined;
-      return { message: within(`${where}: ${shown} ${why ?? `is not a valid ${(e.params as { format: string }).format}`}`), loc, hint: spec?.hint ?? `see the params of ${moduleName}` };
+      return { message: within(`${named === undefined ? `${where}: ${shown}` : where} ${why ?? `is not a valid ${(e.params as { format: string }).format}`}`), loc, hint: spec?.hint ?? `see the params of ${moduleName}` };
     }
     case 'required': {
       const prop = (e.params as { missingProperty: string }).missingProperty;

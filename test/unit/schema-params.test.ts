@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defineModule } from '../../src/modules/types.js';
+import { AbsolutePath } from '../../src/schema/formats.js';
 import { coerceParams, paramsValidator, validateParams } from '../../src/schema/params.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { keyPosOf } from '../../src/source/loc.js';
@@ -39,6 +40,29 @@ describe('validateParams', () => {
     const args = yamlArgs('  name: x\n  tuning: {levle: 1}\n');
     expectError(() => validateParams(sysctl!, args, where, { allowTemplates: true }),
       { code: 'K8SBM_PARAM_INVALID', line: 3, col: 12, message: /\/tuning has an unknown key "levle"/, hint: /did you mean "level"/ });
+  });
+
+  it('speaks of a bad key of a mapping (propertyNames) at the key, once per key', () => {
+    const labels = defineModule({
+      name: 'labels',
+      schema: {
+        type: 'object',
+        properties: {
+          plain: { type: 'object', propertyNames: { pattern: '^[a-z]+$' } },
+          told: { type: 'object', propertyNames: { pattern: '^[a-z]+$', errorMessage: '{value} is not a label name', errorHint: 'lower-case letters' } },
+          fmt: { type: 'object', propertyNames: AbsolutePath() },
+        },
+      },
+      plan: async () => ({ kind: 'ok', reason: 'x' }),
+    });
+    const plain = expectError(() => validateParams(labels, yamlArgs('  plain:\n    ok: 1\n    Bad Key: 2\n'), where, { allowTemplates: true }),
+      { code: 'K8SBM_PARAM_INVALID', line: 4, col: 5, message: /^\/plain key "Bad Key" must match pattern "\^\[a-z\]\+\$"$/ });
+    assert.deepEqual(plain.details, []);
+    const told = expectError(() => validateParams(labels, yamlArgs('  told: {ok: 1, A: 2, B: 3}\n'), where, { allowTemplates: true }),
+      { code: 'K8SBM_PARAM_INVALID', line: 2, col: 17, message: /^"A" is not a label name$/, hint: /^lower-case letters$/ });
+    assert.deepEqual(told.details, ['line 2: "B" is not a label name']);
+    expectError(() => validateParams(labels, yamlArgs('  fmt: {etc/x: 1}\n'), where, { allowTemplates: true }),
+      { code: 'K8SBM_PARAM_INVALID', line: 2, col: 9, message: /^\/fmt key "etc\/x" is not an absolute path$/, hint: /whole path from \// });
   });
 
   it('explains a missing alternative (anyOf of required)', () => {
