@@ -43,9 +43,6 @@ shift
 read_files "$@"
 `;
 
-// Interface names put dots inside keys ("eth0.100"): sysctl(8) then writes them with '/'.
-const KEY_CHARS = /^[A-Za-z0-9_+:.\/-]+$/;
-
 /**
  * The dotted name of a key, as sysctl(8) prints it. A key whose first separator is '/' is in
  * path form ("net/ipv4/conf/eth0.100/rp_filter"): sysctl swaps '.' and '/' to read it.
@@ -62,14 +59,6 @@ export function sysctlKeyPath(key: string): string {
 
 function swapSeparators(key: string): string {
   return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
-}
-
-/** Why a key is not a usable sysctl name, or undefined. Keeps every key inside /proc/sys. */
-export function sysctlKeyProblem(key: string): string | undefined {
-  if (!KEY_CHARS.test(key)) return `"${key}" is not a sysctl key (letters, digits and _ + - : . / only)`;
-  const parts = sysctlKeyPath(key).split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) return `"${key}" is not a sysctl key (empty or relative part)`;
-  return undefined;
 }
 
 /** Values compare as Linux reads them: whitespace-separated fields. */

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
-  normalizeSysctlValue, parseSysctlFactOutput, sysctlFact, sysctlFactArgv, sysctlKeyName, sysctlKeyPath, sysctlKeyProblem,
+  normalizeSysctlValue, parseSysctlFactOutput, sysctlFact, sysctlFactArgv, sysctlKeyName, sysctlKeyPath,
 } from '../../src/facts/sysctl.js';
 import { FactError } from '../../src/facts/types.js';
 import { confValue, editSysctlConf, parseSysctlConf } from '../../src/modules/system/sysctl-conf.js';
 import { checkReadBack, sysctlWriteAction, writtenSettings } from '../../src/modules/system/sysctl-runtime.js';
-import { sysctlValueText, wantedSettings } from '../../src/modules/system/sysctl.js';
+import { sysctl, sysctlValueText, wantedSettings } from '../../src/modules/system/sysctl.js';
+import { validateParams } from '../../src/schema/params.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -22,12 +23,37 @@ describe('sysctl keys and values', () => {
     assert.equal(sysctlKeyPath('vm.swappiness'), 'vm/swappiness');
   });
 
-  it('a key can never leave /proc/sys', () => {
-    for (const bad of ['net..ipv4', 'net/../../etc/passwd', '.net', 'net.', 'a b', 'x=1', 'k*', '']) {
-      assert.ok(sysctlKeyProblem(bad) !== undefined, bad);
+  it('a key can never leave /proc/sys: the params schema refuses it, as name and in settings', () => {
+    const where = { loc: { file: 'site.yml', line: 1, col: 1 }, subject: 'sysctl' };
+    const refused = (key: string): boolean => {
+      const forms = [{ name: key, value: 1 }, { settings: { [key]: 1 } }];
+      const verdicts = forms.map((p) => {
+        try {
+          validateParams(sysctl, p, where, { allowTemplates: false });
+          return false;
+        } catch (e) {
+          assert.ok(e instanceof K8sbmError && e.code === 'K8SBM_PARAM_INVALID', String(e));
+          return true;
+        }
+      });
+      assert.equal(verdicts[0], verdicts[1], key);
+      return verdicts[0]!;
+    };
+    // What the schema's patterns say, spelt out: the path under /proc/sys has no empty, "." or ".." part.
+    const leaves = (key: string): boolean => !/^[A-Za-z0-9_+:./-]+$/.test(key) || sysctlKeyPath(key).split('/').some((p) => p === '' || p === '.' || p === '..');
+    for (const bad of ['net..ipv4', 'net/../../etc/passwd', '.net', 'net.', 'a b', 'x=1', 'k*', '', 'net./.x', 'net.//.x', 'net/./x', '/net', 'net/', 'a./']) {
+      assert.ok(leaves(bad), bad);
+      assert.ok(refused(bad), bad);
     }
-    assert.equal(sysctlKeyProblem('net.ipv4.conf.eth0/100.rp_filter'), undefined);
-    assert.equal(sysctlKeyProblem('net.bridge.bridge-nf-call-iptables'), undefined);
+    for (const good of ['net.ipv4.conf.eth0/100.rp_filter', 'net/ipv4/conf/eth0.100/rp_filter', 'net.bridge.bridge-nf-call-iptables', 'kernel', 'a.///.b', 'a/.../b', 'a/b.c']) {
+      assert.ok(!leaves(good), good);
+      assert.ok(!refused(good), good);
+    }
+    // Every short key over the characters that matter: the schema and the spelt-out rule agree.
+    const chars = ['a', '.', '/'];
+    const keys = [''];
+    for (let n = 1; n <= 5; n++) for (const k of keys.filter((x) => x.length === n - 1)) for (const c of chars) keys.push(k + c);
+    for (const k of keys) assert.equal(refused(k), leaves(k), JSON.stringify(k));
   });
 
   it('values compare as whitespace-separated fields; booleans are 1/0 as in Ansible', () => {

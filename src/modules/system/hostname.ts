@@ -1,38 +1,28 @@
+import { Type } from '@sinclair/typebox';
 import {
   HOSTNAME_FILE, HOSTS_FILE, hostnameFact, type HostnameFacts,
 } from '../../facts/hostname.js';
 import { editableText, fileEffect, predictHostFile, type HostFile } from '../../facts/system-files.js';
 import { hostnameFromFile, setLoopbackName } from './hostname-files.js';
 import { runSystemAction, systemOpsAction, type SystemOp } from './system-apply.js';
-import { defineModule, type Diff, type JsonSchema, type Plan } from '../types.js';
-
-export interface HostnameParams {
-  readonly name: string;
-  readonly update_hosts?: boolean;
-}
+import { defineModule, type Diff, type Plan } from '../types.js';
 
 const LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
-    name: {
-      type: 'string',
-      pattern: `^${LABEL}(\\.${LABEL})*$`,
-      maxLength: 64,
-      description: 'The host name (RFC 1123: letters, digits and "-" in dot-separated labels; at most 64 characters, the kernel\'s limit).',
-    },
-    update_hosts: {
-      type: 'boolean',
-      default: false,
-      description: 'Also make the 127.0.1.1 line of /etc/hosts name the host (full name, then the short one), so the name resolves without DNS (sudo, kubelet).',
-    },
-  },
-};
+const schema = Type.Object({
+  name: Type.String({
+    pattern: `^${LABEL}(\\.${LABEL})*$`,
+    maxLength: 64,
+    description: 'The host name (RFC 1123: letters, digits and "-" in dot-separated labels; at most 64 characters, the kernel\'s limit).',
+    errorHint: 'letters, digits and "-" (not first or last) in labels of at most 63 characters, joined by dots; no "_"; 64 characters in all at most: "node-1" or "node-1.example.com"',
+  }),
+  update_hosts: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'Also make the 127.0.1.1 line of /etc/hosts name the host (full name, then the short one), so the name resolves without DNS (sudo, kubelet).',
+  })),
+}, { additionalProperties: false });
 
-export const hostname = defineModule<HostnameParams>({
+export const hostname = defineModule({
   name: 'hostname',
   doc: {
     summary: 'Sets the host name: the running one and /etc/hostname (hostnamectl under systemd), optionally the 127.0.1.1 line of /etc/hosts.',

@@ -1,37 +1,54 @@
+import { type Static, Type } from '@sinclair/typebox';
 import {
   kernelModuleName, kmodFact, type KmodFacts,
 } from '../../facts/kmod.js';
 import { editableText, fileEffect, predictHostFile, type HostFile } from '../../facts/system-files.js';
+import { StringEnum } from '../../schema/formats.js';
 import { splitShellWords } from '../../transport/quote.js';
 import { runSystemAction, systemOpsAction, type SystemOp } from './system-apply.js';
-import { defineModule, type Diff, type Effect, type JsonSchema, type Plan } from '../types.js';
+import { defineModule, type Diff, type Effect, type Plan } from '../types.js';
 
-export interface ModprobeParams {
-  readonly name: string;
-  readonly state?: 'present' | 'absent';
-  readonly params?: string;
-  readonly persistent?: 'present' | 'absent';
-  readonly blacklist?: boolean;
-}
-
-const schema: JsonSchema = {
-  type: 'object',
+const schema = Type.Object({
+  name: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$',
+    description: 'Module name ("br_netfilter"; "-" and "_" are the same to the kernel).',
+    errorHint: 'a kernel module name such as br_netfilter or nf_conntrack: letters, digits, "_" and "-"; no path, no .ko',
+  }),
+  state: Type.Optional(StringEnum(['present', 'absent'], {
+    description: 'present: loaded now (built-in counts); absent: unloaded now. Default present, or absent with blacklist: true.',
+  })),
+  params: Type.Optional(Type.String({
+    default: '',
+    description: 'Module parameters used when loading ("max_loop=64"); with persistent=present also written to /etc/modprobe.d/NAME.conf as an options line. ' +
+      'A module already loaded is not reloaded to change them.',
+    allOf: [{
+      pattern: '^[^\\n\\r]*$',
+      errorMessage: 'params must be one line (it becomes the options line of /etc/modprobe.d/NAME.conf), got several',
+      errorHint: 'name=value words on one line, e.g. "max_loop=64 max_part=8"',
+    }],
+  })),
+  persistent: Type.Optional(StringEnum(['present', 'absent'], {
+    description: 'present: /etc/modules-load.d/NAME.conf loads it at boot; absent: that file is removed. Unset: the files are left alone.',
+  })),
+  blacklist: Type.Optional(Type.Boolean({
+    description: 'true: /etc/modprobe.d/NAME-blacklist.conf ("blacklist NAME", "install NAME /bin/false") keeps it from ever loading, and it is unloaded now; ' +
+      'false: that file is removed. Unset: left alone.',
+  })),
+}, {
   additionalProperties: false,
-  required: ['name'],
-  properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$', description: 'Module name ("br_netfilter"; "-" and "_" are the same to the kernel).' },
-    state: { enum: ['present', 'absent'], description: 'present: loaded now (built-in counts); absent: unloaded now. Default present, or absent with blacklist: true.' },
-    params: { type: 'string', default: '', description: 'Module parameters used when loading ("max_loop=64"); with persistent=present also written to /etc/modprobe.d/NAME.conf as an options line. A module already loaded is not reloaded to change them.' },
-    persistent: { enum: ['present', 'absent'], description: 'present: /etc/modules-load.d/NAME.conf loads it at boot; absent: that file is removed. Unset: the files are left alone.' },
-    blacklist: { type: 'boolean', description: 'true: /etc/modprobe.d/NAME-blacklist.conf ("blacklist NAME", "install NAME /bin/false") keeps it from ever loading, and it is unloaded now; false: that file is removed. Unset: left alone.' },
-  },
   allOf: [
     {
       if: { properties: { blacklist: { const: true } }, required: ['blacklist'] },
-      then: { properties: { state: { const: 'absent' }, persistent: { const: 'absent' } } },
+      then: {
+        properties: { state: { const: 'absent' }, persistent: { const: 'absent' } },
+        errorMessage: 'blacklist: true keeps the module from ever loading: state and persistent can only be absent with it',
+        errorHint: 'drop state and persistent (blacklist: true unloads the module and removes its modules-load.d file), or write blacklist: false to lift a blacklist',
+      },
     },
   ],
-};
+});
+
+export type ModprobeParams = Static<typeof schema>;
 
 export const loadFileOf = (name: string): string => `/etc/modules-load.d/${name}.conf`;
 export const optionsFileOf = (name: string): string => `/etc/modprobe.d/${name}.conf`;
@@ -59,7 +76,7 @@ export function wantedModuleFiles(p: ModprobeParams): FileWant[] {
   return out;
 }
 
-export const modprobe = defineModule<ModprobeParams>({
+export const modprobe = defineModule({
   name: 'modprobe',
   doc: {
     summary: 'Loads or unloads a kernel module now, and keeps it loaded at boot or blacklisted.',
@@ -79,16 +96,23 @@ export const modprobe = defineModule<ModprobeParams>({
     ],
   },
   schema,
+  rules: [{
+    params: ['params'],
+    check(p) {
+      try {
+        splitShellWords(p.params ?? '');
+        return undefined;
+      } catch (e) {
+        return { message: `params: ${(e as Error).message}`, hint: 'close the quote: modprobe reads the words as a shell would (quote a value with blanks: opt="a b")' };
+      }
+    },
+  }],
   async plan(ctx, p): Promise<Plan> {
     const name = p.name;
     const kname = kernelModuleName(name);
     const state = p.state ?? (p.blacklist ? 'absent' : 'present');
-    let argv: string[] = [];
-    try {
-      argv = splitShellWords(p.params ?? '');
-    } catch (e) {
-      return { kind: 'fail', msg: `params: ${(e as Error).message}` };
-    }
+    // The rule has split params once already: here it cannot fail.
+    const argv = splitShellWords(p.params ?? '');
     const wants = wantedModuleFiles(p);
     const facts = await ctx.fact(kmodFact, { names: [name], files: [...new Set([...wants.map((w) => w.path), blacklistFileOf(name)])] });
     const loaded = facts.loaded[kname];

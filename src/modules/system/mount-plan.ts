@@ -7,7 +7,8 @@ import type { Action, Diff, Effect, Plan } from '../types.js';
 
 /** What a mount task decides from the facts: the kernel side first, then the fstab text. */
 
-export type MountState = 'mounted' | 'present' | 'unmounted' | 'absent' | 'remounted';
+export const MOUNT_STATES = ['mounted', 'present', 'unmounted', 'absent', 'remounted'] as const;
+export type MountState = (typeof MOUNT_STATES)[number];
 
 export interface MountRequest {
   readonly state: MountState;

@@ -1,63 +1,102 @@
+import { type Static, Type } from '@sinclair/typebox';
 import { normalizeFilePath } from '../../facts/file.js';
 import { mountFact } from '../../facts/mount.js';
+import { AbsolutePath, StringEnum } from '../../schema/formats.js';
 import { normalizeMountPath, type FstabEntry } from './mount-fstab.js';
-import { planMount, planSwapOff, type MountState } from './mount-plan.js';
+import { MOUNT_STATES, planMount, planSwapOff } from './mount-plan.js';
 import { runSystemAction } from './system-apply.js';
-import { defineModule, type JsonSchema, type Plan } from '../types.js';
+import { defineModule, type Plan } from '../types.js';
 
-export interface MountParams {
-  readonly path?: string;
-  readonly name?: string;
-  readonly src?: string;
-  readonly fstype?: string;
-  readonly opts?: string;
-  readonly dump?: string | number;
-  readonly passno?: string | number;
-  readonly state?: MountState;
-  readonly fstab?: string;
-  readonly backup?: boolean;
-  readonly swap?: 'off';
-}
+const NO_BLANK = '^\\S+$';
+const SWAP_PATHS = ['none', 'swap'];
 
-const NO_SPACE = '^\\S+$';
+/** fstab's dump and fsck-order fields: a number, as YAML gives it or quoted. */
+const FstabNumber = (description: string) => Type.Unsafe<string | number>({
+  type: ['string', 'integer'], pattern: '^[0-9]+$', minimum: 0, default: 0, description, errorHint: 'a whole number as fstab has it, usually 0',
+});
 
-const schema: JsonSchema = {
-  type: 'object',
+/** A mount point outside the swap forms. */
+const MountPoint = AbsolutePath({ errorHint: 'a mount point from /, e.g. "/var/lib/containerd" (swap lines have "none": fstype: swap, state: absent)' });
+
+const SWAP_FSTYPE = { properties: { fstype: { const: 'swap' } }, required: ['fstype'] };
+
+const schema = Type.Object({
+  path: Type.Optional(Type.String({ minLength: 1, description: 'Mount point (absolute). For swap, "none" or "swap".' })),
+  name: Type.Optional(Type.String({ minLength: 1, description: 'Alias of path.' })),
+  src: Type.Optional(Type.String({ minLength: 1, description: 'Device, tag or source: /dev/sdb1, UUID=..., LABEL=..., server:/export, tmpfs.' })),
+  fstype: Type.Optional(Type.String({
+    pattern: NO_BLANK,
+    description: 'Filesystem type: ext4, xfs, nfs, tmpfs, ... (swap only to turn swap off).',
+    errorHint: 'one word, e.g. ext4, xfs, nfs or tmpfs',
+  })),
+  opts: Type.Optional(Type.String({
+    pattern: NO_BLANK,
+    default: 'defaults',
+    description: 'Mount options, comma-separated, as in fstab.',
+    errorHint: 'options separated by commas only, without blanks: "defaults,noatime"',
+  })),
+  dump: Type.Optional(FstabNumber('fstab dump field.')),
+  passno: Type.Optional(FstabNumber('fstab fsck order field.')),
+  state: Type.Optional(StringEnum(MOUNT_STATES, {
+    description: 'Required, except with swap. mounted: in fstab and mounted now (mount point created); present: in fstab only; unmounted: not mounted, fstab untouched; ' +
+      'absent: not mounted and not in fstab; remounted: remount now (always a change).',
+  })),
+  fstab: Type.Optional(AbsolutePath({ default: '/etc/fstab', description: 'The fstab file to edit.' })),
+  backup: Type.Optional(Type.Boolean({ default: false, description: 'Keep the previous fstab as FSTAB.YYYYmmddTHHMMSS~ when it changes.' })),
+  swap: Type.Optional(StringEnum(['off'], {
+    description: 'swap: off turns every active swap area off (swapoff) and comments out every swap line of fstab, as Kubernetes nodes need. ' +
+      'Same as the Ansible form {path: none, fstype: swap, state: absent}.',
+  })),
+}, {
   additionalProperties: false,
   anyOf: [{ required: ['path'] }, { required: ['name'] }, { required: ['swap'] }],
-  properties: {
-    path: { type: 'string', minLength: 1, description: 'Mount point (absolute). For swap, "none" or "swap".' },
-    name: { type: 'string', minLength: 1, description: 'Alias of path.' },
-    src: { type: 'string', minLength: 1, description: 'Device, tag or source: /dev/sdb1, UUID=..., LABEL=..., server:/export, tmpfs.' },
-    fstype: { type: 'string', pattern: NO_SPACE, description: 'Filesystem type: ext4, xfs, nfs, tmpfs, ... (swap only to turn swap off).' },
-    opts: { type: 'string', pattern: NO_SPACE, default: 'defaults', description: 'Mount options, comma-separated, as in fstab.' },
-    dump: { type: ['string', 'integer'], default: 0, description: 'fstab dump field.' },
-    passno: { type: ['string', 'integer'], default: 0, description: 'fstab fsck order field.' },
-    state: {
-      enum: ['mounted', 'present', 'unmounted', 'absent', 'remounted'],
-      description: 'Required, except with swap. mounted: in fstab and mounted now (mount point created); present: in fstab only; unmounted: not mounted, fstab untouched; absent: not mounted and not in fstab; remounted: remount now (always a change).',
+  allOf: [
+    // Any swap param (even a wrong one) lifts the need for state, so a bad swap value is the error shown.
+    { if: { required: ['swap'] }, then: {}, else: { required: ['state'] } },
+    {
+      if: { required: ['swap'] },
+      then: {
+        properties: { path: false, name: false, state: false, fstype: false, opts: false },
+        errorMessage: 'swap: off stands alone (with src, fstab and backup at most): it turns every swap area off',
+        errorHint: 'drop the other params (src turns off only that swap area), or write Ansible\'s form without swap: {path: none, fstype: swap, state: absent}',
+      },
     },
-    fstab: { type: 'string', pattern: '^/', default: '/etc/fstab', description: 'The fstab file to edit.' },
-    backup: { type: 'boolean', default: false, description: 'Keep the previous fstab as FSTAB.YYYYmmddTHHMMSS~ when it changes.' },
-    swap: {
-      enum: ['off'],
-      description: 'swap: off turns every active swap area off (swapoff) and comments out every swap line of fstab, as Kubernetes nodes need. Same as the Ansible form {path: none, fstype: swap, state: absent}.',
+    {
+      if: { properties: { fstype: { const: 'swap' }, state: { const: 'absent' } }, required: ['fstype', 'state'] },
+      then: {
+        properties: { path: { enum: SWAP_PATHS }, name: { enum: SWAP_PATHS } },
+        errorMessage: 'fstype: swap with state: absent turns swap off; path must be "none" or "swap" (the mount point swap lines have), not {value}',
+        errorHint: 'write path: none (swap lines have no mount point), or swap: "off" alone',
+      },
     },
-  },
-  // Any swap param (even a wrong one) lifts the need for state, so a bad swap value is the error shown.
-  if: { required: ['swap'] },
-  then: {},
-  else: { required: ['state'] },
-};
+    {
+      if: SWAP_FSTYPE,
+      then: {
+        properties: { state: { const: 'absent' } },
+        errorMessage: 'the mount module only turns swap off (swap: off, or fstype: swap with state: absent)',
+        errorHint: 'use a swap unit or swapon to add swap',
+      },
+    },
+    { if: { anyOf: [{ required: ['swap'] }, SWAP_FSTYPE] }, then: {}, else: { properties: { path: MountPoint, name: MountPoint } } },
+    {
+      if: { properties: { state: { enum: ['mounted', 'present'] } }, required: ['state'] },
+      then: {
+        required: ['src', 'fstype'],
+        errorMessage: 'state=mounted or present needs src and fstype',
+        errorHint: 'src is what to mount (/dev/vdb1, UUID=..., server:/export, tmpfs), fstype its filesystem (ext4, xfs, nfs, tmpfs)',
+      },
+    },
+  ],
+});
 
-const SWAP_PATHS = new Set(['none', 'swap']);
+type MountParams = Static<typeof schema>;
 
 /** The Ansible spelling of swap off: fstype swap, state absent (path none or swap). */
 export function isSwapOff(p: MountParams): boolean {
   return p.swap === 'off' || (p.fstype === 'swap' && p.state === 'absent');
 }
 
-export const mount = defineModule<MountParams>({
+export const mount = defineModule({
   name: 'mount',
   doc: {
     summary: 'Mounts filesystems and keeps /etc/fstab in step (Ansible\'s mount), and turns swap off for Kubernetes.',
@@ -81,26 +120,16 @@ export const mount = defineModule<MountParams>({
   schema,
   async plan(ctx, p): Promise<Plan> {
     const fstab = normalizeFilePath(p.fstab ?? '/etc/fstab');
-    const path = p.path ?? p.name;
+    // The schema has settled the forms: swap off alone or in Ansible's spelling (path none or
+    // swap); otherwise an absolute mount point (path or name) with a state, and src and fstype
+    // where the entry is written.
     if (isSwapOff(p)) {
-      if (p.swap === 'off' && (path !== undefined || p.state !== undefined || p.fstype !== undefined || p.opts !== undefined)) {
-        return { kind: 'fail', msg: 'swap: off stands alone (with src, fstab and backup at most): it turns every swap area off' };
-      }
-      if (path !== undefined && !SWAP_PATHS.has(path)) {
-        return { kind: 'fail', msg: `fstype: swap with state: absent turns swap off; path must be "none" or "swap" (the mount point swap lines have), not ${path}` };
-      }
       const facts = await ctx.fact(mountFact, { files: [fstab] });
       return planSwapOff({ fstab, backup: p.backup ?? false, src: p.src }, facts);
     }
-    if (p.fstype === 'swap') return { kind: 'fail', msg: 'the mount module only turns swap off (swap: off, or fstype: swap with state: absent); use a swap unit or swapon to add swap' };
-    if (path === undefined) return { kind: 'fail', msg: 'path is required' };
-    if (!path.startsWith('/')) return { kind: 'fail', msg: `path must be an absolute mount point, not ${path}` };
     const state = p.state!;
-    if ((state === 'mounted' || state === 'present') && (p.src === undefined || p.fstype === undefined)) {
-      return { kind: 'fail', msg: `state=${state} needs src and fstype` };
-    }
     const entry: FstabEntry = {
-      src: p.src ?? '', path: normalizeMountPath(path), fstype: p.fstype ?? 'auto', opts: p.opts ?? 'defaults',
+      src: p.src ?? '', path: normalizeMountPath((p.path ?? p.name)!), fstype: p.fstype ?? 'auto', opts: p.opts ?? 'defaults',
       dump: String(p.dump ?? 0), passno: String(p.passno ?? 0),
     };
     const facts = await ctx.fact(mountFact, { files: [fstab] });

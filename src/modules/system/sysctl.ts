@@ -1,58 +1,74 @@
+import { type SchemaOptions, type Static, Type } from '@sinclair/typebox';
 import { normalizeFilePath } from '../../facts/file.js';
 import {
-  normalizeSysctlValue, sysctlFact, sysctlKeyName, sysctlKeyPath,
-  sysctlKeyProblem, type SysctlFacts, type SysctlValue,
+  normalizeSysctlValue, sysctlFact, sysctlKeyName, sysctlKeyPath, type SysctlFacts, type SysctlValue,
 } from '../../facts/sysctl.js';
 import { editableText, fileEffect, parentOf, predictHostFile } from '../../facts/system-files.js';
 import { asBoolean } from '../../schema/coerce.js';
+import { AbsolutePath, StringEnum } from '../../schema/formats.js';
 import { runSystemAction } from './system-apply.js';
 import { confValue, editSysctlConf } from './sysctl-conf.js';
 import { checkReadBack, sysctlWriteAction, writtenSettings } from './sysctl-runtime.js';
-import { defineModule, type Action, type Diff, type JsonSchema, type Plan } from '../types.js';
-
-export type SysctlScalar = string | number | boolean;
-
-export interface SysctlParams {
-  readonly name?: string;
-  readonly value?: SysctlScalar;
-  readonly settings?: Readonly<Record<string, SysctlScalar | null>>;
-  readonly state?: 'present' | 'absent';
-  readonly sysctl_file?: string;
-  readonly reload?: boolean;
-  readonly sysctl_set?: boolean;
-  readonly ignoreerrors?: boolean;
-}
+import { defineModule, type Action, type Diff, type Plan } from '../types.js';
 
 export const DEFAULT_SYSCTL_FILE = '/etc/sysctl.d/99-k8sbm.conf';
-const KEY_PATTERN = '^[A-Za-z0-9_+:./-]+$';
-const VALUE_TYPES = ['string', 'integer', 'number', 'boolean'];
 
-const schema: JsonSchema = {
-  type: 'object',
+const KEY_HINT = 'dotted as sysctl prints it ("net.ipv4.ip_forward"), or as the path under /proc/sys ("net/ipv4/conf/eth0.100/rp_filter")';
+
+/**
+ * A key, as sysctl(8) reads it: split at its first separator ('.' dotted, '/' path form), the
+ * other separator standing for a dot inside a part ("eth0.100"). Under /proc/sys no part may
+ * come out empty, "." or "..": a key never leaves /proc/sys.
+ */
+const KEY = {
+  allOf: [
+    { pattern: '^[A-Za-z0-9_+:./-]+$', errorMessage: '{value} is not a sysctl key (letters, digits and _ + - : . / only)', errorHint: KEY_HINT },
+    {
+      pattern: '^[^./]+(?:(?:\\.(?!//?(?:\\.|$))[^.]+)*|(?:/(?!\\.\\.?(?:/|$))[^/]+)*)$',
+      errorMessage: '{value} is not a sysctl key (empty or relative part)',
+      errorHint: KEY_HINT,
+    },
+  ],
+};
+
+/** One value: several fields are one string; booleans and numbers as YAML gives them. */
+const Value = (o: SchemaOptions = {}) => Type.Union([Type.String(), Type.Number(), Type.Boolean()], o);
+export type SysctlScalar = Static<ReturnType<typeof Value>>;
+
+const schema = Type.Object({
+  name: Type.Optional(Type.String({ ...KEY, description: 'One kernel parameter, dotted ("net.ipv4.ip_forward") or as a path ("net/ipv4/conf/eth0.100/rp_filter").' })),
+  value: Type.Optional(Value({
+    description: 'Its value (with name; required unless state=absent). Several fields are one string: "4096 87380 6291456". true/false, yes/no, on/off mean 1/0.',
+  })),
+  settings: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
+    minProperties: 1,
+    propertyNames: KEY,
+    description: 'Several parameters in one task (one round trip when nothing changes): {net.ipv4.ip_forward: 1, vm.swappiness: 10}. With state=absent the values are ignored.',
+  })),
+  state: Type.Optional(StringEnum(['present', 'absent'], {
+    default: 'present',
+    description: 'present: the file sets the value (and the running value is set, see reload); absent: the key is removed from the file (the running value is left as it is).',
+  })),
+  sysctl_file: Type.Optional(AbsolutePath({ default: DEFAULT_SYSCTL_FILE, description: 'The file under /etc/sysctl.d that persists the values across reboots.' })),
+  reload: Type.Optional(Type.Boolean({
+    default: true,
+    description: 'Also make the running values match, writing exactly the keys that differ (not `sysctl -p`, which would re-apply every key of the file).',
+  })),
+  sysctl_set: Type.Optional(Type.Boolean({ default: false, description: 'Set the running value even when reload is false (Ansible compatibility).' })),
+  ignoreerrors: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'A key this kernel does not have is written to the file but not applied, instead of failing the task.',
+  })),
+}, {
   additionalProperties: false,
   oneOf: [{ required: ['name'] }, { required: ['settings'] }],
-  // value goes with name (draft-07 has no dependentRequired; editors read draft-07).
   allOf: [{ if: { required: ['value'] }, then: { required: ['name'] } }],
-  properties: {
-    name: { type: 'string', pattern: KEY_PATTERN, description: 'One kernel parameter, dotted ("net.ipv4.ip_forward") or as a path ("net/ipv4/conf/eth0.100/rp_filter").' },
-    value: { type: VALUE_TYPES, description: 'Its value (with name; required unless state=absent). Several fields are one string: "4096 87380 6291456". true/false, yes/no, on/off mean 1/0.' },
-    settings: {
-      type: 'object',
-      minProperties: 1,
-      propertyNames: { pattern: KEY_PATTERN },
-      additionalProperties: { type: [...VALUE_TYPES, 'null'] },
-      description: 'Several parameters in one task (one round trip when nothing changes): {net.ipv4.ip_forward: 1, vm.swappiness: 10}. With state=absent the values are ignored.',
-    },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the file sets the value (and the running value is set, see reload); absent: the key is removed from the file (the running value is left as it is).' },
-    sysctl_file: { type: 'string', pattern: '^/', default: DEFAULT_SYSCTL_FILE, description: 'The file under /etc/sysctl.d that persists the values across reboots.' },
-    reload: { type: 'boolean', default: true, description: 'Also make the running values match, writing exactly the keys that differ (not `sysctl -p`, which would re-apply every key of the file).' },
-    sysctl_set: { type: 'boolean', default: false, description: 'Set the running value even when reload is false (Ansible compatibility).' },
-    ignoreerrors: { type: 'boolean', default: false, description: 'A key this kernel does not have is written to the file but not applied, instead of failing the task.' },
-  },
   if: { properties: { state: { const: 'absent' } }, required: ['state'] },
   then: {},
   else: { anyOf: [{ required: ['settings'] }, { required: ['value'] }] },
-};
+});
+
+export type SysctlParams = Static<typeof schema>;
 
 /** true/yes/on -> "1", false/no/off -> "0" (as Ansible does), numbers as written, fields normalised. */
 export function sysctlValueText(v: SysctlScalar): string {
@@ -74,7 +90,7 @@ export function wantedSettings(p: SysctlParams): Map<string, string | null> {
 const list = (items: readonly string[], max = 8): string =>
   items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 
-export const sysctl = defineModule<SysctlParams>({
+export const sysctl = defineModule({
   name: 'sysctl',
   doc: {
     summary: 'Sets kernel parameters: the running value and a persistent sysctl.d file, one key or many in one task.',
@@ -103,8 +119,6 @@ export const sysctl = defineModule<SysctlParams>({
   schema,
   async plan(ctx, p): Promise<Plan> {
     const want = wantedSettings(p);
-    const problems = [...want.keys()].map(sysctlKeyProblem).filter((x): x is string => x !== undefined);
-    if (problems.length) return { kind: 'fail', msg: problems.join('; ') };
     const file = normalizeFilePath(p.sysctl_file ?? DEFAULT_SYSCTL_FILE);
     const keys = [...want.keys()];
     const facts = await ctx.fact(sysctlFact, { keys, files: [file] });
