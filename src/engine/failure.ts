@@ -33,7 +33,7 @@ export function describeError(e: unknown, at: Loc, verbosity: number): ErrorRepo
   if (e instanceof K8sbmError) {
     const loc = e.loc ?? at;
     // The source line is worth showing only when the error is about what is written there.
-    const excerpt = e.loc ? sourceExcerpt(e.loc) : [];
+    const excerpt = e.loc ? sourceExcerpt(e.loc, e.secrets) : [];
     const msg = e instanceof UnreachableError ? e.reason : e.message;
     return { msg: `${e.code}: ${msg}`, code: e.code, hint: e.hint, detail: [formatLoc(loc), ...e.details, ...excerpt, ...hintLine(e.hint)] };
   }

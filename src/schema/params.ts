@@ -53,20 +53,25 @@ export function validateParams(module: ParamsSpec, args: Record<string, unknown>
   const validate = paramsValidator(module);
   if (!validate(args)) {
     const errors = opts.allowTemplates ? dropTemplatedErrors(validate.errors ?? [], args) : [...(validate.errors ?? [])];
-    if (errors.length > 0) refuse(describeParamErrors(errors, args, module), where);
+    if (errors.length > 0) refuse(describeParamErrors(errors, args, module), where, secretsOf(module, args));
   }
   for (const rule of module.rules ?? []) {
     if (opts.allowTemplates && rule.params.some((p) => isTemplated(args[p]))) continue;
     const failure = rule.check(args);
     if (!failure) continue;
     const at = failure.param ?? rule.params.find((p) => args[p] !== undefined);
-    refuse([{ message: failure.message, hint: failure.hint, loc: at === undefined ? undefined : valueLocOf(args, at) }], where);
+    refuse([{ message: failure.message, hint: failure.hint, loc: at === undefined ? undefined : valueLocOf(args, at) }], where, secretsOf(module, args));
   }
 }
 
-function refuse(problems: readonly ParamProblem[], where: ParamsWhere): void {
+/** The values of the module's secret params, as written: the error's source excerpt must not show them. */
+function secretsOf(module: ParamsSpec, args: Record<string, unknown>): string[] {
+  return (module.secretParams ?? []).map((n) => args[n]).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+function refuse(problems: readonly ParamProblem[], where: ParamsWhere, secrets: readonly string[]): void {
   const first = problems[0];
   if (!first) return;
   const details = problems.slice(1).map((p) => (p.loc && p.loc.file === (first.loc ?? where.loc).file ? `line ${p.loc.line}: ${p.message}` : `${p.loc ? `${formatLoc(p.loc)}: ` : ''}${p.message}`));
-  throw new K8sbmError(first.code ?? 'K8SBM_PARAM_INVALID', first.message, { loc: first.loc ?? where.loc, subject: where.subject, details, hint: first.hint });
+  throw new K8sbmError(first.code ?? 'K8SBM_PARAM_INVALID', first.message, { loc: first.loc ?? where.loc, subject: where.subject, details, hint: first.hint, secrets });
 }

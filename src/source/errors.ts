@@ -11,6 +11,8 @@ export interface ErrorInit {
   readonly details?: readonly string[] | undefined;
   /** What the error is about, e.g. `task "enable forwarding" (sysctl)`. */
   readonly subject?: string | undefined;
+  /** Values never to print (a secret param's, as written): masked in the source excerpt. */
+  readonly secrets?: readonly string[] | undefined;
   readonly cause?: unknown;
 }
 
@@ -24,6 +26,7 @@ export class K8sbmError extends Error {
   readonly hint: string | undefined;
   readonly details: readonly string[];
   readonly subject: string | undefined;
+  readonly secrets: readonly string[];
 
   constructor(code: ErrorCode, message: string, init: ErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -33,6 +36,7 @@ export class K8sbmError extends Error {
     this.hint = init.hint;
     this.details = init.details ?? [];
     this.subject = init.subject;
+    this.secrets = init.secrets ?? [];
   }
 }
 
@@ -50,15 +54,20 @@ export function formatError(e: K8sbmError): string {
   const head = [e.loc ? formatLoc(e.loc) : undefined, e.code, e.subject].filter(Boolean).join('  ');
   const lines = [head, `  ${e.message}`];
   for (const d of e.details) lines.push(`  ${d}`);
-  if (e.loc) for (const l of sourceExcerpt(e.loc)) lines.push(`  ${l}`);
+  if (e.loc) for (const l of sourceExcerpt(e.loc, e.secrets)) lines.push(`  ${l}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);
   return lines.join('\n');
 }
 
-/** The source line a place points at, with a caret under its column (nothing when the text is unknown). */
-export function sourceExcerpt(loc: Loc): string[] {
-  const text = sourceLine(loc.file, loc.line);
+/**
+ * The source line a place points at, with a caret under its column (nothing when the text is
+ * unknown); `secrets` are shown as *** (a password is not printed because the line holds it).
+ */
+export function sourceExcerpt(loc: Loc, secrets: readonly string[] = []): string[] {
+  let text = sourceLine(loc.file, loc.line);
   if (text === undefined) return [];
+  // Longest first, so a secret inside another is not left half shown.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s !== '') text = text.split(s).join('***');
   const gutter = ' '.repeat(String(loc.line).length);
   return [`> ${loc.line} | ${text}`, `  ${gutter} | ${' '.repeat(Math.max(0, loc.col - 1))}^`];
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { defineModule } from '../../src/modules/types.js';
 import { AbsolutePath } from '../../src/schema/formats.js';
 import { coerceParams, paramsValidator, validateParams } from '../../src/schema/params.js';
-import { K8sbmError } from '../../src/source/errors.js';
+import { K8sbmError, formatError } from '../../src/source/errors.js';
 import { keyPosOf } from '../../src/source/loc.js';
 import { parseYaml } from '../../src/source/yaml.js';
 import { expectError, testModules } from './playbook-helpers.js';
@@ -102,6 +102,12 @@ describe('validateParams', () => {
     const a = expectError(() => validateParams(login, { token: 987654321 }, where, { allowTemplates: false }), { code: 'K8SBM_PARAM_INVALID', hint: /token: "\*\*\*"/ });
     const b = expectError(() => validateParams(login, { realm: 'prof-s3cret' }, where, { allowTemplates: false }), { code: 'K8SBM_PARAM_INVALID', message: /got "\*\*\*"/ });
     for (const e of [a, b]) assert.ok(!`${e.message} ${e.hint}`.includes('987654321') && !`${e.message} ${e.hint}`.includes('s3cret'));
+    // Nor does the source line printed under the message, whichever param the error is about.
+    const inline = yamlArgs('  {realm: prof-s3cret, token: tok-s3cret-long}\n');
+    const c = expectError(() => validateParams(login, inline, where, { allowTemplates: false }), { code: 'K8SBM_PARAM_INVALID', line: 2, col: 11 });
+    const shown = formatError(c);
+    assert.match(shown, /> 2 \| {3}\{realm: \*\*\*, token: \*\*\*\}/);
+    assert.ok(!shown.includes('s3cret'), shown);
   });
 
   it('compiles each module once', () => {
