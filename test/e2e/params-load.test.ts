@@ -27,6 +27,7 @@ describe('k8sbm run refuses bad params before anything runs', () => {
       assert.match(r.stderr, c.message);
       assert.match(r.stderr, new RegExp(`hint: .*${c.hint.source}`));
       assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+\)?\n/, 'no stack trace');
+      if (c.secret !== undefined) assert.ok(!r.stderr.includes(c.secret) && !r.stdout.includes(c.secret), r.stderr);
       assert.doesNotMatch(r.stdout, /would change the tree/, 'no task started');
       assert.deepEqual(readdirSync(target), [], 'the first task did not run');
       assert.equal(treeHash(dir), before);

@@ -15,6 +15,8 @@ export interface BadParamCase {
   readonly col: number;
   readonly message: RegExp;
   readonly hint: RegExp;
+  /** A secret param's value: the error must not print it, not even in the source line it quotes. */
+  readonly secret?: string;
 }
 
 /** The module key is on line 7; params start on line 8. */
@@ -89,4 +91,11 @@ export const BAD_PARAM_CASES: readonly BadParamCase[] = [
   { name: 'mount: a relative mount point', module: 'mount', params: ['path: data', 'src: tmpfs', 'fstype: tmpfs', 'state: mounted'], code: P, line: 8, col: 15, message: /\/path: "data" is not an absolute path/, hint: /a mount point from \// },
   { name: 'mount: state mounted without src and fstype', module: 'mount', params: ['path: /data', 'state: mounted'], code: P, line: 9, col: 9, message: /state=mounted or present needs src and fstype/, hint: /src is what to mount/ },
   { name: 'mount: a misspelt param', module: 'mount', params: ['path: /data', 'src: /dev/vdb', 'fstype: ext4', 'opt: "defaults,noatime"', 'state: mounted'], code: P, line: 11, col: 9, message: /unknown param "opt"/, hint: /did you mean "opts"\?/ },
+  // accounts
+  { name: 'user: a clear-text password', module: 'user', params: ['name: alice', 'password: hunter2'], code: P, line: 9, col: 19, message: /password must be a crypted hash, not the clear text; its value is not shown/, hint: /openssl passwd -6/, secret: 'hunter2' },
+  { name: 'user: an empty password', module: 'user', params: ['name: alice', 'password: ""'], code: P, line: 9, col: 19, message: /password is empty: that would allow logging in without one/, hint: /password_lock: true/ },
+  { name: 'user: a misspelt param', module: 'user', params: ['name: alice', 'shel: /bin/bash'], code: P, line: 9, col: 9, message: /unknown param "shel"/, hint: /did you mean "shell"\?/ },
+  { name: 'authorized_key: a line that is not a public key', module: 'authorized_key', params: ['user: alice', 'key: |', '  ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGg9n4mRA0vpmVyS3HmjcNRjB5mAP2f3m8Qkq2W9aF8G alice@laptop', '  -----BEGIN OPENSSH PRIVATE KEY-----'], code: P, line: 9, col: 14, message: /key: line 2 is not a public key/, hint: /never the private key/ },
+  { name: 'authorized_key: no key at all', module: 'authorized_key', params: ['user: alice', 'key: "# none yet"'], code: P, line: 9, col: 14, message: /key holds no public key/, hint: /exclusive: true/ },
+  { name: 'authorized_key: a misspelt param', module: 'authorized_key', params: ['user: alice', 'key: "{{ k }}"', 'key_option: no-pty'], code: P, line: 10, col: 9, message: /unknown param "key_option"/, hint: /did you mean "key_options"\?/ },
 ];

@@ -38,4 +38,19 @@ describe('good params load', () => {
     load('mount', ['path: /data', 'state: remounted', 'opts: "ro"']);
     load('mount', ['path: "{{ mnt }}"', 'src: "{{ dev }}"', 'fstype: "{{ fs }}"', 'state: "{{ s }}"']);
   });
+  it('user: crypted hashes (locked, "*", "!"), groups by name and gid, a templated password', () => {
+    load('user', ['name: alice', 'password: "$6$rounds=5000$salt$7h1s.is/a.hash"', 'groups: [devs, 4102]', 'home: /home/alice']);
+    load('user', ['name: alice', 'password: "!$y$j9T$salt$hash"', 'groups: "devs, ops"']);
+    load('user', ['name: svc', 'password: "*"', 'system: true']);
+    load('user', ['name: svc', 'password: "!"']);
+    load('user', ['name: alice', 'password: "{{ alice_hash }}"', 'update_password: on_create']);
+  });
+  it('authorized_key: keys with options, an empty exclusive list, a templated key', () => {
+    load('authorized_key', ['user: alice', 'key: |', '  # laptop', '  no-pty,from="10.0.0.0/8" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGg9n4mRA0vpmVyS3HmjcNRjB5mAP2f3m8Qkq2W9aF8G a@b', '', 'path: ~/.ssh/authorized_keys']);
+    load('authorized_key', ['user: alice', 'key: ""', 'exclusive: true']);
+    load('authorized_key', ['user: alice', 'key: "{{ lookup(\'file\', \'alice.pub\') }}"', 'state: absent']);
+  });
+  it('group: a name and a gid', () => {
+    load('group', ['name: k8s-operators', 'gid: 4100']);
+  });
 });

@@ -6,6 +6,7 @@ import { modules } from '../../src/modules/index.js';
 import { PlaybookLoader } from '../../src/playbook/index.js';
 import { BAD_PARAM_CASES, badParamPlaybook } from '../helpers/param-cases.js';
 import { writeTree } from '../helpers/engine.js';
+import { formatError } from '../../src/source/errors.js';
 import { expectError } from './playbook-helpers.js';
 
 /**
@@ -27,6 +28,7 @@ describe('bad params are refused by the loader', () => {
       const e = expectError(() => load(badParamPlaybook(c)), { code: `K8SBM_${c.code}`, line: c.line, col: c.col, message: c.message, hint: c.hint });
       assert.ok(e.loc?.file.endsWith('site.yml'), String(e.loc?.file));
       assert.match(e.subject ?? '', new RegExp(`task "bad" \\(${c.module}\\)`));
+      if (c.secret !== undefined) assert.ok(!formatError(e).includes(c.secret), formatError(e));
     });
   }
 

@@ -1,50 +1,44 @@
 import { posix } from 'node:path';
+import { type Static, Type } from '@sinclair/typebox';
 import { userFact } from '../../facts/accounts.js';
 import { authorizedKeysFact, type AuthorizedKeysArg, type AuthorizedKeysState } from '../../facts/authorized_keys.js';
 import { fileFact } from '../../facts/file.js';
-import { ACCOUNT_NAME_SCHEMA } from './group.js';
+import { StringEnum } from '../../schema/formats.js';
+import { AccountName } from './group.js';
 import { editAuthorizedKeys, parseWantedKeys, shortKey, type KeyEdit, type KeyLine } from './authorized_key-lines.js';
 import { contentDiff, predictWrittenFile } from '../files/file-write.js';
-import { defineModule, type Action, type Diff, type Effect, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { defineModule, type Action, type Diff, type Effect, type Plan, type PlanContext } from '../types.js';
 
-export interface AuthorizedKeyParams {
-  readonly user: string;
-  readonly key: string;
-  readonly state?: 'present' | 'absent';
-  readonly exclusive?: boolean;
-  readonly key_options?: string;
-  readonly comment?: string;
-  readonly path?: string;
-  readonly manage_dir?: boolean;
-}
+const schema = Type.Object({
+  user: AccountName({ description: 'The account whose authorized_keys file is managed; it must exist (or be created by an earlier user task).' }),
+  key: Type.String({
+    description: 'One public key per line ("[options] TYPE BASE64 [comment]", as in authorized_keys), e.g. "{{ lookup(\'file\', \'id_ed25519.pub\') }}". ' +
+      'Blank lines and # comments are skipped. Keys are told apart by their base64 body.',
+  }),
+  state: Type.Optional(StringEnum(['present', 'absent'], {
+    default: 'present',
+    description: 'present: the keys are in the file, with these options and comments; absent: no line carries them.',
+  })),
+  exclusive: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'With state: present, remove every other line of the file (other keys, comments, blank lines).',
+  })),
+  key_options: Type.Optional(Type.String({ description: 'Options for every key, replacing the keys\' own, e.g. \'no-port-forwarding,from="10.0.0.0/8"\'.' })),
+  comment: Type.Optional(Type.String({ description: 'Comment for every key, replacing the keys\' own.' })),
+  path: Type.Optional(Type.String({
+    pattern: '^(/|~/)',
+    description: 'The keys file: absolute, or ~/... from the user\'s home. Default: ~/.ssh/authorized_keys of the user (its home from the passwd database).',
+    errorHint: 'a path from / ("/etc/ssh/authorized_keys/deploy") or from the user\'s home ("~/.ssh/authorized_keys")',
+  })),
+  manage_dir: Type.Optional(Type.Boolean({
+    default: true,
+    description: 'Create the file\'s directory (mode 0700, owned by the user) and correct its owner and mode. Set false with a shared path such as /etc/ssh/authorized_keys/%u.',
+  })),
+}, { additionalProperties: false });
 
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['user', 'key'],
-  properties: {
-    user: { ...ACCOUNT_NAME_SCHEMA, description: 'The account whose authorized_keys file is managed; it must exist (or be created by an earlier user task).' },
-    key: {
-      type: 'string',
-      description: 'One public key per line ("[options] TYPE BASE64 [comment]", as in authorized_keys), e.g. "{{ lookup(\'file\', \'id_ed25519.pub\') }}". ' +
-        'Blank lines and # comments are skipped. Keys are told apart by their base64 body.',
-    },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the keys are in the file, with these options and comments; absent: no line carries them.' },
-    exclusive: { type: 'boolean', default: false, description: 'With state: present, remove every other line of the file (other keys, comments, blank lines).' },
-    key_options: { type: 'string', description: 'Options for every key, replacing the keys\' own, e.g. \'no-port-forwarding,from="10.0.0.0/8"\'.' },
-    comment: { type: 'string', description: 'Comment for every key, replacing the keys\' own.' },
-    path: {
-      type: 'string', pattern: '^(/|~/)',
-      description: 'The keys file: absolute, or ~/... from the user\'s home. Default: ~/.ssh/authorized_keys of the user (its home from the passwd database).',
-    },
-    manage_dir: {
-      type: 'boolean', default: true,
-      description: 'Create the file\'s directory (mode 0700, owned by the user) and correct its owner and mode. Set false with a shared path such as /etc/ssh/authorized_keys/%u.',
-    },
-  },
-};
+export type AuthorizedKeyParams = Static<typeof schema>;
 
-export const authorized_key = defineModule<AuthorizedKeyParams>({
+export const authorized_key = defineModule({
   name: 'authorized_key',
   doc: {
     summary: 'Makes SSH public keys present in (or absent from) a user\'s authorized_keys file, which is kept 0600 and owned by the user.',
@@ -72,13 +66,28 @@ export const authorized_key = defineModule<AuthorizedKeyParams>({
     ],
   },
   schema,
+  rules: [{
+    params: ['key', 'state', 'exclusive'],
+    check(p) {
+      const wanted = parseWantedKeys(p.key);
+      if (wanted.invalid.length) {
+        const lines = wanted.invalid.length === 1 ? `line ${wanted.invalid[0]} is not a public key` : `lines ${wanted.invalid.join(', ')} are not public keys`;
+        return {
+          message: `key: ${lines}`,
+          hint: 'one public key per line, as in authorized_keys: "[options] TYPE BASE64 [comment]", e.g. "ssh-ed25519 AAAA... me@host" (the .pub file, never the private key)',
+        };
+      }
+      if (wanted.keys.length > 0 || ((p.state ?? 'present') === 'present' && p.exclusive)) return undefined;
+      return {
+        message: 'key holds no public key (only blank lines or # comments)',
+        hint: 'give at least one public key; only state: present with exclusive: true takes none (it empties the file)',
+      };
+    },
+  }],
   async plan(ctx, p): Promise<Plan> {
     const state = p.state ?? 'present';
+    // The rule has read the keys once already: every line is a key or skipped, and some key is given where one is needed.
     const wanted = parseWantedKeys(p.key, p.key_options, p.comment);
-    if (wanted.invalid.length) {
-      return { kind: 'fail', msg: `key: line ${wanted.invalid.join(', ')} is not a public key (expected "[options] TYPE BASE64 [comment]", e.g. "ssh-ed25519 AAAA... me@host")` };
-    }
-    if (wanted.keys.length === 0 && !(state === 'present' && p.exclusive)) return { kind: 'fail', msg: 'key holds no public key' };
     const arg: AuthorizedKeysArg = { user: p.user, path: p.path };
     let st = await ctx.fact(authorizedKeysFact, arg);
     if (!st.userExists) {

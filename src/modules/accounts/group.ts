@@ -1,35 +1,34 @@
+import { type SchemaOptions, type Static, type TInteger, type TString, Type } from '@sinclair/typebox';
 import { groupFact, type GroupState } from '../../facts/accounts.js';
-import { defineModule, type ExecAction, type JsonSchema, type Plan } from '../types.js';
+import { type Explained, StringEnum } from '../../schema/formats.js';
+import { defineModule, type ExecAction, type Plan } from '../types.js';
 
-export interface GroupParams {
-  readonly name: string;
-  readonly gid?: number;
-  readonly system?: boolean;
-  readonly state?: 'present' | 'absent';
-}
+type Options = SchemaOptions & Explained;
 
 /** Names useradd and groupadd accept everywhere: no leading digit or dash, no colon or space. */
-export const ACCOUNT_NAME_SCHEMA: JsonSchema = {
-  type: 'string',
+export const AccountName = (o: Options = {}): TString => Type.String({
   pattern: '^[A-Za-z_][A-Za-z0-9_.-]*[$]?$',
   maxLength: 32,
-};
+  errorHint: 'letters, digits, "_", "." and "-", starting with a letter or "_" (a machine account may end with "$"); at most 32 characters',
+  ...o,
+});
 
-export const ID_SCHEMA: JsonSchema = { type: 'integer', minimum: 0, maximum: 4294967294 };
+/** A uid or gid. */
+export const AccountId = (o: Options = {}): TInteger => Type.Integer({ minimum: 0, maximum: 4294967294, ...o });
 
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
-    name: { ...ACCOUNT_NAME_SCHEMA, description: 'The group name (letters, digits, _ . -; at most 32 characters).' },
-    gid: { ...ID_SCHEMA, description: 'The numeric group id; an existing group with another gid is renumbered (groupmod -g). Unset: the host picks one.' },
-    system: { type: 'boolean', default: false, description: 'Create a system group (groupadd -r: a gid from the system range). Has no effect on an existing group.' },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the group exists; absent: it is removed (groupdel, which refuses a group that is some user\'s primary group).' },
-  },
-};
+const schema = Type.Object({
+  name: AccountName({ description: 'The group name (letters, digits, _ . -; at most 32 characters).' }),
+  gid: Type.Optional(AccountId({ description: 'The numeric group id; an existing group with another gid is renumbered (groupmod -g). Unset: the host picks one.' })),
+  system: Type.Optional(Type.Boolean({ default: false, description: 'Create a system group (groupadd -r: a gid from the system range). Has no effect on an existing group.' })),
+  state: Type.Optional(StringEnum(['present', 'absent'], {
+    default: 'present',
+    description: 'present: the group exists; absent: it is removed (groupdel, which refuses a group that is some user\'s primary group).',
+  })),
+}, { additionalProperties: false });
 
-export const group = defineModule<GroupParams>({
+export type GroupParams = Static<typeof schema>;
+
+export const group = defineModule({
   name: 'group',
   doc: {
     summary: 'Makes a local group exist with a given gid, or not exist (groupadd, groupmod, groupdel).',

@@ -5,26 +5,9 @@ import {
   groupFact, userFact, type GroupEntry, type PasswordState, type UserAccount, type UserFactState,
 } from '../../facts/accounts.js';
 import type { Action, Effect, ExecAction, Plan } from '../types.js';
+import type { UserParams } from './user-params.js';
 
 /** Pure decisions of the user module: facts and resolved groups in, a plan out. */
-
-export interface UserParams {
-  readonly name: string;
-  readonly uid?: number;
-  readonly group?: string | number;
-  readonly groups?: readonly (string | number)[] | string;
-  readonly append?: boolean;
-  readonly shell?: string;
-  readonly home?: string;
-  readonly create_home?: boolean;
-  readonly comment?: string;
-  readonly system?: boolean;
-  readonly password?: string;
-  readonly password_lock?: boolean;
-  readonly update_password?: 'always' | 'on_create';
-  readonly state?: 'present' | 'absent';
-  readonly remove?: boolean;
-}
 
 /** A group as the params name it, resolved against the host (gid unknown for a predicted group). */
 export interface ResolvedGroup {
@@ -46,17 +29,6 @@ export const MAKE_HOME = 'mkdir -p -- "$1" && { [ ! -d /etc/skel ] || cp -a /etc
 
 export function sha256Text(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** Why a password param cannot be a crypted hash, or undefined. Never quotes the value. */
-export function checkPasswordParam(password: string | undefined): string | undefined {
-  if (password === undefined) return undefined;
-  const bare = password.replace(/^!+/, '');
-  if (bare === '*' || (bare === '' && password !== '')) return undefined;
-  if (/^\$[A-Za-z0-9]+\$\S+$/.test(bare) || /^[./0-9A-Za-z]{13}$/.test(bare)) return undefined;
-  if (password === '') return 'password is empty: that would allow logging in without one; to disable password logins use password_lock: true or password: "*"';
-  return 'password must be a crypted hash such as the output of `openssl passwd -6` or `mkpasswd -m sha-512` ' +
-    '(starting with $6$, $y$, ...), not the clear text; its value is not shown';
 }
 
 /** "a,b" or [a, b] -> [a, b]; `[]` and "" mean no supplementary groups. */

@@ -1,48 +1,13 @@
 import { groupFact, userFact, type UserFactState } from '../../facts/accounts.js';
-import { ACCOUNT_NAME_SCHEMA, ID_SCHEMA } from './group.js';
 import {
-  checkPasswordParam, decideUserCreation, decideUserRemoval, decideUserUpdate, normalizeGroupsParam,
-  type ResolvedGroup, type ResolvedGroups, type UserParams,
+  decideUserCreation, decideUserRemoval, decideUserUpdate, normalizeGroupsParam, type ResolvedGroup, type ResolvedGroups,
 } from './user-decide.js';
-import { defineModule, type JsonSchema, type Plan, type PlanContext } from '../types.js';
+import { type UserParams, userSchema } from './user-params.js';
+import { defineModule, type Plan, type PlanContext } from '../types.js';
 
-export type { UserParams } from './user-decide.js';
+export type { UserParams } from './user-params.js';
 
-const GROUP_REF: JsonSchema = { type: ['string', 'integer'] };
-const NO_COLON = '^[^:\\n]*$';
-
-const schema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
-    name: { ...ACCOUNT_NAME_SCHEMA, description: 'The login name (letters, digits, _ . -; at most 32 characters).' },
-    uid: { ...ID_SCHEMA, description: 'The numeric user id; an existing user with another uid is renumbered (usermod -u, which also re-owns the home). Unset: the host picks one.' },
-    group: { ...GROUP_REF, description: 'Primary group, by name or gid; it must exist (or be created by an earlier group task). Unset: a group named after the user (USERGROUPS_ENAB), as useradd does.' },
-    groups: {
-      type: ['array', 'string'],
-      items: GROUP_REF,
-      description: 'Supplementary groups (a list, or one comma-separated string). With append: false the user ends up in exactly these; [] removes it from all of them.',
-    },
-    append: { type: 'boolean', default: false, description: 'true: add the user to `groups` and leave its other memberships alone.' },
-    shell: { type: 'string', minLength: 1, pattern: NO_COLON, description: 'Login shell, e.g. /bin/bash. Unset on a new user: useradd\'s default.' },
-    home: { type: 'string', pattern: '^/[^:\\n]*$', description: 'Home directory (absolute). Changing it on an existing user does not move the old one (usermod -d).' },
-    create_home: { type: 'boolean', default: true, description: 'Create the home directory from /etc/skel when creating the user, or when an existing user\'s home is missing.' },
-    comment: { type: 'string', pattern: NO_COLON, description: 'The GECOS field (full name), e.g. "Jane Doe".' },
-    system: { type: 'boolean', default: false, description: 'Create a system account (useradd -r: a uid from the system range). Has no effect on an existing user.' },
-    password: {
-      type: 'string', pattern: NO_COLON,
-      description: 'The crypted password hash for /etc/shadow (e.g. from `openssl passwd -6`), never clear text. Treated as a secret: ' +
-        'it is compared on the host by digest, handed to chpasswd on stdin, and never shown in output or diffs.',
-    },
-    password_lock: { type: 'boolean', description: 'true: lock the password (usermod -L, a "!" before the hash); false: unlock it. Key logins keep working only where sshd uses PAM.' },
-    update_password: { enum: ['always', 'on_create'], default: 'always', description: 'on_create: set `password` only when creating the user, never change it later.' },
-    state: { enum: ['present', 'absent'], default: 'present', description: 'present: the account exists as described; absent: it is removed (userdel).' },
-    remove: { type: 'boolean', default: false, description: 'With state: absent, also remove the home directory and mail spool (userdel -r).' },
-  },
-};
-
-export const user = defineModule<UserParams>({
+export const user = defineModule({
   name: 'user',
   doc: {
     summary: 'Makes a local user account exist as described (uid, groups, shell, home, password hash, lock), or not exist (useradd, usermod, userdel).',
@@ -72,13 +37,11 @@ export const user = defineModule<UserParams>({
       'Reading /etc/shadow needs root: password and password_lock need become: true.',
     ],
   },
-  schema,
+  schema: userSchema,
   secretParams: ['password'],
   async plan(ctx, p): Promise<Plan> {
     const f = await ctx.fact(userFact, p.name);
     if ((p.state ?? 'present') === 'absent') return decideUserRemoval(p, f);
-    const pwError = checkPasswordParam(p.password);
-    if (pwError) return { kind: 'fail', msg: pwError };
     const resolved = await resolveGroups(ctx, p, f);
     if ('missing' in resolved) {
       const [first, ...rest] = resolved.missing;
