@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
@@ -8,7 +8,8 @@ import { sha256Fingerprint } from '../../src/transport/known-hosts.js';
 import { SshConnection } from '../../src/transport/ssh.js';
 import { Secret } from '../../src/util/secret.js';
 import { isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
-import { generateKey, startAgent, startSshd, tempDir, type Agent, type KeyPair, type Sshd, type TestUser } from '../helpers/sshd.js';
+import { generateKey, startAgent, startSshd, type Agent, type KeyPair, type Sshd, type TestUser } from '../helpers/sshd.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const home = isolateSshHome();
 const PASSWORD = 'k8sbm-sudo-pw-3141';
@@ -24,7 +25,7 @@ let agentKey: KeyPair;
 let agent: Agent;
 
 before(async () => {
-  dir = tempDir('k8sbm-ssh-auth');
+  dir = tempDir('ssh-auth');
   plain = generateKey(dir, 'id_root');
   encrypted = generateKey(dir, 'id_enc', { passphrase: 'correct horse' });
   agentKey = generateKey(dir, 'id_agent');
@@ -36,8 +37,8 @@ before(async () => {
 after(async () => {
   await agent.stop();
   await sshd.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
+  removeTempDir(dir);
+  removeTempDir(home);
 });
 
 function options(over: Partial<SshOptions> = {}): SshOptions {

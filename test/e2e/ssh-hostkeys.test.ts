@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
@@ -8,7 +8,8 @@ import { createConnectionFactory } from '../../src/transport/factory.js';
 import { sha256Fingerprint } from '../../src/transport/known-hosts.js';
 import { SshConnection } from '../../src/transport/ssh.js';
 import { isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
-import { generateKey, startSshd, tempDir, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { generateKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const home = isolateSshHome();
 let dir: string;
@@ -17,7 +18,7 @@ let sshd: Sshd;
 let other: KeyPair;
 
 before(async () => {
-  dir = tempDir('k8sbm-ssh-hostkeys');
+  dir = tempDir('ssh-hostkeys');
   key = generateKey(dir, 'id');
   other = generateKey(dir, 'other_host_key');
   sshd = await startSshd({ authorizedKeys: [key.publicLine], hostKeyTypes: ['ed25519', 'ecdsa'] });
@@ -25,8 +26,8 @@ before(async () => {
 
 after(async () => {
   await sshd.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
+  removeTempDir(dir);
+  removeTempDir(home);
 });
 
 function options(over: Partial<SshOptions> = {}): SshOptions {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
 import { createConnectionFactory } from '../../src/transport/factory.js';
 import { SshConnection } from '../../src/transport/ssh.js';
 import { SshRun } from '../../src/transport/ssh-run.js';
 import { eventually, isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
-import { descendantsOf, freePort, generateKey, startSilentListener, startSshd, tempDir, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { descendantsOf, freePort, generateKey, startSilentListener, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const home = isolateSshHome();
 let dir: string;
@@ -16,7 +17,7 @@ let bastion2: Sshd;
 let target: Sshd;
 
 before(async () => {
-  dir = tempDir('k8sbm-ssh-net');
+  dir = tempDir('ssh-net');
   key = generateKey(dir, 'id');
   [bastion, bastion2, target] = await Promise.all([
     startSshd({ authorizedKeys: [key.publicLine], allowTcpForwarding: true }),
@@ -27,8 +28,8 @@ before(async () => {
 
 after(async () => {
   await Promise.all([bastion.stop(), bastion2.stop(), target.stop()]);
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
+  removeTempDir(dir);
+  removeTempDir(home);
 });
 
 function options(over: Partial<SshOptions> = {}, known: readonly Sshd[] = [bastion, bastion2, target]): SshOptions {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
 import { createConnectionFactory } from '../../src/transport/factory.js';
 import { MAX_CHANNELS, SshConnection } from '../../src/transport/ssh.js';
 import { eventually, isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
-import { generateKey, startSshd, tempDir, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { generateKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const home = isolateSshHome();
 let dir: string;
@@ -15,7 +16,7 @@ let sshd: Sshd;
 let opts: SshOptions;
 
 before(async () => {
-  dir = tempDir('k8sbm-ssh-e2e');
+  dir = tempDir('ssh-e2e');
   key = generateKey(dir, 'id');
   sshd = await startSshd({ authorizedKeys: [key.publicLine] });
   opts = testSshOptions(dir, { privateKeyFiles: [key.privateKeyFile] });
@@ -24,8 +25,8 @@ before(async () => {
 
 after(async () => {
   await sshd.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(home, { recursive: true, force: true });
+  removeTempDir(dir);
+  removeTempDir(home);
 });
 
 function open(host = 'node'): SshConnection {

@@ -1,14 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SSH_OPTIONS, type ConnectionSpec, type SshOptions } from '../../src/transport/connection.js';
-import { tempDir, type Sshd } from './sshd.js';
+import type { Sshd } from './sshd.js';
+import { tempDir } from './temp.js';
 
 /**
  * Keeps the controller's own SSH setup out of a test process: HOME points at an empty temp dir
  * (no ~/.ssh/config, known_hosts or id_* keys) and no ssh-agent is inherited.
  */
 export function isolateSshHome(): string {
-  const home = tempDir('k8sbm-home');
+  const home = tempDir('home');
   mkdirSync(join(home, '.ssh'), { mode: 0o700 });
   process.env.HOME = home;
   delete process.env.SSH_AUTH_SOCK;

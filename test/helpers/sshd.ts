@@ -1,19 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeTempDir, tempDir } from './temp.js';
 
 /**
  * Real OpenSSH servers for end-to-end tests: `/usr/sbin/sshd -D -e` on 127.0.0.1 and a free
  * port, with its own host keys, authorized_keys and pid file in a temp dir. Needs root.
  */
-
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  chmodSync(dir, 0o755);
-  return dir;
-}
 
 export interface KeyPair {
   readonly privateKeyFile: string;
@@ -78,7 +72,7 @@ export interface Sshd {
 export async function startSshd(opts: SshdOptions): Promise<Sshd> {
   // sshd's privilege separation directory; the system's ssh service would create it at boot.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const dir = tempDir('k8sbm-sshd');
+  const dir = tempDir('sshd');
   const hostKeys: HostKey[] = [];
   const hostKeyLines: string[] = [];
   for (const type of opts.hostKeyTypes ?? ['ed25519']) {
@@ -125,7 +119,7 @@ export async function startSshd(opts: SshdOptions): Promise<Sshd> {
     } catch (e) {
       child.kill('SIGKILL');
       if (attempt < 3 && /Address already in use/.test(log)) continue;
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
       throw new Error(`sshd did not start: ${(e as Error).message}\n${log}`);
     }
     return makeHandle(child, port, dir, hostKeys, () => log, exited);
@@ -152,7 +146,7 @@ function makeHandle(child: ChildProcess, port: number, dir: string, hostKeys: Ho
       for (const p of descendantsOf(pid)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
       child.kill('SIGTERM');
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }

@@ -1,32 +1,39 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
- * The one way tests make temporary folders (a unit test holds every test file to it): each is
- * removed when the test given as `t` ends, and in any case when the test file's process exits
- * (node --test runs every file in its own process), so a failing test leaves nothing behind
- * either. Node's global after() is not used: called inside a before hook, it runs as soon as
- * that hook ends, which would remove a folder the tests have yet to use.
+ * The one way tests make temporary folders (test/unit/temp-dirs.test.ts holds every test file
+ * to it): each is removed when the scope it was given ends (a test's `t`, or node:test's `after`
+ * at a file's top level or in a describe body), and in any case when the test file's process
+ * exits, on SIGINT, SIGTERM and SIGHUP too (node --test runs every file in its own process), so a
+ * failing or interrupted test leaves nothing behind either. Node's global after() is not used inside helpers: called
+ * inside a before hook, it runs as soon as that hook ends, which would remove a folder the tests
+ * have yet to use.
  */
 
 const made = new Set<string>();
 let exitHooked = false;
 
 /** Mount points at or below dir, as this process sees them: never delete through a mount. */
-function mountsUnder(dir: string): string[] {
+function mountsUnder(dir: string, mountinfo: string | undefined): string[] {
+  if (mountinfo === undefined) return [];
+  return mountinfo.split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((m) => m === dir || m.startsWith(`${dir}/`));
+}
+
+function readMountinfo(): string | undefined {
   try {
-    return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-      .map((l) => l.split(' ')[4] ?? '')
-      .filter((m) => m === dir || m.startsWith(`${dir}/`));
+    return readFileSync('/proc/self/mountinfo', 'utf8');
   } catch {
-    return [];
+    return undefined;
   }
 }
 
-function remove(dir: string): void {
+function remove(dir: string, mountinfo = readMountinfo()): void {
   if (!made.delete(dir)) return;
-  const mounted = mountsUnder(dir);
+  const mounted = mountsUnder(dir, mountinfo);
   if (mounted.length) {
     process.stderr.write(`temp: kept ${dir}: something is still mounted in it (${mounted.join(', ')})\n`);
     return;
@@ -34,7 +41,23 @@ function remove(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A context to tie a folder's life to: a test's (t.after) or a suite's. */
+function removeAll(): void {
+  if (made.size === 0) return;
+  const mountinfo = readMountinfo();
+  for (const d of [...made]) remove(d, mountinfo);
+}
+
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', removeAll);
+  // A signal's default action ends the process without 'exit': exit instead, as the signal would.
+  for (const [sig, n] of Object.entries(SIGNALS)) process.once(sig, () => process.exit(128 + n));
+}
+
+/** A context to tie a folder's life to: a test's (t.after) or a file's (node:test's after). */
 export interface CleanupScope {
   after(fn: () => void): void;
 }
@@ -47,12 +70,37 @@ export function tempDir(name: string, scope?: CleanupScope): string {
   const dir = mkdtempSync(join(tmpdir(), `k8sbm-${name}-`));
   chmodSync(dir, 0o755);
   made.add(dir);
-  if (!exitHooked) {
-    exitHooked = true;
-    process.on('exit', () => { for (const d of [...made]) remove(d); });
-  }
+  hookExit();
   scope?.after(() => remove(dir));
   return dir;
+}
+
+/** A new tempDir holding `files` (relative path -> text), with the folders they need. */
+export function tempTree(name: string, files: Readonly<Record<string, string>>, scope?: CleanupScope): string {
+  const dir = tempDir(name, scope);
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return dir;
+}
+
+/** A new tempDir for the length of fn: removed when fn returns, throws or its promise settles. */
+export function withTempDir<T>(name: string, fn: (dir: string) => Promise<T>): Promise<T>;
+export function withTempDir<T>(name: string, fn: (dir: string) => T): T;
+export function withTempDir<T>(name: string, fn: (dir: string) => T | Promise<T>): T | Promise<T> {
+  const dir = tempDir(name);
+  let result: T | Promise<T>;
+  try {
+    result = fn(dir);
+  } catch (e) {
+    remove(dir);
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(() => remove(dir));
+  remove(dir);
+  return result;
 }
 
 /** Removes a folder tempDir made, now (it is forgotten by the exit cleanup). */
