@@ -1,6 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { runPlaybook, type RunOutcome } from '../../src/engine/run.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { modules } from '../../src/modules/index.js';
@@ -9,6 +7,7 @@ import type { RunEvent, TaskResultEvent } from '../../src/report/events.js';
 import type { Connection, ConnectionSpec } from '../../src/transport/connection.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
 import { parseExtraVars } from '../../src/vars/extra.js';
+import { type CleanupScope, tempTree } from './temp.js';
 
 export interface EngineCase {
   /** Files to write into a fresh temp dir: path -> content. Must include the playbook. */
@@ -40,13 +39,9 @@ export interface EngineRun {
   readonly lines: string[];
 }
 
-export function writeTree(files: Readonly<Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-engine-'));
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), content);
-  }
-  return dir;
+/** A temp folder `k8sbm-engine-*` holding `files`, removed when `scope` ends or the process exits. */
+export function writeTree(files: Readonly<Record<string, string>>, scope?: CleanupScope): string {
+  return tempTree('engine', files, scope);
 }
 
 /** Run a playbook from YAML text against in-memory hosts (scripted responders). */

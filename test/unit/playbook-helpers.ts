@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type AnyModule, defineModule } from '../../src/modules/types.js';
 import { PlaybookLoader } from '../../src/playbook/index.js';
 import { FileMode } from '../../src/schema/formats.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { fixture as repoFixture } from '../helpers/paths.js';
+import { tempTree } from '../helpers/temp.js';
 
 /** Small stand-ins for real modules: the loader only needs names, schemas and freeForm. */
 const plan = async () => ({ kind: 'ok' as const, reason: 'test module' });
@@ -69,15 +68,9 @@ export const testModules: Readonly<Record<string, AnyModule>> = {
   }),
 };
 
-/** Write files (path -> text) into a fresh temp folder and return it. */
+/** Write files (path -> text) into a fresh temp folder (removed when the process exits) and return it. */
 export function writeTree(files: Readonly<Record<string, string>>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-playbook-'));
-  for (const [rel, text] of Object.entries(files)) {
-    const p = join(dir, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
-  return dir;
+  return tempTree('playbook', files);
 }
 
 export function loader(rolesPath: readonly string[] = []): PlaybookLoader {
