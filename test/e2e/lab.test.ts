@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname, networkInterfaces, tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import yargs from 'yargs';
@@ -12,6 +12,7 @@ import { isProcessAlive } from '../../src/lab/node.js';
 import { isK8sbmError } from '../../src/source/errors.js';
 import { k8sbm, treeHash } from '../helpers/cli.js';
 import { labSsh, startLab, type TestLab, withLab } from '../helpers/lab.js';
+import { tempDir, withTempDir } from '../helpers/temp.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -183,22 +184,18 @@ if (!isRoot) {
       assert.notEqual(treeHash(etc), h0);
     });
 
-    it('serves Ansible itself: ping every node, become through ops and opspw', () => {
-      const home = mkdtempSync(join(tmpdir(), 'k8sbm-lab-ansible-'));
-      try {
-        writeFileSync(join(home, 'ansible.cfg'), '');
-        const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: home, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_HOME: join(home, '.ansible'), ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_SSH_ARGS: '-o ControlMaster=no' };
-        const ansible = (...args: string[]) => spawnSync('ansible', ['-i', l.inventoryFile, '-o', ...args], { encoding: 'utf8', env, timeout: 120_000 });
-        const ping = ansible('all', '-m', 'ping');
-        assert.equal(ping.status, 0, ping.stdout + ping.stderr);
-        assert.equal(ping.stdout.match(/SUCCESS/g)?.length, 4);
-        const ops = ansible('node01', '-u', 'ops', '-b', '-m', 'command', '-a', 'id -u');
-        assert.match(ops.stdout, /rc=0 \| \(stdout\) 0/, ops.stdout + ops.stderr);
-        const opspw = ansible('node02', '-u', 'opspw', '-b', '-e', `ansible_become_password=${LAB_SUDO_PASSWORD}`, '-m', 'command', '-a', 'id -u');
-        assert.match(opspw.stdout, /rc=0 \| \(stdout\) 0/, opspw.stdout + opspw.stderr);
-      } finally {
-        rmSync(home, { recursive: true, force: true });
-      }
+    it('serves Ansible itself: ping every node, become through ops and opspw', (t) => {
+      const home = tempDir('lab-ansible', t);
+      writeFileSync(join(home, 'ansible.cfg'), '');
+      const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: home, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), ANSIBLE_HOME: join(home, '.ansible'), ANSIBLE_LOCAL_TEMP: join(home, 'tmp'), ANSIBLE_SSH_ARGS: '-o ControlMaster=no' };
+      const ansible = (...args: string[]) => spawnSync('ansible', ['-i', l.inventoryFile, '-o', ...args], { encoding: 'utf8', env, timeout: 120_000 });
+      const ping = ansible('all', '-m', 'ping');
+      assert.equal(ping.status, 0, ping.stdout + ping.stderr);
+      assert.equal(ping.stdout.match(/SUCCESS/g)?.length, 4);
+      const ops = ansible('node01', '-u', 'ops', '-b', '-m', 'command', '-a', 'id -u');
+      assert.match(ops.stdout, /rc=0 \| \(stdout\) 0/, ops.stdout + ops.stderr);
+      const opspw = ansible('node02', '-u', 'opspw', '-b', '-e', `ansible_become_password=${LAB_SUDO_PASSWORD}`, '-m', 'command', '-a', 'id -u');
+      assert.match(opspw.stdout, /rc=0 \| \(stdout\) 0/, opspw.stdout + opspw.stderr);
     });
 
     it('reports the nodes in status, through the API and the CLI', async () => {
@@ -295,8 +292,8 @@ if (!isRoot) {
   });
 
   describe('--lab on a lab whose node died', () => {
-    it('refuses with K8SBM_LAB_DEGRADED instead of rebuilding the nodes that still run', async () => {
-      const cwd = mkdtempSync(join(tmpdir(), 'k8sbm-lab-target-'));
+    it('refuses with K8SBM_LAB_DEGRADED instead of rebuilding the nodes that still run', async (t) => {
+      const cwd = tempDir('lab-target', t);
       try {
         const first = k8sbm(['exec', 'all', '--lab', 'target', '--', 'true'], cwd);
         assert.equal(first.code, 0, first.stdout + first.stderr);
@@ -309,7 +306,6 @@ if (!isRoot) {
         assert.ok(isProcessAlive(lab.nodes[0]!.pid) && isProcessAlive(lab.nodes[1]!.pid), 'the living nodes were left running');
       } finally {
         await labDown({ name: 'target', cwd });
-        rmSync(cwd, { recursive: true, force: true });
       }
     });
   });
@@ -350,7 +346,7 @@ if (!isRoot) {
     });
 
     it('is a no-op for a lab that is not up', async () => {
-      const r = await labDown({ name: 'never', dir: join(tmpdir(), `k8sbm-lab-never-${process.pid}`) });
+      const r = await withTempDir('lab-never', (parent) => labDown({ name: 'never', dir: join(parent, 'lab') }));
       assert.equal(r.existed, false);
     });
   });

@@ -1,11 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
 import { type Lab, labDown, labUp } from '../../src/lab/index.js';
 import { labNamesOf } from '../../src/lab/names.js';
 import { toShellLine } from '../../src/transport/quote.js';
+import { removeTempDir, tempDir } from './temp.js';
 
 /**
  * Lab nodes for end-to-end tests. Every lab lives in its own temporary directory, so its
@@ -40,11 +39,12 @@ export interface StartLabOptions {
 const live = new Set<Lab>();
 
 export async function startLab(opts: StartLabOptions): Promise<TestLab> {
-  const parent = mkdtempSync(join(tmpdir(), `k8sbm-lab-${opts.name}-`));
+  // Hooked before the folder is made, so at exit the nodes are gone before their files are removed.
+  ensureExitCleanup();
+  const parent = tempDir(`lab-${opts.name}`);
   const dir = join(parent, 'lab');
   const { lab } = await labUp({ name: opts.name, nodes: opts.nodes, dir, recreate: true });
   live.add(lab);
-  ensureExitCleanup();
   let downed = false;
   return {
     lab,
@@ -59,7 +59,7 @@ export async function startLab(opts: StartLabOptions): Promise<TestLab> {
       downed = true;
       await labDown({ name: opts.name, dir });
       live.delete(lab);
-      rmSync(parent, { recursive: true, force: true });
+      removeTempDir(parent);
     },
   };
 }
@@ -120,7 +120,8 @@ let exitHooked = false;
 function ensureExitCleanup(): void {
   if (exitHooked) return;
   exitHooked = true;
-  process.once('exit', () => { for (const lab of live) removeLabNow(lab); });
+  // Ahead of the temp folders' own exit cleanup: nodes first, then the folders holding their files.
+  process.prependOnceListener('exit', () => { for (const lab of live) removeLabNow(lab); });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       for (const lab of live) removeLabNow(lab);
@@ -143,5 +144,5 @@ function removeLabNow(lab: Lab): void {
   for (const l of links) spawnSync('ip', ['link', 'del', l], { stdio: 'ignore' });
   for (const ns of netns) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
   spawnSync('ip', ['link', 'del', lab.bridge], { stdio: 'ignore' });
-  rmSync(dirname(lab.dir), { recursive: true, force: true });
+  removeTempDir(dirname(lab.dir));
 }

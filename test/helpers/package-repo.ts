@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { removeTempDir, tempDir } from './temp.js';
 
 /**
  * A real, signed apt repository built on the machine for lab tests: tiny .deb packages made with
@@ -113,12 +113,12 @@ function sha256(data: Buffer): string {
 
 /** Builds the repository for the node's architecture (`dpkg --print-architecture`). */
 export function buildDemoRepo(): DemoRepo {
-  const work = mkdtempSync(join(tmpdir(), 'k8sbm-debrepo-'));
+  const work = tempDir('debrepo');
   const gnupg = join(work, 'gnupg');
   const dir = join(work, 'repo');
   const cleanup = (): void => {
     spawnSync('gpgconf', ['--homedir', gnupg, '--kill', 'all'], { stdio: 'ignore' });
-    rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   };
   try {
     mkdirSync(gnupg, { mode: 0o700 });
