@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
@@ -9,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { jsonEvents, k8sbm } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
 import { repoRoot } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp.js';
 
 const example = join(repoRoot, 'inventories', 'example');
 
@@ -172,8 +172,8 @@ describe('k8sbm run: listing, config, reports, interrupts', () => {
 
 
 describe('the README demo', () => {
-  it('runs against the local target, then reports changed=0; plan agrees', () => {
-    const root = mkdtempSync(join(tmpdir(), 'k8sbm-demo-'));
+  it('runs against the local target, then reports changed=0; plan agrees', (t) => {
+    const root = tempDir('demo', t);
     const args = ['run', 'playbooks/demo.yml', '-i', 'inventories/local', '-e', `demo_root=${root}`, '--json'];
     const first = k8sbm(args, repoRoot);
     assert.equal(first.code, 0, first.stdout + first.stderr);

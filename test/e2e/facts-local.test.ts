@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, cpus, hostname, networkInterfaces, release, tmpdir, totalmem } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hostFacts } from '../../src/facts/host.js';
 import { LocalConnection } from '../../src/transport/local.js';
+import { tempDir } from '../helpers/temp.js';
 
 const DEB_ARCH_BY_NODE: Readonly<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', ppc64: 'ppc64el', s390x: 's390x', riscv64: 'riscv64' };
 
@@ -62,8 +63,7 @@ describe('host facts gathered on this machine through LocalConnection', async ()
 describe('host facts script degrades when tools fail', async () => {
   // Stand-ins that behave like a busybox `ip` without JSON, a broken `hostname` and absent
   // answers from nproc and systemd-detect-virt. They shadow the real ones through PATH.
-  const bin = mkdtempSync(join(tmpdir(), 'k8sbm-facts-bin-'));
-  after(() => rmSync(bin, { recursive: true, force: true }));
+  const bin = tempDir('facts-bin', { after });
   const fake = (name: string, body: string) => {
     writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(bin, name), 0o755);

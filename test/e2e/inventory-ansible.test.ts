@@ -5,15 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatAnsibleJson, loadInventory, selectHosts, toAnsibleHost, toAnsibleList, toGraph } from '../../src/inventory/index.js';
 import { fixture } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp.js';
 
-const sandbox = mkdtempSync(join(tmpdir(), 'k8sbm-ansible-'));
-after(() => rmSync(sandbox, { recursive: true, force: true }));
+const sandbox = tempDir('ansible', { after });
 
 // A clean environment: nothing from the machine's or the user's Ansible configuration leaks in,
 // and Ansible writes only inside the sandbox.

@@ -3,20 +3,20 @@
  * mode leaving nodes (and, for fetch, the workstation) untouched, diffs, exec counts.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../src/lab/index.js';
 import { jsonEvents, k8sbm, recapOf, treeHash } from '../helpers/cli.js';
 import { startLab, type TestLab } from '../helpers/lab.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 let lab: TestLab;
-const work = mkdtempSync(join(tmpdir(), 'k8sbm-files-lab-'));
+const work = tempDir('files-lab');
 before(async () => { lab = await startLab({ name: 'fileslab', nodes: 3 }); });
 after(async () => {
   await lab?.down();
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
 });
 
 let seq = 0;

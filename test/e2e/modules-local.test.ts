@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
-  chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
+  chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ActionFailed } from '../../src/contract/actions.js';
@@ -17,11 +16,11 @@ import { template } from '../../src/modules/files/template.js';
 import type { AnyModule } from '../../src/modules/types.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { FactOverlay, runModule, type HarnessOptions, type ModuleRun } from '../helpers/module-harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Every file module against this machine (as root) inside temp dirs: apply, re-run, check mode, exec counts. */
 
-const root = mkdtempSync(join(tmpdir(), 'k8sbm-modules-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('modules', { after });
 let seq = 0;
 const freshDir = (): string => {
   const d = join(root, `t${seq++}`);

@@ -7,20 +7,21 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname as machineHostname, tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname as machineHostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../src/lab/index.js';
 import { jsonEvents, k8sbm, recapOf, treeHash } from '../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../helpers/lab.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 let lab: TestLab;
-const work = mkdtempSync(join(tmpdir(), 'k8sbm-system-lab-'));
+const work = tempDir('system-lab');
 before(async () => { lab = await startLab({ name: 'syslab', nodes: 2 }); });
 after(async () => {
   await lab?.down();
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
 });
 
 let seq = 0;

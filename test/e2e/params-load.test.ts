@@ -1,25 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { k8sbm, treeHash } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
 import { BAD_PARAM_CASES, badParamPlaybook } from '../helpers/param-cases.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * A bad param stops the run before the first task: the CLI names the file, line and column,
  * the code and a hint, and the task before the bad one (which would write a file) has not run.
  */
-const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
-
 describe('k8sbm run refuses bad params before anything runs', () => {
   for (const c of BAD_PARAM_CASES) {
-    it(c.name, () => {
-      const dir = writeTree({ 'inventory.ini': 'localhost ansible_connection=local\n', 'site.yml': badParamPlaybook(c), 'templates/motd.j2': 'hi\n' });
-      const target = mkdtempSync(join(tmpdir(), 'k8sbm-target-'));
-      dirs.push(dir, target);
+    it(c.name, (t) => {
+      const dir = writeTree({ 'inventory.ini': 'localhost ansible_connection=local\n', 'site.yml': badParamPlaybook(c), 'templates/motd.j2': 'hi\n' }, t);
+      const target = tempDir('target', t);
       const before = treeHash(dir);
       const r = k8sbm(['run', 'site.yml', '-i', 'inventory.ini', '-e', `target=${target}`], dir);
       assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -34,10 +30,9 @@ describe('k8sbm run refuses bad params before anything runs', () => {
     });
   }
 
-  it('--syntax-check reports the same error and runs nothing', () => {
+  it('--syntax-check reports the same error and runs nothing', (t) => {
     const c = BAD_PARAM_CASES.find((x) => x.module === 'lineinfile')!;
-    const dir = writeTree({ 'inventory.ini': 'localhost ansible_connection=local\n', 'site.yml': badParamPlaybook(c) });
-    dirs.push(dir);
+    const dir = writeTree({ 'inventory.ini': 'localhost ansible_connection=local\n', 'site.yml': badParamPlaybook(c) }, t);
     const r = k8sbm(['run', 'site.yml', '-i', 'inventory.ini', '--syntax-check'], dir);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, new RegExp(`site\\.yml:${c.line}:${c.col}\\s+K8SBM_${c.code}`));

@@ -4,12 +4,12 @@
  * copy of the checkout, each with the exit code its comment promises (0 when it says none).
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { k8sbm, type CliResult } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 interface Line {
   readonly text: string;
@@ -40,12 +40,12 @@ const tour = ((): Line[] => {
 })();
 
 // A clone's files the commands read; the demo's scratch root moves into the copy.
-const work = mkdtempSync(join(tmpdir(), 'k8sbm-readme-'));
+const work = tempDir('readme');
 for (const p of ['playbooks', 'roles', 'inventories', 'k8sbm.yaml']) cpSync(join(repoRoot, p), join(work, p), { recursive: true });
 writeFileSync(join(work, 'inventories', 'local', 'group_vars', 'demo.yml'), `demo_root: ${join(work, 'demo')}\n`);
 after(() => {
   k8sbm(['lab', 'down'], work);
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
 });
 
 /** Per host, `changed=N` of the recap the human output ends with. */

@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseAnsibleRecap, parseK8sbmRecap } from '../../bench/parse.js';
 import { k8sbm } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const PROJECT: Readonly<Record<string, string>> = {
   'inventory.ini': 'a ansible_connection=local\nb ansible_connection=local\n',
@@ -77,8 +77,7 @@ const PROJECT: Readonly<Record<string, string>> = {
 `,
 };
 
-const sandbox = mkdtempSync(join(tmpdir(), 'k8sbm-recap-'));
-after(() => rmSync(sandbox, { recursive: true, force: true }));
+const sandbox = tempDir('recap', { after });
 const project = join(sandbox, 'project');
 for (const [p, content] of Object.entries(PROJECT)) {
   mkdirSync(dirname(join(project, p)), { recursive: true });

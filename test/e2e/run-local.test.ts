@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { jsonEvents, k8sbm, recapOf, treeHash } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** A project on the controller itself (ansible_connection=local) that manages files under target/. */
 function project(): { dir: string; target: string } {
@@ -142,13 +142,13 @@ describe('bad input: exit 1, file:line:col, a stable code, a hint, nothing chang
     { name: 'missing vars file', task: '    - name: t\n      debug: { msg: x }\n', code: 'K8SBM_FILE_NOT_FOUND', files: { 'site.yml': '- hosts: localhost\n  gather_facts: false\n  vars_files: [nope.yml]\n  tasks:\n    - debug: { msg: x }\n' } },
   ];
   for (const c of runtime) {
-    it(c.name, () => {
+    it(c.name, (t) => {
       const dir = writeTree({
         'inventory.ini': 'localhost ansible_connection=local\n',
         'site.yml': `- hosts: localhost\n  gather_facts: false\n  tasks:\n${c.task}`,
         ...c.files,
-      });
-      const target = mkdtempSync(join(tmpdir(), 'k8sbm-target-'));
+      }, t);
+      const target = tempDir('target', t);
       const before = treeHash(dir) + treeHash(target);
       const r = k8sbm(['run', 'site.yml', '-i', 'inventory.ini', '-e', `target=${target}`], dir);
       assert.equal(r.code, 1, r.stdout + r.stderr);

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ActionFailed, type UploadAction } from '../../src/modules/types.js';
 import { actionToExec, parseUploadOutput, runAction, UPLOAD_SCRIPT } from '../../src/transport/actions.js';
 import { LocalConnection } from '../../src/transport/local.js';
+import { tempDir } from '../helpers/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'k8sbm-actions-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('actions', { after });
 let n = 0;
 const freshDir = (): string => {
   const d = join(root, `case${n++}`);

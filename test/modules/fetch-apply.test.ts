@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileFact } from '../../src/facts/file.js';
@@ -10,14 +10,14 @@ import { fetch } from '../../src/modules/files/fetch.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { MemoryConnection, respond } from '../../src/transport/memory.js';
 import { factId, runModule } from '../helpers/module-harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * fetch end to end on this machine: the "node" is a LocalConnection reading a temp dir, the
  * controller side is another temp dir. Counts execs, checks bytes and modes of the local copy.
  */
 
-const root = mkdtempSync(join(tmpdir(), 'k8sbm-fetch-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('fetch', { after });
 let seq = 0;
 function fresh(): { node: string; controller: string } {
   const d = join(root, `t${seq++}`);

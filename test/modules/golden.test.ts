@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileFact, type FileState } from '../../src/facts/file.js';
@@ -11,6 +10,7 @@ import { validateParams } from '../../src/schema/params.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
 import { factId, makePlanContext, repoRoot } from '../helpers/module-harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 /**
  * Golden fixtures of the pure decision: facts in -> plan out. One JSON file per case under
@@ -40,8 +40,7 @@ interface GoldenCase {
 
 const root = join(repoRoot(), 'test', 'modules');
 const update = process.env.K8SBM_UPDATE_GOLDEN === '1';
-const work = mkdtempSync(join(tmpdir(), 'k8sbm-golden-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('golden', { after });
 
 export function fileStateFromFixture(raw: Record<string, unknown>): FileState {
   const { content, contentBase64, ...rest } = raw;

@@ -1,19 +1,22 @@
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runSystemAction, systemOpsAction, systemOpsOf, type SystemOp } from '../../src/modules/system/system-apply.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import { LocalConnection } from '../../src/transport/local.js';
 import { makeApplyContext } from '../helpers/module-harness.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The one-exec file/command script of the system modules, run for real on this machine in a temp dir. */
 
-const root = mkdtempSync(join(tmpdir(), 'k8sbm-sysops-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('sysops', { after });
 let seq = 0;
-const fresh = (): string => mkdtempSync(join(root, `t${seq++}-`));
+const fresh = (): string => {
+  const d = join(root, `t${seq++}`);
+  mkdirSync(d);
+  return d;
+};
 
 async function run(ops: SystemOp[]) {
   const conn = new LocalConnection('localhost');

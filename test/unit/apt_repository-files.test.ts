@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { filesAction } from '../../src/modules/packages/apt_repository-files.js';
 import { APT_SCRIPT, aptAction } from '../../src/modules/packages/package-apt.js';
 import type { PackageDecision } from '../../src/modules/packages/package-decide.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The fixed scripts behind apt_repository and package, run with a POSIX sh in a temp directory. */
 
-const work = mkdtempSync(join(tmpdir(), 'k8sbm-aptfiles-'));
-after(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('aptfiles', { after });
 
 function runArgv(argv: readonly string[], env: Record<string, string> = {}) {
   return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env } });

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { K8sbmError } from '../../src/source/errors.js';
 import { groupsMap, hostVars, inventoryMagicVars, loadInventory, toAnsibleList, toGraph } from '../../src/inventory/index.js';
 import { fixture } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'k8sbm-inv-load-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('inv-load', { after });
 
 function write(rel: string, text: string): string {
   const p = join(root, rel);

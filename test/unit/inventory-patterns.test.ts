@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { K8sbmError } from '../../src/source/errors.js';
 import { Inventory, parseIniInventory, selectHosts, splitHostPattern } from '../../src/inventory/index.js';
+import { tempDir } from '../helpers/temp.js';
 
 const INI = [
   'solo',
@@ -74,8 +74,7 @@ describe('host patterns', () => {
     assert.deepEqual(splitHostPattern(' a , b:c '), ['a', 'b:c']);
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-limit-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('limit', { after });
   it('reads @file limits, one pattern per line', () => {
     const f = join(dir, 'retry');
     writeFileSync(f, 'web1\n\n db2 \n');

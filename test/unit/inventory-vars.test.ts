@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { K8sbmError } from '../../src/source/errors.js';
 import { valueLocOf } from '../../src/source/loc.js';
 import { connectionVarsOf, groupNamesOf, hostLayers, hostVars, loadInventory, toAnsibleHost } from '../../src/inventory/index.js';
 import { mergeLayers } from '../../src/vars/scope.js';
+import { tempDir } from '../helpers/temp.js';
 
-const root = mkdtempSync(join(tmpdir(), 'k8sbm-inv-vars-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('inv-vars', { after });
 
 function write(rel: string, text: string): string {
   const p = join(root, rel);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { verifyHostKey, type HostKeyPolicy } from '../../src/transport/host-keys.js';
@@ -9,9 +8,9 @@ import {
   checkHostKey, formatKnownHostsLine, hashHostName, keyTypeOfBlob, knownHostName, parseKnownHosts,
   preferredHostKeyAlgorithms, sha256Fingerprint,
 } from '../../src/transport/known-hosts.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'k8sbm-known-hosts-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('known-hosts', { after });
 
 function newKey(name: string, type = 'ed25519'): { line: string; blob: Buffer; type: string } {
   const f = join(dir, name);

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createFileReporter, createJsonReporter, emptyCounts, type RunEvent } from '../../src/report/index.js';
 import { isK8sbmError } from '../../src/source/errors.js';
 import { Secret } from '../../src/util/secret.js';
+import { tempDir } from '../helpers/temp.js';
 
 function memoryStream(): Writable & { text(): string } {
   const chunks: string[] = [];
@@ -90,30 +90,22 @@ test('diffs in JSON carry the structured diff and an uncoloured unified renderin
   assert.ok(!out.text().includes('hunter2-secret') && !out.text().includes('other-secret'));
 });
 
-test('the file reporter writes the same stream to a file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-report-'));
-  try {
-    const file = join(dir, 'nested', 'run.jsonl');
-    const r = createFileReporter(file);
-    for (const e of events) r.onEvent(e);
-    await r.close();
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-    assert.equal(lines.length, events.length);
-    assert.equal((JSON.parse(lines[3]!) as { status: string }).status, 'changed');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('the file reporter writes the same stream to a file', async (t) => {
+  const dir = tempDir('report', t);
+  const file = join(dir, 'nested', 'run.jsonl');
+  const r = createFileReporter(file);
+  for (const e of events) r.onEvent(e);
+  await r.close();
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  assert.equal(lines.length, events.length);
+  assert.equal((JSON.parse(lines[3]!) as { status: string }).status, 'changed');
 });
 
-test('a report file that cannot be written fails at close with a coded error, not during the run', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-report-'));
-  try {
-    const blocker = join(dir, 'a-file');
-    writeFileSync(blocker, 'x');
-    const r = createFileReporter(join(blocker, 'run.jsonl'));
-    assert.doesNotThrow(() => r.onEvent(events[0]!));
-    await assert.rejects(r.close(), (err: unknown) => isK8sbmError(err) && err.code === 'K8SBM_REPORT_WRITE' && err.hint !== undefined);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('a report file that cannot be written fails at close with a coded error, not during the run', async (t) => {
+  const dir = tempDir('report', t);
+  const blocker = join(dir, 'a-file');
+  writeFileSync(blocker, 'x');
+  const r = createFileReporter(join(blocker, 'run.jsonl'));
+  assert.doesNotThrow(() => r.onEvent(events[0]!));
+  await assert.rejects(r.close(), (err: unknown) => isK8sbmError(err) && err.code === 'K8SBM_REPORT_WRITE' && err.hint !== undefined);
 });

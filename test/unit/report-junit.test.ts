@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createJunitReporter, emptyCounts, escapeXml, type RunEvent } from '../../src/report/index.js';
 import type { TaskResultEvent } from '../../src/report/events.js';
+import { withTempDir } from '../helpers/temp.js';
 
 interface XmlElement { name: string; attrs: Record<string, string>; children: XmlElement[]; text: string }
 
@@ -72,16 +72,13 @@ const events: RunEvent[] = [
 ];
 
 async function writeJunit(evs: RunEvent[]): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'k8sbm-junit-'));
-  try {
+  return withTempDir('junit', async (dir) => {
     const file = join(dir, 'out', 'junit.xml');
     const r = createJunitReporter(file);
     for (const e of evs) r.onEvent(e);
     await r.close();
     return readFileSync(file, 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 test('JUnit XML is well-formed: a testsuite per play, a testcase per host x task', async () => {

@@ -5,8 +5,7 @@
  * (each node has its own network namespace); kernel./vm./fs. keys would be machine-wide here.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -14,6 +13,7 @@ import { nodeRootPath } from '../../../src/lab/index.js';
 import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
 import { repoRoot } from '../../helpers/paths.js';
+import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const defaults = parse(readFileSync(join(repoRoot, 'roles/base/defaults/main.yml'), 'utf8')) as {
   base_sysctl_net: Record<string, number>;
@@ -24,12 +24,12 @@ const defaults = parse(readFileSync(join(repoRoot, 'roles/base/defaults/main.yml
 const SYSCTL_FILE = '/etc/sysctl.d/90-kubernetes-net.conf';
 
 let lab: TestLab;
-const work = mkdtempSync(join(tmpdir(), 'k8sbm-role-base-'));
+const work = tempDir('role-base');
 writeFileSync(join(work, 'site.yml'), '- hosts: all\n  become: true\n  roles: [base]\n');
 before(async () => { lab = await startLab({ name: 'rbase', nodes: 2 }); });
 after(async () => {
   await lab?.down();
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
 });
 
 function cli(command: 'run' | 'plan', code: number): CliResult {
