@@ -103,6 +103,18 @@ export function withTempDir<T>(name: string, fn: (dir: string) => T | Promise<T>
   return result;
 }
 
+/**
+ * For a child process: an environment whose OS temp folder (TMPDIR) is a new empty tempDir tied to
+ * `scope`, so whatever the child leaves in it after exiting, it leaked. Nested `node --test` runs
+ * print their own report instead of feeding this runner's.
+ */
+export function childTmpEnv(scope: CleanupScope): { tmp: string; env: NodeJS.ProcessEnv } {
+  const tmp = tempDir('sandbox', scope);
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
+  delete env.NODE_TEST_CONTEXT;
+  return { tmp, env };
+}
+
 /** Removes a folder tempDir made, now (it is forgotten by the exit cleanup). */
 export function removeTempDir(dir: string): void {
   remove(dir);
