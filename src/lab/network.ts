@@ -19,6 +19,15 @@ export function bridgeMac(id: string): string {
   return `02:6b:38:${id.match(/../g)!.join(':')}`;
 }
 
+/**
+ * A node's eth0 address, made from its IPv4 address: a node removed and added again (a resize)
+ * comes back with the same MAC, so the ARP entries the machine and the other nodes kept for it
+ * stay right instead of sending the first packets to a link that is gone.
+ */
+export function nodeMac(address: string): string {
+  return `02:6e:${address.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join(':')}`;
+}
+
 export async function createBridge(tools: Tools, names: LabNames): Promise<void> {
   const ip = tool(tools, 'ip');
   // A fixed address: a bridge otherwise takes the lowest MAC of its ports, which changes while
@@ -75,7 +84,8 @@ export function netnsPath(name: string): string {
 export async function createNodeLink(tools: Tools, bridge: string, netns: string, veth: string, cidr: string): Promise<void> {
   const ip = tool(tools, 'ip');
   await mustRun([ip, 'netns', 'add', netns], `creating network namespace ${netns}`);
-  await mustRun([ip, 'link', 'add', veth, 'master', bridge, 'up', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns], `creating link ${veth}`);
+  const mac = nodeMac(cidr.split('/')[0]!);
+  await mustRun([ip, 'link', 'add', veth, 'master', bridge, 'up', 'type', 'veth', 'peer', 'name', 'eth0', 'address', mac, 'netns', netns], `creating link ${veth}`);
   await mustRun([ip, 'link', 'set', veth, 'addrgenmode', 'none'], `configuring link ${veth}`);
   await mustRun([ip, '-n', netns, 'addr', 'add', cidr, 'dev', 'eth0'], `adding ${cidr} to ${netns}`);
   await mustRun([ip, '-n', netns, 'link', 'set', 'eth0', 'up'], `bringing up eth0 of ${netns}`);

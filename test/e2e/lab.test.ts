@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { labCommands } from '../../src/cli/lab.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { labDown, labStatus, labUp, LAB_SUDO_PASSWORD, loadLab, nodeRootPath } from '../../src/lab/index.js';
+import { nodeMac } from '../../src/lab/network.js';
 import { isProcessAlive } from '../../src/lab/node.js';
 import { isK8sbmError } from '../../src/source/errors.js';
 import { k8sbm, treeHash } from '../helpers/cli.js';
@@ -276,6 +277,9 @@ if (!isRoot) {
       const r = await labUp({ name: 'resize', dir: l.dir, nodes: 5 });
       assert.deepEqual(r.added, ['node05']);
       assert.equal((await labSsh(l, 'node05', ['hostname'])).stdout.trim(), 'node05');
+      const node05 = r.lab.nodes.find((n) => n.name === 'node05')!;
+      assert.equal((await labSsh(l, 'node05', ['cat', '/sys/class/net/eth0/address'])).stdout.trim(), nodeMac(node05.address),
+        'back with the MAC it had before the shrink, so ARP entries kept for it stay right');
     });
 
     it('refuses what needs a rebuild, with the way out, and changes nothing', async () => {

@@ -5,7 +5,7 @@ import {
   labDirFor, labIdOf, labNamesOf, netnsName, nodeAddress, nodeGroup, nodeName, subnetAt, subnetIndexOf,
   validateLabName, validateNodeCount, vethName,
 } from '../../src/lab/names.js';
-import { bridgeMac } from '../../src/lab/network.js';
+import { bridgeMac, nodeMac } from '../../src/lab/network.js';
 import { nodeLaunchArgv, NODE_INIT_SCRIPT } from '../../src/lab/node-init.js';
 import { editEtcHosts, parsePublicKey, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from '../../src/lab/render.js';
 import { parseIpAddrJson, parseIpRouteJson, preferredSubnetIndex, subnetCandidates, usedSubnetIndexes } from '../../src/lab/subnet.js';
@@ -42,6 +42,7 @@ describe('lab names and addresses', () => {
     assert.ok(vethName(names, 240).length <= 15);
     assert.equal(netnsName(names, 3), `k8sbm-${id}-node03`);
     assert.equal(bridgeMac('0a1b2c'), '02:6b:38:0a:1b:2c');
+    assert.equal(nodeMac('198.18.21.15'), '02:6e:c6:12:15:0f', 'a node comes back with the MAC it had');
   });
 
   it('numbers nodes node01.. and puts the first three in the control plane', () => {
