@@ -1,21 +1,33 @@
 import Handlebars from 'handlebars';
 import { closest } from '../source/errors.js';
 import { BLOCK_HELPERS, helperOf, helpers } from './helpers.js';
-import { JINJA_WORDS, findJinjaExpression, findJinjaStatement, jinjaWordHint, type TemplateProblem } from './jinja.js';
+import { JINJA_WORDS, findJinjaStatement, jinjaWordHint, type TemplateProblem } from './jinja.js';
+import { PLACEHOLDER, rewriteExpressions, type TemplateExpr } from './mustache-expr.js';
+import { lineColAt } from './origin.js';
 
 type Program = hbs.AST.Program;
 type Node = hbs.AST.Node;
 export type Call = { path: hbs.AST.PathExpression | hbs.AST.Literal; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash | undefined; loc: hbs.AST.SourceLocation };
 
-export type ProblemCode = 'K8SBM_TEMPLATE_SYNTAX' | 'K8SBM_TEMPLATE_UNKNOWN_HELPER' | 'K8SBM_TEMPLATE_HELPER';
+export type ProblemCode = 'K8SBM_TEMPLATE_SYNTAX' | 'K8SBM_TEMPLATE_UNKNOWN_HELPER' | 'K8SBM_TEMPLATE_HELPER' | 'K8SBM_EXPR_SYNTAX' | 'K8SBM_EXPR_UNSUPPORTED';
 
 export interface CompileProblem extends TemplateProblem {
   readonly code: ProblemCode;
 }
 
-/** A parsed, checked template. `single` is set when the text is one `{{ expr }}` (keeps the type). */
+/**
+ * A parsed, checked template. `single` is set when the text is one `{{ expr }}` (keeps the type).
+ * `exprs` are the expressions put aside for their placeholders; `text` is the template as written
+ * (their offsets point into it).
+ */
 export type Compiled =
-  | { readonly ok: true; readonly program: Program; readonly single: hbs.AST.MustacheStatement | undefined }
+  | {
+    readonly ok: true;
+    readonly program: Program;
+    readonly single: hbs.AST.MustacheStatement | undefined;
+    readonly text: string;
+    readonly exprs: readonly TemplateExpr[];
+  }
   | { readonly ok: false; readonly problem: CompileProblem };
 
 // Playbooks render the same strings for many hosts: parse each distinct text once.
@@ -40,20 +52,20 @@ export function compiledCount(): number {
 function compileUncached(text: string): Compiled {
   const jinja = findJinjaStatement(text);
   if (jinja) return { ok: false, problem: { ...jinja, code: 'K8SBM_TEMPLATE_SYNTAX' } };
+  const rw = rewriteExpressions(text);
+  if ('code' in rw) return { ok: false, problem: { ...lineColAt(text, rw.offset), code: rw.code, message: rw.message, hint: rw.hint } };
   let program: Program;
   try {
-    program = Handlebars.parse(text);
+    program = Handlebars.parse(rw.text);
   } catch (e) {
-    return { ok: false, problem: parseProblem(text, e) };
+    return { ok: false, problem: parseProblem(rw.text, e) };
   }
   const problem = checkProgram(program);
   if (problem) return { ok: false, problem };
-  return { ok: true, program, single: singleExpression(program) };
+  return { ok: true, program, single: singleExpression(program), text, exprs: rw.exprs };
 }
 
 function parseProblem(text: string, e: unknown): CompileProblem {
-  const jinja = findJinjaExpression(text);
-  if (jinja) return { ...jinja, code: 'K8SBM_TEMPLATE_SYNTAX' };
   const err = e as { message?: string; lineNumber?: number; column?: number };
   const raw = String(err.message ?? e);
   const escapeHint = 'to write a literal {{, escape it as \\{{ or wrap the text in {{{{raw}}}} ... {{{{/raw}}}}';
@@ -150,7 +162,15 @@ function checkStatement(s: Node): CompileProblem | undefined {
   }
 }
 
+/** A placeholder of an expression put aside (see mustache-expr.ts). */
+export function exprIndex(p: hbs.AST.PathExpression | hbs.AST.Literal): number | undefined {
+  if (p.type !== 'PathExpression') return undefined;
+  const name = (p as hbs.AST.PathExpression).original;
+  return name.startsWith(PLACEHOLDER) ? Number(name.slice(PLACEHOLDER.length)) : undefined;
+}
+
 function checkCall(c: Call, block: boolean): CompileProblem | undefined {
+  if (exprIndex(c.path) !== undefined) return undefined;
   const args = [...c.params, ...(c.hash?.pairs.map((p) => p.value) ?? [])];
   for (const a of args) {
     if (a.type === 'PathExpression') {

@@ -1,9 +1,11 @@
-import { K8sbmError, closest } from '../source/errors.js';
+import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
 import { assertNever } from '../util/assert-never.js';
 import { Secret, isSecret } from '../util/secret.js';
-import { FILTER_ALIASES, TEST_ALIASES, filters, pyStr, pyTruthy, tests, type LibContext } from './expr-lib.js';
-import type { Expr } from './expr-parse.js';
+import { filterProblem, testProblem } from './expr-check.js';
+import { FILTER_ALIASES, filters } from './expr-filters.js';
+import { TEST_ALIASES, pyStr, pyTruthy, tests, type LibContext } from './expr-lib.js';
+import type { Expr, KwArg } from './expr-parse.js';
 import { lineColAt, mapPos, type Origin } from './origin.js';
 import { Ref, Undef, atUseSite, lookupVar, member, resolveDeep, undefinedError, type RenderState, type Scope } from './scope.js';
 import { deepEqual, isPlainObject, preview, typeName, unwrap } from './values.js';
@@ -25,6 +27,8 @@ export class ExprRun {
     readonly text: string,
     readonly offset: number,
     readonly origin: Origin | undefined,
+    /** Names a template block gives (`{{#each xs as |x|}}`), before the variables. */
+    readonly local?: (name: string) => Ref | undefined,
   ) {}
 
   locAt(pos: number): Loc | undefined {
@@ -72,7 +76,7 @@ export class ExprRun {
       case 'lit':
         return e.value;
       case 'name':
-        return this.guard(e.pos, () => lookupVar(this.state, this.scope, e.name));
+        return this.guard(e.pos, () => this.local?.(e.name) ?? lookupVar(this.state, this.scope, e.name));
       case 'attr':
         return this.member(this.eval(e.obj), e.key, e.pos);
       case 'index':
@@ -118,7 +122,7 @@ export class ExprRun {
         if (this.truthy(e.test)) return this.eval(e.then);
         return e.else ? this.eval(e.else) : null;
       case 'filter':
-        return this.filter(e.name, e.arg, e.args, e.pos);
+        return this.filter(e.name, e.arg, e.args, e.kwargs, e.pos);
       case 'test': {
         const r = this.test(e.name, e.arg, e.args, e.pos);
         return e.negate ? !r : r;
@@ -241,14 +245,15 @@ export class ExprRun {
     return this.fail(pos, `"in" needs a list, text or mapping on the right, got ${typeName(c)}`, 'e.g. x in ["a", "b"], "sub" in text, "key" in mapping');
   }
 
-  private lib(pos: number): LibContext {
-    return { fail: (message, hint) => this.fail(pos, message, hint ?? 'see the filter and test list in the docs') };
+  private lib(pos: number, kwargs: Readonly<Record<string, unknown>> = {}): LibContext {
+    return { kwargs, fail: (message, hint) => this.fail(pos, message, hint ?? 'see the filter and test list in the docs') };
   }
 
-  private filter(name: string, argExpr: Expr, argExprs: readonly Expr[], pos: number): Val {
+  private filter(name: string, argExpr: Expr, argExprs: readonly Expr[], kwargExprs: readonly KwArg[], pos: number): Val {
+    const problem = filterProblem(name, argExprs.length, kwargExprs, pos);
+    if (problem) return this.fail(problem.pos, problem.message, problem.hint, problem.code);
     const n = FILTER_ALIASES[name] ?? name;
     if (n === 'default') {
-      if (argExprs.length > 2) this.fail(pos, 'default takes at most 2 arguments', "x | default('value') or x | default('value', true)");
       const v = this.eval(argExpr);
       const orFalsy = argExprs[1] !== undefined && pyTruthy(this.value(argExprs[1]));
       const missing = v instanceof Undef || (orFalsy && !this.truthyVal(v, startOf(argExpr)));
@@ -262,34 +267,36 @@ export class ExprRun {
       }
       return v;
     }
-    const filter = Object.prototype.hasOwnProperty.call(filters, n) ? filters[n] : undefined;
-    if (!filter) {
-      const near = closest(name, [...Object.keys(filters), 'default', 'mandatory']);
-      return this.fail(pos, `unknown filter "${name}"`, near ? `did you mean "${near}"?` : `available: ${[...Object.keys(filters), 'default', 'mandatory'].join(', ')}`, 'K8SBM_EXPR_UNSUPPORTED');
-    }
-    this.arity(argExprs.length, filter.min, filter.max, filter.usage, pos);
+    const first = argExprs[0];
+    if (n === 'map' && first?.k === 'lit' && first.value === 'extract') return this.extract(argExpr, argExprs.slice(1), pos);
     const x = this.value(argExpr);
-    return filter.call(x, argExprs.map((a) => this.value(a)), this.lib(pos));
+    const kwargs = Object.fromEntries(kwargExprs.map((k) => [k.name, this.value(k.value)]));
+    return filters[n]!.call(x, argExprs.map((a) => this.value(a)), this.lib(pos, kwargs));
+  }
+
+  /** `keys | map('extract', container, attr)`: looks up only what it names (hostvars stay lazy). */
+  private extract(keysExpr: Expr, args: readonly Expr[], pos: number): unknown[] {
+    if (args.length < 1 || args.length > 2) this.fail(pos, 'wrong number of arguments', "usage: names | map('extract', hostvars, 'ansible_host')", 'K8SBM_EXPR_SYNTAX');
+    const keys = unwrap(this.value(keysExpr));
+    if (!Array.isArray(keys)) return this.fail(pos, `map('extract') needs a list of keys, got ${typeName(keys)}`, "e.g. groups['etcd'] | map('extract', hostvars, 'ip')");
+    const container = this.defined(args[0]!);
+    const attr = args[1] ? unwrap(this.value(args[1])) : undefined;
+    return keys.map((k) => {
+      let v = this.member(container, pyStr(k), pos);
+      if (attr !== undefined) v = this.member(v, pyStr(attr), pos);
+      return this.get(v, pos);
+    });
   }
 
   private test(name: string, argExpr: Expr, argExprs: readonly Expr[], pos: number): boolean {
+    const problem = testProblem(name, argExprs.length, pos);
+    if (problem) return this.fail(problem.pos, problem.message, problem.hint, problem.code);
     const n = TEST_ALIASES[name] ?? name;
     if (n === 'defined' || n === 'undefined') {
       const v = this.eval(argExpr);
       return (v instanceof Undef) === (n === 'undefined');
     }
-    const test = Object.prototype.hasOwnProperty.call(tests, n) ? tests[n] : undefined;
-    if (!test) {
-      const names = [...Object.keys(tests), 'defined', 'undefined'];
-      const near = closest(name, names);
-      return this.fail(pos, `unknown test "${name}"`, near ? `did you mean "${near}"?` : `available: ${names.join(', ')}`, 'K8SBM_EXPR_UNSUPPORTED');
-    }
-    this.arity(argExprs.length, test.min, test.max, test.usage, pos);
-    return test.call(this.value(argExpr), argExprs.map((a) => this.value(a)), this.lib(pos));
-  }
-
-  private arity(got: number, min: number, max: number, usage: string, pos: number): void {
-    if (got < min || got > max) this.fail(pos, `wrong number of arguments (${got})`, `usage: ${usage}`, 'K8SBM_EXPR_SYNTAX');
+    return tests[n]!.call(this.value(argExpr), argExprs.map((a) => this.value(a)), this.lib(pos));
   }
 
   /** The few Python string and dict methods playbooks use. */

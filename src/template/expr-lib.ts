@@ -6,12 +6,16 @@ import { deepEqual, isPlainObject, typeName, unwrap } from './values.js';
 export interface LibContext {
   /** K8SBM_EXPR_TYPE at the filter or test. */
   fail(message: string, hint?: string): never;
+  /** Keyword arguments (`indent(width=2)`), by name; only those the filter declares. */
+  readonly kwargs: Readonly<Record<string, unknown>>;
 }
 
 export interface Filter {
   readonly min: number;
   readonly max: number;
   readonly usage: string;
+  /** Names of the keyword arguments it takes (checked when the expression is loaded). */
+  readonly kwargs?: readonly string[];
   call(x: unknown, args: readonly unknown[], c: LibContext): unknown;
 }
 
@@ -62,7 +66,7 @@ export function toBool(v: unknown, c: LibContext): boolean {
     'bool reads yes/no, on/off, true/false, 1/0; compare other values explicitly (x == "enabled")');
 }
 
-function toInt(v: unknown, fallback: unknown): unknown {
+export function toInt(v: unknown, fallback: unknown): unknown {
   const x = unwrap(v);
   if (typeof x === 'boolean') return x ? 1 : 0;
   if (typeof x === 'number') return Number.isFinite(x) ? Math.trunc(x) : fallback;
@@ -74,7 +78,7 @@ function toInt(v: unknown, fallback: unknown): unknown {
   return fallback; // as Jinja's int: what cannot be read gives the default (0)
 }
 
-function toFloat(v: unknown, fallback: unknown): unknown {
+export function toFloat(v: unknown, fallback: unknown): unknown {
   const x = unwrap(v);
   if (typeof x === 'boolean') return x ? 1 : 0;
   if (typeof x === 'number') return x;
@@ -82,14 +86,14 @@ function toFloat(v: unknown, fallback: unknown): unknown {
   return fallback;
 }
 
-function text(v: unknown, c: LibContext, what: string): string {
+export function text(v: unknown, c: LibContext, what: string): string {
   const x = unwrap(v);
   if (typeof x === 'string') return x;
   if (typeof x === 'number' || typeof x === 'boolean') return pyStr(x);
   return c.fail(`${what} needs text, got ${typeName(x)}`);
 }
 
-function seq(v: unknown, c: LibContext, what: string): unknown[] {
+export function seq(v: unknown, c: LibContext, what: string): unknown[] {
   const x = unwrap(v);
   if (Array.isArray(x)) return x;
   if (typeof x === 'string') return [...x];
@@ -97,70 +101,21 @@ function seq(v: unknown, c: LibContext, what: string): unknown[] {
   return c.fail(`${what} needs a list, got ${typeName(x)}`);
 }
 
-function num(v: unknown, c: LibContext, what: string): number {
+export function num(v: unknown, c: LibContext, what: string): number {
   const x = unwrap(v);
   if (typeof x === 'number') return x;
   return c.fail(`${what} needs a number, got ${typeName(x)}`, 'convert first: x | int or x | float');
 }
 
 /** A string filter applied to a secret gives a secret. */
-function keepSecret(input: unknown, out: string): unknown {
+export function keepSecret(input: unknown, out: string): unknown {
   return isSecret(input) ? new Secret(out) : out;
 }
 
-function cmpAny(a: unknown, b: unknown): number {
+export function cmpAny(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
-
-const f = (usage: string, min: number, max: number, call: Filter['call']): Filter => ({ usage, min, max, call });
-
-export const filters: Readonly<Record<string, Filter>> = {
-  length: f('x | length', 0, 0, (x, _a, c) => {
-    const v = unwrap(x);
-    if (typeof v === 'string' || Array.isArray(v)) return v.length;
-    if (isPlainObject(v)) return Object.keys(v).length;
-    return c.fail(`| length needs a list, text or mapping, got ${typeName(v)}`);
-  }),
-  int: f('x | int', 0, 1, (x, a) => toInt(x, a.length > 0 ? a[0] : 0)),
-  float: f('x | float', 0, 1, (x, a) => toFloat(x, a.length > 0 ? a[0] : 0)),
-  bool: f('x | bool', 0, 0, (x, _a, c) => toBool(x, c)),
-  string: f('x | string', 0, 0, (x) => keepSecret(x, pyStr(x))),
-  lower: f('x | lower', 0, 0, (x, _a, c) => keepSecret(x, text(x, c, '| lower').toLowerCase())),
-  upper: f('x | upper', 0, 0, (x, _a, c) => keepSecret(x, text(x, c, '| upper').toUpperCase())),
-  trim: f('x | trim', 0, 0, (x, _a, c) => keepSecret(x, text(x, c, '| trim').trim())),
-  replace: f('x | replace(old, new)', 2, 2, (x, [a, b], c) => keepSecret(x, text(x, c, '| replace').split(text(a, c, '| replace')).join(text(b, c, '| replace')))),
-  split: f('x | split(sep)', 0, 1, (x, [sep], c) => {
-    const s = text(x, c, '| split');
-    return sep === undefined ? (s.trim() === '' ? [] : s.trim().split(/\s+/)) : s.split(text(sep, c, '| split'));
-  }),
-  first: f('x | first', 0, 0, (x, _a, c) => seq(x, c, '| first')[0] ?? null),
-  last: f('x | last', 0, 0, (x, _a, c) => seq(x, c, '| last').at(-1) ?? null),
-  join: f('x | join(sep)', 0, 1, (x, [sep], c) => seq(x, c, '| join').map(pyStr).join(sep === undefined ? '' : text(sep, c, '| join'))),
-  list: f('x | list', 0, 0, (x, _a, c) => [...seq(x, c, '| list')]),
-  unique: f('x | unique', 0, 0, (x, _a, c) => seq(x, c, '| unique').filter((v, i, all) => all.findIndex((w) => deepEqual(v, w)) === i)),
-  sort: f('x | sort', 0, 0, (x, _a, c) => [...seq(x, c, '| sort')].sort(cmpAny)),
-  reverse: f('x | reverse', 0, 0, (x, _a, c) => (typeof unwrap(x) === 'string' ? [...(unwrap(x) as string)].reverse().join('') : [...seq(x, c, '| reverse')].reverse())),
-  min: f('x | min', 0, 0, (x, _a, c) => [...seq(x, c, '| min')].sort(cmpAny)[0] ?? null),
-  max: f('x | max', 0, 0, (x, _a, c) => [...seq(x, c, '| max')].sort(cmpAny).at(-1) ?? null),
-  sum: f('x | sum', 0, 0, (x, _a, c) => seq(x, c, '| sum').reduce((acc: number, v) => acc + num(v, c, '| sum'), 0)),
-  abs: f('x | abs', 0, 0, (x, _a, c) => Math.abs(num(x, c, '| abs'))),
-  round: f('x | round(digits)', 0, 1, (x, [d], c) => {
-    const k = 10 ** (d === undefined ? 0 : num(d, c, '| round'));
-    return Math.round(num(x, c, '| round') * k) / k;
-  }),
-  b64encode: f('x | b64encode', 0, 0, (x, _a, c) => keepSecret(x, Buffer.from(text(x, c, '| b64encode'), 'utf8').toString('base64'))),
-  b64decode: f('x | b64decode', 0, 0, (x, _a, c) => keepSecret(x, Buffer.from(text(x, c, '| b64decode'), 'base64').toString('utf8'))),
-  to_json: f('x | to_json', 0, 0, (x) => JSON.stringify(x) ?? 'null'),
-  dict2items: f('x | dict2items', 0, 0, (x, _a, c) => {
-    const v = unwrap(x);
-    if (!isPlainObject(v)) return c.fail(`| dict2items needs a mapping, got ${typeName(v)}`);
-    return Object.entries(v).map(([key, value]) => ({ key, value }));
-  }),
-};
-
-/** Filter names Ansible users know under another name. */
-export const FILTER_ALIASES: Readonly<Record<string, string>> = { count: 'length', d: 'default' };
 
 function result(x: unknown, c: LibContext, what: string): Record<string, unknown> {
   const v = unwrap(x);
@@ -192,7 +147,7 @@ const VERSION_OPS: Readonly<Record<string, (d: number) => boolean>> = {
   '==': (d) => d === 0, '=': (d) => d === 0, eq: (d) => d === 0, '!=': (d) => d !== 0, '<>': (d) => d !== 0, ne: (d) => d !== 0,
 };
 
-function regex(p: unknown, c: LibContext): RegExp {
+export function regex(p: unknown, c: LibContext): RegExp {
   const s = text(p, c, 'the pattern');
   try {
     return new RegExp(s);

@@ -21,7 +21,9 @@ interface Token {
   readonly pos: number;
 }
 
-const OPS = ['**', '//', '==', '!=', '<=', '>=', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', '|', '+', '-', '*', '/', '%', '~'];
+// A lone `=` only names a filter's keyword argument (`map(attribute='name')`).
+const OPS = ['**', '//', '==', '!=', '<=', '>=', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', '|', '+', '-', '*', '/', '%', '~', '='];
+const ASSIGN_HINT = 'compare with == (a single = assigns nothing here)';
 
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
@@ -64,8 +66,7 @@ export function tokenize(src: string): Token[] {
     }
     const op = OPS.find((o) => src.startsWith(o, i));
     if (!op) {
-      const hint = ch === '=' ? 'compare with == (a single = assigns nothing here)'
-        : ch === '&' || ch === '!' ? 'write and / or / not' : 'remove it, or quote the text';
+      const hint = ch === '&' || ch === '!' ? 'write and / or / not' : 'remove it, or quote the text';
       throw new ExprSyntaxError(`unexpected character ${JSON.stringify(ch)}`, i, hint);
     }
     out.push({ kind: 'op', text: op, pos: i });
@@ -88,9 +89,16 @@ export type Expr =
   | { readonly k: 'bin'; readonly op: string; readonly left: Expr; readonly right: Expr; readonly pos: number }
   | { readonly k: 'cmp'; readonly first: Expr; readonly rest: readonly { readonly op: string; readonly right: Expr; readonly pos: number }[]; readonly pos: number }
   | { readonly k: 'cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr | undefined; readonly pos: number }
-  | { readonly k: 'filter'; readonly arg: Expr; readonly name: string; readonly args: readonly Expr[]; readonly pos: number }
+  | { readonly k: 'filter'; readonly arg: Expr; readonly name: string; readonly args: readonly Expr[]; readonly kwargs: readonly KwArg[]; readonly pos: number }
   | { readonly k: 'test'; readonly arg: Expr; readonly name: string; readonly args: readonly Expr[]; readonly negate: boolean; readonly pos: number }
   | { readonly k: 'call'; readonly obj: Expr; readonly method: string; readonly args: readonly Expr[]; readonly pos: number };
+
+/** `name=value` after a filter's positional arguments. */
+export interface KwArg {
+  readonly name: string;
+  readonly value: Expr;
+  readonly pos: number;
+}
 
 const KEYWORD_VALUES: Readonly<Record<string, unknown>> = {
   true: true, false: false, True: true, False: false, none: null, None: null,
@@ -115,7 +123,7 @@ class Parser {
   unexpected(what: string, hint: string): ExprSyntaxError {
     const t = this.tok;
     const shown = t.kind === 'eof' ? 'the end of the expression' : JSON.stringify(t.text);
-    return new ExprSyntaxError(`${what}, found ${shown}`, t.pos, hint);
+    return new ExprSyntaxError(`${what}, found ${shown}`, t.pos, t.kind === 'op' && t.text === '=' ? ASSIGN_HINT : hint);
   }
 
   parseAll(): Expr {
@@ -295,6 +303,26 @@ class Parser {
     return args;
   }
 
+  /** A filter's arguments: positional ones, then `name=value` ones, through the closing parenthesis. */
+  private filterArgs(): { args: Expr[]; kwargs: KwArg[] } {
+    const args: Expr[] = [];
+    const kwargs: KwArg[] = [];
+    while (!this.isOp(')')) {
+      if (args.length + kwargs.length > 0) this.expectOp(',', 'separate arguments with commas');
+      const t = this.tok;
+      const after = this.toks[this.i + 1];
+      if (t.kind === 'name' && after?.kind === 'op' && after.text === '=') {
+        this.i += 2;
+        if (kwargs.some((k) => k.name === t.text)) throw new ExprSyntaxError(`argument ${t.text} is given twice`, t.pos, 'give each argument once');
+        kwargs.push({ name: t.text, value: this.expression(), pos: t.pos });
+      } else if (kwargs.length > 0) {
+        throw this.unexpected('a positional argument after a keyword argument', 'put name=value arguments last');
+      } else args.push(this.expression());
+    }
+    this.next();
+    return { args, kwargs };
+  }
+
   private filters(e: Expr): Expr {
     for (;;) {
       if (this.isOp('|')) {
@@ -305,8 +333,8 @@ class Parser {
         let name = t.text;
         // Ansible's fully qualified names (ansible.builtin.bool) are the short names here.
         while (this.isOp('.') && this.toks[this.i + 1]?.kind === 'name') { this.next(); name = this.next().text; }
-        const args = this.isOp('(') ? (this.next(), this.args()) : [];
-        e = { k: 'filter', arg: e, name, args, pos: t.pos };
+        const { args, kwargs } = this.isOp('(') ? (this.next(), this.filterArgs()) : { args: [], kwargs: [] };
+        e = { k: 'filter', arg: e, name, args, kwargs, pos: t.pos };
       } else if (this.isWord('is')) {
         this.next();
         let negate = false;

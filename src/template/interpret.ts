@@ -1,7 +1,10 @@
 import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
 import { isSecret } from '../util/secret.js';
-import type { Call } from './compile.js';
+import { exprIndex, type Call } from './compile.js';
+import { ExprRun } from './expr-eval.js';
+import { pyTruthy } from './expr-lib.js';
+import type { TemplateExpr } from './mustache-expr.js';
 import { hbsTruthy, helperOf, textOf, type Helper, type HelperContext } from './helpers.js';
 import { mapPos, type Origin } from './origin.js';
 import {
@@ -39,6 +42,8 @@ export class TemplateRun {
     readonly state: RenderState,
     readonly scope: Scope,
     readonly origin: Origin | undefined,
+    /** The template as written and the expressions put aside from it (see mustache-expr.ts). */
+    readonly source: { readonly text: string; readonly exprs: readonly TemplateExpr[] } = { text: '', exprs: [] },
   ) {}
 
   rootFrame(): Frame {
@@ -113,12 +118,28 @@ export class TemplateRun {
   private call(c: Call, frame: Frame): Val {
     const path = c.path;
     if (path.type !== 'PathExpression') return literal(path);
+    const n = exprIndex(path);
+    if (n !== undefined) return this.expression(n, frame);
     const p = path as hbs.AST.PathExpression;
     const helper = isSimple(p) ? helperOf(p.original) : undefined;
     const hasArgs = c.params.length > 0 || (c.hash?.pairs.length ?? 0) > 0;
     // Every helper takes arguments, so a bare {{first}} is the variable of that name.
     if (helper && hasArgs) return this.invoke(p.original, helper, c, frame);
     return this.path(p, frame);
+  }
+
+  /** An expression of the condition language, with the names the enclosing blocks give. */
+  private expression(n: number, frame: Frame): unknown {
+    const e = this.source.exprs[n]!;
+    const local = (name: string): Ref | undefined => {
+      const bp = blockParam(frame.params, name);
+      if (bp) return bp;
+      const ctx = frame.ctx;
+      if (ctx.name === '' && ctx.value === this.scope.vars) return undefined;
+      const v = ctx.value;
+      return v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, name) ? member(this.state, ctx, name) as Ref : undefined;
+    };
+    return new ExprRun(this.state, this.scope, this.source.text, e.offset, this.origin, local).value(e.ast);
   }
 
   private invoke(name: string, helper: Helper, c: Call, frame: Frame): Val {
@@ -210,7 +231,9 @@ export class TemplateRun {
     if (simple && (name === 'if' || name === 'unless')) {
       const includeZero = b.hash?.pairs.some((p) => p.key === 'includeZero' && literal(p.value) === true) ?? false;
       const x = this.arg(v, 'tolerant', at);
-      const truthy = includeZero && x === 0 ? true : hbsTruthy(x);
+      // A condition written as an expression is true as in `when:` (Python's truth).
+      const isExpr = head?.type === 'SubExpression' && exprIndex((head as hbs.AST.SubExpression).path) !== undefined;
+      const truthy = isExpr ? pyTruthy(x) : includeZero && x === 0 ? true : hbsTruthy(x);
       return truthy === (name === 'if') ? this.program(b.program, frame) : this.program(b.inverse, frame);
     }
     if (simple && name === 'with') {

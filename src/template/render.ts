@@ -37,7 +37,7 @@ function problemError(p: CompileProblem, origin: Origin | undefined, text: strin
 function renderTyped(text: string, scope: Scope, state: RenderState, origin: Origin | undefined): unknown {
   const c = compileTemplate(text);
   if (!c.ok) throw problemError(c.problem, origin, text);
-  const run = new TemplateRun(state, scope, origin);
+  const run = new TemplateRun(state, scope, origin, c);
   const before = state.revealCount;
   const out = c.single ? run.single(c.single, run.rootFrame()) : run.program(c.program, run.rootFrame());
   return state.revealCount === before ? out : taint(out, state.revealed);
@@ -127,7 +127,7 @@ export function renderTemplateText(text: string, vars: Vars, where: TemplateWher
   const origin = originOfFile(where.file, where.line ?? 1, where.col ?? 1);
   const c = compileTemplate(text);
   if (!c.ok) throw problemError(c.problem, origin, text);
-  const run = new TemplateRun(state, state.rootScope, origin);
+  const run = new TemplateRun(state, state.rootScope, origin, c);
   try {
     const out = run.program(c.program, run.rootFrame());
     return { text: out, secrets: [...state.revealed] };

@@ -32,7 +32,7 @@ const YAML = [
   '    block: |', //                             5
   '      first line', //                         6
   '      second {{ nope }}', //                  7
-  '    syntax: "{{ x | default(\'y\') }}"', //   8
+  '    syntax: "{{ x | defualt(\'y\') }}"', //   8
   '',
 ].join('\n');
 
@@ -109,29 +109,41 @@ test('an undefined name inside a lazy variable names the variable and the place 
   assert.ok(e.details.some((d) => d.includes('in variable "api"')));
 });
 
-test('Jinja habits: a clear K8SBM_TEMPLATE_SYNTAX with the handlebars form', () => {
+test('an unknown filter in {{ }} is K8SBM_EXPR_UNSUPPORTED at its file:line:col, with did-you-mean', () => {
   const e = thrown(() => renderValue(task['syntax'], vars, valueLocOf(task, 'syntax')));
-  assert.equal(e.code, 'K8SBM_TEMPLATE_SYNTAX');
-  assert.deepEqual(e.loc, { file: 'site.yml', line: 8, col: 19 });
-  assert.match(e.hint ?? '', /\{\{default x "y"\}\}/);
+  assert.equal(e.code, 'K8SBM_EXPR_UNSUPPORTED');
+  assert.deepEqual(e.loc, { file: 'site.yml', line: 8, col: 21 });
+  assert.match(e.hint ?? '', /did you mean "default"/);
+});
+
+test('Jinja statements and comments: a clear K8SBM_TEMPLATE_SYNTAX with the handlebars form', () => {
   const cases: [string, RegExp][] = [
     ['{% if enabled %}on{% endif %}', /\{\{#if enabled\}\}/],
-    ['{% if role == "master" %}x{% endif %}', /\{\{#if \(eq role "master"\)\}\}/],
+    ['{% if role == "master" %}x{% endif %}', /\{\{#if role == "master"\}\}/],
     ['{% for n in nodes %}{{ n }}{% endfor %}', /\{\{#each nodes as \|n\|\}\}/],
     ['{# note #}', /\{\{!-- comment --\}\}/],
-    ["{{ items | join(',') | upper }}", /\{\{upper \(join items ","\)\}\}/],
-    ['{{ x | d("a") }}', /\{\{default x "a"\}\}/],
-    ['{{#if a == b}}x{{/if}}', /\{\{#if \(eq a b\)\}\}/],
-    ['{{#if a and b}}x{{/if}}', /\(and a b\)/],
-    ['{{ a if b else c }}', /\{\{#if cond\}\}/],
-    ["{{ hostvars['node-1'].ip }}", /hostvars\.\[node-1\]\.ip/],
-    ['{{ lookup("env", "HOME") }}', /space-separated/],
-    ['{{ groups.web.0 }}', /groups\.web\.\[0\]/],
-    ['{{ a ~ b }}', /helper/],
   ];
   for (const [text, hint] of cases) {
     const err = thrown(() => renderString(text, vars, { file: 't.hbs' }));
     assert.equal(err.code, 'K8SBM_TEMPLATE_SYNTAX', text);
+    assert.match(err.hint ?? '', hint, text);
+  }
+});
+
+test('expressions that are neither Jinja nor handlebars: K8SBM_EXPR_SYNTAX at the offending token', () => {
+  const cases: [string, string, { line: number; col: number }, RegExp][] = [
+    ['{{ lookup("env", "HOME") }}', 'calls are not supported', { line: 1, col: 10 }, /filters/],
+    ['one\n  {{ a +* b }}', 'expected a value', { line: 2, col: 9 }, /a value is/],
+    ['{{#if x ==}}a{{/if}}', 'expected a value', { line: 1, col: 11 }, /ends too early/],
+    ['{{ x | indent(widht=2) }}', 'takes no argument widht=', { line: 1, col: 15 }, /did you mean width=/],
+    ['{{ x | default(1, 2, 3) }}', 'wrong number of arguments', { line: 1, col: 8 }, /usage/],
+    ['{{ x is definde }}', 'unknown test', { line: 1, col: 9 }, /did you mean "defined"/],
+  ];
+  for (const [text, message, at, hint] of cases) {
+    const err = thrown(() => renderString(text, vars, { file: 't.j2' }));
+    assert.match(err.code, /^K8SBM_EXPR_/, text);
+    assert.ok(err.message.includes(message), `${text}: ${err.message}`);
+    assert.deepEqual(err.loc, { file: 't.j2', ...at }, text);
     assert.match(err.hint ?? '', hint, text);
   }
 });

@@ -1,0 +1,111 @@
+import { closest } from '../source/errors.js';
+import { assertNever } from '../util/assert-never.js';
+import { FILTER_ALIASES, SPECIAL_FILTERS, filters } from './expr-filters.js';
+import { TEST_ALIASES, tests, type Filter, type Test } from './expr-lib.js';
+import type { Expr, KwArg } from './expr-parse.js';
+
+/**
+ * What can be known of an expression without its variables: every filter and test exists and
+ * gets a number of arguments it takes. Checked when a playbook is loaded, so a misspelt filter
+ * stops the run before the first task (and again, the same way, when evaluated).
+ */
+
+export interface ExprProblem {
+  /** Offset in the expression's text. */
+  readonly pos: number;
+  readonly code: 'K8SBM_EXPR_UNSUPPORTED' | 'K8SBM_EXPR_SYNTAX';
+  readonly message: string;
+  readonly hint: string;
+}
+
+const SPECIAL: Readonly<Record<string, Pick<Filter, 'min' | 'max' | 'usage'>>> = {
+  default: { min: 0, max: 2, usage: "x | default('value') or x | default('value', true)" },
+  mandatory: { min: 0, max: 1, usage: "x | mandatory('message')" },
+};
+const SPECIAL_TESTS = ['defined', 'undefined'];
+
+function arity(got: number, spec: Pick<Filter, 'min' | 'max' | 'usage'>, pos: number): ExprProblem | undefined {
+  if (got >= spec.min && got <= spec.max) return undefined;
+  return { pos, code: 'K8SBM_EXPR_SYNTAX', message: `wrong number of arguments (${got})`, hint: `usage: ${spec.usage}` };
+}
+
+/** The filter a name stands for, or why there is none. */
+export function filterProblem(name: string, args: number, kwargs: readonly KwArg[], pos: number): ExprProblem | undefined {
+  const n = FILTER_ALIASES[name] ?? name;
+  const special = SPECIAL[n];
+  const filter = special ?? (Object.prototype.hasOwnProperty.call(filters, n) ? filters[n] : undefined);
+  if (!filter) {
+    const names = [...Object.keys(filters), ...SPECIAL_FILTERS];
+    const near = closest(name, names);
+    return { pos, code: 'K8SBM_EXPR_UNSUPPORTED', message: `unknown filter "${name}"`, hint: near ? `did you mean "${near}"?` : `available: ${names.sort().join(', ')}` };
+  }
+  const allowed = (filter as Filter).kwargs ?? [];
+  for (const k of kwargs) {
+    if (!allowed.includes(k.name)) {
+      return { pos: k.pos, code: 'K8SBM_EXPR_SYNTAX', message: `filter ${name} takes no argument ${k.name}=`, hint: kwargHint(k.name, allowed, filter.usage) };
+    }
+  }
+  return arity(args, filter, pos);
+}
+
+function kwargHint(name: string, allowed: readonly string[], usage: string): string {
+  const near = closest(name, [...allowed]);
+  if (near) return `did you mean ${near}=?`;
+  return allowed.length > 0 ? `it takes ${allowed.map((a) => `${a}=`).join(', ')}` : `usage: ${usage}`;
+}
+
+export function testProblem(name: string, args: number, pos: number): ExprProblem | undefined {
+  const n = TEST_ALIASES[name] ?? name;
+  if (SPECIAL_TESTS.includes(n)) return arity(args, { min: 0, max: 0, usage: `x is ${n}` }, pos);
+  const test: Test | undefined = Object.prototype.hasOwnProperty.call(tests, n) ? tests[n] : undefined;
+  if (!test) {
+    const names = [...Object.keys(tests), ...SPECIAL_TESTS];
+    const near = closest(name, names);
+    return { pos, code: 'K8SBM_EXPR_UNSUPPORTED', message: `unknown test "${name}"`, hint: near ? `did you mean "${near}"?` : `available: ${names.join(', ')}` };
+  }
+  return arity(args, test, pos);
+}
+
+/** The first problem in the expression, in reading order. */
+export function checkExpr(e: Expr): ExprProblem | undefined {
+  switch (e.k) {
+    case 'lit':
+    case 'name':
+      return undefined;
+    case 'attr':
+      return checkExpr(e.obj);
+    case 'index':
+      return checkExpr(e.obj) ?? checkExpr(e.index);
+    case 'list':
+      return first(e.items);
+    case 'dict':
+      return first(e.entries.flat());
+    case 'not':
+    case 'neg':
+      return checkExpr(e.arg);
+    case 'and':
+    case 'or':
+    case 'bin':
+      return checkExpr(e.left) ?? checkExpr(e.right);
+    case 'cmp':
+      return checkExpr(e.first) ?? first(e.rest.map((r) => r.right));
+    case 'cond':
+      return checkExpr(e.then) ?? checkExpr(e.test) ?? (e.else ? checkExpr(e.else) : undefined);
+    case 'filter':
+      return checkExpr(e.arg) ?? filterProblem(e.name, e.args.length, e.kwargs, e.pos) ?? first([...e.args, ...e.kwargs.map((k) => k.value)]);
+    case 'test':
+      return checkExpr(e.arg) ?? testProblem(e.name, e.args.length, e.pos) ?? first(e.args);
+    case 'call':
+      return checkExpr(e.obj) ?? first(e.args);
+    default:
+      return assertNever(e, 'expression node');
+  }
+}
+
+function first(es: readonly Expr[]): ExprProblem | undefined {
+  for (const x of es) {
+    const p = checkExpr(x);
+    if (p) return p;
+  }
+  return undefined;
+}
