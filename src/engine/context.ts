@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
 import type { FactDef } from '../facts/types.js';
 import type { Action, AnyModule, ApplyContext, ChangePlan, PlanContext } from '../modules/types.js';
 import { ActionFailed } from '../modules/types.js';
+import { findLocalFile } from '../playbook/local-files.js';
 import type { RoleInstance } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
@@ -95,30 +94,4 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
   if (module.apply) return module.apply(actx, plan, params);
   for (const a of plan.actions) await actx.run(a);
   return undefined;
-}
-
-/**
- * Controller-side lookup as operators expect from Ansible: the role's own folder first, then the
- * playbook's `files/` or `templates/`, then next to the playbook.
- */
-export function findLocalFile(kind: 'files' | 'templates', path: string, role: RoleInstance | undefined, playbookDir: string, loc: Loc | undefined): string {
-  if (isAbsolute(path)) {
-    if (existsSync(path)) return path;
-    throw notFound(kind, path, [path], loc);
-  }
-  const candidates = [
-    ...(role ? [join(role.path, kind, path), join(role.path, path)] : []),
-    join(playbookDir, kind, path),
-    join(playbookDir, path),
-  ].map((p) => resolve(p));
-  for (const c of candidates) if (existsSync(c)) return c;
-  throw notFound(kind, path, candidates, loc);
-}
-
-function notFound(kind: string, path: string, searched: string[], loc: Loc | undefined): K8sbmError {
-  return new K8sbmError('K8SBM_FILE_NOT_FOUND', `${kind === 'templates' ? 'template' : 'file'} "${path}" not found`, {
-    loc,
-    details: ['searched:', ...searched.map((s) => `  ${s}`)],
-    hint: `put it in the role's ${kind}/ folder or next to the playbook, or give an absolute path`,
-  });
 }

@@ -119,6 +119,10 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly controllerOnly?: boolean | undefined;
   /** Parameters whose values are shown as *** in output (passwords, tokens). */
   readonly secretParams?: readonly string[] | undefined;
+  /** Params that hold expressions of the condition language, not templates (assert's `that`); checked at load time. */
+  readonly expressionParams?: readonly string[] | undefined;
+  /** Params naming a controller template file (template's `src`): a literal name's file is checked at load time. */
+  readonly templateFileParams?: readonly string[] | undefined;
   plan(ctx: PlanContext, params: P): Promise<Plan>;
   /** Default: run plan.actions in order. Returns data merged into the registered result. */
   apply?(ctx: ApplyContext, plan: ChangePlan, params: P): Promise<Record<string, unknown> | void>;

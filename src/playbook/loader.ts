@@ -88,7 +88,7 @@ export class PlaybookLoader {
   }
 
   #runtimePlay(loc: Loc): PlayState {
-    return { playbookDir: this.#playbookDirs[0] ?? dirname(loc.file), seenRoles: new Map() };
+    return { playbookDir: this.#playbookDirs[0] ?? dirname(loc.file), seenRoles: new Map(), seenTemplates: new Set() };
   }
 
   #readYaml(file: string): unknown {

@@ -9,6 +9,7 @@ import { readInheritable, readLoop } from './inherit.js';
 import { BLOCK_KEYWORDS, TASK_KEYWORDS, stripFqcn, unsupportedKeywordHint } from '../schema/playbook-keywords.js';
 import type { Task } from './model.js';
 import type { ParseScope } from './scope.js';
+import { checkModuleArgs } from './template-check.js';
 
 export type ModuleRegistry = Readonly<Record<string, AnyModule>>;
 
@@ -132,6 +133,7 @@ export function parseModuleTask(raw: Raw, scope: ParseScope, modules: ModuleRegi
   const merged = extra ? positioned([extra, own], moduleLoc) : own;
   const args = coerceParams(module, merged);
   validateParams(module, args, { loc: moduleLoc, subject: f.subject }, { allowTemplates: true });
+  checkModuleArgs(module, args, moduleLoc, { role: scope.role, playbookDir: scope.play.playbookDir, seen: scope.play.seenTemplates });
 
   const register = f.string('register');
   if (register !== undefined && !REGISTER_NAME.test(register)) {

@@ -7,6 +7,7 @@ import { PLAY_KEYWORDS, TASK_KEYWORDS, stripFqcn } from '../schema/playbook-keyw
 import type { Play, RoleInstance, Task } from './model.js';
 import { type RoleHooks, buildRole, parseRoleEntry } from './roles.js';
 import type { ParseScope, PlayState } from './scope.js';
+import { checkKeywordTemplates } from './template-check.js';
 import { parseHandlerList, parseItemList } from './tasks.js';
 
 const STRATEGIES = ['linear', 'free'] as const;
@@ -73,13 +74,15 @@ export interface PlayContext {
   readonly fallback: Loc;
 }
 
+const PLAY_ITEM_KEYS = new Set(['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles']);
+
 export function parsePlay(raw: Raw, ctx: PlayContext): Play {
   const pre = new Fields(raw, 'play', ctx.fallback);
   const named = typeof raw.name === 'string' ? raw.name : undefined;
   const f = new Fields(raw, named !== undefined ? `play "${named}"` : 'play', pre.loc);
   f.checkKeys(PLAY_KEYWORDS, 'play keyword', playHint(ctx.hooks));
   const hosts = readHosts(f);
-  const state: PlayState = { playbookDir: ctx.dir, seenRoles: new Map() };
+  const state: PlayState = { playbookDir: ctx.dir, seenRoles: new Map(), seenTemplates: new Set() };
   const sink: Task[] = [];
   const scope: ParseScope = { file: ctx.file, role: undefined, chain: ctx.chain, handlers: false, play: state, handlerSink: sink };
   const items = (key: string) => parseItemList(f.list(key) ?? [], scope, ctx.hooks);
@@ -100,6 +103,7 @@ export function parsePlay(raw: Raw, ctx: PlayContext): Play {
     fail('K8SBM_KEYWORD_INVALID', `strategy "${strategy}" is not supported`, f.valueLoc('strategy'),
       didYouMean(strategy, STRATEGIES) ?? `use one of ${STRATEGIES.join(', ')}`, f.subject);
   }
+  checkKeywordTemplates(raw, (k) => PLAY_ITEM_KEYS.has(k), f.loc);
   return {
     name: f.string('name') ?? hosts,
     hosts,

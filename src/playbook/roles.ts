@@ -10,6 +10,7 @@ import { foldIntoHandler, readInheritable } from './inherit.js';
 import { INHERITABLE_KEYWORDS, ROLE_ENTRY_KEYWORDS } from '../schema/playbook-keywords.js';
 import type { Inheritable, RoleInstance, Task } from './model.js';
 import { type ParseScope, checkCycle, roleChainKey, stableJson } from './scope.js';
+import { checkKeywordTemplates, checkVarsTemplates } from './template-check.js';
 import { type ItemHooks, asList, parseHandlerList, parseItemList } from './tasks.js';
 
 /** A role named somewhere: `roles:`, a meta dependency, import_role or include_role. */
@@ -77,6 +78,7 @@ export function parseRoleEntry(raw: unknown, loc: Loc, what: string): RoleReques
     recordKey(params, k, keyPosOf(raw, k) ?? { key: loc, value: loc });
   }
   const hasKeywords = INHERITABLE_KEYWORDS.some((k) => k !== 'vars' && f.has(k));
+  checkKeywordTemplates(raw, () => false, loc);
   return checkedName({ name, loc: f.valueLoc(nameKey), params, tasksFrom: undefined, entry: hasKeywords ? { ...inherit, vars: {} } : undefined, dedup: true });
 }
 
@@ -119,6 +121,7 @@ function varsLayer(path: string, name: string, dir: 'defaults' | 'vars', hooks: 
   if (!isMapping(data)) {
     fail('K8SBM_VARS_FILE_INVALID', `${dir}/${basename(file)} of role ${name} must hold a mapping, got ${describeType(data)}`, locOf(data) ?? { file, line: 1, col: 1 }, 'write `name: value` pairs at the top level');
   }
+  checkVarsTemplates(data, { file, line: 1, col: 1 });
   return { level, name: `role ${name} ${dir}/${basename(file)}`, vars: data, loc: { file, line: 1, col: 1 } };
 }
 

@@ -9,6 +9,8 @@ export interface PlayState {
   readonly playbookDir: string;
   /** Roles of `roles:` and dependencies already loaded, by dedup key (Ansible runs each once). */
   readonly seenRoles: Map<string, RoleInstance>;
+  /** Template files named by tasks and already checked (each once). */
+  readonly seenTemplates: Set<string>;
 }
 
 /** Where the loader stands while parsing a list of tasks. */

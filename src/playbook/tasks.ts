@@ -13,6 +13,7 @@ import {
 import type { Block, IncludeRole, IncludeTasks, Inheritable, Item, RoleInstance, Task } from './model.js';
 import { type ModuleRegistry, parseModuleTask, taskSubject } from './module-task.js';
 import { type ParseScope, checkCycle } from './scope.js';
+import { checkKeywordTemplates } from './template-check.js';
 
 /** What parsing a task list needs from the loader: modules, files, roles. */
 export interface ItemHooks {
@@ -52,7 +53,15 @@ export function parseItem(raw: Raw, scope: ParseScope, hooks: ItemHooks, fallbac
     fail('K8SBM_KEYWORD_CONFLICT', `"${special[0]!.key}" and "${special[1]!.key}" cannot be in one entry`, keyPosOf(raw, special[1]!.key)?.key ?? fallback,
       'make them two entries of the list', taskSubject(raw));
   }
-  const s = special[0];
+  const item = parseEntry(raw, special[0], scope, hooks, fallback);
+  // The entry's own keywords (module params are the module's task: see parseModuleTask).
+  checkKeywordTemplates(raw, (k) => ITEM_LIST_KEYS.has(k) || k === 'args' || Object.hasOwn(hooks.modules, stripFqcn(k)), fallback);
+  return item;
+}
+
+const ITEM_LIST_KEYS = new Set(['block', 'rescue', 'always']);
+
+function parseEntry(raw: Raw, s: { key: string; kind: SpecialTaskKey } | undefined, scope: ParseScope, hooks: ItemHooks, fallback: Loc): Item {
   if (!s) return parseModuleTask(raw, scope, hooks.modules, fallback);
   if (scope.handlers && s.kind !== 'import_tasks') {
     fail('K8SBM_HANDLER_INVALID', `a handler is one task; "${s.key}" cannot be a handler`, keyPosOf(raw, s.key)?.key ?? fallback,

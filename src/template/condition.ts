@@ -1,8 +1,9 @@
 import { K8sbmError } from '../source/errors.js';
 import { keyPosOf, type Loc } from '../source/loc.js';
 import { isSecret } from '../util/secret.js';
+import { checkExpr } from './expr-check.js';
 import { ExprRun } from './expr-eval.js';
-import { ExprSyntaxError, parseExpression } from './expr-parse.js';
+import { ExprSyntaxError, parseExpression, type Expr } from './expr-parse.js';
 import { lineColAt, mapPos, originOfValue } from './origin.js';
 import { newRenderState } from './render.js';
 import { atUseSite, maskError, type RenderState, type Vars } from './scope.js';
@@ -23,6 +24,48 @@ function unwrapBraces(text: string): { src: string; offset: number } {
   return { src: text, offset: 0 };
 }
 
+/**
+ * Parse an expression as written (a `{{ }}` around it is dropped) and check its filters and
+ * tests; errors point at the offending token in the file when `loc` is where the text starts.
+ */
+function parseChecked(text: string, loc: Loc | undefined): { ast: Expr; offset: number } {
+  const { src, offset } = unwrapBraces(text);
+  const origin = loc ? originOfValue(loc) : undefined;
+  const where = (pos: number): Loc | undefined => {
+    if (!origin) return undefined;
+    const { line, col0 } = lineColAt(text, offset + pos);
+    return mapPos(origin, line, col0);
+  };
+  const fail = (pos: number, code: `K8SBM_${string}`, message: string, hint: string): never => {
+    const at = where(pos);
+    // Without a place in a file, show the expression with a caret under the offending token.
+    const details = at ? [] : [`  ${text.replace(/\n/g, ' ')}`, `  ${' '.repeat(offset + pos)}^`];
+    throw new K8sbmError(code, message, { loc: at, hint, details });
+  };
+  let ast: Expr;
+  try {
+    ast = parseExpression(src);
+  } catch (e) {
+    if (!(e instanceof ExprSyntaxError)) throw e;
+    return fail(e.offset, 'K8SBM_EXPR_SYNTAX', e.message, e.hint);
+  }
+  const problem = checkExpr(ast);
+  if (problem) fail(problem.pos, problem.code, problem.message, problem.hint);
+  return { ast, offset };
+}
+
+/**
+ * What can be known of a condition before it runs (syntax, filter and test names): a
+ * K8SBM_EXPR_* error at its file:line:col, or nothing. A list is checked item by item.
+ */
+export function checkCondition(cond: unknown, loc: Loc | undefined): void {
+  if (Array.isArray(cond)) {
+    cond.forEach((c, i) => checkCondition(c, keyPosOf(cond, i)?.value ?? loc));
+    return;
+  }
+  if (typeof cond === 'string') parseChecked(cond, loc);
+}
+
 /** `exact`: loc is where the expression text itself starts (so columns inside it can be mapped). */
 function evaluateIn(text: string, state: RenderState, loc: Loc | undefined, exact = true): unknown {
   if (!exact) {
@@ -32,20 +75,8 @@ function evaluateIn(text: string, state: RenderState, loc: Loc | undefined, exac
       throw atUseSite(e, loc);
     }
   }
-  const { src, offset } = unwrapBraces(text);
-  const origin = loc ? originOfValue(loc) : undefined;
-  const run = new ExprRun(state, state.rootScope, text, offset, origin);
-  let ast;
-  try {
-    ast = parseExpression(src);
-  } catch (e) {
-    if (!(e instanceof ExprSyntaxError)) throw e;
-    const at = offset + e.offset;
-    const where = run.locAt(e.offset);
-    // Without a place in a file, show the expression with a caret under the offending token.
-    const details = where ? [] : [`  ${text.replace(/\n/g, ' ')}`, `  ${' '.repeat(at)}^`];
-    throw new K8sbmError('K8SBM_EXPR_SYNTAX', e.message, { loc: where, hint: e.hint, details });
-  }
+  const { ast, offset } = parseChecked(text, loc);
+  const run = new ExprRun(state, state.rootScope, text, offset, loc ? originOfValue(loc) : undefined);
   return run.value(ast);
 }
 

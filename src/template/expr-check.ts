@@ -2,6 +2,7 @@ import { closest } from '../source/errors.js';
 import { assertNever } from '../util/assert-never.js';
 import { FILTER_ALIASES, SPECIAL_FILTERS, filters } from './expr-filters.js';
 import { TEST_ALIASES, tests, type Filter, type Test } from './expr-lib.js';
+import { LOOKUPS } from './expr-lookup.js';
 import type { Expr, KwArg } from './expr-parse.js';
 
 /**
@@ -36,7 +37,7 @@ export function filterProblem(name: string, args: number, kwargs: readonly KwArg
   const filter = special ?? (Object.prototype.hasOwnProperty.call(filters, n) ? filters[n] : undefined);
   if (!filter) {
     const names = [...Object.keys(filters), ...SPECIAL_FILTERS];
-    const near = closest(name, names);
+    const near = closest(name, [...names, ...Object.keys(FILTER_ALIASES)]);
     return { pos, code: 'K8SBM_EXPR_UNSUPPORTED', message: `unknown filter "${name}"`, hint: near ? `did you mean "${near}"?` : `available: ${names.sort().join(', ')}` };
   }
   const allowed = (filter as Filter).kwargs ?? [];
@@ -60,10 +61,28 @@ export function testProblem(name: string, args: number, pos: number): ExprProble
   const test: Test | undefined = Object.prototype.hasOwnProperty.call(tests, n) ? tests[n] : undefined;
   if (!test) {
     const names = [...Object.keys(tests), ...SPECIAL_TESTS];
-    const near = closest(name, names);
+    const near = closest(name, [...names, ...Object.keys(TEST_ALIASES)]);
     return { pos, code: 'K8SBM_EXPR_UNSUPPORTED', message: `unknown test "${name}"`, hint: near ? `did you mean "${near}"?` : `available: ${names.join(', ')}` };
   }
   return arity(args, test, pos);
+}
+
+/** `lookup('file', ...)`: a plugin that exists, named by a literal, with the keyword arguments it takes. */
+function lookupProblem(e: Extract<Expr, { k: 'fn' }>): ExprProblem | undefined {
+  const usage = Object.values(LOOKUPS).map((l) => l.usage).join(', ');
+  const plugin = e.args[0];
+  if (!plugin) return { pos: e.pos, code: 'K8SBM_EXPR_SYNTAX', message: `${e.name}() needs the plugin's name first`, hint: `e.g. ${usage}` };
+  if (plugin.k !== 'lit' || typeof plugin.value !== 'string') return { pos: plugin.pos, code: 'K8SBM_EXPR_SYNTAX', message: `${e.name}(): the plugin's name must be written as text`, hint: `e.g. ${usage}` };
+  const name = plugin.value.replace(/^.*\./, '');
+  const lookup = Object.prototype.hasOwnProperty.call(LOOKUPS, name) ? LOOKUPS[name] : undefined;
+  if (!lookup) {
+    const near = closest(name, Object.keys(LOOKUPS));
+    return { pos: plugin.pos, code: 'K8SBM_EXPR_UNSUPPORTED', message: `unknown lookup plugin "${plugin.value}"`, hint: near ? `did you mean "${near}"?` : `available: ${usage}` };
+  }
+  if (e.args.length < 2) return { pos: e.pos, code: 'K8SBM_EXPR_SYNTAX', message: `${e.name}('${name}') needs at least one term`, hint: `usage: ${lookup.usage}` };
+  const bad = e.kwargs.find((k) => !lookup.kwargs.includes(k.name));
+  if (bad) return { pos: bad.pos, code: 'K8SBM_EXPR_SYNTAX', message: `lookup '${name}' takes no argument ${bad.name}=`, hint: kwargHint(bad.name, lookup.kwargs, lookup.usage) };
+  return undefined;
 }
 
 /** The first problem in the expression, in reading order. */
@@ -97,6 +116,8 @@ export function checkExpr(e: Expr): ExprProblem | undefined {
       return checkExpr(e.arg) ?? testProblem(e.name, e.args.length, e.pos) ?? first(e.args);
     case 'call':
       return checkExpr(e.obj) ?? first(e.args);
+    case 'fn':
+      return lookupProblem(e) ?? first([...e.args, ...e.kwargs.map((k) => k.value)]);
     default:
       return assertNever(e, 'expression node');
   }

@@ -2,7 +2,8 @@ import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
 import { assertNever } from '../util/assert-never.js';
 import { Secret, isSecret } from '../util/secret.js';
-import { filterProblem, testProblem } from './expr-check.js';
+import { checkExpr, filterProblem, testProblem } from './expr-check.js';
+import { LOOKUPS } from './expr-lookup.js';
 import { FILTER_ALIASES, filters } from './expr-filters.js';
 import { TEST_ALIASES, pyStr, pyTruthy, tests, type LibContext } from './expr-lib.js';
 import type { Expr, KwArg } from './expr-parse.js';
@@ -129,6 +130,8 @@ export class ExprRun {
       }
       case 'call':
         return this.method(e.method, this.value(e.obj), e.args.map((a) => this.value(a)), e.pos);
+      case 'fn':
+        return this.lookup(e);
       default:
         return assertNever(e, 'expression node');
     }
@@ -272,6 +275,22 @@ export class ExprRun {
     const x = this.value(argExpr);
     const kwargs = Object.fromEntries(kwargExprs.map((k) => [k.name, this.value(k.value)]));
     return filters[n]!.call(x, argExprs.map((a) => this.value(a)), this.lib(pos, kwargs));
+  }
+
+  /** lookup() gives one value (several terms joined by commas, as Ansible does); query() a list. */
+  private lookup(e: Extract<Expr, { k: 'fn' }>): unknown {
+    const problem = checkExpr(e);
+    if (problem) return this.fail(problem.pos, problem.message, problem.hint, problem.code);
+    const plugin = LOOKUPS[String((e.args[0] as { value: unknown }).value).replace(/^.*\./, '')]!;
+    const kwargs = Object.fromEntries(e.kwargs.map((k) => [k.name, this.value(k.value)]));
+    const terms = e.args.slice(1).map((a) => this.value(a)).flatMap((t) => (Array.isArray(unwrap(t)) ? (unwrap(t) as unknown[]) : [t]));
+    const variable = (name: string): unknown => {
+      const v = lookupVar(this.state, this.scope, name);
+      return v instanceof Ref ? v.value : undefined;
+    };
+    const out = plugin.call(terms, { ...this.lib(e.pos, kwargs), variable });
+    if (e.name !== 'lookup') return out;
+    return out.length === 1 ? out[0] : out.map(pyStr).join(',');
   }
 
   /** `keys | map('extract', container, attr)`: looks up only what it names (hostvars stay lazy). */

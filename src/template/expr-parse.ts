@@ -91,7 +91,11 @@ export type Expr =
   | { readonly k: 'cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr | undefined; readonly pos: number }
   | { readonly k: 'filter'; readonly arg: Expr; readonly name: string; readonly args: readonly Expr[]; readonly kwargs: readonly KwArg[]; readonly pos: number }
   | { readonly k: 'test'; readonly arg: Expr; readonly name: string; readonly args: readonly Expr[]; readonly negate: boolean; readonly pos: number }
-  | { readonly k: 'call'; readonly obj: Expr; readonly method: string; readonly args: readonly Expr[]; readonly pos: number };
+  | { readonly k: 'call'; readonly obj: Expr; readonly method: string; readonly args: readonly Expr[]; readonly pos: number }
+  | { readonly k: 'fn'; readonly name: string; readonly args: readonly Expr[]; readonly kwargs: readonly KwArg[]; readonly pos: number };
+
+/** The functions an expression may call: Ansible's lookup plugins. */
+export const FUNCTIONS: ReadonlySet<string> = new Set(['lookup', 'query', 'q']);
 
 /** `name=value` after a filter's positional arguments. */
 export interface KwArg {
@@ -286,8 +290,12 @@ class Parser {
         if (this.isOp(':')) throw this.unexpected('slices are not supported', 'use | first, | last, or an index such as [0]');
         this.expectOp(']', 'close the index with ]');
         e = { k: 'index', obj: e, index, pos: t.pos };
+      } else if (this.isOp('(') && e.k === 'name' && FUNCTIONS.has(e.name)) {
+        this.next();
+        const { args, kwargs } = this.filterArgs();
+        e = { k: 'fn', name: e.name, args, kwargs, pos: e.pos };
       } else if (this.isOp('(')) {
-        throw this.unexpected('calls are not supported', 'use filters (x | length) and tests (x is defined); lookup() and query() are not available');
+        throw this.unexpected('calls are not supported', "use filters (x | length) and tests (x is defined); the functions are lookup('file', path) and lookup('env', name)");
       } else return e;
     }
   }

@@ -2,6 +2,6 @@
  * Templating (handlebars) and the condition language (Jinja-style expressions), with Ansible's
  * lazy variables: see render.ts and condition.ts.
  */
-export { renderValue, renderString, renderTemplateText, isTemplated, type RenderedText, type TemplateWhere } from './render.js';
-export { evalExpression, evalCondition } from './condition.js';
+export { renderValue, renderString, renderTemplateText, isTemplated, checkTemplates, checkTemplateText, type RenderedText, type TemplateWhere } from './render.js';
+export { evalExpression, evalCondition, checkCondition } from './condition.js';
 export { cidrAddress, cidrPrefix, cidrNetmask, cidrNetwork, cidrBroadcast, cidrHost, cidrContains, parseNet, CidrError } from './cidr.js';

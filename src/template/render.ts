@@ -140,3 +140,30 @@ export function renderTemplateText(text: string, vars: Vars, where: TemplateWher
 export function renderString(text: string, vars: Vars, where: TemplateWhere): string {
   return renderTemplateText(text, vars, where).text;
 }
+
+/**
+ * What can be known of the templates inside a value before it renders: each `{{ }}` parses and
+ * names filters, tests and helpers that exist. Throws the first problem at its file:line:col.
+ */
+export function checkTemplates(value: unknown, loc: Loc | undefined, exact = true): void {
+  if (typeof value === 'string') {
+    if (!mayBeTemplate(value)) return;
+    const c = compileTemplate(value);
+    if (c.ok) return;
+    if (exact) throw problemError(c.problem, loc ? originOfValue(loc) : undefined, value);
+    throw atUseSite(problemError(c.problem, undefined, value), loc);
+  }
+  if (value === null || typeof value !== 'object' || isSecret(value)) return;
+  if (!Array.isArray(value) && !isPlainObject(value)) return;
+  const keys = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  for (const key of keys) {
+    const own = keyPosOf(value, key)?.value;
+    checkTemplates((value as Record<string | number, unknown>)[key], own ?? valueLocOf(value, key) ?? loc, own !== undefined);
+  }
+}
+
+/** The same for a template file's text; positions are the file's own. */
+export function checkTemplateText(text: string, file: string): void {
+  const c = compileTemplate(text);
+  if (!c.ok) throw problemError(c.problem, originOfFile(file), text);
+}

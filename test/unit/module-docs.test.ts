@@ -22,7 +22,7 @@ function exampleModules(name: string, example: string): string[] {
   assert.ok(Array.isArray(data) && data.length > 0, `${name}: the example must be a YAML list of tasks`);
   const scope: ParseScope = {
     file, role: undefined, chain: [file], handlers: false,
-    play: { playbookDir: repoRoot, seenRoles: new Map() }, handlerSink: [],
+    play: { playbookDir: repoRoot, seenRoles: new Map(), seenTemplates: new Set() }, handlerSink: [],
   };
   return (data as unknown[]).map((raw, i) => {
     assert.ok(raw !== null && typeof raw === 'object' && !Array.isArray(raw), `${name}: example task ${i + 1} is not a mapping`);

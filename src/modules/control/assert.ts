@@ -27,6 +27,7 @@ export const assert = defineModule({
 `,
   },
   schema,
+  expressionParams: ['that'],
   controllerOnly: true,
   async plan(ctx, p) {
     const list = Array.isArray(p.that) ? p.that : [p.that];

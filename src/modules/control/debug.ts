@@ -31,6 +31,7 @@ export const debug = defineModule({
 `,
   },
   schema,
+  expressionParams: ['var'],
   controllerOnly: true,
   async plan(ctx, p) {
     const level = typeof ctx.vars.ansible_verbosity === 'number' ? ctx.vars.ansible_verbosity : 0;

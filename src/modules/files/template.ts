@@ -29,6 +29,7 @@ export const template = defineModule({
     ],
   },
   schema,
+  templateFileParams: ['src'],
   async plan(ctx, p) {
     const srcPath = ctx.findLocal('templates', p.src);
     const text = (await ctx.readLocal(srcPath)).toString('utf8');
