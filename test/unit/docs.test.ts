@@ -83,3 +83,13 @@ describe('README and docs/', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+describe('docs/language.md', () => {
+  it('lists every filter, test and lookup of the expression language (else: run npm run docs)', async () => {
+    const { LANGUAGE_BEGIN, LANGUAGE_END, renderLanguageReference } = await import('../../src/docs/language.js');
+    const { replaceMarkedSection } = await import('../../src/docs/modules.js');
+    const page = read(join(docsDir, 'language.md'));
+    assert.ok(page === replaceMarkedSection(page, renderLanguageReference(), { begin: LANGUAGE_BEGIN, end: LANGUAGE_END }),
+      "docs/language.md's filter, test and lookup lists are out of date: run npm run docs");
+  });
+});

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { K8sbmError } from '../../src/source/errors.js';
 import { evalExpression, renderString, renderValue } from '../../src/template/index.js';
 import { Secret, isSecret } from '../../src/util/secret.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** `{{ }}` takes the expressions and filters of `when:`, beside handlebars' own forms. */
 
@@ -136,4 +139,30 @@ test('expressions keep their place: errors point into the template file', () => 
   }
   const multi = renderString('x {{ nodes\n  | join("+") }} y {{ n }}', vars, { file: 't' });
   assert.equal(multi, 'x n1+n2 y 3', 'an expression may span lines');
+});
+
+test("lookup('file') reads the role's files/ then the playbook's; lookup('env'); query() gives lists", (t) => {
+  const dir = tempDir('lookup', t);
+  mkdirSync(join(dir, 'role', 'files'), { recursive: true });
+  mkdirSync(join(dir, 'play', 'files'), { recursive: true });
+  writeFileSync(join(dir, 'role', 'files', 'a.pub'), 'ssh-ed25519 AAAA role\n');
+  writeFileSync(join(dir, 'play', 'files', 'a.pub'), 'ssh-ed25519 AAAA play\n');
+  writeFileSync(join(dir, 'play', 'files', 'b.pub'), '{{ not_a_template }}\n');
+  const v = { role_path: join(dir, 'role'), playbook_dir: join(dir, 'play') };
+  assert.equal(renderValue("{{ lookup('file', 'a.pub') }}", v), 'ssh-ed25519 AAAA role', 'the role first, the trailing newline stripped');
+  assert.equal(renderValue("{{ lookup('file', 'a.pub') }}", { playbook_dir: v.playbook_dir }), 'ssh-ed25519 AAAA play');
+  assert.equal(renderValue("{{ lookup('file', 'b.pub') }}", v), '{{ not_a_template }}', 'what a file holds is data, not a template');
+  assert.equal(renderValue("{{ lookup('ansible.builtin.file', 'a.pub', rstrip=false) }}", v), 'ssh-ed25519 AAAA role\n');
+  assert.deepEqual(renderValue("{{ query('file', 'a.pub', 'b.pub') }}", v), ['ssh-ed25519 AAAA role', '{{ not_a_template }}']);
+  process.env.K8SBM_TEST_LOOKUP = 'from-env';
+  t.after(() => { delete process.env.K8SBM_TEST_LOOKUP; });
+  assert.equal(renderValue("{{ lookup('env', 'K8SBM_TEST_LOOKUP') }}", v), 'from-env');
+  assert.equal(renderValue("{{ lookup('env', 'K8SBM_TEST_UNSET', default='none') }}", v), 'none');
+  const missing = (() => { try { renderValue("{{ lookup('file', 'c.pub') }}", v); } catch (e) { return e; } return undefined; })();
+  assert.ok(missing instanceof K8sbmError);
+  assert.match(missing.message, /"c\.pub" not found/);
+  const unknown = (() => { try { renderValue("{{ lookup('fiel', 'a') }}", v); } catch (e) { return e; } return undefined; })();
+  assert.ok(unknown instanceof K8sbmError);
+  assert.equal(unknown.code, 'K8SBM_EXPR_UNSUPPORTED');
+  assert.match(unknown.hint ?? '', /did you mean "file"/);
 });
