@@ -25,7 +25,7 @@ function rewrite(name: string, body: string, markers: { begin: string; end: stri
 
 const count = Object.keys(modules).length;
 rewrite('modules.md', renderModuleReference(modules), { begin: MODULES_BEGIN, end: MODULES_END }, `the module reference (${count} modules)`);
-rewrite('language.md', renderLanguageReference(), { begin: LANGUAGE_BEGIN, end: LANGUAGE_END }, 'the filter, test and lookup lists');
+rewrite('language.md', renderLanguageReference(), { begin: LANGUAGE_BEGIN, end: LANGUAGE_END }, 'the expression language reference');
 rewrite('cli.md', renderCliReference(helpFromCli()), { begin: CLI_BEGIN, end: CLI_END }, 'the command reference');
 
 const undocumented = Object.values(modules).filter((m) => m.doc === undefined).map((m) => m.name);

@@ -12,7 +12,7 @@ import {
 } from '../schema/playbook-keywords.js';
 import type { Block, IncludeRole, IncludeTasks, Inheritable, Item, RoleInstance, Task } from './model.js';
 import { type ModuleRegistry, parseModuleTask, taskSubject } from './module-task.js';
-import { type ParseScope, checkCycle } from './scope.js';
+import { type ParseScope, checkCycle, roleChainKey } from './scope.js';
 import { checkKeywordTemplates } from './template-check.js';
 
 /** What parsing a task list needs from the loader: modules, files, roles. */
@@ -70,7 +70,7 @@ function parseEntry(raw: Raw, s: { key: string; kind: SpecialTaskKey } | undefin
   switch (s.kind) {
     case 'block': return parseBlock(raw, scope, hooks, fallback);
     case 'import_tasks': return parseImportTasks(raw, s.key, scope, hooks, fallback);
-    case 'include_tasks': return parseIncludeTasks(raw, s.key, scope, fallback);
+    case 'include_tasks': return parseIncludeTasks(raw, s.key, scope, hooks, fallback);
     case 'import_role': return parseImportRole(raw, s.key, scope, hooks, fallback);
     case 'include_role': return parseIncludeRole(raw, s.key, scope, hooks, fallback);
     default: return assertNever(s.kind, 'task entry kind');
@@ -181,13 +181,32 @@ export function asList(data: unknown, file: string): unknown[] {
     'start each task with "- name: ..." at the top level of the file');
 }
 
-function parseIncludeTasks(raw: Raw, key: string, scope: ParseScope, fallback: Loc): IncludeTasks {
+/**
+ * A file or role included by a literal name is known before the run: read it now too, so its
+ * params, templates and conditions are checked before the first task (the engine reads it again
+ * when a host reaches it). A file or role including itself is left to the run (a guarded
+ * recursion is legal there).
+ */
+function checkIncludedFile(file: string, scope: ParseScope, hooks: ItemHooks): void {
+  if (scope.chain.includes(file)) return;
+  parseItemList(asList(hooks.readYaml(file) ?? [], file), { ...scope, file, chain: [...scope.chain, file], handlerSink: [] }, hooks);
+}
+
+function checkIncludedRole(name: string, tasksFrom: string | undefined, loc: Loc, scope: ParseScope, hooks: ItemHooks): void {
+  if (scope.chain.includes(roleChainKey(name))) return;
+  const play = { ...scope.play, seenRoles: new Map<string, RoleInstance>() };
+  hooks.importRole({ name, loc, params: {}, tasksFrom, entryRaw: undefined }, { ...scope, play, handlerSink: [] });
+}
+
+function parseIncludeTasks(raw: Raw, key: string, scope: ParseScope, hooks: ItemHooks, fallback: Loc): IncludeTasks {
   const f = new Fields(raw, taskSubject(raw, 'include_tasks'), fallback);
   f.checkKeys([key, ...INCLUDE_KEYWORDS], 'include_tasks keyword');
   const name = fileParam(f, key);
   const defaultDir = scope.role ? resolve(scope.role.path, 'tasks') : dirname(scope.file);
   // A name without variables can be checked now rather than when some host reaches it.
-  const baseDir = isTemplated(name) ? defaultDir : findTaskFile(name, f.valueLoc(key), scope, f.subject).dir;
+  const found = isTemplated(name) ? undefined : findTaskFile(name, f.valueLoc(key), scope, f.subject);
+  if (found) checkIncludedFile(found.file, scope, hooks);
+  const baseDir = found ? found.dir : defaultDir;
   return {
     kind: 'include_tasks',
     name: f.string('name'),
@@ -247,7 +266,10 @@ function parseIncludeRole(raw: Raw, key: string, scope: ParseScope, hooks: ItemH
   const f = new Fields(raw, taskSubject(raw, 'include_role'), fallback);
   f.checkKeys([key, ...INCLUDE_KEYWORDS], 'include_role keyword');
   const { name, tasksFrom, loc } = roleParams(f, key);
-  if (!isTemplated(name)) hooks.locateRole(name, loc, scope);
+  if (!isTemplated(name)) {
+    hooks.locateRole(name, loc, scope);
+    checkIncludedRole(name, tasksFrom, loc, scope, hooks);
+  }
   return {
     kind: 'include_role',
     name: f.string('name'),

@@ -73,6 +73,18 @@ const CASES: readonly Case[] = [
     files: { 'roles/web/defaults/main.yml': 'web_port: 80\nweb_name: "{{ inventory_hostname | lowr }}"\n', 'roles/web/tasks/main.yml': '- debug: { msg: "{{ web_name }}" }\n' },
     at: 'roles/web/defaults/main.yml:2:36', code: 'K8SBM_EXPR_UNSUPPORTED', message: /unknown filter "lowr"/, hint: /did you mean "lower"/,
   },
+  {
+    name: 'a tasks file included by a literal name (read before the run, though included at run time)',
+    task: '  - name: bad\n    include_tasks: more.yml\n',
+    files: { 'more.yml': '- name: inner\n  debug:\n    msg: "{{ item | strng }}"\n' },
+    at: 'more.yml:3:21', code: 'K8SBM_EXPR_UNSUPPORTED', message: /unknown filter "strng"/, hint: /did you mean "string"/,
+  },
+  {
+    name: 'a role included by a literal name',
+    task: '  - name: bad\n    include_role: { name: db }\n',
+    files: { 'roles/db/tasks/main.yml': '- debug: { msg: hi }\n  when: db_enabled | bool and\n' },
+    at: 'roles/db/tasks/main.yml:2:30', code: 'K8SBM_EXPR_SYNTAX', message: /expected a value/, hint: /ends too early/,
+  },
 ];
 
 function playbook(task: string): string {
@@ -113,6 +125,16 @@ describe('templates and conditions are checked before anything runs', () => {
       assert.doesNotMatch(syntax.stdout, /syntax OK/);
     });
   }
+
+  it('a tasks file that includes itself (a guarded recursion) still loads', (t) => {
+    const dir = writeTree({
+      'site.yml': '- hosts: all\n  tasks:\n  - include_tasks: loop.yml\n    vars: { n: 3 }\n',
+      'loop.yml': '- debug: { msg: "{{ n }}" }\n- include_tasks: loop.yml\n  vars: { n: "{{ n - 1 }}" }\n  when: n > 0\n',
+    });
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const r = k8sbm(['run', 'site.yml', '--syntax-check'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
 
   it('a template file that is fine, and one named by a template, pass --syntax-check', (t) => {
     const dir = writeTree({
