@@ -1,8 +1,5 @@
-import { stringify as toYamlText } from 'yaml';
 import { isSecret } from '../util/secret.js';
-import {
-  CidrError, cidrAddress, cidrBroadcast, cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix,
-} from './cidr.js';
+import { filters } from './expr-filters.js';
 import { Ref, Undef, lookupVar, member, type RenderState } from './scope.js';
 import { deepEqual, isPlainObject, typeName, unwrap } from './values.js';
 
@@ -39,38 +36,12 @@ export function hbsTruthy(v: unknown): boolean {
   return Array.isArray(v) ? v.length > 0 : Boolean(v);
 }
 
-function str(v: unknown, h: HelperContext, what: string): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return h.fail(`${what} must be text, got ${typeName(v)}`);
-}
-
-function list(v: unknown, h: HelperContext, what: string): unknown[] {
-  if (Array.isArray(v)) return v;
-  return h.fail(`${what} must be a list, got ${typeName(v)}`);
-}
-
-function int(v: unknown, h: HelperContext, what: string): number {
-  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-  if (typeof n === 'number' && Number.isInteger(n)) return n;
-  return h.fail(`${what} must be an integer, got ${typeName(v)}`);
-}
-
 /** Text of a value inside other text: lists and mappings as JSON, none as nothing. */
 export function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (isSecret(x) ? x.reveal() : x));
   return String(v);
-}
-
-function cidr<T>(fn: () => T, h: HelperContext): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof CidrError) return h.fail(e.message);
-    throw e;
-  }
 }
 
 function compareNums(a: unknown, b: unknown, h: HelperContext): [number, number] | [string, string] {
@@ -81,18 +52,16 @@ function compareNums(a: unknown, b: unknown, h: HelperContext): [number, number]
   return h.fail(`cannot compare ${typeName(x)} with ${typeName(y)}`, 'compare numbers with numbers and text with text');
 }
 
-function b64decode(s: string, h: HelperContext): string {
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(s.replace(/\s+/g, ''))) h.fail('b64decode: the text is not base64');
-  return Buffer.from(s, 'base64').toString('utf8');
+/**
+ * A helper that is the filter of the same name, arguments in handlebars' order:
+ * `{{name X A B}}` is `X | name(A, B)`, and `key=value` are its keyword arguments.
+ */
+function viaFilter(name: string, usage: string): Helper {
+  const fl = filters[name]!;
+  // "| join needs a list" reads "join: needs a list" in a helper's words.
+  const fail = (h: HelperContext) => (message: string, hint?: string): never => h.fail(message.replace(new RegExp(`^\\| ${name}:? `), ''), hint);
+  return { usage, min: fl.min + 1, max: fl.max + 1, call: (args, h) => fl.call(args[0], args.slice(1), { fail: fail(h), kwargs: h.hash }) };
 }
-
-function indentText(text: string, width: number, first: boolean): string {
-  const pad = ' '.repeat(width);
-  // As Jinja's indent: blank lines stay empty, the first line only when asked.
-  return text.split('\n').map((line, i) => (line === '' || (i === 0 && !first) ? line : pad + line)).join('\n');
-}
-
-const one = (usage: string, call: (a: unknown, h: HelperContext) => unknown): Helper => ({ usage, min: 1, max: 1, call: (args, h) => call(args[0], h) });
 
 export const helpers = {
   default: {
@@ -159,71 +128,28 @@ export const helpers = {
   and: { usage: 'and A B ...', min: 2, max: Infinity, args: 'tolerant', call: (args) => args.every(hbsTruthy) },
   or: { usage: 'or A B ...', min: 2, max: Infinity, args: 'tolerant', call: (args) => args.some(hbsTruthy) },
   not: { usage: 'not A', min: 1, max: 1, args: 'tolerant', call: ([a]) => !hbsTruthy(a) },
-  join: {
-    usage: 'join LIST SEPARATOR',
-    min: 1,
-    max: 2,
-    call: ([xs, sep], h) => list(xs, h, 'join: the first argument').map(textOf).join(sep === undefined ? '' : str(sep, h, 'join: the separator')),
-  },
-  to_yaml: one('to_yaml VALUE', (v) => toYamlText(v, { lineWidth: 0 }).replace(/\n$/, '')),
-  to_json: one('to_json VALUE', (v) => JSON.stringify(v) ?? 'null'),
-  to_nice_json: {
-    usage: 'to_nice_json VALUE [indent=N]',
-    min: 1,
-    max: 1,
-    call: ([v], h) => JSON.stringify(v, null, h.hash['indent'] === undefined ? 4 : int(h.hash['indent'], h, 'to_nice_json: indent')) ?? 'null',
-  },
-  indent: {
-    usage: 'indent TEXT WIDTH [FIRST]',
-    min: 2,
-    max: 3,
-    call: ([text, n, first], h) => indentText(str(text, h, 'indent: the text'), int(n, h, 'indent: the width'), hbsTruthy(first)),
-  },
-  upper: one('upper TEXT', (v, h) => str(v, h, 'upper: the argument').toUpperCase()),
-  lower: one('lower TEXT', (v, h) => str(v, h, 'lower: the argument').toLowerCase()),
-  trim: one('trim TEXT', (v, h) => str(v, h, 'trim: the argument').trim()),
-  replace: {
-    usage: 'replace TEXT OLD NEW',
-    min: 3,
-    max: 3,
-    call: ([s, a, b], h) => str(s, h, 'replace: the text').split(str(a, h, 'replace: OLD')).join(str(b, h, 'replace: NEW')),
-  },
-  split: {
-    usage: 'split TEXT [SEPARATOR]',
-    min: 1,
-    max: 2,
-    call: ([s, sep], h) => {
-      const text = str(s, h, 'split: the text');
-      if (sep === undefined) return text.trim() === '' ? [] : text.trim().split(/\s+/);
-      return text.split(str(sep, h, 'split: the separator'));
-    },
-  },
-  first: one('first LIST', (v, h) => (typeof v === 'string' ? v.slice(0, 1) : list(v, h, 'first: the argument')[0])),
-  last: one('last LIST', (v, h) => (typeof v === 'string' ? v.slice(-1) : list(v, h, 'last: the argument').at(-1))),
-  length: one('length LIST', (v, h) => {
-    if (typeof v === 'string' || Array.isArray(v)) return v.length;
-    if (isPlainObject(v)) return Object.keys(v).length;
-    return h.fail(`length: needs a list, text or mapping, got ${typeName(v)}`);
-  }),
-  b64encode: one('b64encode TEXT', (v, h) => Buffer.from(str(v, h, 'b64encode: the argument'), 'utf8').toString('base64')),
-  b64decode: one('b64decode TEXT', (v, h) => b64decode(str(v, h, 'b64decode: the argument'), h)),
-  cidr_address: one('cidr_address CIDR', (v, h) => cidr(() => cidrAddress(str(v, h, 'cidr_address: the argument')), h)),
-  cidr_prefix: one('cidr_prefix CIDR', (v, h) => cidr(() => cidrPrefix(str(v, h, 'cidr_prefix: the argument')), h)),
-  cidr_netmask: one('cidr_netmask CIDR', (v, h) => cidr(() => cidrNetmask(str(v, h, 'cidr_netmask: the argument')), h)),
-  cidr_network: one('cidr_network CIDR', (v, h) => cidr(() => cidrNetwork(str(v, h, 'cidr_network: the argument')), h)),
-  cidr_broadcast: one('cidr_broadcast CIDR', (v, h) => cidr(() => cidrBroadcast(str(v, h, 'cidr_broadcast: the argument')), h)),
-  cidr_host: {
-    usage: 'cidr_host CIDR N',
-    min: 2,
-    max: 2,
-    call: ([c, n], h) => cidr(() => cidrHost(str(c, h, 'cidr_host: the network'), int(n, h, 'cidr_host: N')), h),
-  },
-  cidr_contains: {
-    usage: 'cidr_contains CIDR ADDRESS',
-    min: 2,
-    max: 2,
-    call: ([c, a], h) => cidr(() => cidrContains(str(c, h, 'cidr_contains: the network'), str(a, h, 'cidr_contains: the address')), h),
-  },
+  join: viaFilter('join', 'join LIST [SEPARATOR]'),
+  to_yaml: viaFilter('to_yaml', 'to_yaml VALUE'),
+  to_json: viaFilter('to_json', 'to_json VALUE'),
+  to_nice_json: viaFilter('to_nice_json', 'to_nice_json VALUE [indent=N]'),
+  indent: viaFilter('indent', 'indent TEXT WIDTH [FIRST]'),
+  upper: viaFilter('upper', 'upper TEXT'),
+  lower: viaFilter('lower', 'lower TEXT'),
+  trim: viaFilter('trim', 'trim TEXT'),
+  replace: viaFilter('replace', 'replace TEXT OLD NEW'),
+  split: viaFilter('split', 'split TEXT [SEPARATOR]'),
+  first: viaFilter('first', 'first LIST'),
+  last: viaFilter('last', 'last LIST'),
+  length: viaFilter('length', 'length LIST'),
+  b64encode: viaFilter('b64encode', 'b64encode TEXT'),
+  b64decode: viaFilter('b64decode', 'b64decode TEXT'),
+  cidr_address: viaFilter('cidr_address', 'cidr_address CIDR'),
+  cidr_prefix: viaFilter('cidr_prefix', 'cidr_prefix CIDR'),
+  cidr_netmask: viaFilter('cidr_netmask', 'cidr_netmask CIDR'),
+  cidr_network: viaFilter('cidr_network', 'cidr_network CIDR'),
+  cidr_broadcast: viaFilter('cidr_broadcast', 'cidr_broadcast CIDR'),
+  cidr_host: viaFilter('cidr_host', 'cidr_host CIDR N'),
+  cidr_contains: viaFilter('cidr_contains', 'cidr_contains CIDR ADDRESS'),
 } as const satisfies Record<string, Helper>;
 
 export type HelperName = keyof typeof helpers;

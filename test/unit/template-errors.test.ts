@@ -175,9 +175,9 @@ test('unknown helpers and misuse of helpers', () => {
   const arity = thrown(() => renderValue('{{ cidr_host "10.0.0.0/24" }}', vars));
   assert.equal(arity.code, 'K8SBM_TEMPLATE_HELPER');
   assert.match(arity.hint ?? '', /cidr_host CIDR N/);
-  const type = thrown(() => renderValue('{{ join name "," }}', vars));
+  const type = thrown(() => renderValue('{{ join 42 "," }}', vars));
   assert.equal(type.code, 'K8SBM_TEMPLATE_HELPER');
-  assert.match(type.message, /must be a list, got string/);
+  assert.match(type.message, /^join: needs a list, got integer/);
   const notBlock = thrown(() => renderValue('{{#join nodes}}x{{/join}}', vars));
   assert.equal(notBlock.code, 'K8SBM_TEMPLATE_SYNTAX');
   const inline = thrown(() => renderValue('{{ if x }}', vars));
@@ -205,7 +205,7 @@ test('error messages never show a secret', () => {
   const pw = new Secret('hunter2');
   const v = { pw, cfg: { pw } };
   const attempts = [
-    () => renderValue('{{ join pw "," }}', v),
+    () => renderValue('{{ indent pw "wide" }}', v),
     () => renderValue('{{ pw.length.x }}', v),
     () => renderValue('{{ cidr_prefix pw }}', v),
     () => renderValue('{{#each pw}}x{{/each}}', v),

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+/**
+ * The repository the benchmark belongs to: the nearest directory above the compiled file that
+ * holds package.json and the scenario. Compiled elsewhere (tsc --outDir), the source map still
+ * names the source file; the current directory is the last resort.
+ */
+const SCENARIO = join('bench', 'scenario', 'harden.yml');
+function findUp(start) {
+    for (let dir = start;; dir = dirname(dir)) {
+        if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, SCENARIO)))
+            return dir;
+        if (dirname(dir) === dir)
+            return undefined;
+    }
+}
+function sourceDirFromMap(compiled) {
+    try {
+        const map = JSON.parse(readFileSync(`${compiled}.map`, 'utf8'));
+        const src = map.sources?.[0];
+        return src ? dirname(resolve(dirname(compiled), map.sourceRoot ?? '', src)) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+export function findRepoRoot() {
+    const self = fileURLToPath(import.meta.url);
+    const mapped = sourceDirFromMap(self);
+    const root = findUp(dirname(self)) ?? (mapped ? findUp(mapped) : undefined) ?? findUp(process.cwd());
+    if (!root)
+        throw new Error(`cannot find the repository (package.json and ${SCENARIO}) above ${self} or the current directory`);
+    return root;
+}
+export function scenarioPath(root) {
+    return join(root, SCENARIO);
+}
+/** The k8sbm CLI entry compiled beside this file. */
+export function compiledK8sbmCli() {
+    return join(dirname(fileURLToPath(import.meta.url)), 'k8sbm-cli.js');
+}
+//# sourceMappingURL=paths.js.map

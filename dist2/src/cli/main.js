@@ -1,0 +1,66 @@
+import { K8sbmError } from '../source/errors.js';
+import { execCommand } from './exec.js';
+import { labCommands } from './lab.js';
+import { inspectCommands } from './inspect.js';
+import { sshOptionFlags } from './ssh-options.js';
+import { runCommand } from './run.js';
+import { describeUncaught, endQuietlyWhenOutputCloses, verbosityOf } from './stdio.js';
+import { helpWidth, yargs } from './yargs.js';
+/** Exit codes: 0 success, 1 failure or invalid input, 2 changes pending (plan, --detailed-exitcode). */
+export async function main(argv) {
+    endQuietlyWhenOutputCloses();
+    let code = 0;
+    const set = (c) => { code = c; };
+    const cli = yargs([...argv])
+        .scriptName('k8sbm')
+        .usage('$0 <command> [options]')
+        .command('run <playbook>', 'run a playbook against the inventory', (y) => runOptions(y), async (a) => set(await runCommand(a, 'run')))
+        .command('plan <playbook>', 'check + diff: exit 0 no change, 2 changes pending, 1 error', (y) => runOptions(y), async (a) => set(await runCommand(a, 'plan')))
+        .command(inspectCommands(set))
+        .command(execCommand(set))
+        .command(labCommands(set))
+        .demandCommand(1, 'name a command: run, plan, exec, inventory, vars, facts, schema, lab')
+        .strict()
+        .recommendCommands()
+        .help()
+        .alias('h', 'help')
+        .version()
+        .wrap(helpWidth())
+        .fail((msg, err) => {
+        if (err)
+            throw err;
+        throw new K8sbmError('K8SBM_USAGE', msg ?? 'invalid command line', { hint: 'run `k8sbm --help` or `k8sbm <command> --help`' });
+    });
+    try {
+        await cli.parseAsync();
+        return code;
+    }
+    catch (e) {
+        process.stderr.write(`${describeUncaught(e, verbosityOf(argv))}\n`);
+        return 1;
+    }
+}
+function runOptions(y) {
+    return sshOptionFlags(y)
+        .positional('playbook', { type: 'string', describe: 'playbook file', demandOption: true })
+        .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
+        .option('lab', { type: 'string', describe: 'run against the built-in lab NAME (default "default"), brought up first if it is not' })
+        .option('limit', { alias: 'l', type: 'string', describe: 'further limit hosts to a pattern' })
+        .option('tags', { alias: 't', type: 'string', describe: 'only run tasks with these tags (comma-separated or repeated)' })
+        .option('skip-tags', { type: 'string', describe: 'skip tasks with these tags' })
+        .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'predict changes without making them' })
+        .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show what changes (unified diffs, before/after)' })
+        .option('forks', { alias: 'f', type: 'number', describe: 'hosts in parallel (default: all of the batch, at most 50)' })
+        .option('extra-vars', { alias: 'e', type: 'string', describe: 'extra variables: k=v, JSON/YAML, or @file' })
+        .option('roles-path', { type: 'string', describe: 'extra directories to find roles in' })
+        .option('start-at-task', { type: 'string', describe: 'start the playbook at the task of this name' })
+        .option('list-hosts', { type: 'boolean', default: false, describe: 'list the hosts each play would run on' })
+        .option('list-tasks', { type: 'boolean', default: false, describe: 'list the tasks that would run' })
+        .option('syntax-check', { type: 'boolean', default: false, describe: 'load and validate the playbook, run nothing' })
+        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'exit 2 when changes were made or are pending' })
+        .option('json', { type: 'boolean', default: false, describe: 'newline-delimited JSON events on stdout' })
+        .option('report', { type: 'string', describe: 'also write the JSON event stream to this file' })
+        .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
+        .option('verbose', { alias: 'v', type: 'count', describe: 'more output (-v reasons for no-ops, -vv timings)' });
+}
+//# sourceMappingURL=main.js.map

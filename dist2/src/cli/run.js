@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { runPlaybook } from '../engine/run.js';
+import { listPlayTasks } from '../engine/listing.js';
+import { playHostsFor } from '../engine/play.js';
+import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor } from '../report/index.js';
+import { parseExtraVars } from '../vars/extra.js';
+import { labInventory } from './lab-target.js';
+import { connectFactory, printSshWarnings, sshOptionsFromAsync } from './ssh-options.js';
+import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryForPlays, splitList } from './common.js';
+/** Wiring only: parse inputs, build the reporters, hand over to the engine. */
+export async function runCommand(a, mode) {
+    const check = mode === 'plan' || a.check;
+    const diff = mode === 'plan' || a.diff;
+    const cfg = projectConfig();
+    const loader = loaderFrom(a, cfg);
+    const playbook = loader.loadPlaybook(resolve(a.playbook));
+    const tags = { only: splitList(a.tags), skip: splitList(a['skip-tags']) };
+    if (a['syntax-check']) {
+        process.stdout.write(`playbook: ${a.playbook} (${playbook.plays.length} plays): syntax OK\n`);
+        return 0;
+    }
+    const inventory = await inventoryFrom(a.lab !== undefined ? { ...a, inventory: await labInventory(a.lab) } : a, cfg);
+    const extraVars = parseExtraVars(asList(a['extra-vars']));
+    requireInventoryForPlays(inventory, playbook, extraVars, a.limit);
+    if (a['list-hosts'] || a['list-tasks']) {
+        for (const play of playbook.plays) {
+            const { hosts, warnings } = playHostsFor(inventory, play, extraVars, a.limit);
+            for (const w of warnings)
+                process.stderr.write(`[WARNING]: ${w}\n`);
+            process.stdout.write(`\nplay "${play.name}" (${play.hosts}): ${hosts.length} hosts\n`);
+            if (a['list-hosts'])
+                for (const h of hosts)
+                    process.stdout.write(`    ${h}\n`);
+            if (a['list-tasks']) {
+                for (const t of listPlayTasks(play, tags))
+                    process.stdout.write(`    ${t.name}\tTAGS: [${t.tags.join(', ')}]\n`);
+            }
+        }
+        return 0;
+    }
+    const reporter = buildReporter(a, check, diff);
+    const secrets = new Set();
+    const emit = (e) => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
+    const ac = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+        interrupts++;
+        if (interrupts === 1) {
+            process.stderr.write('\ninterrupted: finishing running tasks, starting no new ones (Ctrl-C again to quit now)\n');
+            ac.abort();
+        }
+        else
+            process.exit(130);
+    };
+    process.on('SIGINT', onSigint);
+    const connect = connectFactory(await sshOptionsFromAsync(a, cfg));
+    try {
+        const outcome = await runPlaybook(playbook, {
+            inventory, loader, modules, connect, emit, check, diff,
+            forks: forksFrom(a, cfg), limit: a.limit, tags, extraVars, startAtTask: a['start-at-task'],
+            verbosity: a.verbose, signal: ac.signal, secrets, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
+        });
+        return outcome.exitCode;
+    }
+    finally {
+        process.off('SIGINT', onSigint);
+        await reporter.close();
+        printSshWarnings(connect);
+    }
+}
+function buildReporter(a, check, diff) {
+    const list = [];
+    if (a.json)
+        list.push(createJsonReporter(process.stdout));
+    else {
+        const tty = process.stdout.isTTY === true;
+        list.push(createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: tty && !process.env.CI, diff, verbosity: a.verbose ?? 0, check }));
+    }
+    if (a.report)
+        list.push(createFileReporter(a.report));
+    if (a.junit)
+        list.push(createJunitReporter(a.junit));
+    return list.length === 1 ? list[0] : multiReporter(...list);
+}
+//# sourceMappingURL=run.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=exec.js.map

@@ -1,0 +1,31 @@
+/**
+ * `npm run docs`: rewrites the generated parts of docs/ (between their markers): the module
+ * reference in docs/modules.md from the module registry, the command reference in docs/cli.md
+ * from the CLI's own help, the filters, tests and lookups in docs/language.md from their registries. Run it after changing a module's schema or doc, or a command.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CLI_BEGIN, CLI_END, helpFromCli, renderCliReference } from './cli.js';
+import { MODULES_BEGIN, MODULES_END, renderModuleReference, replaceMarkedSection } from './modules.js';
+import { LANGUAGE_BEGIN, LANGUAGE_END, renderLanguageReference } from './language.js';
+import { modules } from '../modules/index.js';
+const docsFile = (name) => fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url));
+function rewrite(name, body, markers, what) {
+    const file = docsFile(name);
+    const before = readFileSync(file, 'utf8');
+    const after = replaceMarkedSection(before, body, markers);
+    if (after === before)
+        console.log(`docs/${name}: ${what} is up to date`);
+    else {
+        writeFileSync(file, after);
+        console.log(`docs/${name}: ${what} rewritten`);
+    }
+}
+const count = Object.keys(modules).length;
+rewrite('modules.md', renderModuleReference(modules), { begin: MODULES_BEGIN, end: MODULES_END }, `the module reference (${count} modules)`);
+rewrite('language.md', renderLanguageReference(), { begin: LANGUAGE_BEGIN, end: LANGUAGE_END }, 'the expression language reference');
+rewrite('cli.md', renderCliReference(helpFromCli()), { begin: CLI_BEGIN, end: CLI_END }, 'the command reference');
+const undocumented = Object.values(modules).filter((m) => m.doc === undefined).map((m) => m.name);
+if (undocumented.length)
+    console.log(`modules without a doc field (the docs test fails): ${undocumented.join(', ')}`);
+//# sourceMappingURL=generate.js.map

@@ -1,0 +1,176 @@
+import { existsSync } from 'node:fs';
+import pLimit from 'p-limit';
+import { isAbsolute, resolve } from 'node:path';
+import { selectHosts } from '../inventory/index.js';
+import { K8sbmError } from '../source/errors.js';
+import { readYamlFile } from '../source/yaml.js';
+import { renderValue } from '../template/index.js';
+import { mergeLayers } from '../vars/scope.js';
+import { computeBatches, exceedsFailPercentage } from './batches.js';
+import { varsFor } from './host-vars.js';
+import { describeError } from './failure.js';
+import { flushHandlers, runItems, runRole } from './items.js';
+import { newHostRuntime, playScope } from './runtime.js';
+import { runTask } from './task.js';
+import { GATHER_FACTS_MODULE } from '../modules/index.js';
+const IMPLICIT_LOCALHOST = ['localhost', '127.0.0.1'];
+/**
+ * Hosts a play targets: its pattern (templated with extra vars), narrowed by --limit. As in
+ * Ansible, `localhost` is implicit when the inventory does not name it.
+ */
+export function playHostsFor(inventory, play, extraVars, limit) {
+    const pattern = String(renderValue(play.hosts, mergeLayers(extraVars), play.loc));
+    const implicit = IMPLICIT_LOCALHOST.includes(pattern.trim()) && !inventory.hosts.has(pattern.trim());
+    const sel = implicit ? { hosts: [pattern.trim()], warnings: [] } : selectHosts(inventory, pattern);
+    let hosts = sel.hosts;
+    const warnings = [...sel.warnings];
+    if (limit) {
+        const lim = selectHosts(inventory, limit);
+        warnings.push(...lim.warnings);
+        const set = new Set(lim.hosts);
+        hosts = hosts.filter((h) => set.has(h));
+    }
+    return { hosts, warnings };
+}
+function playHosts(rc, play) {
+    const { hosts, warnings } = playHostsFor(rc.opts.inventory, play, rc.opts.extraVars, rc.opts.limit);
+    for (const w of warnings)
+        rc.emit({ event: 'warning', msg: w, file: play.loc.file, line: play.loc.line });
+    return hosts;
+}
+export async function runPlay(rc, play) {
+    const names = playHosts(rc, play);
+    rc.emit({ event: 'play_start', play: play.name, hosts: names, file: play.loc.file, line: play.loc.line });
+    if (names.length === 0)
+        return { aborted: false };
+    for (const n of names)
+        if (!rc.hosts.has(n))
+            rc.hosts.set(n, newHostRuntime(n));
+    const runtimes = names.map((n) => rc.hosts.get(n));
+    for (const h of runtimes)
+        h.ended = false;
+    const batches = computeBatches(names, play.serial, play.loc);
+    for (const batchNames of batches) {
+        const batch = runtimes.filter((h) => batchNames.includes(h.name) && !h.unreachable && !h.failed);
+        if (batch.length === 0)
+            continue;
+        const env = makeEnv(rc, play, names, batchNames);
+        await loadVarsFiles(env, play, batch);
+        await runBatch(env, play, batch);
+        const failed = batch.filter((h) => h.failed || h.unreachable).length;
+        if (failed === batch.length || exceedsFailPercentage(failed, batch.length, play.maxFailPercentage)) {
+            if (batches.length > 1 || play.maxFailPercentage !== undefined) {
+                rc.emit({ event: 'warning', msg: `play "${play.name}" stopped: ${failed} of ${batch.length} hosts of the batch failed`, file: play.loc.file, line: play.loc.line });
+            }
+            return { aborted: true };
+        }
+        if (rc.opts.signal?.aborted)
+            return { aborted: true };
+    }
+    return { aborted: false };
+}
+function makeEnv(rc, play, playHostNames, batch) {
+    const handlers = [...play.handlers];
+    const seenRoles = new Set();
+    const addHandlers = (role) => {
+        if (seenRoles.has(role))
+            return;
+        seenRoles.add(role);
+        for (const d of role.dependencies)
+            addHandlers(d);
+        handlers.push(...role.handlers);
+    };
+    for (const r of play.roles)
+        addHandlers(r);
+    const varsFiles = new Map();
+    const pvc = {
+        inventory: rc.opts.inventory, playbookDir: rc.playbookDir, play, playHosts: playHostNames, batch,
+        hosts: rc.hosts, varsFiles, extraVars: rc.opts.extraVars, check: rc.opts.check, diff: rc.opts.diff, verbosity: rc.opts.verbosity ?? 0,
+    };
+    return {
+        pvc, modules: rc.opts.modules, emit: rc.emit, now: rc.now, sleep: rc.sleep,
+        forks: Math.min(rc.opts.forks ?? Math.min(batch.length, 50), 50) || 1,
+        check: rc.opts.check, diff: rc.opts.diff, connections: rc.connections, allHosts: rc.hosts, secrets: rc.secrets,
+        recordDuration: rc.recordDuration, recordFailure: rc.recordFailure, forgetFailures: rc.forgetFailures,
+        loader: rc.opts.loader, tags: rc.opts.tags, startAt: rc.startAt, signal: rc.opts.signal,
+        handlers, handlerScope: playScope(play), addHandlers,
+    };
+}
+/** vars_files: templated per host; a list entry means "the first of these that exists". */
+async function loadVarsFiles(env, play, hosts) {
+    if (play.varsFiles.length === 0)
+        return;
+    const cache = new Map();
+    const map = env.pvc.varsFiles;
+    for (const h of hosts) {
+        const layers = [];
+        try {
+            for (const entry of play.varsFiles) {
+                const vars = varsFor(env.pvc, h, undefined);
+                const candidates = (Array.isArray(entry) ? entry : [entry]).map((f) => {
+                    const p = String(renderValue(f, vars, play.loc));
+                    return isAbsolute(p) ? p : resolve(play.baseDir, p);
+                });
+                const file = candidates.find((c) => cache.has(c) || existsSyncSafe(c));
+                if (!file) {
+                    throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `vars file not found: ${candidates.join(', ')}`, {
+                        loc: play.loc, hint: 'vars_files paths are relative to the playbook; a list entry takes the first that exists',
+                    });
+                }
+                if (!cache.has(file))
+                    cache.set(file, readYamlFile(file) ?? {});
+                const data = cache.get(file);
+                if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+                    throw new K8sbmError('K8SBM_VARS_FILE_INVALID', `vars file must hold a mapping: ${file}`, { loc: { file, line: 1, col: 1 }, hint: 'write `name: value` pairs at the top level' });
+                }
+                layers.push({ level: 'play_vars_files', name: file, vars: data, loc: { file, line: 1, col: 1 } });
+                map.set(h.name, [...layers]);
+            }
+        }
+        catch (e) {
+            if (!(e instanceof K8sbmError))
+                throw e;
+            h.failed = true;
+            h.counts.failed++;
+            const r = describeError(e, play.loc, env.pvc.verbosity);
+            env.emit({ event: 'task_result', host: h.name, task: 'vars_files', module: 'vars_files', file: play.loc.file, line: play.loc.line, status: 'failed', msg: r.msg, durationMs: 0, detail: r.detail, code: r.code, hint: r.hint });
+            env.recordFailure(h.name, 'vars_files', play.loc, r.msg);
+        }
+    }
+}
+function existsSyncSafe(p) {
+    try {
+        return existsSync(p);
+    }
+    catch {
+        return false;
+    }
+}
+const GATHER = {
+    kind: 'task', name: 'Gathering Facts', module: GATHER_FACTS_MODULE, args: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [],
+};
+async function runBatch(env, play, batch) {
+    if (play.strategy === 'free') {
+        // free: each host runs through the play at its own pace (forks hosts at a time).
+        const limit = pLimit(env.forks);
+        await Promise.all(batch.map((h) => limit(() => runSections(env, play, [h]))));
+        return;
+    }
+    await runSections(env, play, batch);
+}
+async function runSections(env, play, batch) {
+    const scope = playScope(play);
+    if (play.gatherFacts) {
+        const gather = { ...GATHER, loc: play.loc, moduleLoc: play.loc };
+        await runTask(env, gather, { ...scope, when: [], checkMode: false }, batch);
+    }
+    await runItems(env, play.preTasks, scope, batch);
+    await flushHandlers(env, batch);
+    for (const role of play.roles)
+        await runRole(env, role, scope, batch);
+    await runItems(env, play.tasks, scope, batch);
+    await flushHandlers(env, batch);
+    await runItems(env, play.postTasks, scope, batch);
+    await flushHandlers(env, batch);
+}
+//# sourceMappingURL=play.js.map

@@ -1,0 +1,276 @@
+import pLimit from 'p-limit';
+import { ActionFailed } from '../modules/types.js';
+import { coerceParams } from '../schema/coerce.js';
+import { validateParams } from '../schema/params.js';
+import { K8sbmError } from '../source/errors.js';
+import { evalCondition, renderValue } from '../template/index.js';
+import { UnreachableError } from '../transport/connection.js';
+import { assertNever } from '../util/assert-never.js';
+import { revealSecrets } from '../util/secret.js';
+import { carryOut, makePlanContext } from './context.js';
+import { describeError, describeFailure } from './failure.js';
+import { reachFor, taskDisplayName } from './play-env.js';
+import { enterScope } from './runtime.js';
+import { varsFor } from './host-vars.js';
+const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+/** Run one task on a set of hosts in parallel (linear strategy step), emitting events. */
+export async function runTask(env, task, scope, hosts, handler = false) {
+    const active = hosts.filter((h) => !h.failed && !h.unreachable && !h.ended);
+    if (active.length === 0)
+        return [];
+    const taskScope = enterScope(scope, task, { asBlockVars: false });
+    const runOnce = taskScope.runOnce === true;
+    const targets = runOnce ? active.slice(0, 1) : active;
+    const name = taskDisplayName(env, task, active[0], taskScope);
+    env.emit({ event: 'task_start', task: name, module: task.module, file: task.loc.file, line: task.loc.line, hosts: targets.map((h) => h.name), handler });
+    const started = env.now();
+    const limit = pLimit(Math.max(1, env.forks));
+    const metaHosts = new Map();
+    const setByFirst = {};
+    await Promise.all(targets.map((h, i) => limit(async () => {
+        const { meta, setVars } = await runTaskOnHost(env, task, taskScope, h, name);
+        if (meta)
+            metaHosts.set(meta, [...(metaHosts.get(meta) ?? []), h]);
+        if (i === 0)
+            Object.assign(setByFirst, setVars);
+    })));
+    if (runOnce) {
+        // run_once: the one result stands for every host (register and the variables it set included).
+        const first = targets[0];
+        for (const h of active.slice(1)) {
+            if (task.register && first.setVars[task.register] !== undefined)
+                h.setVars[task.register] = first.setVars[task.register];
+            Object.assign(h.setVars, setByFirst);
+        }
+    }
+    env.recordDuration(name, task.loc, env.now() - started);
+    // meta applies to the whole batch when run_once (or when every host asked for it).
+    return [...metaHosts].map(([meta, hs]) => ({ meta, hosts: runOnce ? active : hs }));
+}
+async function runTaskOnHost(env, task, scope, h, name) {
+    const module = env.modules[task.module];
+    const base = () => varsFor(env.pvc, h, scope, task.vars);
+    let outcome;
+    let meta;
+    let looped = false;
+    const started = env.now();
+    const counter = { execs: 0 };
+    try {
+        if (!module)
+            throw new K8sbmError('K8SBM_UNKNOWN_MODULE', `unknown module "${task.module}"`, { loc: task.moduleLoc });
+        const vars = base();
+        if (task.loop !== undefined) {
+            const rendered = renderValue(task.loop, vars, task.loc);
+            // with_items flattens one level, as Ansible does; loop does not.
+            const items = task.loopFlatten && Array.isArray(rendered) ? rendered.flatMap((x) => (Array.isArray(x) ? x : [x])) : rendered;
+            if (!Array.isArray(items)) {
+                throw new K8sbmError('K8SBM_LOOP_NOT_LIST', `loop must be a list, got ${typeof items}`, {
+                    loc: task.loc, hint: 'give a YAML list, or a single "{{ var }}" that holds a list',
+                });
+            }
+            outcome = await runLoop(env, task, scope, h, module, vars, items, name, counter);
+            looped = true;
+        }
+        else {
+            outcome = await runOne(env, task, scope, h, module, vars, counter);
+            meta = outcome.meta;
+        }
+    }
+    catch (e) {
+        outcome = failureOutcome(e, h, task, env.pvc.verbosity);
+    }
+    finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true, !looped);
+    return { meta: outcome.status === 'ok' ? meta : undefined, setVars: outcome.setVars };
+}
+async function runLoop(env, task, scope, h, module, vars, items, name, counter) {
+    const lc = task.loopControl;
+    const loopVar = lc?.loopVar ?? 'item';
+    const results = [];
+    const statuses = [];
+    const setVars = {};
+    for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        const extra = { [loopVar]: item };
+        if (lc?.indexVar)
+            extra[lc.indexVar] = i;
+        if (lc?.extended)
+            extra.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1, allitems: items };
+        const itemVars = { ...vars, ...extra };
+        const label = lc?.label !== undefined ? String(renderValue(lc.label, itemVars, task.loc)) : itemLabel(item);
+        const started = env.now();
+        const before = counter.execs;
+        let o;
+        try {
+            o = await runOne(env, task, scope, h, module, itemVars, counter);
+        }
+        catch (e) {
+            o = failureOutcome(e, h, task, env.pvc.verbosity);
+        }
+        results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
+        Object.assign(setVars, o.setVars);
+        statuses.push(o.status);
+        finish(env, task, scope, h, name, o, env.now() - started, counter.execs - before, label, false);
+        if (o.status === 'unreachable')
+            break;
+    }
+    const status = statuses.includes('unreachable') ? 'unreachable'
+        : statuses.includes('failed') ? 'failed'
+            : statuses.includes('changed') ? 'changed'
+                : statuses.length > 0 && statuses.every((s) => s === 'skipped') ? 'skipped' : statuses.length === 0 ? 'skipped' : 'ok';
+    const msg = status === 'failed' ? 'one or more items failed' : statuses.length === 0 ? 'no items to loop over' : `${statuses.length} items`;
+    return { status, msg, result: { results, changed: status === 'changed', failed: status === 'failed', skipped: status === 'skipped', msg }, setVars };
+}
+function itemLabel(item) {
+    if (item === null || typeof item !== 'object')
+        return String(item);
+    const s = JSON.stringify(item);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+async function runOne(env, task, scope, h, module, vars, counter) {
+    if (scope.when.length && !evalCondition(scope.when, vars, task.loc)) {
+        const cond = scope.when.filter((c) => c !== true).map(String).join(' and ');
+        return { status: 'skipped', msg: `conditional result was false: ${cond}`, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } };
+    }
+    // Modules get plain text; every secret they were handed is remembered so output masks it.
+    const rendered = revealSecrets(renderValue(task.args, vars, task.moduleLoc), env.secrets);
+    // Rendered text such as "yes" or "10" becomes the boolean or number the schema asks for.
+    const params = coerceParams(module, rendered);
+    // Params a module declares secret (passwords, tokens) are masked wherever they would show.
+    for (const name of module.secretParams ?? []) {
+        const v = params[name];
+        if (typeof v === 'string' && v !== '')
+            env.secrets.add(v);
+    }
+    validateParams(module, params, { loc: task.moduleLoc, subject: `task "${task.name ?? task.module}" (${task.module})` }, { allowTemplates: false });
+    const check = scope.checkMode ?? env.check;
+    const diff = scope.diff ?? env.diff;
+    const reach = reachFor(env, h, scope, vars);
+    const inputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter };
+    const retries = task.until ? task.retries ?? 3 : 0;
+    let attempt = 0;
+    for (;;) {
+        const plan = await module.plan(makePlanContext(inputs), params);
+        let o = await realise(plan, module, params, inputs);
+        o = applyOverrides(task, vars, o);
+        if (!task.until || o.status === 'skipped' || o.status === 'unreachable')
+            return o;
+        const untilVars = task.register ? { ...vars, [task.register]: o.result } : vars;
+        if (o.status !== 'failed' && evalCondition(task.until, untilVars, task.loc))
+            return { ...o, result: { ...o.result, attempts: attempt + 1 } };
+        if (attempt >= retries)
+            return { ...o, status: 'failed', msg: `retries exhausted (${retries + 1} attempts): until condition still false`, result: { ...o.result, attempts: attempt + 1, failed: true } };
+        attempt++;
+        await env.sleep((task.delay ?? 5) * 1000);
+    }
+}
+async function realise(plan, module, params, inputs) {
+    switch (plan.kind) {
+        case 'ok': {
+            if (plan.setVars)
+                Object.assign(inputs.host.setVars, plan.setVars);
+            if (plan.facts)
+                inputs.factHost.facts = { ...plan.facts };
+            return { status: 'ok', msg: plan.reason, result: { changed: false, msg: plan.reason, ...plan.result }, meta: plan.meta, setVars: plan.setVars };
+        }
+        case 'skip':
+            return { status: 'skipped', msg: plan.reason, result: { changed: false, skipped: true, skip_reason: plan.reason } };
+        case 'fail':
+            return { status: 'failed', msg: plan.msg, result: { changed: false, failed: true, msg: plan.msg, ...plan.result } };
+        case 'change': {
+            const extra = await carryOut(module, plan, params, inputs);
+            const result = { changed: true, msg: plan.summary, ...plan.result, ...(extra ?? {}) };
+            return { status: 'changed', msg: plan.summary, result, diffs: plan.diffs, ...(inputs.check ? { predicted: true } : {}) };
+        }
+        default:
+            return assertNever(plan, 'plan');
+    }
+}
+function applyOverrides(task, vars, o) {
+    if (o.status === 'skipped' || o.status === 'unreachable')
+        return o;
+    const withResult = task.register ? { ...vars, [task.register]: o.result } : { ...vars, result: o.result };
+    let out = o;
+    if (task.changedWhen && o.status !== 'failed') {
+        const changed = evalCondition(task.changedWhen, withResult, task.loc);
+        out = { ...out, status: changed ? 'changed' : 'ok', result: { ...out.result, changed } };
+    }
+    if (task.failedWhen) {
+        const failed = evalCondition(task.failedWhen, withResult, task.loc);
+        if (failed)
+            out = { ...out, status: 'failed', msg: `failed_when condition is true: ${task.failedWhen.map(String).join(' and ')}`, result: { ...out.result, failed: true } };
+        else if (out.status === 'failed')
+            out = { ...out, status: out.result.changed ? 'changed' : 'ok', result: { ...out.result, failed: false } };
+    }
+    return out;
+}
+function failureOutcome(e, h, task, verbosity) {
+    if (e instanceof ActionFailed) {
+        const d = describeFailure(e);
+        const registered = e.registered ?? { rc: e.result.code, stdout: e.result.stdout, stderr: e.result.stderr };
+        return { status: 'failed', msg: d.msg, detail: d.detail, result: { ...registered, failed: true, msg: d.msg, changed: false } };
+    }
+    const r = describeError(e, task.loc, verbosity);
+    const base = { msg: r.msg, detail: r.detail, code: r.code, hint: r.hint };
+    if (e instanceof UnreachableError) {
+        h.unreachable = true;
+        return { status: 'unreachable', ...base, result: { unreachable: true, msg: e.reason, changed: false } };
+    }
+    return { status: 'failed', ...base, result: { failed: true, msg: e instanceof Error ? e.message : String(e), changed: false } };
+}
+function finish(env, task, scope, h, name, o, durationMs, execs, item, final, emitFinal = true) {
+    const noLog = scope.noLog === true;
+    const ignored = o.status === 'failed' && scope.ignoreErrors === true;
+    const ev = {
+        event: 'task_result', host: h.name, task: name, module: task.module, file: task.loc.file, line: task.loc.line,
+        status: o.status, msg: noLog && o.status !== 'skipped' ? NO_LOG_MSG : o.msg, durationMs, execs,
+        ...(o.diffs && (scope.diff ?? env.diff) && !noLog ? { diff: o.diffs } : {}),
+        ...(item !== undefined ? { item: noLog ? '(hidden)' : item } : {}),
+        ...(o.detail && !noLog ? { detail: o.detail } : {}),
+        ...(o.code !== undefined ? { code: o.code } : {}),
+        ...(o.hint !== undefined && !noLog ? { hint: o.hint } : {}),
+        ...(ignored ? { ignored: true } : {}),
+        ...(o.predicted ? { predicted: true } : {}),
+    };
+    // Loop items get their own lines; the task's aggregate is counted once, not shown again.
+    if (!final || emitFinal)
+        env.emit(ev);
+    if (!final)
+        return;
+    // Counted as Ansible counts (see HostCounts): a changed task and an ignored failure are ok too.
+    const c = h.counts;
+    switch (o.status) {
+        case 'ok':
+            c.ok++;
+            break;
+        case 'changed':
+            c.ok++;
+            c.changed++;
+            break;
+        case 'skipped':
+            c.skipped++;
+            break;
+        case 'unreachable':
+            c.unreachable++;
+            env.recordFailure(h.name, name, task.loc, `unreachable: ${o.msg}`);
+            break;
+        case 'failed':
+            if (ignored) {
+                c.ok++;
+                c.ignored++;
+            }
+            else {
+                c.failed++;
+                h.failed = true;
+                env.recordFailure(h.name, name, task.loc, o.msg);
+            }
+            break;
+        default: assertNever(o.status, 'status');
+    }
+    // no_log hides output, not data: the registered result stays whole for later tasks.
+    if (task.register)
+        h.setVars[task.register] = o.result;
+    if (o.status === 'changed')
+        for (const n of task.notify)
+            h.notified.add(n);
+}
+//# sourceMappingURL=task.js.map

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { CONTENT_LIMIT, fileFactArgv, normalizeFilePath, parseFileFactOutput } from './file.js';
+import { FactParseError, factCommandFailed, readInParts } from './types.js';
+/**
+ * Shared by the fact families of the system modules (sysctl, kmod, mount, hostname). Each reads
+ * the kernel's state AND the config files its decision needs in one exec: its script prints
+ * tagged sections (`@@k8sbm TAG ARG...` lines, which no base64 or /proc line can look like), and
+ * reads files with the file fact's own script, run as a child, so a file is seen exactly as the
+ * file fact sees it (stat, owner, content).
+ *
+ *   sh -c SCRIPT k8sbm-NAME FILE_FACT_SCRIPT FAMILY_ARGS... @@files PATH...
+ */
+export const TAG = '@@k8sbm';
+export const FILES_SEPARATOR = '@@files';
+/**
+ * The common head of every system fact script: `$1` is the file fact's script; `read_files`
+ * prints one `file N` section per path (and its exit code) after the family's own sections.
+ */
+export const READ_FILES_SH = `k8sbm_file_script=$1; shift
+read_files() {
+  i=0
+  for f in "$@"; do
+    printf '${TAG} file %s\\n' "$i"
+    sh -c "$k8sbm_file_script" k8sbm-file "$f" "$(dirname -- "$f")"
+    printf '${TAG} file-rc %s\\n' "$?"
+    i=$((i + 1))
+  done
+}
+`;
+/** argv of a system fact: the family's script, its own args, then the files to read. */
+export function systemFactArgv(name, script, args, files) {
+    const fileScript = fileFactArgv('/')[2];
+    return ['sh', '-c', READ_FILES_SH + script, `k8sbm-${name}`, fileScript, ...args, FILES_SEPARATOR, ...files.map(normalizeFilePath)];
+}
+/**
+ * A system fact: host-wide (key ""), one exec, read a piece at a time. Its files, and the parts
+ * named here, accumulate as tasks ask for more; in check mode a prediction that lacks some of
+ * them costs a read of just those (FactDef.partial).
+ */
+export function systemFact(name, argv, parse, ...parts) {
+    const files = { query: 'files', fact: 'files', nameOf: normalizeFilePath };
+    return { name, key: () => '', argv, parse, partial: readInParts(...parts, files) };
+}
+/**
+ * The sections of a system fact's output, its family's own tag first; when the script failed,
+ * the fact error "cannot read WHAT" with what its stderr says.
+ */
+export function systemFactSections(res, family, what) {
+    const sections = splitTagged(res.stdout);
+    if (res.code !== 0 || sections[0]?.tag !== family)
+        throw factCommandFailed(family, `cannot read ${what}`, res);
+    return sections;
+}
+/** Pure: the tagged sections of a system fact's output, in order. Text before the first tag is dropped. */
+export function splitTagged(stdout) {
+    const out = [];
+    let cur;
+    const flush = () => {
+        if (cur)
+            out.push({ tag: cur.tag, args: cur.args, body: cur.lines.join('\n') });
+    };
+    for (const line of stdout.split('\n')) {
+        if (line.startsWith(`${TAG} `)) {
+            flush();
+            const [tag = '', ...args] = line.slice(TAG.length + 1).split(' ');
+            cur = { tag, args, lines: [] };
+        }
+        else if (cur) {
+            cur.lines.push(line);
+        }
+    }
+    flush();
+    return out;
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function decodeText(data) {
+    if (data.includes(0))
+        return undefined;
+    try {
+        return utf8.decode(data);
+    }
+    catch {
+        return undefined;
+    }
+}
+export function hostFileFromState(st) {
+    const { content, sha256: _sha, existingAncestor: _a, ...rest } = st;
+    if (content === undefined)
+        return rest;
+    const text = decodeText(content);
+    return text === undefined ? { ...rest, binary: true } : { ...rest, text };
+}
+/** The file fact's view of a HostFile (for predictions other modules read in check mode). */
+export function hostFileToState(hf) {
+    const { text, binary: _b, ...rest } = hf;
+    if (text === undefined)
+        return rest;
+    const content = Buffer.from(text, 'utf8');
+    return { ...rest, size: content.length, content, sha256: createHash('sha256').update(content).digest('hex') };
+}
+/**
+ * The `file N` sections of a system fact's output, by path (paths in the order they were asked).
+ * A file the script could not inspect throws FactParseError with the file fact's own message.
+ */
+export function parseFileSections(sections, paths, stderr) {
+    const files = {};
+    for (let i = 0; i < sections.length; i++) {
+        const s = sections[i];
+        if (s.tag !== 'file')
+            continue;
+        const path = paths[Number(s.args[0])];
+        if (path === undefined)
+            throw new FactParseError('file', `unexpected file section ${s.args[0]}`);
+        const rc = sections[i + 1]?.tag === 'file-rc' ? Number(sections[i + 1].args[0]) : 1;
+        const st = parseFileFactOutput({ code: rc, signal: null, stdout: s.body, stderr }, normalizeFilePath(path));
+        files[normalizeFilePath(path)] = hostFileFromState(st);
+    }
+    for (const p of paths) {
+        if (!(normalizeFilePath(p) in files))
+            throw new FactParseError('file', `no answer for ${p}`);
+    }
+    return files;
+}
+/** Text of a config file, '' when it does not exist; or why it cannot be edited as text. */
+export function editableText(hf, path) {
+    if (!hf.exists)
+        return { text: '' };
+    if (hf.type === 'link')
+        return { error: `${path} is a symbolic link to ${hf.linkTarget}: name the file itself, so the link is not replaced by a file` };
+    if (hf.type !== 'file')
+        return { error: `${path} is not a regular file (it is a ${hf.type ?? 'special file'})` };
+    if (hf.readable === false)
+        return { error: `cannot read ${path} (permission denied?); run the task with become: true` };
+    if (hf.binary)
+        return { error: `${path} is not a UTF-8 text file` };
+    if (hf.text === undefined)
+        return { error: `${path} is larger than ${CONTENT_LIMIT / 1024} KiB; it is not edited` };
+    return { text: hf.text };
+}
+/**
+ * What a file will look like after k8sbm writes `text` into it: an existing file keeps its mode
+ * and owner (the writers copy them), a new one gets 0644 (umask 022) and the become user.
+ */
+export function predictHostFile(prev, text) {
+    const keep = prev?.exists === true && prev.type === 'file';
+    return {
+        exists: true,
+        parentIsDir: true,
+        type: 'file',
+        mode: keep ? prev.mode : '0644',
+        ...(keep ? { owner: prev.owner, group: prev.group, uid: prev.uid, gid: prev.gid } : {}),
+        size: Buffer.byteLength(text, 'utf8'),
+        readable: true,
+        text,
+    };
+}
+export const ABSENT_FILE = { exists: false, parentIsDir: true };
+/** The effect a written (or removed) file has on the file fact, so copy/stat/lineinfile in check mode see it. */
+export function fileEffect(path, hf) {
+    return { fact: 'file', key: normalizeFilePath(path), value: hostFileToState(hf) };
+}
+/** Directory of a path, as the file fact computes it. */
+export function parentOf(path) {
+    return posix.dirname(normalizeFilePath(path));
+}
+//# sourceMappingURL=system-files.js.map

@@ -1,0 +1,80 @@
+import { K8sbmError } from '../source/errors.js';
+import { valueLocOf } from '../source/loc.js';
+export function connectionVarsOf(vars) {
+    const pick = (...names) => {
+        for (const n of names)
+            if (vars[n] !== undefined && vars[n] !== null)
+                return [n, vars[n]];
+        return undefined;
+    };
+    return {
+        address: optionalString(vars, pick('ansible_host', 'ansible_ssh_host')),
+        port: portOf(vars, pick('ansible_port', 'ansible_ssh_port')),
+        user: optionalString(vars, pick('ansible_user', 'ansible_ssh_user')),
+        privateKeyFile: optionalString(vars, pick('ansible_ssh_private_key_file', 'ansible_private_key_file')),
+        connection: connectionOf(vars, pick('ansible_connection')),
+        become: booleanOf(vars, pick('ansible_become')) ?? false,
+        becomeUser: optionalString(vars, pick('ansible_become_user')) ?? 'root',
+        sshCommonArgs: optionalString(vars, pick('ansible_ssh_common_args')),
+    };
+}
+function invalid(vars, name, message, hint) {
+    return new K8sbmError('K8SBM_INVENTORY_VAR_INVALID', `${name} ${message}`, { loc: valueLocOf(vars, name), hint });
+}
+function optionalString(vars, entry) {
+    if (!entry)
+        return undefined;
+    const [name, v] = entry;
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    throw invalid(vars, name, `must be a string, got ${Array.isArray(v) ? 'a list' : typeof v}`, `write ${name} as one plain value`);
+}
+function portOf(vars, entry) {
+    if (!entry)
+        return undefined;
+    const [name, v] = entry;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 65535) {
+        throw invalid(vars, name, `must be a port number (1-65535), got ${JSON.stringify(v)}`, `for example ${name}=2222`);
+    }
+    return n;
+}
+function connectionOf(vars, entry) {
+    if (!entry)
+        return 'ssh';
+    const v = String(entry[1]);
+    // paramiko and smart are other ways to speak SSH; k8sbm has one SSH client.
+    if (v === 'ssh' || v === 'smart' || v === 'paramiko' || v === 'paramiko_ssh' || v === 'ansible.builtin.ssh')
+        return 'ssh';
+    if (v === 'local' || v === 'ansible.builtin.local')
+        return 'local';
+    throw invalid(vars, entry[0], `"${v}" is not supported`, 'k8sbm connects with ssh or local');
+}
+const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't', '1.0']);
+const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f', '0.0']);
+/** Ansible's boolean(): yes/no, on/off, true/false, 1/0 in any case. */
+export function ansibleBoolean(v) {
+    if (typeof v === 'boolean')
+        return v;
+    if (typeof v === 'number')
+        return v === 1 ? true : v === 0 ? false : undefined;
+    if (typeof v === 'string') {
+        const s = v.trim().toLowerCase();
+        if (TRUE.has(s))
+            return true;
+        if (FALSE.has(s))
+            return false;
+    }
+    return undefined;
+}
+function booleanOf(vars, entry) {
+    if (!entry)
+        return undefined;
+    const b = ansibleBoolean(entry[1]);
+    if (b === undefined)
+        throw invalid(vars, entry[0], `must be a boolean, got ${JSON.stringify(entry[1])}`, 'use true or false (yes/no also work)');
+    return b;
+}
+//# sourceMappingURL=connection-vars.js.map

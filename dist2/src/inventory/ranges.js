@@ -1,0 +1,151 @@
+import { K8sbmError } from '../source/errors.js';
+/**
+ * Host names, `host:port` and `[x:y(:z)]` ranges, following Ansible's parse_address and
+ * expand_hostname_range so that every inventory expands to the very same host names.
+ */
+const NUMERIC_RANGE = String.raw `\[(?:[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
+const HEX_RANGE = String.raw `\[(?:[0-9a-f]+:[0-9a-f]+)(?::[0-9]+)?\]`;
+const ALNUM_RANGE = String.raw `\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
+const IPV6_PART = String.raw `(?:[0-9a-f]{1,4}|${HEX_RANGE})`;
+const IPV4_PART = String.raw `(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5]|${NUMERIC_RANGE})`;
+// Python's \w under re.UNICODE: letters, digits and underscore of any script.
+const WORD = String.raw `[\p{L}\p{N}_]`;
+const LABEL = String.raw `(?:${WORD}|${ALNUM_RANGE})(?:${WORD}|-|${ALNUM_RANGE})*(?<![_-])`;
+const BRACKETED_HOSTPORT = /^\[(.+)\]:([0-9]+)$/;
+const HOSTPORT = /^((?:[^:[\]]|\[[^\]]*\])*):([0-9]+)$/;
+const IPV4 = new RegExp(String.raw `^(?:${IPV4_PART}\.){3}${IPV4_PART}$`, 'i');
+const IPV6 = new RegExp('^(?:' +
+    [
+        `(?:${IPV6_PART}:){7}${IPV6_PART}`,
+        `(?:${IPV6_PART}:){1,6}:`,
+        `(?:${IPV6_PART}:)(?::${IPV6_PART}){1,6}`,
+        `(?:${IPV6_PART}:){2}(?::${IPV6_PART}){1,5}`,
+        `(?:${IPV6_PART}:){3}(?::${IPV6_PART}){1,4}`,
+        `(?:${IPV6_PART}:){4}(?::${IPV6_PART}){1,3}`,
+        `(?:${IPV6_PART}:){5}(?::${IPV6_PART}){1,2}`,
+        `(?:${IPV6_PART}:){6}(?::${IPV6_PART})`,
+        `:(?::${IPV6_PART}){1,6}`,
+        `${IPV6_PART}?::`,
+        String.raw `(?:0:){6}(?:${IPV6_PART}\.){3}${IPV6_PART}`,
+        String.raw `::(?:ffff:)?(?:${IPV6_PART}\.){3}${IPV6_PART}`,
+        String.raw `(?:0:){5}ffff:(?:${IPV6_PART}\.){3}${IPV6_PART}`,
+    ].join('|') +
+    ')$', 'i');
+const HOSTNAME = new RegExp(String.raw `^${LABEL}(?:\.${LABEL})*$`, 'iu');
+export class HostRangeError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'HostRangeError';
+    }
+}
+export function isIpAddress(name) {
+    return IPV4.test(name) || IPV6.test(name);
+}
+/**
+ * Split `host:port` / `[v6]:port` and check that what is left is an address or a host name
+ * (ranges allowed when asked). Returns undefined when the text is not a valid address.
+ */
+export function parseAddress(address, allowRanges) {
+    let rest = address;
+    let port;
+    for (const re of [BRACKETED_HOSTPORT, HOSTPORT]) {
+        const m = re.exec(rest);
+        if (m) {
+            rest = m[1];
+            port = Number(m[2]);
+        }
+    }
+    if (!(IPV4.test(rest) || IPV6.test(rest) || HOSTNAME.test(rest)))
+        return undefined;
+    if (!allowRanges && rest.includes('['))
+        return undefined;
+    return { host: rest, port };
+}
+/** Ansible's `_expand_hostpattern`: names (ranges expanded) plus the port given with them. */
+export function expandHostPattern(pattern) {
+    const parsed = parseAddress(pattern, true);
+    const base = parsed?.host ?? pattern;
+    return { names: base.includes('[') ? expandHostnameRange(base) : [base], port: parsed?.port };
+}
+/** expandHostPattern for a host an inventory file names at `loc`: a bad range is K8SBM_INVENTORY_RANGE there. */
+export function expandHostPatternAt(pattern, loc) {
+    try {
+        return expandHostPattern(pattern);
+    }
+    catch (e) {
+        if (!(e instanceof HostRangeError))
+            throw e;
+        throw new K8sbmError('K8SBM_INVENTORY_RANGE', `${e.message} in '${pattern}'`, {
+            loc, hint: 'ranges look like node[01:10] (zero padding kept), node[1:9:2] (step) or rack-[a:f]',
+        });
+    }
+}
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** `db[01:03]-x` -> db01-x, db02-x, db03-x; several ranges multiply; `[a:c]`; `[1:9:2]`. */
+export function expandHostnameRange(line) {
+    // Ansible swaps the first `[` and the first `]` for a separator and expects exactly three parts.
+    const parts = line.replace('[', '|').replace(']', '|').split('|');
+    if (parts.length !== 3)
+        throw new HostRangeError(`cannot read the host range in "${line}"`);
+    const [head, range, tail] = parts;
+    const bounds = range.split(':');
+    if (bounds.length !== 2 && bounds.length !== 3)
+        throw new HostRangeError('host range must be begin:end or begin:end:step');
+    const beg = bounds[0] || '0';
+    const end = bounds[1];
+    const step = bounds.length === 3 ? pyInt(bounds[2]) : 1;
+    if (!end)
+        throw new HostRangeError('host range must specify end value');
+    if (step === 0)
+        throw new HostRangeError('host range step must not be zero');
+    let fill = (x) => String(x);
+    if (beg[0] === '0' && beg.length > 1) {
+        if (beg.length !== end.length)
+            throw new HostRangeError('host range must specify equal-length begin and end formats');
+        fill = (x) => zfill(String(x), beg.length);
+    }
+    let seq;
+    const iBeg = LETTERS.indexOf(beg);
+    const iEnd = iBeg >= 0 ? LETTERS.indexOf(end) : -1;
+    if (iBeg >= 0 && iEnd >= 0) {
+        if (iBeg > iEnd)
+            throw new HostRangeError('host range must have begin <= end');
+        seq = pySlice(LETTERS.slice(0, iEnd + 1).split(''), iBeg, step);
+    }
+    else {
+        const b = pyInt(beg);
+        const e = pyInt(end) + 1;
+        seq = [];
+        for (let i = b; step > 0 ? i < e : i > e; i += step)
+            seq.push(i);
+    }
+    const out = [];
+    for (const x of seq) {
+        const name = head + fill(x) + tail;
+        if (name.includes('['))
+            out.push(...expandHostnameRange(name));
+        else
+            out.push(name);
+    }
+    return out;
+}
+function pySlice(items, start, step) {
+    // A negative step walks away from `end`, which Python's slice turns into nothing.
+    const out = [];
+    if (step > 0)
+        for (let i = start; i < items.length; i += step)
+            out.push(items[i]);
+    return out;
+}
+function zfill(s, width) {
+    const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
+    return sign + s.slice(sign.length).padStart(width - sign.length, '0');
+}
+/** Python's int() on a string: optional sign, digits with single underscores, outer spaces. */
+function pyInt(s) {
+    const t = s.trim();
+    if (!/^[+-]?\d+(?:_\d+)*$/.test(t))
+        throw new HostRangeError(`invalid number "${s}" in host range`);
+    return Number(t.replace(/_/g, ''));
+}
+//# sourceMappingURL=ranges.js.map

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import pLimit from 'p-limit';
+import { netnsName, nodeAddress, nodeGroup, nodeName, vethName } from './names.js';
+import { createNodeLink, netnsPath, tool } from './network.js';
+import { nodeLaunchArgv } from './node-init.js';
+import { childPidOf, launchNode, readNodeHostKey, waitForSsh } from './node.js';
+import { LAB_SUDO_PASSWORD, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from './render.js';
+import { nodeLogFile, nodeScratchDir, writeFileAtomic, writeLabState } from './state.js';
+/** Starting nodes of a lab (all of a new lab, or those a resize adds) and writing its files. */
+/** Nodes first..last (1-based, inclusive), as they will be named and addressed. */
+export function planNodes(names, subnet, first, last) {
+    return Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => {
+        const i = first + k;
+        return { name: nodeName(i), address: nodeAddress(subnet, i), group: nodeGroup(i), netns: netnsName(names, i), veth: vethName(names, i) };
+    });
+}
+/**
+ * Starts `toStart` (planned, not yet existing) on the lab's bridge and waits until each sshd
+ * answers. `all` is every node the lab will have, so each new node knows the others by name.
+ * The first failure is thrown; what was made of the nodes is left for the caller to remove.
+ */
+export async function startNodes(tools, paths, bridge, subnet, toStart, all, authorizedKey, opts) {
+    const limit = pLimit(Math.max(1, opts.parallel ?? 16));
+    let ready = 0;
+    const link = (n) => createNodeLink(tools, bridge, n.netns, n.veth, `${n.address}/${subnet.prefix}`);
+    // The first `ip netns add` on a machine makes /run/netns a shared mount; only one should try.
+    if (toStart[0])
+        await link(toStart[0]);
+    const results = await Promise.allSettled(toStart.map((n, k) => limit(async () => {
+        if (k > 0)
+            await link(n);
+        const scratch = nodeScratchDir(paths, n.name);
+        const logFile = nodeLogFile(paths, n.name);
+        mkdirSync(scratch, { recursive: true, mode: 0o755 });
+        const launched = launchNodeProcess(tools, n, scratch, logFile, authorizedKey, all, opts.sshdLogLevel);
+        await waitForSsh(n.address, { deadline: opts.deadline, exited: launched.exited, node: n.name, logFile });
+        const pid = childPidOf(launched.launcherPid);
+        if (!pid)
+            throw new Error(`node ${n.name}: its PID 1 is not a child of ${launched.launcherPid}`);
+        opts.onNodeReady?.(n.name, ++ready, toStart.length);
+        return { ...n, pid, launcherPid: launched.launcherPid, hostKey: readNodeHostKey(pid) };
+    })));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return results.map((r) => r.value);
+}
+function launchNodeProcess(tools, n, scratch, logFile, authorizedKey, all, logLevel) {
+    const argv = nodeLaunchArgv({ nsenter: tool(tools, 'nsenter'), unshare: tool(tools, 'unshare') }, {
+        name: n.name,
+        netnsPath: netnsPath(n.netns),
+        scratchDir: scratch,
+        authorizedKey,
+        sshdConfig: renderSshdConfig(n.address, { logLevel }),
+        sudoers: renderSudoers(),
+        etcHosts: renderEtcHosts(n, all),
+        password: LAB_SUDO_PASSWORD,
+        machineId: randomBytes(16).toString('hex'),
+    });
+    return launchNode(argv, logFile);
+}
+/** known_hosts, ssh_config and the inventory for the lab's nodes, then the state (phase up). */
+export function writeLabFiles(paths, state) {
+    const files = { keyFile: paths.key, knownHostsFile: paths.knownHosts };
+    writeFileAtomic(paths.knownHosts, renderKnownHosts(state.nodes), 0o644);
+    writeFileAtomic(paths.sshConfig, renderSshConfig(state.nodes, files), 0o644);
+    writeFileAtomic(paths.inventory, renderInventory(state.name, state.nodes, files), 0o644);
+    writeLabState(paths, state);
+}
+//# sourceMappingURL=start.js.map

@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox';
+import { fileFact, normalizeFilePath } from '../../facts/file.js';
+import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
+import { FilePath } from '../../schema/formats.js';
+import { defineModule } from '../types.js';
+const schema = Type.Object({
+    src: Type.String({ minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." }),
+    dest: FilePath({ description: 'Remote path of the rendered file.' }),
+    ...WRITE_FILE_PARAMS,
+}, { additionalProperties: false });
+export const template = defineModule({
+    name: 'template',
+    doc: {
+        summary: "Renders a controller template (the role's templates/ first) with the task's variables and writes it to the host like copy.",
+        check: 'full',
+        diff: 'content and state',
+        example: `- name: kubelet configuration
+  template:
+    src: kubelet-config.yaml.j2
+    dest: /var/lib/kubelet/config.yaml
+    mode: "0644"
+  notify: restart kubelet
+`,
+        notes: [
+            'An undefined variable is an error with its place in the template, never an empty string.',
+            'Same write path as copy: one exec when up to date, validate before the atomic move.',
+        ],
+    },
+    schema,
+    templateFileParams: ['src'],
+    async plan(ctx, p) {
+        const srcPath = ctx.findLocal('templates', p.src);
+        const text = (await ctx.readLocal(srcPath)).toString('utf8');
+        const rendered = ctx.renderTemplate(text, srcPath);
+        const dest = normalizeFilePath(p.dest);
+        return planWriteFile(ctx, {
+            dest,
+            content: Buffer.from(rendered, 'utf8'),
+            attrs: { mode: p.mode, owner: p.owner, group: p.group },
+            backup: p.backup,
+            validate: p.validate,
+            force: p.force,
+            result: { src: p.src },
+        }, await ctx.fact(fileFact, dest));
+    },
+    apply: (ctx, plan) => applyWriteFile(ctx, plan),
+});
+//# sourceMappingURL=template.js.map

@@ -1,0 +1,110 @@
+import { failureReason } from '../../facts/types.js';
+import { K8sbmError } from '../../source/errors.js';
+import { checkManifest, flattenManifest, manifestStdin, objectLabel, parseManifestText } from './k8s_apply-manifest.js';
+import { classifyKubectlError, countReady, FETCH_SCRIPT, fetchArgv, kubectlDiffArgv, READINESS_SCRIPT, readinessArgv, readinessTargets, } from './k8s_apply-kubectl.js';
+import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, NAMESPACE_RULE, resolveCrdPaths } from './k8s_apply-params.js';
+import { changePlanOf, dependencyPlan, kubectlFailure } from './k8s_apply-plan.js';
+import { loadCrdFiles } from './k8s-schemas.js';
+import { apiGroupsOf, shippedCrdFiles } from './shipped-crds.js';
+import { ActionFailed, defineModule } from '../types.js';
+export function kubectlOptionsOf(p) {
+    return {
+        kubectl: p.kubectl ?? 'kubectl',
+        kubeconfig: p.kubeconfig ?? '/etc/kubernetes/admin.conf',
+        namespace: p.namespace,
+        fieldManager: p.field_manager ?? 'k8sbm',
+        forceConflicts: p.force_conflicts === true,
+    };
+}
+/** The manifest's documents, from whichever source the task names (url costs one exec). */
+async function manifestDocs(ctx, p) {
+    if (p.src !== undefined) {
+        const path = ctx.findLocal('files', p.src);
+        return parseManifestText((await ctx.readLocal(path)).toString('utf8'), path);
+    }
+    if (p.template !== undefined) {
+        const path = ctx.findLocal('templates', p.template);
+        const text = ctx.renderTemplate((await ctx.readLocal(path)).toString('utf8'), path);
+        // Positions are those of the rendered text: the file name says so.
+        return parseManifestText(text, `${path} (rendered)`);
+    }
+    if (p.url !== undefined) {
+        const res = await ctx.probe(fetchArgv(p.url, 60), { stdin: FETCH_SCRIPT });
+        if (res.code !== 0) {
+            return { kind: 'fail', msg: `cannot fetch ${p.url} on ${ctx.host}: ${failureReason(res, undefined, 2)}` };
+        }
+        return parseManifestText(res.stdout, p.url);
+    }
+    if (typeof p.definition === 'string')
+        return parseManifestText(p.definition, `definition of the task at ${ctx.loc?.file ?? 'the playbook'}`);
+    return flattenManifest(p.definition);
+}
+/** The readiness exec, when the task waits for something among these objects. */
+function readiness(o, objects, w) {
+    const targets = w ? readinessTargets(objects, w) : [];
+    if (targets.length === 0)
+        return undefined;
+    return { argv: readinessArgv(o, targets, w?.timeout ?? 300), count: targets.length };
+}
+export const k8s_apply = defineModule({
+    name: 'k8s_apply',
+    schema: K8S_APPLY_SCHEMA,
+    rules: [NAMESPACE_RULE],
+    doc: K8S_APPLY_DOC,
+    async plan(ctx, p) {
+        const o = kubectlOptionsOf(p);
+        const docs = await manifestDocs(ctx, p);
+        if (!Array.isArray(docs))
+            return docs;
+        const crdFiles = resolveCrdPaths(ctx, p.crd_paths);
+        // The shipped MetalLB and Rook CRDs first: a kind the task's own CRD files define wins.
+        const registry = loadCrdFiles([...shippedCrdFiles(apiGroupsOf(docs)), ...crdFiles]);
+        // Every object is checked before anything leaves the controller.
+        const objects = checkManifest(docs, registry, { namespace: p.namespace, allowUnknownKinds: p.allow_unknown_kinds, loc: ctx.loc, crdPathsGiven: crdFiles.length > 0 });
+        if (objects.length === 0)
+            return { kind: 'fail', msg: 'the manifest holds no objects' };
+        const stdin = manifestStdin(objects);
+        const target = { kubectl: o.kubectl, kubeconfig: o.kubeconfig };
+        const ready = readiness(o, objects, p.wait);
+        const res = await ctx.probe(kubectlDiffArgv(o), { stdin });
+        if (res.code === 0) {
+            const same = `${objects.length} object${objects.length === 1 ? '' : 's'} already as declared (kubectl diff --server-side: no changes)`;
+            if (!ready)
+                return { kind: 'ok', reason: same, result: { objects: objects.map(objectLabel) } };
+            // Unchanged is not ready: a rollout an earlier run started may still be going (or stuck).
+            const r = await ctx.probe(ready.argv, { stdin: READINESS_SCRIPT });
+            if (r.code !== 0)
+                return kubectlFailure(`${same}, but not ready`, r);
+            return { kind: 'ok', reason: `${same}; ${ready.count} readiness check${ready.count === 1 ? '' : 's'} passed`, result: { objects: objects.map(objectLabel) } };
+        }
+        if (res.code === 1 && res.stdout.trim() !== '')
+            return changePlanOf(objects, res.stdout, o, stdin, ready?.argv, target);
+        if (res.code === 127) {
+            return { kind: 'fail', msg: `${o.kubectl} is not installed on ${ctx.host} (exit 127): run k8s_apply on a node with kubectl (delegate_to a control-plane node), or set kubectl: to its path` };
+        }
+        const dependency = await dependencyPlan(ctx, objects, classifyKubectlError(res.stderr), o, stdin, ready?.argv, target);
+        return dependency ?? kubectlFailure('kubectl diff failed', res);
+    },
+    async apply(ctx, plan) {
+        const [applyAction, readyAction] = plan.actions;
+        const applied = await ctx.run(applyAction);
+        const out = { applied: applied.stdout.split('\n').filter(Boolean) };
+        if (readyAction) {
+            try {
+                out.ready = countReady((await ctx.run(readyAction)).stdout);
+            }
+            catch (e) {
+                if (e instanceof ActionFailed) {
+                    throw new K8sbmError('K8SBM_K8S_NOT_READY', `applied, but not ready within the wait timeout`, {
+                        loc: ctx.loc,
+                        details: e.result.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-8),
+                        hint: 'look at the objects with kubectl describe; raise wait.timeout when they are only slow',
+                    });
+                }
+                throw e;
+            }
+        }
+        return out;
+    },
+});
+//# sourceMappingURL=k8s_apply.js.map

@@ -1,0 +1,109 @@
+const ref = (name) => ({ $ref: `#/definitions/${name}` });
+const describe = (description, schema) => ({ description, ...schema });
+const BOOL_WORDS = ['yes', 'no', 'true', 'false', 'on', 'off', 'Yes', 'No', 'True', 'False', 'YES', 'NO', 'ON', 'OFF'];
+/** Shared pieces, referenced as #/definitions/<name>. */
+export const KEYWORD_DEFINITIONS = {
+    template: { type: 'string', pattern: '\\{[{%]', description: 'A template, rendered per host when the task runs.' },
+    boolean: { anyOf: [{ type: 'boolean' }, { type: 'string', enum: BOOL_WORDS }] },
+    condition: {
+        anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { type: ['string', 'boolean'] } }],
+        description: 'An expression without {{ }}, a boolean, or a list of them (all must hold).',
+    },
+    names: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    tags: { anyOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }], description: 'Tags to select or skip with --tags / --skip-tags ("a,b" or a list).' },
+    vars: { type: ['object', 'null'], description: 'Variables (name: value).' },
+    environment: { type: ['object', 'null'], description: 'Environment variables for the commands of the tasks.' },
+    loop: { anyOf: [{ type: 'array' }, { type: 'string' }], description: 'A list, or a template that gives one; each element runs the task once as `item`.' },
+    taskFile: {
+        anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', properties: { file: { type: 'string' } }, required: ['file'], additionalProperties: false }],
+    },
+    roleRef: {
+        type: 'object',
+        properties: { name: { type: 'string', description: 'The role.' }, tasks_from: { type: 'string', description: 'A file of the role\'s tasks/ to run instead of main.yml.' } },
+        required: ['name'],
+        additionalProperties: false,
+    },
+    roleEntry: {
+        anyOf: [
+            { type: 'string', description: 'A role name.' },
+            {
+                type: 'object',
+                properties: {
+                    role: { type: 'string', description: 'The role.' }, name: { type: 'string', description: 'The role (another spelling of role:).' },
+                    when: ref('condition'), tags: ref('tags'), vars: describe('Role params.', ref('vars')), become: ref('boolean'), become_user: { type: 'string' },
+                    environment: ref('environment'), check_mode: ref('boolean'), diff: ref('boolean'), no_log: ref('boolean'), ignore_errors: ref('boolean'),
+                    any_errors_fatal: ref('boolean'), delegate_to: { type: 'string' }, run_once: ref('boolean'),
+                },
+                description: 'A role with keywords; any other key is a role param.',
+            },
+        ],
+    },
+    loopControl: {
+        type: 'object',
+        properties: {
+            loop_var: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Name of the loop variable (default item).' },
+            index_var: { type: 'string', description: 'Variable holding the 0-based index.' },
+            label: { type: ['string', 'number'], description: 'What to show for each element (a template).' },
+            pause: { type: 'number', minimum: 0, description: 'Seconds to wait between elements.' },
+            extended: ref('boolean'),
+        },
+        additionalProperties: false,
+    },
+};
+const items = (what) => ({ type: ['array', 'null'], items: ref('task'), description: what });
+export const KEYWORD_SCHEMAS = {
+    name: { type: ['string', 'number'], description: 'Shown in the output; may hold a template.' },
+    hosts: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }], description: 'Host pattern: a group, a host, "all", "web:&prod", ...' },
+    vars: ref('vars'),
+    vars_files: {
+        type: 'array',
+        items: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+        description: 'YAML files of variables, relative to the playbook; a list entry takes the first that exists.',
+    },
+    roles: { type: ['array', 'null'], items: ref('roleEntry'), description: 'Roles to run after pre_tasks, before tasks.' },
+    pre_tasks: items('Tasks run before the roles.'),
+    tasks: items('Tasks run after the roles.'),
+    post_tasks: items('Tasks run after tasks.'),
+    handlers: { type: ['array', 'null'], items: ref('handler'), description: 'Tasks run once at the end of a section when notified.' },
+    become: describe('Run as another user (root unless become_user) through sudo.', ref('boolean')),
+    become_user: { type: 'string', description: 'User to become (default root).' },
+    gather_facts: describe('Gather host facts before the first task (default true).', ref('boolean')),
+    serial: {
+        anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string' }, { type: 'array', items: { type: ['integer', 'string'] }, minItems: 1 }],
+        description: 'Batch size: a number, a percentage ("30%"), or a list of them (the last repeats).',
+    },
+    max_fail_percentage: { type: 'number', minimum: 0, maximum: 100, description: 'Stop the play when more than this share of a batch failed.' },
+    any_errors_fatal: describe('One failed host ends the play for every host.', ref('boolean')),
+    strategy: { enum: ['linear', 'free'], description: 'linear: every host finishes a task before the next; free: hosts run ahead.' },
+    tags: ref('tags'),
+    environment: ref('environment'),
+    check_mode: describe('Always (true) or never (false) run these tasks in check mode.', ref('boolean')),
+    diff: describe('Show (or hide) diffs of these tasks.', ref('boolean')),
+    no_log: describe('Hide params and results in the output.', ref('boolean')),
+    ignore_errors: describe('A failure does not stop the host.', ref('boolean')),
+    when: describe('Run only when this holds (expression without {{ }}).', ref('condition')),
+    delegate_to: { type: 'string', description: 'Run on this host instead (variables stay the current host\'s).' },
+    run_once: describe('Run on the first host of the batch only; the result stands for all.', ref('boolean')),
+    loop: ref('loop'),
+    with_items: describe('Older spelling of loop (nested lists are flattened one level).', ref('loop')),
+    with_list: describe('Older spelling of loop.', ref('loop')),
+    loop_control: ref('loopControl'),
+    register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Store the result in this variable.' },
+    notify: describe('Handlers (names or listen topics) to run if the task changed something.', ref('names')),
+    changed_when: describe('Decide "changed" with this condition (the registered result is in scope).', ref('condition')),
+    failed_when: describe('Decide "failed" with this condition (the registered result is in scope).', ref('condition')),
+    until: describe('Retry the task until this holds.', ref('condition')),
+    retries: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\d+$' }], description: 'How many times to retry with until (default 3).' },
+    delay: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }], description: 'Seconds between retries (default 5).' },
+    args: { type: 'object', description: 'Module params (merged under those written with the module).' },
+    listen: describe('Topics this handler also answers to in notify.', ref('names')),
+    block: items('Tasks run together; rescue runs if one fails, always runs in any case.'),
+    rescue: items('Tasks run when a task of the block failed.'),
+    always: items('Tasks run after the block, whatever happened.'),
+    import_tasks: describe('Tasks of another file, inserted here before the play runs.', ref('taskFile')),
+    include_tasks: describe('Tasks of another file, loaded when a host gets here (the name may hold a template).', ref('taskFile')),
+    import_role: describe('A role\'s tasks, inserted here before the play runs.', ref('roleRef')),
+    include_role: describe('A role, loaded when a host gets here.', ref('roleRef')),
+    import_playbook: { type: 'string', description: 'Another playbook, run here (relative to this file).' },
+};
+//# sourceMappingURL=keywords.js.map

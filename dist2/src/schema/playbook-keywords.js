@@ -1,0 +1,62 @@
+/**
+ * The keywords a playbook may use, per kind of entry. The loader rejects anything else, and the
+ * JSON Schema (src/schema/playbook.ts) describes exactly these, so the two cannot drift apart.
+ */
+/** Keywords a block, role entry or include passes down to the tasks inside it. */
+export const INHERITABLE_KEYWORDS = [
+    'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'check_mode', 'diff', 'no_log',
+    'ignore_errors', 'any_errors_fatal', 'delegate_to', 'run_once',
+];
+export const PLAY_KEYWORDS = [
+    'name', 'hosts', 'vars', 'vars_files', 'roles', 'pre_tasks', 'tasks', 'post_tasks', 'handlers',
+    'become', 'become_user', 'gather_facts', 'serial', 'max_fail_percentage', 'any_errors_fatal',
+    'strategy', 'tags', 'environment', 'check_mode', 'diff', 'no_log', 'ignore_errors',
+];
+export const IMPORT_PLAYBOOK_KEYWORDS = ['import_playbook', 'name', 'when', 'tags', 'vars'];
+export const LOOP_KEYWORDS = ['loop', 'with_items', 'with_list', 'loop_control'];
+/** Keywords of a task that runs a module (the module key itself comes on top). */
+export const TASK_KEYWORDS = [
+    'name', ...INHERITABLE_KEYWORDS, ...LOOP_KEYWORDS, 'register', 'notify', 'changed_when',
+    'failed_when', 'until', 'retries', 'delay', 'args', 'listen',
+];
+export const BLOCK_KEYWORDS = ['block', 'rescue', 'always', 'name', ...INHERITABLE_KEYWORDS];
+/** Static imports: resolved before the play runs, so no loops. */
+export const IMPORT_KEYWORDS = ['name', ...INHERITABLE_KEYWORDS];
+export const INCLUDE_KEYWORDS = ['name', ...INHERITABLE_KEYWORDS, ...LOOP_KEYWORDS];
+/** Keys that make a task entry something other than a module call. */
+export const SPECIAL_TASK_KEYS = ['block', 'import_tasks', 'include_tasks', 'import_role', 'include_role'];
+export const LOOP_CONTROL_KEYS = ['loop_var', 'index_var', 'label', 'pause', 'extended'];
+/** Params of import_role / include_role. */
+export const ROLE_INCLUDE_PARAMS = ['name', 'tasks_from'];
+/** Keys of a `roles:` entry (or a meta dependency) that are keywords; every other key is a param. */
+export const ROLE_ENTRY_KEYWORDS = ['role', 'name', ...INHERITABLE_KEYWORDS];
+/** Ansible spellings k8sbm does not take, with what to write instead. */
+const UNSUPPORTED = {
+    action: 'write the module as its own key: `command: ls` instead of `action: command ls`',
+    local_action: 'write the module as its own key and add `delegate_to: localhost`',
+    include: 'use include_tasks (loaded when reached) or import_tasks (loaded before the play runs)',
+    become_method: 'k8sbm becomes another user with sudo only; remove become_method',
+    with_dict: 'use loop: "{{ mydict | dict2items }}"',
+};
+/** A hint for a keyword Ansible knows and k8sbm does not, or undefined. */
+export function unsupportedKeywordHint(key) {
+    const hint = UNSUPPORTED[key];
+    if (hint)
+        return hint;
+    if (/^with_[a-z_]+$/.test(key))
+        return `${key} is not supported; use loop with a filter (as in Ansible's "migrating from with_X to loop")`;
+    return undefined;
+}
+const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
+/** `ansible.builtin.copy` and `ansible.legacy.copy` name the same module as `copy`. */
+export function stripFqcn(key) {
+    for (const p of FQCN_PREFIXES)
+        if (key.startsWith(p))
+            return key.slice(p.length);
+    return key;
+}
+/** Every spelling of a module key the loader accepts (for the schema). */
+export function moduleKeySpellings(name) {
+    return [name, ...FQCN_PREFIXES.map((p) => p + name)];
+}
+//# sourceMappingURL=playbook-keywords.js.map

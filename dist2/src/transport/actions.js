@@ -1,0 +1,109 @@
+import { ActionFailed } from '../contract/actions.js';
+import { assertNever } from '../util/assert-never.js';
+/**
+ * The fixed script behind every upload. User data (paths, modes, owners, the validate command)
+ * arrives only as positional parameters, so nothing a playbook says is ever parsed as script text:
+ *
+ *   sh -c UPLOAD_SCRIPT k8sbm-upload DEST MODE OWNER GROUP VALIDATE BACKUP   (content on stdin)
+ *
+ * The content lands in a temp file next to DEST (same filesystem, so the final `mv` is an atomic
+ * rename), gets the existing file's owner and mode (or the umask default for a new file), then
+ * the requested owner/group/mode, is validated, and only then replaces DEST. Any failure removes
+ * the temp file. The validate command is the user's own command line: `%s` becomes "$1" and the
+ * temp path is passed as that parameter, so even odd paths are never spliced into its text.
+ */
+export const UPLOAD_SCRIPT = `dest=$1 mode=$2 owner=$3 group=$4 validate=$5 backup=$6
+tmp=
+cleanup() { if [ -n "$tmp" ]; then rm -f -- "$tmp"; fi; }
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+fail() { printf 'k8sbm-upload: %s\\n' "$1" >&2; exit "\${2:-1}"; }
+case $dest in
+  */*) dir=\${dest%/*}; [ -n "$dir" ] || dir=/ ;;
+  *) dir=. ;;
+esac
+if [ -d "$dest" ] && [ ! -L "$dest" ]; then fail "$dest is a directory"; fi
+[ -d "$dir" ] || fail "directory $dir does not exist"
+tmp=$(mktemp "$dir/.\${dest##*/}.k8sbm-XXXXXX") || { tmp=; fail "cannot create a temporary file in $dir"; }
+cat > "$tmp" || fail "cannot write $tmp"
+if [ ! -L "$dest" ] && [ -f "$dest" ]; then
+  cur=$(stat -c '%a %u:%g' -- "$dest") || fail "cannot stat $dest"
+  chown -- "\${cur#* }" "$tmp" || fail "cannot keep the owner of $dest"
+  chmod -- "\${cur%% *}" "$tmp" || fail "cannot keep the mode of $dest"
+else
+  chmod -- "$(printf '%o' $(( 0666 & ~0$(umask) )))" "$tmp" || fail "cannot set the default mode"
+fi
+if [ -n "$owner" ] || [ -n "$group" ]; then
+  chown -- "$owner\${group:+:$group}" "$tmp" || fail "cannot set owner/group $owner:$group"
+fi
+if [ -n "$mode" ]; then chmod -- "$mode" "$tmp" || fail "cannot set mode $mode"; fi
+if [ -n "$validate" ]; then
+  rest=$validate cmd=
+  case $rest in *%s*) ;; *) fail "the validate command must contain %s: $validate" ;; esac
+  while :; do
+    case $rest in
+      *%s*)
+        pre=\${rest%%"%s"*} post=\${rest#*"%s"}
+        case $pre in
+          *\\') case $post in \\'*) pre=\${pre%?} post=\${post#?} ;; esac ;;
+          *\\") case $post in \\"*) pre=\${pre%?} post=\${post#?} ;; esac ;;
+        esac
+        cmd=$cmd$pre'"$1"' rest=$post ;;
+      *) cmd=$cmd$rest; break ;;
+    esac
+  done
+  out=$(sh -c "$cmd" k8sbm-validate "$tmp" 2>&1) || {
+    rc=$?
+    printf '%s\\n' "$out" >&2
+    fail "validation failed (exit $rc): $validate" "$rc"
+  }
+fi
+if [ -n "$backup" ] && [ ! -L "$dest" ] && [ -f "$dest" ]; then
+  b=$dest.$(date +%Y%m%dT%H%M%S)~
+  cp -p -- "$dest" "$b" || fail "cannot back up $dest to $b"
+  printf 'backup=%s\\n' "$b"
+fi
+mv -f -- "$tmp" "$dest" || fail "cannot move the new file into place at $dest"
+tmp=
+`;
+/** `$0` of the upload script: shows up in `ps` and in sh's own error messages. */
+export const UPLOAD_NAME = 'k8sbm-upload';
+/** The single exec request that performs an action. */
+export function actionToExec(action, become) {
+    switch (action.kind) {
+        case 'exec':
+            return { argv: action.argv, stdin: action.stdin, cwd: action.cwd, env: action.env, become };
+        case 'upload':
+            return {
+                argv: [
+                    'sh', '-c', UPLOAD_SCRIPT, UPLOAD_NAME,
+                    action.dest,
+                    action.mode ?? '',
+                    action.owner ?? '',
+                    action.group ?? '',
+                    action.validate ?? '',
+                    action.backup ? '1' : '',
+                ],
+                stdin: action.content,
+                become,
+            };
+        default:
+            return assertNever(action, 'action');
+    }
+}
+/** Runs one action; throws ActionFailed when the exit code is not one the action accepts. */
+export async function runAction(conn, action, become) {
+    const res = await conn.exec(actionToExec(action, become));
+    const okCodes = action.kind === 'exec' ? action.okCodes ?? [0] : [0];
+    if (res.code === null || !okCodes.includes(res.code))
+        throw new ActionFailed(action, res);
+    return res;
+}
+/** What the upload script reports on stdout (today: the backup it made, if any). */
+export function parseUploadOutput(stdout) {
+    const m = /^backup=(.*)$/m.exec(stdout);
+    return m ? { backupFile: m[1] } : {};
+}
+//# sourceMappingURL=actions.js.map

@@ -1,0 +1,115 @@
+/**
+ * The ONE place that turns arguments into shell text. Everything else passes argv arrays.
+ * Single quotes make every character literal except the single quote itself, which is closed,
+ * escaped and reopened: it's -> 'it'\''s'.
+ */
+export function shellQuote(arg) {
+    if (arg === '')
+        return "''";
+    if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg))
+        return arg;
+    return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+export function toShellLine(argv) {
+    return argv.map(shellQuote).join(' ');
+}
+/**
+ * The other way round: POSIX shell word splitting without expansions, as Ansible's command
+ * module does (shlex): quotes group, backslash escapes; `|`, `>`, `$HOME` and `*` stay literal.
+ */
+export function splitShellWords(line) {
+    const words = [];
+    let cur = '';
+    let inWord = false;
+    let quote;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                cur += c;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1]))
+                cur += line[++i];
+            else
+                cur += c;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === '\\') {
+            if (i + 1 < line.length)
+                cur += line[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                words.push(cur);
+            cur = '';
+            inWord = false;
+        }
+        else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        throw new Error(`unterminated ${quote === '"' ? 'double' : 'single'} quote in: ${line}`);
+    if (inWord)
+        words.push(cur);
+    return words;
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Whether a request runs through sudo: only when it asks for a user other than the login user. */
+export function needsBecome(req, currentUser) {
+    return req.become !== undefined && !(currentUser !== undefined && currentUser === req.become.user);
+}
+/**
+ * The full command line a transport runs for a request: cwd, environment and privilege
+ * escalation wrapped around the quoted argv, as one `sh -c` string.
+ */
+export function buildRemoteCommand(req, currentUser, opts = {}) {
+    let inner = toShellLine(req.argv);
+    if (opts.remoteTimeout && req.timeoutMs)
+        inner = `timeout -k 1 ${req.timeoutMs / 1000} ${inner}`;
+    const envPairs = Object.entries(req.env ?? {});
+    for (const [k] of envPairs) {
+        if (!ENV_NAME.test(k))
+            throw new Error(`invalid environment variable name: ${k}`);
+    }
+    if (envPairs.length)
+        inner = `env ${envPairs.map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${inner}`;
+    if (req.cwd)
+        inner = `cd ${shellQuote(req.cwd)} && ${inner}`;
+    if (req.become && needsBecome(req, currentUser)) {
+        return becomeWrap(req.become, inner, { password: opts.becomePassword === true });
+    }
+    return inner;
+}
+/**
+ * What sudo prints (on stderr, because of -S) when it wants the password. No `%`: sudo expands
+ * %-escapes in prompts.
+ */
+export const BECOME_PROMPT = '[k8sbm-become-password]';
+/** The first line the command writes to stderr once sudo let it run. */
+export const BECOME_READY = 'k8sbm-become-ready';
+/**
+ * Without a password: `sudo -n` fails at once instead of waiting for a prompt nobody answers.
+ * With one: `sudo -S -p PROMPT` reads it from stdin. The password is never in argv; the transport
+ * writes it only after sudo printed PROMPT, and the command's own stdin only after it printed
+ * READY. Writing the password blindly as the first stdin line would hand it to the command
+ * whenever sudo does not ask (NOPASSWD rules, cached credentials, root becoming another user).
+ * `-k` keeps sudo from updating a timestamp that a later exec would then find.
+ */
+export function becomeWrap(become, inner, opts = { password: false }) {
+    if (!opts.password)
+        return toShellLine(['sudo', '-n', '-H', '-u', become.user, '--', 'sh', '-c', inner]);
+    const announced = `printf '%s\\n' ${BECOME_READY} >&2; ${inner}`;
+    return toShellLine(['sudo', '-S', '-k', '-p', BECOME_PROMPT, '-H', '-u', become.user, '--', 'sh', '-c', announced]);
+}
+//# sourceMappingURL=quote.js.map

@@ -1,0 +1,232 @@
+import ssh2 from 'ssh2';
+import { loadKnownHosts, verifyHostKey } from './host-keys.js';
+import { knownHostName, preferredHostKeyAlgorithms } from './known-hosts.js';
+import { makeAuthAttempts } from './ssh-auth.js';
+const { Client } = ssh2;
+/** Why a dial failed: `reason` starts with a short stable phrase ("connection refused", ...). */
+export class DialError extends Error {
+    reason;
+    hint;
+    retryable;
+    constructor(reason, hint, retryable) {
+        super(reason);
+        this.reason = reason;
+        this.hint = hint;
+        this.retryable = retryable;
+        this.name = 'DialError';
+    }
+}
+/** `user@host:port`, how messages name an endpoint. */
+export function endpointLabel(ep) {
+    return `${ep.user}@${ep.hostname}:${ep.port}`;
+}
+const BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 4_000;
+/** Dials, retrying refused and timed-out attempts with exponential backoff. */
+export async function dial(ep, deps, via) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await dialOnce(ep, deps, via);
+        }
+        catch (e) {
+            if (!(e instanceof DialError) || !e.retryable || attempt >= deps.retries)
+                throw e;
+            await new Promise((r) => setTimeout(r, Math.min(BACKOFF_MS * 2 ** attempt, MAX_BACKOFF_MS)));
+        }
+    }
+}
+/** One attempt: TCP (or a channel through `via`), SSH handshake, host key check, authentication. */
+export async function dialOnce(ep, deps, via) {
+    const policy = {
+        name: ep.hostKeyAlias ?? knownHostName(ep.hostname, ep.port),
+        hostname: ep.hostname,
+        port: ep.port,
+        files: ep.knownHostsFiles,
+        mode: ep.hostKeyChecking,
+        hashed: ep.hashKnownHosts,
+    };
+    let serverHostKey;
+    if (policy.mode !== 'off') {
+        try {
+            serverHostKey = preferredHostKeyAlgorithms(await loadKnownHosts(policy.files), policy.name);
+        }
+        catch (e) {
+            throw new DialError(`host key unknown: ${e.message}`, undefined, false);
+        }
+    }
+    const timeoutText = `connect timeout after ${ep.connectTimeoutMs / 1000}s`;
+    const viaText = via ? ` (via ${via.label})` : '';
+    return new Promise((resolve, reject) => {
+        const client = new Client();
+        let settled = false;
+        let refusal;
+        const timer = PausableTimer.start(ep.connectTimeoutMs, () => fail(new DialError(timeoutText + viaText, undefined, true)));
+        const auth = makeAuthAttempts({ user: ep.user, agentSocket: ep.agentSocket, keyFiles: deps.keyFiles }, deps.passphrases, { promptStarted: () => timer.pause(), promptEnded: () => timer.resume() });
+        const fail = (err) => {
+            if (settled)
+                return;
+            settled = true;
+            timer.stop();
+            client.destroy();
+            reject(err);
+        };
+        client.on('error', (e) => {
+            if (settled)
+                return;
+            // Per-method trouble (an agent that does not answer, a key that cannot sign): ssh2 moves on.
+            if (e.level === 'agent' || (e.level === 'client-authentication' && !/All configured authentication methods failed/.test(e.message)))
+                return;
+            if (refusal)
+                return fail(refusal);
+            if (e.level === 'client-authentication')
+                return fail(authFailed(auth.tried(), auth.serverMethods()));
+            const c = classifyConnectError(e);
+            fail(new DialError(c.reason + viaText, undefined, c.retryable));
+        });
+        client.on('close', () => fail(refusal ?? new DialError(`connection lost: closed during the SSH handshake${viaText}`, undefined, false)));
+        client.on('ready', () => {
+            if (settled)
+                return;
+            settled = true;
+            timer.stop();
+            client.setNoDelay(true);
+            resolve(client);
+        });
+        const start = (sock) => {
+            const config = {
+                host: ep.hostname,
+                port: ep.port,
+                username: ep.user,
+                readyTimeout: 0,
+                keepaliveInterval: ep.keepaliveIntervalMs,
+                keepaliveCountMax: ep.keepaliveCountMax,
+                authHandler: auth.handler,
+                hostVerifier: (key, verify) => {
+                    timer.pause();
+                    void verifyHostKey(policy, key)
+                        .catch((e) => ({ ok: false, reason: `host key unknown: ${e.message}`, hint: undefined }))
+                        .then((d) => {
+                        timer.resume();
+                        if (!d.ok)
+                            refusal = new DialError(d.reason, d.hint, false);
+                        verify(d.ok);
+                    });
+                },
+                ...(serverHostKey ? { algorithms: { serverHostKey: serverHostKey } } : {}),
+                ...(sock ? { sock } : {}),
+            };
+            try {
+                client.connect(config);
+            }
+            catch (e) {
+                fail(new DialError(`connection lost: ${e.message}`, undefined, false));
+            }
+        };
+        if (!via) {
+            start(undefined);
+            return;
+        }
+        try {
+            via.client.forwardOut('127.0.0.1', 0, ep.hostname, ep.port, (err, stream) => {
+                if (err) {
+                    const c = classifyForwardError(err);
+                    fail(new DialError(c.reason + viaText, undefined, c.retryable));
+                }
+                else if (settled) {
+                    stream.destroy();
+                }
+                else {
+                    start(stream);
+                }
+            });
+        }
+        catch (e) {
+            fail(new DialError(`connection lost: ${e.message} (at ${via.label})`, undefined, false));
+        }
+    });
+}
+function authFailed(tried, server) {
+    const list = tried.length ? tried.join(', ') : 'nothing: no agent and no key file';
+    const accepts = server && !server.includes('publickey') ? `; the server accepts only ${server.join(', ')}` : '';
+    return new DialError(`auth failed (tried: ${list})${accepts}`, 'give the key with --private-key or ansible_ssh_private_key_file, load it into ssh-agent, or check authorized_keys and the user', false);
+}
+/** A short stable reason for a socket or handshake error; refused and timed out are retried. */
+export function classifyConnectError(e) {
+    switch (e.code) {
+        case 'ECONNREFUSED': return { reason: 'connection refused', retryable: true };
+        case 'ETIMEDOUT': return { reason: `connect timeout (${e.message})`, retryable: true };
+        case 'EHOSTUNREACH':
+        case 'ENETUNREACH':
+        case 'EHOSTDOWN': return { reason: 'no route to host', retryable: false };
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+        case 'EAI_NONAME':
+        case 'EAI_FAIL':
+        case 'EAI_NODATA':
+            return { reason: 'name does not resolve', retryable: false };
+        case 'ECONNRESET':
+        case 'EPIPE': return { reason: 'connection lost: reset by the remote side during the handshake', retryable: false };
+        default: break;
+    }
+    if (e.level === 'protocol' && /before handshake/.test(e.message)) {
+        return { reason: 'connection lost: closed before the SSH handshake (is it an SSH port?)', retryable: false };
+    }
+    if (e.level === 'handshake')
+        return { reason: `SSH handshake failed: ${e.message}`, retryable: false };
+    if (typeof e.code === 'number')
+        return { reason: `connection lost: the server disconnected: ${e.message}`, retryable: false };
+    return { reason: `connection lost: ${e.message}`, retryable: false };
+}
+/** Why a jump host could not open a TCP channel to the next hop (its text comes from the jump host). */
+export function classifyForwardError(e) {
+    const text = e.message.replace(/^\(SSH\) Channel open failure:\s*/, '');
+    if (e.reason === 1)
+        return { reason: `forwarding refused by the jump host (${text}; AllowTcpForwarding?)`, retryable: false };
+    if (/refused/i.test(text))
+        return { reason: 'connection refused', retryable: true };
+    if (/timed out/i.test(text))
+        return { reason: `connect timeout (${text})`, retryable: true };
+    if (/no route|unreachable/i.test(text))
+        return { reason: 'no route to host', retryable: false };
+    if (/name or service|not known|resolve|nodename/i.test(text))
+        return { reason: 'name does not resolve', retryable: false };
+    return { reason: `connection lost: the jump host could not connect (${text})`, retryable: false };
+}
+/** A timeout that stops counting while a human types a passphrase or known_hosts is consulted. */
+export class PausableTimer {
+    onFire;
+    #handle;
+    #left;
+    #startedAt = 0;
+    #pauses = 0;
+    #stopped = false;
+    constructor(ms, onFire) {
+        this.onFire = onFire;
+        this.#left = ms;
+    }
+    static start(ms, onFire) {
+        const t = new PausableTimer(ms, onFire);
+        t.#arm();
+        return t;
+    }
+    pause() {
+        if (this.#stopped || this.#pauses++ > 0)
+            return;
+        clearTimeout(this.#handle);
+        this.#left -= Date.now() - this.#startedAt;
+    }
+    resume() {
+        if (this.#stopped || --this.#pauses > 0)
+            return;
+        this.#arm();
+    }
+    stop() {
+        this.#stopped = true;
+        clearTimeout(this.#handle);
+    }
+    #arm() {
+        this.#startedAt = Date.now();
+        this.#handle = setTimeout(() => { this.#stopped = true; this.onFire(); }, Math.max(this.#left, 0));
+    }
+}
+//# sourceMappingURL=ssh-dial.js.map

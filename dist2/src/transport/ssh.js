@@ -1,0 +1,257 @@
+import { UnreachableError } from './connection.js';
+import { ExecStreams } from './exec-io.js';
+import { withTimeoutNote } from './local.js';
+import { buildRemoteCommand, needsBecome } from './quote.js';
+import { DialError, endpointLabel } from './ssh-dial.js';
+import { SshRun } from './ssh-run.js';
+import { resolveEndpoint, resolveRoute } from './ssh-settings.js';
+/**
+ * Channels open at once on one connection. OpenSSH refuses more than MaxSessions (default 10)
+ * per connection; staying below leaves room for a human's `ssh -o ControlMaster` habits.
+ */
+export const MAX_CHANNELS = 8;
+/** How long after its timeout a command that did not end is abandoned (timeout -k 1 plus slack). */
+const KILL_GRACE_MS = 3_000;
+const CLOSE_WAIT_MS = 2_000;
+/** Refused channel opens retried while none of ours is open (backoff from 50 ms up to 1 s each). */
+const OPEN_RETRIES = 6;
+/**
+ * One persistent SSH connection to a host for the whole run, opened on first use. Every exec is a
+ * channel on it (up to MAX_CHANNELS at once). A connection lost mid-run fails the commands in
+ * flight and every later one with UnreachableError: the host stays unreachable.
+ */
+export class SshConnection {
+    spec;
+    opts;
+    host;
+    #count = 0;
+    #opening;
+    #client;
+    #endpoint;
+    #lost;
+    #closing = false;
+    #lastError;
+    #releaseRoute;
+    /** Exec channels of ours open now. */
+    #channels = 0;
+    #inflight = new Set();
+    #slots = new Semaphore(MAX_CHANNELS);
+    #run;
+    constructor(spec, opts, run) {
+        this.spec = spec;
+        this.opts = opts;
+        this.host = spec.host;
+        this.#run = run ?? new SshRun(opts);
+    }
+    get execCount() { return this.#count; }
+    /** The settings the connection uses (after connect). */
+    get endpoint() { return this.#endpoint; }
+    connect() {
+        this.#opening ??= this.#open();
+        return this.#opening;
+    }
+    async #open() {
+        const env = this.#run.settingsEnv();
+        const config = this.#run.config();
+        const ep = resolveEndpoint({
+            alias: this.spec.address,
+            // ConnectionSpec says 22 when the inventory says nothing: let ssh_config's Port apply then.
+            port: this.spec.port === 22 ? undefined : this.spec.port,
+            user: this.spec.user,
+            keyFile: this.spec.privateKeyFile,
+            commonArgs: this.spec.sshCommonArgs,
+        }, config, env);
+        this.#endpoint = ep;
+        this.#run.noteEndpoint(ep, this.host);
+        if (ep.problem)
+            throw new UnreachableError(this.host, ep.problem);
+        let route;
+        try {
+            route = resolveRoute(ep, config, env);
+        }
+        catch (e) {
+            throw new UnreachableError(this.host, e.message);
+        }
+        const opened = this.#run.openRoute(route);
+        this.#releaseRoute = opened.release;
+        try {
+            const via = await opened.client;
+            const label = route.length ? `jump host ${endpointLabel(route[route.length - 1])}` : '';
+            this.#client = await this.#run.dial(ep, via ? { client: via, label } : undefined);
+        }
+        catch (e) {
+            opened.release();
+            if (e instanceof DialError)
+                throw new UnreachableError(this.host, e.reason, e.hint);
+            throw e;
+        }
+        const client = this.#client;
+        client.on('error', (e) => { this.#lastError = e.message; });
+        client.on('close', () => {
+            this.#lost = this.#closing ? new UnreachableError(this.host, 'connection closed') : UnreachableError.lost(this.host, this.#lastError ?? 'closed by the remote side');
+            for (const fail of [...this.#inflight])
+                fail(this.#lost);
+        });
+    }
+    async exec(req) {
+        this.#count++;
+        await this.connect();
+        if (this.#lost)
+            throw this.#lost;
+        const release = await this.#slots.acquire();
+        try {
+            if (this.#lost)
+                throw this.#lost;
+            return await this.#exec(this.#client, req);
+        }
+        finally {
+            release();
+        }
+    }
+    #exec(client, req) {
+        const user = this.#endpoint.user;
+        const password = this.opts.becomePassword && needsBecome(req, user) ? this.opts.becomePassword.reveal() : undefined;
+        const line = buildRemoteCommand(req, user, { becomePassword: password !== undefined, remoteTimeout: true });
+        return new Promise((resolve, reject) => {
+            let done = false;
+            let counted = false;
+            let refusals = 0;
+            let refusedAlone = 0;
+            const timers = [];
+            const finish = (f) => {
+                if (done)
+                    return;
+                done = true;
+                for (const t of timers)
+                    clearTimeout(t);
+                this.#inflight.delete(onLost);
+                if (counted)
+                    this.#channels--;
+                f();
+            };
+            const onLost = (e) => finish(() => reject(e));
+            this.#inflight.add(onLost);
+            const attempt = () => {
+                if (done)
+                    return;
+                try {
+                    client.exec(line, opened);
+                }
+                catch (e) {
+                    finish(() => reject(this.#lost ?? UnreachableError.lost(this.host, e.message)));
+                }
+            };
+            const opened = (err, ch) => {
+                if (err && !this.#lost && !done) {
+                    // sshd counts a session against MaxSessions until its main loop frees it, after both
+                    // sides closed the channel: an open sent right after one of ours closed can be refused
+                    // on a busy host. While another of ours is open, a session will come free: keep trying.
+                    refusals++;
+                    refusedAlone = this.#channels > 0 ? 0 : refusedAlone + 1;
+                    if (refusedAlone <= OPEN_RETRIES) {
+                        timers.push(setTimeout(attempt, Math.min(1_000, 25 * 2 ** refusals)));
+                        return;
+                    }
+                }
+                if (err) {
+                    finish(() => reject(this.#lost ?? new UnreachableError(this.host, `cannot open an SSH channel: ${err.message}`, `the server refused a session channel ${refusedAlone} times with none of ours open: check MaxSessions in its sshd_config (k8sbm opens up to ${MAX_CHANNELS} at once)`)));
+                    return;
+                }
+                if (done) {
+                    ch.close();
+                    return;
+                }
+                counted = true;
+                this.#channels++;
+                const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password, req.onOutput);
+                let code = null;
+                let signal = null;
+                let timedOut = false;
+                ch.on('data', (b) => io.stdout(b));
+                ch.stderr.on('data', (b) => io.stderr(b));
+                ch.on('exit', (c, s) => {
+                    code = c ?? null;
+                    signal = c === null || c === undefined ? s ?? null : null;
+                });
+                ch.on('error', () => { });
+                const result = () => {
+                    const { stdout, stderr } = io.result();
+                    if (timedOut) {
+                        // timeout(1) says 124 after TERM and 137 after KILL; an exit before it fired stays as it is.
+                        const sig = code === 124 ? 'SIGTERM' : code === 137 || code === null ? signal ?? 'SIGKILL' : undefined;
+                        if (sig)
+                            return { code: null, signal: sig, stdout, stderr: withTimeoutNote(stderr, req.timeoutMs) };
+                    }
+                    if (code === null && signal === null)
+                        return { code: null, signal: null, stdout, stderr: `${stderr}k8sbm: the channel closed without an exit status\n` };
+                    return { code, signal, stdout, stderr };
+                };
+                ch.on('close', () => finish(() => resolve(result())));
+                if (req.timeoutMs) {
+                    timers.push(setTimeout(() => { timedOut = true; }, req.timeoutMs));
+                    // The far end kills the command (see remoteTimeout); if it still has not ended, give up on it.
+                    timers.push(setTimeout(() => {
+                        timedOut = true;
+                        sendSignal(ch, 'KILL');
+                        ch.close();
+                        finish(() => resolve(result()));
+                    }, req.timeoutMs + KILL_GRACE_MS));
+                }
+                io.start();
+            };
+            attempt();
+        });
+    }
+    async close() {
+        this.#closing = true;
+        if (this.#opening)
+            await this.#opening.catch(() => undefined);
+        const client = this.#client;
+        if (client && !this.#lost) {
+            await new Promise((resolve) => {
+                // A server that does not answer the goodbye must not hold up the end of the run.
+                const force = setTimeout(() => client.destroy(), CLOSE_WAIT_MS);
+                client.once('close', () => { clearTimeout(force); resolve(); });
+                client.end();
+            });
+        }
+        this.#releaseRoute?.();
+    }
+}
+/**
+ * ssh2's Channel.signal() sends nothing once our side sent EOF (the channel is no longer
+ * "writable"), which is exactly when a command that reads no stdin times out; the request itself
+ * is valid until the channel closes, so send it through the protocol object.
+ */
+function sendSignal(ch, name) {
+    const c = ch;
+    const state = c.outgoing?.state;
+    if ((state === 'open' || state === 'eof') && c._client?._protocol)
+        c._client._protocol.signal(c.outgoing.id, name);
+    else
+        ch.signal(name);
+}
+/** At most `n` holders at once; the others wait in order. */
+export class Semaphore {
+    #free;
+    #waiting = [];
+    constructor(n) { this.#free = n; }
+    async acquire() {
+        if (this.#free > 0)
+            this.#free--;
+        else
+            await new Promise((r) => this.#waiting.push(r));
+        let released = false;
+        return () => {
+            if (released)
+                return;
+            released = true;
+            const next = this.#waiting.shift();
+            if (next)
+                next();
+            else
+                this.#free++;
+        };
+    }
+}
+//# sourceMappingURL=ssh.js.map

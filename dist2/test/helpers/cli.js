@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+/** Run the real CLI (the built bin) in a directory, without colour or spinner. */
+export function k8sbm(args, cwd, env = {}) {
+    const base = { ...process.env, NO_COLOR: '1', CI: '1', ...env };
+    // An empty FORCE_COLOR still forces colour (Node's rule), so it must be absent, not empty.
+    if (!env.FORCE_COLOR)
+        delete base.FORCE_COLOR;
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'k8sbm.js'), ...args], {
+        cwd, encoding: 'utf8', env: base, timeout: 120_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+/** NDJSON events of a `--json` run. */
+export function jsonEvents(stdout) {
+    return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+export function recapOf(stdout) {
+    const r = jsonEvents(stdout).find((e) => e.event === 'recap');
+    if (!r)
+        throw new Error(`no recap in output:\n${stdout}`);
+    return r.hosts;
+}
+/** Hash of every path, type, mode and content under a directory: equal hashes, identical trees. */
+export function treeHash(dir) {
+    const h = createHash('sha256');
+    const walk = (d) => {
+        for (const name of readdirSync(d).sort()) {
+            const p = join(d, name);
+            const st = lstatSync(p);
+            h.update(`${p.slice(dir.length)}\0${st.mode}\0${st.uid}\0${st.gid}\0`);
+            if (st.isSymbolicLink())
+                h.update(readlinkSync(p));
+            else if (st.isDirectory())
+                walk(p);
+            else
+                h.update(readFileSync(p));
+        }
+    };
+    walk(dir);
+    return h.digest('hex');
+}
+//# sourceMappingURL=cli.js.map
