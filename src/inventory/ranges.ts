@@ -81,12 +81,21 @@ export function expandHostPatternAt(pattern: string, loc: Loc): { names: string[
   } catch (e) {
     if (!(e instanceof HostRangeError)) throw e;
     throw new K8sbmError('K8SBM_INVENTORY_RANGE', `${e.message} in '${pattern}'`, {
-      loc, hint: 'ranges look like node[01:10] (zero padding kept), node[1:9:2] (step) or rack-[a:f]',
+      loc, hint: e.message.includes('one line may name') ? 'split the hosts over several lines or groups, or check the range for a typo'
+        : 'ranges look like node[01:10] (zero padding kept), node[1:9:2] (step) or rack-[a:f]',
     });
   }
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Hosts one range line may stand for: far above any real site, far below what exhausts memory. */
+export const MAX_RANGE_HOSTS = 100_000;
+
+function tooMany(n?: number): HostRangeError {
+  const count = n === undefined ? 'more hosts' : `${n.toLocaleString('en')} hosts, more`;
+  return new HostRangeError(`host range stands for ${count} than the ${MAX_RANGE_HOSTS.toLocaleString('en')} one line may name`);
+}
 
 /** `db[01:03]-x` -> db01-x, db02-x, db03-x; several ranges multiply; `[a:c]`; `[1:9:2]`. */
 export function expandHostnameRange(line: string): string[] {
@@ -115,6 +124,8 @@ export function expandHostnameRange(line: string): string[] {
   } else {
     const b = pyInt(beg);
     const e = pyInt(end) + 1;
+    const count = step > 0 ? Math.ceil((e - b) / step) : Math.ceil((b - e) / -step);
+    if (count > MAX_RANGE_HOSTS) throw tooMany(count);
     seq = [];
     for (let i = b; step > 0 ? i < e : i > e; i += step) seq.push(i);
   }
@@ -123,6 +134,7 @@ export function expandHostnameRange(line: string): string[] {
     const name = head + fill(x) + tail;
     if (name.includes('[')) out.push(...expandHostnameRange(name));
     else out.push(name);
+    if (out.length > MAX_RANGE_HOSTS) throw tooMany();
   }
   return out;
 }

@@ -63,13 +63,23 @@ export function formatError(e: K8sbmError): string {
  * The source line a place points at, with a caret under its column (nothing when the text is
  * unknown); `secrets` are shown as *** (a password is not printed because the line holds it).
  */
+const EXCERPT_WIDTH = 160;
+
 export function sourceExcerpt(loc: Loc, secrets: readonly string[] = []): string[] {
   let text = sourceLine(loc.file, loc.line);
   if (text === undefined) return [];
   // Longest first, so a secret inside another is not left half shown.
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s !== '') text = text.split(s).join('***');
   const gutter = ' '.repeat(String(loc.line).length);
-  return [`> ${loc.line} | ${text}`, `  ${gutter} | ${' '.repeat(Math.max(0, loc.col - 1))}^`];
+  // A long line (minified, or hostile) shows a window around the column, marked where cut.
+  let col = Math.max(0, loc.col - 1);
+  if (text.length > EXCERPT_WIDTH) {
+    const start = Math.max(0, Math.min(col - EXCERPT_WIDTH / 2, text.length - EXCERPT_WIDTH));
+    const cut = text.slice(start, start + EXCERPT_WIDTH);
+    text = `${start > 0 ? '…' : ''}${cut}${start + EXCERPT_WIDTH < text.length ? '…' : ''}`;
+    col = col - start + (start > 0 ? 1 : 0);
+  }
+  return [`> ${loc.line} | ${text}`, `  ${gutter} | ${' '.repeat(col)}^`];
 }
 
 /** Levenshtein distance, for "did you mean" hints. */

@@ -55,6 +55,12 @@ export function parseYamlDocuments(text: string, file: string, dialect: YamlDial
     const err = d.errors[0];
     if (err) {
       const pos = err.linePos?.[0];
+      if (/Maximum call stack size exceeded/.test(err.message)) {
+        throw new K8sbmError('K8SBM_YAML_TOO_DEEP', 'the YAML nests deeper than it can be read', {
+          loc: { file, line: pos?.line ?? 1, col: pos?.col ?? 1 },
+          hint: `keep lists and mappings under ${MAX_DEPTH} levels deep`,
+        });
+      }
       throw new K8sbmError('K8SBM_YAML_SYNTAX', firstLine(err.message), {
         loc: { file, line: pos?.line ?? 1, col: pos?.col ?? 1 },
         hint: dialect.hint(err.code),
@@ -130,16 +136,61 @@ function isMergeKey(node: YNode | null): boolean {
   return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
 }
 
+/** Deeper YAML is refused (a hostile file must not exhaust the stack). */
+export const MAX_DEPTH = 500;
+/** How many nodes aliases may stand for in one document, all told ("billion laughs"). */
+export const MAX_ALIAS_NODES = 100_000;
+
+/** How many nodes a YAML node stands for once its aliases are expanded (memoized, stops past `limit`). */
+function expandedSize(doc: Document, limit: number): (node: YNode | null | undefined) => number {
+  const sizes = new Map<YNode, number>();
+  const size = (node: YNode | null | undefined): number => {
+    if (node === null || node === undefined) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    sizes.set(node, 1); // a recursive alias counts once here; the walk refuses it
+    let n = 1;
+    if (isAlias(node)) n = size(node.resolve(doc) as YNode | undefined);
+    else if (isSeq(node)) for (const item of node.items) { n += size(item as YNode); if (n > limit) break; }
+    else if (isMap(node)) for (const pair of node.items) { n += size(pair.key as YNode) + size(pair.value as YNode); if (n > limit) break; }
+    sizes.set(node, n);
+    return n;
+  };
+  return size;
+}
+
 /** The data of a document, every mapping and sequence remembering where it and its entries stand. */
 export function yamlToData(doc: Document, file: string, lc: LineCounter, dialect: YamlDialect): unknown {
   const at = (offset: number | undefined): Loc => locAt(lc, file, offset);
   const seen = new Set<YNode>();
+  const sizeOf = expandedSize(doc, MAX_ALIAS_NODES);
+  let aliased = 0;
+  let depth = 0;
   const walk = (node: YNode | null | undefined): unknown => {
+    if (++depth > MAX_DEPTH) {
+      throw new K8sbmError('K8SBM_YAML_TOO_DEEP', `the YAML nests more than ${MAX_DEPTH} levels deep`, {
+        loc: at(node?.range?.[0]), hint: `keep lists and mappings under ${MAX_DEPTH} levels deep`,
+      });
+    }
+    try {
+      return walkNode(node);
+    } finally {
+      depth--;
+    }
+  };
+  const walkNode = (node: YNode | null | undefined): unknown => {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
       const target = node.resolve(doc) as YNode | undefined;
       if (!target) return null;
       if (seen.has(target)) throw new K8sbmError('K8SBM_YAML_SYNTAX', 'recursive alias', { loc: at(node.range?.[0]) });
+      aliased += sizeOf(target);
+      if (aliased > MAX_ALIAS_NODES) {
+        throw new K8sbmError('K8SBM_YAML_ALIAS_LIMIT', `aliases here stand for more than ${MAX_ALIAS_NODES.toLocaleString('en')} values`, {
+          loc: at(node.range?.[0]),
+          hint: 'an alias of an alias of an alias multiplies (the "billion laughs"); write the values out, or alias smaller parts',
+        });
+      }
       seen.add(target);
       const v = walk(target);
       seen.delete(target);

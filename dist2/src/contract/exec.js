@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=exec.js.map

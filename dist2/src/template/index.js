@@ -1,8 +1,0 @@
-/**
- * Templating (handlebars) and the condition language (Jinja-style expressions), with Ansible's
- * lazy variables: see render.ts and condition.ts.
- */
-export { renderValue, renderString, renderTemplateText, isTemplated, checkTemplates, checkTemplateText } from './render.js';
-export { evalExpression, evalCondition, checkCondition } from './condition.js';
-export { cidrAddress, cidrPrefix, cidrNetmask, cidrNetwork, cidrBroadcast, cidrHost, cidrContains, parseNet, CidrError } from './cidr.js';
-//# sourceMappingURL=index.js.map
