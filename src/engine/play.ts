@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { selectHosts, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInstance, Task } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
+import type { Loc } from '../source/loc.js';
 import { readYamlFile } from '../source/yaml.js';
 import { renderValue } from '../template/index.js';
 import type { VarLayer } from '../vars/layers.js';
@@ -27,16 +28,26 @@ const IMPLICIT_LOCALHOST = ['localhost', '127.0.0.1'];
 export function playHostsFor(inventory: Inventory, play: Play, extraVars: readonly VarLayer[], limit: string | undefined): { hosts: string[]; warnings: string[] } {
   const pattern = String(renderValue(play.hosts, mergeLayers(extraVars), play.loc));
   const implicit = IMPLICIT_LOCALHOST.includes(pattern.trim()) && !inventory.hosts.has(pattern.trim());
-  const sel = implicit ? { hosts: [pattern.trim()], warnings: [] } : selectHosts(inventory, pattern);
+  const sel = implicit ? { hosts: [pattern.trim()], warnings: [] } : placed(() => selectHosts(inventory, pattern), { loc: play.loc });
   let hosts = sel.hosts;
   const warnings = [...sel.warnings];
   if (limit) {
-    const lim = selectHosts(inventory, limit);
+    const lim = placed(() => selectHosts(inventory, limit), { prefix: '--limit: ' });
     warnings.push(...lim.warnings);
     const set = new Set(lim.hosts);
     hosts = hosts.filter((h) => set.has(h));
   }
   return { hosts, warnings };
+}
+
+/** A pattern error has no place of its own: it is the play's `hosts:` (or the command line's --limit). */
+function placed<T>(fn: () => T, where: { loc?: Loc; prefix?: string }): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof K8sbmError) || e.loc) throw e;
+    throw new K8sbmError(e.code, `${where.prefix ?? ''}${e.message}`, { loc: where.loc, hint: e.hint, details: e.details });
+  }
 }
 
 function playHosts(rc: RunContext, play: Play): string[] {

@@ -28,8 +28,35 @@ export function splitHostPattern(pattern: string | readonly string[]): string[] 
   let parts: string[];
   if (pattern.includes(',')) parts = pattern.split(',');
   else if (parseAddress(pattern, true)) parts = [pattern];
-  else parts = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
+  else {
+    checkBrackets(pattern);
+    parts = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
+  }
+  for (const p of parts) checkBrackets(p);
   return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+/** Every `[` closed by a `]` (else the pattern would be cut into pieces that mean something else). */
+function checkBrackets(pattern: string): void {
+  let depth = 0;
+  for (const ch of pattern) {
+    if (ch === '[') depth++;
+    else if (ch === ']') depth--;
+    if (depth < 0 || depth > 1) break;
+  }
+  if (depth === 0) return;
+  throw new K8sbmError('K8SBM_PATTERN_INVALID', `host pattern '${pattern}' has ${depth > 0 ? 'a [ that is not closed' : 'a ] that was not opened'}`, {
+    hint: 'subscripts are web[0], web[1:3], web[-1]; globs take [abc] and [0-9]; close every [ with ]',
+  });
+}
+
+/** The syntax of a pattern, without an inventory: brackets closed, subscripts of numbers, regexes that compile. */
+export function checkHostPattern(pattern: string): void {
+  for (const raw of splitHostPattern(pattern)) {
+    if (raw.startsWith('@')) continue;
+    const p = raw[0] === '&' || raw[0] === '!' ? raw.slice(1) : raw;
+    compilePattern(splitSubscript(p).expr);
+  }
 }
 
 /** `@file` (as --limit allows) stands for the patterns in that file, one per line. */
@@ -131,6 +158,11 @@ function pyIndex<T>(items: readonly T[], i: number): T | undefined {
 
 function splitSubscript(pattern: string): { expr: string; subscript: [number, number | undefined] | undefined; dash: boolean } {
   const m = pattern[0] === '~' ? null : SUBSCRIPT.exec(pattern);
+  if (!m && pattern[0] !== '~' && /\[[^\]]*:[^\]]*\]$/.test(pattern)) {
+    throw new K8sbmError('K8SBM_PATTERN_SUBSCRIPT', `host pattern '${pattern}' has a subscript that is not numbers`, {
+      hint: 'a subscript picks hosts by position from 0: web[0], web[-1], web[1:3] (inclusive), web[2:]',
+    });
+  }
   if (!m) return { expr: pattern, subscript: undefined, dash: false };
   if (m[2] !== undefined) return { expr: m[1]!, subscript: [Number(m[2]), undefined], dash: false };
   return { expr: m[1]!, subscript: [Number(m[3]), m[5] ? Number(m[5]) : -1], dash: m[4] === '-' };

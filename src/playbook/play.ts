@@ -1,4 +1,5 @@
-import { didYouMean } from '../source/errors.js';
+import { checkHostPattern } from '../inventory/patterns.js';
+import { K8sbmError, didYouMean } from '../source/errors.js';
 import { type Loc, keyPosOf } from '../source/loc.js';
 import { isTemplated } from '../schema/coerce.js';
 import { Fields, type Raw, fail } from './fields.js';
@@ -30,7 +31,17 @@ function readHosts(f: Fields): string {
     fail('K8SBM_PLAY_NO_HOSTS', v === undefined ? 'this play has no hosts' : 'hosts must be a pattern or a list of patterns', f.has('hosts') ? f.valueLoc('hosts') : f.loc,
       'add hosts: with a group or host pattern, e.g. hosts: control_plane (or hosts: all)', f.subject);
   }
-  return parts.map((p) => String(p).trim()).join(',');
+  const pattern = parts.map((p) => String(p).trim()).join(',');
+  // A pattern written out is checked now: a bad one stops the run before an earlier play's tasks.
+  if (!isTemplated(pattern)) {
+    try {
+      checkHostPattern(pattern);
+    } catch (e) {
+      if (!(e instanceof K8sbmError)) throw e;
+      fail(e.code, e.message, f.valueLoc('hosts'), e.hint ?? '', f.subject);
+    }
+  }
+  return pattern;
 }
 
 /** serial: 3, "30%", or a list of them (the last repeats). */

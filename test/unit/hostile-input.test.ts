@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadInventory } from '../../src/inventory/index.js';
+import { Inventory, loadInventory, parseIniInventory, selectHosts } from '../../src/inventory/index.js';
 import { MAX_RANGE_HOSTS, expandHostnameRange } from '../../src/inventory/ranges.js';
 import { K8sbmError, sourceExcerpt } from '../../src/source/errors.js';
 import { MAX_DEPTH, parseYaml } from '../../src/source/yaml.js';
 import { tempDir } from '../helpers/temp.js';
+import { expectError, loadTree } from './playbook-helpers.js';
 
 /**
  * Input made to hurt: a YAML alias bomb, nesting past any real file, a host range of a billion
@@ -104,5 +105,28 @@ describe('error excerpts of very long lines', () => {
     assert.ok(text!.length < 200 && caret!.length < 200, `short: ${text!.length}`);
     assert.equal(text![caret!.indexOf('^')], 'X');
     assert.match(text!, /^> 1 \| …a+Xb+…$/);
+  });
+});
+
+describe('host patterns that cannot be read', () => {
+  const inv = new Inventory();
+  parseIniInventory(inv, '[web]\nweb[1:3]\n', 'hosts', '/inv/hosts');
+  inv.reconcile();
+  it('an unclosed bracket, a subscript that is not numbers, a regex that does not compile: coded errors', () => {
+    for (const [pattern, code] of [['~node[0-', 'K8SBM_PATTERN_INVALID'], ['web[', 'K8SBM_PATTERN_INVALID'], ['web]x', 'K8SBM_PATTERN_INVALID'],
+      ['all[1:x]', 'K8SBM_PATTERN_SUBSCRIPT'], ['~web(', 'K8SBM_PATTERN_INVALID']] as const) {
+      const e = thrown(() => selectHosts(inv, pattern));
+      assert.equal(e.code, code, pattern);
+      assert.ok(e.hint, pattern);
+    }
+  });
+  it('what is fine still selects: globs with classes, subscripts, regexes', () => {
+    assert.deepEqual(selectHosts(inv, 'web[!1]').hosts, ['web2', 'web3']);
+    assert.deepEqual(selectHosts(inv, 'web[0:1]').hosts, ['web1', 'web2']);
+    assert.deepEqual(selectHosts(inv, '~web[23]').hosts, ['web2', 'web3']);
+  });
+  it("a play's pattern written out is checked when the playbook loads, at its place (an earlier play runs nothing)", () => {
+    expectError(() => loadTree({ 'site.yml': '- hosts: all\n  tasks:\n    - command: "true"\n- hosts: "all[1:x]"\n  tasks: []\n' }).playbook,
+      { code: 'K8SBM_PATTERN_SUBSCRIPT', line: 4, col: 10, message: /all\[1:x\]/ });
   });
 });
