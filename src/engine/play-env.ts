@@ -111,7 +111,14 @@ export function reachFor(env: PlayEnv, h: HostRuntime, scope: Scope, vars: Reado
   }
   const spec = connectionSpecOf(target.name, targetVars);
   const becomeOn = scope.become ?? toBool(vars.ansible_become);
-  const becomeUser = scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined) ?? 'root';
+  // Rendered like every other keyword: sudo got the literal braces of become_user: "{{ user }}".
+  const asUser = scope.becomeUser ?? (typeof vars.ansible_become_user === 'string' ? vars.ansible_become_user : undefined);
+  const becomeUser = asUser === undefined ? 'root' : String(renderValue(asUser, vars));
+  if (becomeOn && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$|^#\d+$/.test(becomeUser)) {
+    throw new K8sbmError('K8SBM_BECOME_USER_INVALID', `become_user "${becomeUser}" is not a user name`, {
+      hint: 'a user name (letters, digits, _ . -) or #UID; check the variable it comes from',
+    });
+  }
   const envVars = Object.keys(scope.environment).length ? renderEnv(scope.environment, vars) : undefined;
   return {
     factHost: target,

@@ -1,3 +1,4 @@
+import { K8sbmError } from '../source/errors.js';
 import type { BecomeSpec, ExecRequest } from './connection.js';
 
 /**
@@ -7,6 +8,12 @@ import type { BecomeSpec, ExecRequest } from './connection.js';
  */
 export function shellQuote(arg: string): string {
   if (arg === '') return "''";
+  if (arg.includes('\0')) {
+    // No shell, exec or sshd passes it on: refused here, before a connection sees it.
+    throw new K8sbmError('K8SBM_NUL_BYTE', `a command argument holds a NUL byte: ${JSON.stringify(arg.length > 60 ? `${arg.slice(0, 57)}...` : arg)}`, {
+      hint: 'remove the \\0 (a NUL cannot be passed in a command, an environment variable or a path); to write binary data, put it in a file and use copy with src',
+    });
+  }
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
@@ -79,7 +86,9 @@ export function buildRemoteCommand(req: ExecRequest, currentUser?: string, opts:
   if (opts.remoteTimeout && req.timeoutMs) inner = `timeout -k 1 ${req.timeoutMs / 1000} ${inner}`;
   const envPairs = Object.entries(req.env ?? {});
   for (const [k] of envPairs) {
-    if (!ENV_NAME.test(k)) throw new Error(`invalid environment variable name: ${k}`);
+    if (!ENV_NAME.test(k)) {
+      throw new K8sbmError('K8SBM_ENV_NAME_INVALID', `invalid environment variable name: ${JSON.stringify(k)}`, { hint: 'names are letters, digits and _, not starting with a digit' });
+    }
   }
   if (envPairs.length) inner = `env ${envPairs.map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${inner}`;
   if (req.cwd) inner = `cd ${shellQuote(req.cwd)} && ${inner}`;

@@ -109,3 +109,41 @@ describe('a host that cannot be reached', () => {
     assert.doesNotMatch(pretty.stdout + pretty.stderr, STACK_FRAME);
   });
 });
+
+describe('a NUL byte in a command, and become_user from a variable', () => {
+  it('the NUL is K8SBM_NUL_BYTE at the task, the connection lives on, and become_user is rendered', () => {
+    const dir = writeTree({
+      'site.yml': `- hosts: all
+  gather_facts: false
+  vars: { ansible_user: root, runner: ops }
+  tasks:
+    - name: nul in argv
+      command: { argv: ["echo", "a\\u0000b"] }
+      ignore_errors: true
+    - name: nul in the environment
+      command: "true"
+      environment: { X: "a\\u0000b" }
+      ignore_errors: true
+    - name: still connected
+      command: echo alive
+      register: alive
+    - name: as the user a variable names
+      command: id -un
+      become: true
+      become_user: "{{ runner }}"
+      register: who
+    - debug: { msg: "{{ alive.stdout }} {{ who.stdout }}" }
+`,
+    });
+    dirs.push(dir);
+    const r = k8sbm(['run', 'site.yml', ...base(), '--json'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const events = jsonEvents(r.stdout).filter((e) => e.event === 'task_result');
+    const nul = events.filter((e) => String(e.task).startsWith('nul'));
+    assert.deepEqual(nul.map((e) => [e.status, e.code]), [['failed', 'K8SBM_NUL_BYTE'], ['failed', 'K8SBM_NUL_BYTE']]);
+    assert.equal((nul[0]!.detail as string[])[0], `${join(dir, 'site.yml')}:5:7`);
+    assert.ok(!events.some((e) => e.status === 'unreachable'), 'the connection was not lost');
+    assert.equal(events.at(-1)?.msg, 'alive ops');
+    assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME);
+  });
+});
