@@ -1,6 +1,7 @@
 import { groupsMap, hostLayers, inventoryMagicVars, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInstance } from '../playbook/model.js';
 import type { VarLayer } from '../vars/layers.js';
+import { assignVars } from '../template/index.js';
 import { mergeLayers } from '../vars/scope.js';
 import type { HostRuntime, Scope } from './runtime.js';
 
@@ -60,8 +61,8 @@ export function layersFor(ctx: PlayVarsContext, h: HostRuntime, scope: Scope | u
  */
 export function varsFor(ctx: PlayVarsContext, h: HostRuntime, scope: Scope | undefined, taskVars?: Readonly<Record<string, unknown>>, extra?: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const vars = mergeLayers(layersFor(ctx, h, scope, taskVars));
-  Object.assign(vars, magicVars(ctx, h, scope));
-  if (extra) Object.assign(vars, extra);
+  assignVars(vars, magicVars(ctx, h, scope));
+  if (extra) assignVars(vars, extra);
   return vars;
 }
 

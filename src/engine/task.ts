@@ -6,7 +6,7 @@ import type { TaskResultEvent, TaskStatus } from '../report/events.js';
 import { coerceParams } from '../schema/coerce.js';
 import { validateParams } from '../schema/params.js';
 import { K8sbmError } from '../source/errors.js';
-import { evalCondition, renderValue } from '../template/index.js';
+import { evalCondition, extendVars, markData, markDataKey, renderValue } from '../template/index.js';
 import { UnreachableError } from '../transport/connection.js';
 import { assertNever } from '../util/assert-never.js';
 import { revealSecrets } from '../util/secret.js';
@@ -54,8 +54,11 @@ export async function runTask(env: PlayEnv, task: Task, scope: Scope, hosts: rea
     // run_once: the one result stands for every host (register and the variables it set included).
     const first = targets[0]!;
     for (const h of active.slice(1)) {
-      if (task.register && first.setVars[task.register] !== undefined) h.setVars[task.register] = first.setVars[task.register];
-      Object.assign(h.setVars, setByFirst);
+      if (task.register && first.setVars[task.register] !== undefined) {
+        h.setVars[task.register] = first.setVars[task.register];
+        markDataKey(h.setVars, task.register);
+      }
+      for (const [k, v] of Object.entries(setByFirst)) { h.setVars[k] = v; markDataKey(h.setVars, k); }
     }
   }
   env.recordDuration(name, task.loc, env.now() - started);
@@ -105,9 +108,12 @@ async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, m
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const extra: Record<string, unknown> = { [loopVar]: item };
+    // The loop's list was rendered already: an item is data, never a template again.
+    markDataKey(extra, loopVar);
+    markData(item);
     if (lc?.indexVar) extra[lc.indexVar] = i;
     if (lc?.extended) extra.ansible_loop = { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length, revindex: items.length - i, revindex0: items.length - i - 1, allitems: items };
-    const itemVars = { ...vars, ...extra };
+    const itemVars = extendVars(vars, extra);
     const label = lc?.label !== undefined ? String(renderValue(lc.label, itemVars, task.loc)) : itemLabel(item);
     const started = env.now();
     const before = counter.execs;
@@ -163,7 +169,7 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
     let o = await realise(plan, module, params, inputs);
     o = applyOverrides(task, vars, o);
     if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
-    const untilVars = task.register ? { ...vars, [task.register]: o.result } : vars;
+    const untilVars = task.register ? extendVars(vars, { [task.register]: markData(o.result) }) : vars;
     if (o.status !== 'failed' && evalCondition(task.until, untilVars, task.loc)) return { ...o, result: { ...o.result, attempts: attempt + 1 } };
     if (attempt >= retries) return { ...o, status: 'failed', msg: `retries exhausted (${retries + 1} attempts): until condition still false`, result: { ...o.result, attempts: attempt + 1, failed: true } };
     attempt++;
@@ -174,8 +180,9 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
 async function realise(plan: Plan, module: AnyModule, params: Record<string, unknown>, inputs: ContextInputs): Promise<Outcome> {
   switch (plan.kind) {
     case 'ok': {
-      if (plan.setVars) Object.assign(inputs.host.setVars, plan.setVars);
-      if (plan.facts) inputs.factHost.facts = { ...plan.facts };
+      // What set_fact sets was rendered already, and facts come from the host: data from now on.
+      if (plan.setVars) for (const [k, v] of Object.entries(plan.setVars)) { inputs.host.setVars[k] = markData(v); markDataKey(inputs.host.setVars, k); }
+      if (plan.facts) inputs.factHost.facts = markData({ ...plan.facts });
       return { status: 'ok', msg: plan.reason, result: { changed: false, msg: plan.reason, ...plan.result }, meta: plan.meta, setVars: plan.setVars };
     }
     case 'skip':
@@ -194,7 +201,7 @@ async function realise(plan: Plan, module: AnyModule, params: Record<string, unk
 
 function applyOverrides(task: Task, vars: Record<string, unknown>, o: Outcome): Outcome {
   if (o.status === 'skipped' || o.status === 'unreachable') return o;
-  const withResult = task.register ? { ...vars, [task.register]: o.result } : { ...vars, result: o.result };
+  const withResult = extendVars(vars, { [task.register ?? 'result']: markData(o.result) });
   let out = o;
   if (task.changedWhen && o.status !== 'failed') {
     const changed = evalCondition(task.changedWhen, withResult, task.loc);
@@ -254,6 +261,9 @@ function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: st
     default: assertNever(o.status, 'status');
   }
   // no_log hides output, not data: the registered result stays whole for later tasks.
-  if (task.register) h.setVars[task.register] = o.result;
+  if (task.register) {
+    h.setVars[task.register] = markData(o.result);
+    markDataKey(h.setVars, task.register);
+  }
   if (o.status === 'changed') for (const n of task.notify) h.notified.add(n);
 }

@@ -4,4 +4,5 @@
  */
 export { renderValue, renderString, renderTemplateText, isTemplated, checkTemplates, checkTemplateText, type RenderedText, type TemplateWhere } from './render.js';
 export { evalExpression, evalCondition, checkCondition } from './condition.js';
+export { markData, markDataKey, assignVars, extendVars } from './scope.js';
 export { cidrAddress, cidrPrefix, cidrNetmask, cidrNetwork, cidrBroadcast, cidrHost, cidrContains, parseNet, CidrError } from './cidr.js';

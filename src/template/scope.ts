@@ -34,6 +34,49 @@ export class Ref {
   ) {}
 }
 
+/**
+ * Data, never a template (Ansible's "unsafe"): what hosts sent back (registered results, facts)
+ * and what came out of a render already (set_fact values, loop items). A node that prints
+ * `{{ secret }}` must not have it expanded on the controller when a later template uses the
+ * result. A marked container makes everything inside it data; a marked key makes that one value
+ * data (for strings, which cannot be marked themselves).
+ */
+const dataObjects = new WeakSet<object>();
+const dataKeys = new WeakMap<object, Set<string>>();
+
+/** Marks a value that came from a host (a container: all inside it). Returns it. */
+export function markData<T>(v: T): T {
+  if (v !== null && typeof v === 'object') dataObjects.add(v);
+  return v;
+}
+
+/** Marks (or, with `data` false, unmarks) one entry of a variables mapping as data. */
+export function markDataKey(owner: object, key: string, data = true): void {
+  let keys = dataKeys.get(owner);
+  if (!data) { keys?.delete(key); return; }
+  if (!keys) { keys = new Set(); dataKeys.set(owner, keys); }
+  keys.add(key);
+}
+
+function isDataEntry(owner: object, key: string): boolean {
+  return dataObjects.has(owner) || (dataKeys.get(owner)?.has(key) ?? false);
+}
+
+/** Copies `from`'s entries into `to` with their data marks (Object.assign for variables). */
+export function assignVars(to: Record<string, unknown>, from: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const keys = dataKeys.get(from);
+  for (const [k, v] of Object.entries(from)) {
+    to[k] = v;
+    markDataKey(to, k, keys?.has(k) ?? false);
+  }
+  return to;
+}
+
+/** `{...base, ...extra}` for variables, data marks kept. */
+export function extendVars(base: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return assignVars(assignVars({}, base), extra);
+}
+
 /** An undefined variable, kept as a value so `default` and `is defined` can look at it. */
 export class Undef {
   constructor(
@@ -168,10 +211,11 @@ export function member(state: RenderState, ref: Ref, key: string): Ref | Undef {
   const scope = obj === state.hostvars && v !== null && typeof v === 'object'
     ? { vars: v as Vars, globals: state.rootScope.vars }
     : ref.scope;
-  if (!ref.final && typeof v === 'string' && mayBeTemplate(v)) {
+  const data = ref.final || isDataEntry(obj, key);
+  if (!data && typeof v === 'string' && mayBeTemplate(v)) {
     return new Ref(state.lazy(obj, key, v, ref.scope, name), scope, name, true);
   }
-  return new Ref(v, scope, name, ref.final);
+  return new Ref(v, scope, name, data || (v !== null && typeof v === 'object' && dataObjects.has(v)));
 }
 
 /**
@@ -197,6 +241,7 @@ function walk(state: RenderState, v: unknown, scope: Scope, name: string, final:
     });
   }
   seen.push(v);
+  const fin = final || dataObjects.has(v);
   const src = v as Record<string, unknown>;
   const keys = isArr ? Array.from({ length: (v as unknown[]).length }, (_, i) => String(i)) : Object.keys(v);
   let out: Record<string, unknown> | unknown[] | undefined;
@@ -208,10 +253,11 @@ function walk(state: RenderState, v: unknown, scope: Scope, name: string, final:
       : scope;
     let child: unknown;
     const cname = childName(name, key);
-    if (!final && typeof raw === 'string' && mayBeTemplate(raw)) {
+    const data = fin || isDataEntry(v, key);
+    if (!data && typeof raw === 'string' && mayBeTemplate(raw)) {
       child = walk(state, state.lazy(v, key, raw, scope, cname), childScope, cname, true, reveal, seen);
     } else {
-      child = walk(state, raw, childScope, cname, final, reveal, seen);
+      child = walk(state, raw, childScope, cname, data, reveal, seen);
     }
     if (child !== raw && out === undefined) {
       out = isArr ? (v as unknown[]).slice(0, i) : Object.fromEntries(keys.slice(0, i).map((k) => [k, src[k]]));

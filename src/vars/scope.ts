@@ -1,5 +1,6 @@
 import type { Loc } from '../source/loc.js';
 import { valueLocOf } from '../source/loc.js';
+import { assignVars } from '../template/index.js';
 import { type VarLayer, levelRank } from './layers.js';
 
 export interface VarOrigin {
@@ -14,7 +15,7 @@ export interface VarOrigin {
  */
 export function mergeLayers(layers: readonly VarLayer[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const layer of sortLayers(layers)) Object.assign(out, layer.vars);
+  for (const layer of sortLayers(layers)) assignVars(out, layer.vars);
   return out;
 }
 
