@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { K8sbmError, formatError } from '../../src/source/errors.js';
+import { formatError } from '../../src/source/errors.js';
 import { valueLocOf } from '../../src/source/loc.js';
 import { parseYaml } from '../../src/source/yaml.js';
 import { evalCondition, evalExpression } from '../../src/template/index.js';
 import { Secret } from '../../src/util/secret.js';
+import { thrown } from '../helpers/errors.js';
 
 const vars = { name: 'web', port: 443, answer: 'yes', nodes: ['a'], nothing: null, result: { failed: false }, count: 3 };
-
-function thrown(fn: () => unknown): K8sbmError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof K8sbmError, `expected a K8sbmError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 const YAML = [
   '- name: t', //                                          1

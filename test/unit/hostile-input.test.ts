@@ -8,22 +8,13 @@ import { K8sbmError, sourceExcerpt } from '../../src/source/errors.js';
 import { MAX_DEPTH, parseYaml } from '../../src/source/yaml.js';
 import { tempDir } from '../helpers/temp.js';
 import { expectError, loadTree } from './playbook-helpers.js';
+import { thrown } from '../helpers/errors.js';
 
 /**
  * Input made to hurt: a YAML alias bomb, nesting past any real file, a host range of a billion
  * hosts. Each is a coded error at its place, never a hang, a stack overflow or a crash, and what
  * real files do with the same features keeps working.
  */
-
-function thrown(fn: () => unknown): K8sbmError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof K8sbmError, `expected a K8sbmError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 /** Nine levels of nine aliases: 9^9 (387 million) values once expanded. */
 function aliasBomb(): string {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { K8sbmError, formatError } from '../../src/source/errors.js';
+import { formatError } from '../../src/source/errors.js';
 import { valueLocOf } from '../../src/source/loc.js';
 import { parseYaml } from '../../src/source/yaml.js';
 import { renderString, renderValue } from '../../src/template/index.js';
 import { Secret } from '../../src/util/secret.js';
+import { thrown } from '../helpers/errors.js';
 
 const vars = {
   name: 'web',
@@ -13,16 +14,6 @@ const vars = {
   hostvars: { 'node-1': { ansible_host: '10.1.1.1' } },
   groups: { web: ['node-1'] },
 };
-
-function thrown(fn: () => unknown): K8sbmError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof K8sbmError, `expected a K8sbmError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 const YAML = [
   'tasks:', //                                   1

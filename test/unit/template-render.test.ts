@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { K8sbmError } from '../../src/source/errors.js';
 import { locOf, valueLocOf } from '../../src/source/loc.js';
 import { parseYaml } from '../../src/source/yaml.js';
 import { isTemplated, renderString, renderTemplateText, renderValue } from '../../src/template/index.js';
 import { Secret, isSecret } from '../../src/util/secret.js';
+import { thrown } from '../helpers/errors.js';
 
 const vars = {
   name: 'web',
@@ -16,16 +16,6 @@ const vars = {
   hostvars: { 'node-1': { ansible_host: '10.1.1.1' } },
   groups: { web: ['node-1', 'node-2'] },
 };
-
-function thrown(fn: () => unknown): K8sbmError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof K8sbmError, `expected a K8sbmError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 test('strings without {{ come back as they are (same value)', () => {
   const s = 'plain text with } and { braces';
