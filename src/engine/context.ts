@@ -34,13 +34,30 @@ export interface ContextInputs {
   readonly counter: { execs: number };
   /** Facts of the host given as data instead of read (module fixtures); unset: every fact is read. */
   readonly givenFacts?: GivenFacts | undefined;
+  /** When the task's `timeout:` runs out (ms since the epoch): every command gets what is left. */
+  readonly deadline?: { readonly at: number; readonly seconds: number } | undefined;
+}
+
+/** The task ran out of its `timeout:`. */
+export function taskTimeout(seconds: number): K8sbmError {
+  return new K8sbmError('K8SBM_TASK_TIMEOUT', `the task took longer than its timeout of ${seconds}s; its commands were stopped on the node`, {
+    hint: 'raise timeout: if the work is slow but sound, or find out why the command hangs',
+  });
+}
+
+/** What is left of the task's time for the next command, in ms; none left is K8SBM_TASK_TIMEOUT. */
+function timeLeft(i: ContextInputs): number | undefined {
+  if (!i.deadline) return undefined;
+  const left = i.deadline.at - Date.now();
+  if (left <= 0) throw taskTimeout(i.deadline.seconds);
+  return left;
 }
 
 export function makePlanContext(i: ContextInputs): PlanContext {
   const exec = async (argv: readonly string[], opts?: { stdin?: string; cwd?: string }): Promise<ExecResult> => {
     const conn = await i.reach.connection();
     i.counter.execs++;
-    return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env });
+    return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env, timeoutMs: timeLeft(i) });
   };
   const fromHost: HostFactReader = async <A, T>(def: FactDef<A, T>, arg: A): Promise<T> => {
     const given = i.givenFacts?.(def.name, def.key(arg));
@@ -71,7 +88,7 @@ export function makeApplyContext(i: ContextInputs): ApplyContext {
       const conn = await i.reach.connection();
       i.counter.execs++;
       const withEnv: Action = action.kind === 'exec' && i.reach.env ? { ...action, env: { ...i.reach.env, ...action.env } } : action;
-      const res = await runAction(conn, withEnv, i.reach.become);
+      const res = await runAction(conn, withEnv, i.reach.become, timeLeft(i));
       return res;
     },
   };

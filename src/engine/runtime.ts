@@ -76,6 +76,8 @@ export interface Scope {
   readonly anyErrorsFatal: boolean | undefined;
   readonly delegateTo: string | undefined;
   readonly runOnce: boolean | undefined;
+  /** Seconds a task may take (`timeout:`). */
+  readonly timeout: number | undefined;
   readonly role: RoleInstance | undefined;
 }
 
@@ -84,7 +86,7 @@ export function playScope(play: Play): Scope {
     // A play's `when` comes from `import_playbook: x.yml` with a condition.
     when: play.when, tags: play.tags, become: play.become, becomeUser: play.becomeUser, environment: play.environment ?? {},
     blockVars: [], includeParams: {}, checkMode: play.checkMode, diff: play.diff, noLog: play.noLog,
-    ignoreErrors: play.ignoreErrors, anyErrorsFatal: play.anyErrorsFatal, delegateTo: undefined, runOnce: undefined, role: undefined,
+    ignoreErrors: play.ignoreErrors, anyErrorsFatal: play.anyErrorsFatal, delegateTo: undefined, runOnce: undefined, timeout: play.timeout, role: undefined,
   };
 }
 

@@ -10,7 +10,7 @@ import { evalCondition, extendVars, markData, markDataKey, renderValue } from '.
 import { UnreachableError } from '../transport/connection.js';
 import { assertNever } from '../util/assert-never.js';
 import { revealSecrets } from '../util/secret.js';
-import { carryOut, makePlanContext, type ContextInputs } from './context.js';
+import { carryOut, makePlanContext, taskTimeout, type ContextInputs } from './context.js';
 import { describeError, describeFailure } from './failure.js';
 import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
@@ -143,7 +143,25 @@ function itemLabel(item: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/**
+ * One execution of a task (one loop item) on a host. With `timeout:`, every command gets what is
+ * left of the time (the transports stop it, and its process group, on the node); whatever fails
+ * once the time is up fails as K8SBM_TASK_TIMEOUT.
+ */
 async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, counter: { execs: number }): Promise<Outcome> {
+  const deadline = scope.timeout === undefined ? undefined : { at: Date.now() + scope.timeout * 1000, seconds: scope.timeout };
+  const late = (): boolean => deadline !== undefined && Date.now() >= deadline.at;
+  try {
+    const o = await runOneTimed(env, task, scope, h, module, vars, counter, deadline);
+    if (o.status === 'failed' && late()) throw taskTimeout(deadline!.seconds);
+    return o;
+  } catch (e) {
+    if (late() && !(e instanceof K8sbmError && e.code === 'K8SBM_TASK_TIMEOUT')) throw taskTimeout(deadline!.seconds);
+    throw e;
+  }
+}
+
+async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, counter: { execs: number }, deadline: ContextInputs['deadline']): Promise<Outcome> {
   if (scope.when.length && !evalCondition(scope.when, vars, task.loc)) {
     const cond = scope.when.filter((c) => c !== true).map(String).join(' and ');
     return { status: 'skipped', msg: `conditional result was false: ${cond}`, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } };
@@ -161,7 +179,7 @@ async function runOne(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, mo
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;
   const reach = reachFor(env, h, scope, vars);
-  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter };
+  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline };
   const retries = task.until ? task.retries ?? 3 : 0;
   let attempt = 0;
   for (;;) {

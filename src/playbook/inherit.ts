@@ -20,6 +20,7 @@ export function readInheritable(f: Fields): Inheritable {
     anyErrorsFatal: f.bool('any_errors_fatal'),
     delegateTo: f.string('delegate_to'),
     runOnce: f.bool('run_once'),
+    timeout: f.number('timeout', { integer: true, min: 1 }),
   };
 }
 
@@ -38,7 +39,7 @@ export function foldInheritable(outer: Inheritable, inner: Inheritable): Inherit
   };
 }
 
-type Overridable = 'become' | 'becomeUser' | 'checkMode' | 'diff' | 'noLog' | 'ignoreErrors' | 'anyErrorsFatal' | 'delegateTo' | 'runOnce';
+type Overridable = 'become' | 'becomeUser' | 'checkMode' | 'diff' | 'noLog' | 'ignoreErrors' | 'anyErrorsFatal' | 'delegateTo' | 'runOnce' | 'timeout';
 
 /** The keywords where a setting on the inner place replaces the outer one (the engine uses it too). */
 export function innerWins(outer: Pick<Inheritable, Overridable>, inner: Pick<Inheritable, Overridable>): { [K in Overridable]-?: Inheritable[K] | undefined } {
@@ -52,6 +53,7 @@ export function innerWins(outer: Pick<Inheritable, Overridable>, inner: Pick<Inh
     anyErrorsFatal: inner.anyErrorsFatal ?? outer.anyErrorsFatal,
     delegateTo: inner.delegateTo ?? outer.delegateTo,
     runOnce: inner.runOnce ?? outer.runOnce,
+    timeout: inner.timeout ?? outer.timeout,
   };
 }
 

@@ -28,6 +28,8 @@ export interface Inheritable {
   readonly anyErrorsFatal?: boolean | undefined;
   readonly delegateTo?: string | undefined;
   readonly runOnce?: boolean | undefined;
+  /** Seconds the task may take in all (`timeout:`); unset: no limit. */
+  readonly timeout?: number | undefined;
 }
 
 export interface LoopControl {

@@ -6,13 +6,13 @@
 /** Keywords a block, role entry or include passes down to the tasks inside it. */
 export const INHERITABLE_KEYWORDS = [
   'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'check_mode', 'diff', 'no_log',
-  'ignore_errors', 'any_errors_fatal', 'delegate_to', 'run_once',
+  'ignore_errors', 'any_errors_fatal', 'delegate_to', 'run_once', 'timeout',
 ] as const;
 
 export const PLAY_KEYWORDS = [
   'name', 'hosts', 'vars', 'vars_files', 'roles', 'pre_tasks', 'tasks', 'post_tasks', 'handlers',
   'become', 'become_user', 'gather_facts', 'serial', 'max_fail_percentage', 'any_errors_fatal',
-  'strategy', 'tags', 'environment', 'check_mode', 'diff', 'no_log', 'ignore_errors',
+  'strategy', 'tags', 'environment', 'check_mode', 'diff', 'no_log', 'ignore_errors', 'timeout',
 ] as const;
 
 export const IMPORT_PLAYBOOK_KEYWORDS = ['import_playbook', 'name', 'when', 'tags', 'vars'] as const;

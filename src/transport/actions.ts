@@ -99,8 +99,9 @@ export function actionToExec(action: Action, become?: BecomeSpec): ExecRequest {
 }
 
 /** Runs one action; throws ActionFailed when the exit code is not one the action accepts. */
-export async function runAction(conn: Connection, action: Action, become?: BecomeSpec): Promise<ExecResult> {
-  const res = await conn.exec(actionToExec(action, become));
+export async function runAction(conn: Connection, action: Action, become?: BecomeSpec, timeoutMs?: number): Promise<ExecResult> {
+  const req = actionToExec(action, become);
+  const res = await conn.exec(timeoutMs === undefined ? req : { ...req, timeoutMs });
   const okCodes = action.kind === 'exec' ? action.okCodes ?? [0] : [0];
   if (res.code === null || !okCodes.includes(res.code)) throw new ActionFailed(action, res);
   return res;

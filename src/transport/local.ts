@@ -10,6 +10,25 @@ export interface LocalConnectionOptions {
   readonly becomePassword?: Secret | undefined;
 }
 
+/**
+ * Each command runs in a process group of its own, so a timeout stops all of it (a shell's
+ * children too: killing the shell alone left `sleep` holding the output open), and the groups
+ * still running when k8sbm exits are stopped with it.
+ */
+const running = new Set<number>();
+let exitHooked = false;
+
+function killGroup(pid: number): void {
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+function track(pid: number): void {
+  running.add(pid);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', () => { for (const p of running) killGroup(p); });
+}
+
 /** Runs commands on the controller itself (`ansible_connection: local`). */
 export class LocalConnection implements Connection {
   #count = 0;
@@ -26,19 +45,22 @@ export class LocalConnection implements Connection {
     const password = this.opts.becomePassword && needsBecome(req, this.#user) ? this.opts.becomePassword.reveal() : undefined;
     const line = buildRemoteCommand(req, this.#user, { becomePassword: password !== undefined });
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const pid = child.pid;
+      if (pid !== undefined) track(pid);
       child.stdin.on('error', () => { /* the command may exit without reading its input */ });
       const io = new ExecStreams({ write: (d) => child.stdin.write(d), end: () => child.stdin.end() }, req.stdin, password, req.onOutput);
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
       if (req.timeoutMs) {
-        timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, req.timeoutMs);
+        timer = setTimeout(() => { timedOut = true; if (pid !== undefined) killGroup(pid); else child.kill('SIGKILL'); }, req.timeoutMs);
       }
       child.stdout.on('data', (b: Buffer) => io.stdout(b));
       child.stderr.on('data', (b: Buffer) => io.stderr(b));
       child.on('error', (e) => { if (timer) clearTimeout(timer); reject(e); });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        if (pid !== undefined) running.delete(pid);
         const { stdout, stderr } = io.result();
         resolve({ code, signal, stdout, stderr: timedOut ? withTimeoutNote(stderr, req.timeoutMs!) : stderr });
       });

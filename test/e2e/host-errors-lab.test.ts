@@ -147,3 +147,30 @@ describe('a NUL byte in a command, and become_user from a variable', () => {
     assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME);
   });
 });
+
+describe('timeout: over SSH', () => {
+  it('stops the task with K8SBM_TASK_TIMEOUT and leaves nothing of it running on the node', async () => {
+    const marker = `sleep 43.${process.pid}`;
+    const dir = writeTree({
+      'site.yml': `- hosts: all
+  gather_facts: false
+  vars: { ansible_user: root }
+  tasks:
+    - name: hangs
+      shell: "${marker}; echo done"
+      timeout: 2
+      ignore_errors: true
+    - name: after it
+      command: echo alive
+`,
+    });
+    dirs.push(dir);
+    const r = k8sbm(['run', 'site.yml', ...base(), '--json'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const results = jsonEvents(r.stdout).filter((e) => e.event === 'task_result');
+    assert.deepEqual(results.map((e) => [e.task, e.status, e.code ?? null]), [['hangs', 'failed', 'K8SBM_TASK_TIMEOUT'], ['after it', 'changed', null]]);
+    // slee[p]: the shell running pgrep holds the pattern in its own command line, not the marker.
+    const left = await labSsh(lab, node, `pgrep -af 'slee[p] ${marker.slice(6)}' || true`);
+    assert.equal(left.stdout.trim(), '', `still running on the node: ${left.stdout}`);
+  });
+});

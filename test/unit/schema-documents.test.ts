@@ -44,7 +44,7 @@ describe('playbook schema', () => {
       name: 'n', when: 'x', loop: [1], loop_control: { loop_var: 'i' }, register: 'r', notify: ['h'], tags: 't',
       changed_when: false, failed_when: ['a', 'b'], ignore_errors: 'yes', delegate_to: 'h', run_once: true, become: true,
       become_user: 'u', until: 'r is ok', retries: 3, delay: 1, environment: { A: '1' }, no_log: true, check_mode: false,
-      diff: true, vars: { a: 1 }, args: { chdir: '/' }, any_errors_fatal: false, command: 'ls',
+      diff: true, vars: { a: 1 }, args: { chdir: '/' }, any_errors_fatal: false, timeout: 30, command: 'ls',
     };
     assert.ok(validate([{ hosts: 'all', tasks: [task] }]), JSON.stringify(validate.errors));
     const described = Object.keys(task).filter((k) => k !== 'command');
