@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { FactDef } from '../facts/types.js';
+import { FactChangedError, type FactDef } from '../facts/types.js';
 import type { Action, AnyModule, ApplyContext, ChangePlan, PlanContext } from '../modules/types.js';
 import { ActionFailed } from '../modules/types.js';
 import { findLocalFile } from '../playbook/local-files.js';
@@ -53,6 +53,9 @@ function timeLeft(i: ContextInputs): number | undefined {
   return left;
 }
 
+/** How often a fact is read when what it reads keeps changing under it. */
+const READ_ATTEMPTS = 3;
+
 export function makePlanContext(i: ContextInputs): PlanContext {
   const exec = async (argv: readonly string[], opts?: { stdin?: string; cwd?: string }): Promise<ExecResult> => {
     const conn = await i.reach.connection();
@@ -61,7 +64,15 @@ export function makePlanContext(i: ContextInputs): PlanContext {
   };
   const fromHost: HostFactReader = async <A, T>(def: FactDef<A, T>, arg: A): Promise<T> => {
     const given = i.givenFacts?.(def.name, def.key(arg));
-    return given !== undefined ? (given as T) : def.parse(await exec(def.argv(arg)), arg);
+    if (given !== undefined) return given as T;
+    // A file written while it was read is read again; the third time it stands.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return def.parse(await exec(def.argv(arg)), arg);
+      } catch (e) {
+        if (!(e instanceof FactChangedError) || attempt >= READ_ATTEMPTS) throw e;
+      }
+    }
   };
   return {
     host: i.host.name,

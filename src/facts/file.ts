@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { ExecResult } from '../transport/connection.js';
-import { FactError, FactParseError, factCommandFailed, type FactDef } from './types.js';
+import { FactChangedError, FactError, FactParseError, factCommandFailed, type FactDef } from './types.js';
 
 export type FileKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -116,7 +116,7 @@ export function parseFileFactOutput(res: ExecResult, path: string): FileState {
   const name = (s: string): string | undefined => (s === 'UNKNOWN' || s === '' ? undefined : s);
   const sha256 = fields.get('sha256');
   if (content !== undefined && sha256 !== undefined && content.length !== Number(m[4])) {
-    throw new FactParseError('file', `content of ${path} arrived truncated`);
+    throw new FactChangedError('file', `${path} changed while it was read (${content.length} bytes arrived, its size was ${m[4]})`);
   }
   return {
     exists: true,

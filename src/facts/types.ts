@@ -76,12 +76,15 @@ export type FactErrorCode =
   /** The fact's command failed on the host for another reason (its stderr says why). */
   | 'K8SBM_FACT_FAILED'
   /** The host answered, but in a form the parser does not know. */
-  | 'K8SBM_FACT_PARSE';
+  | 'K8SBM_FACT_PARSE'
+  /** What was read changed while it was read (a file written meanwhile); worth reading again. */
+  | 'K8SBM_FILE_CHANGED_WHILE_READ';
 
 const HINTS: Readonly<Record<FactErrorCode, string>> = {
   K8SBM_FACT_UNREADABLE: 'run the task with become: true (or a become_user who may read it), or name a path the connecting user may read',
   K8SBM_BECOME_FAILED: 'become needs passwordless sudo (NOPASSWD) for the connecting user, or run with --ask-become-pass',
   K8SBM_FACT_FAILED: 'the error above is the host\'s own: fix that on the host, or skip the task there (when:)',
+  K8SBM_FILE_CHANGED_WHILE_READ: 'something on the host keeps writing the file (read three times): stop it, or run the task when the file is at rest',
   K8SBM_FACT_PARSE: 'the host\'s tools answered in a form k8sbm does not know (an unusual OS or tool version?); please report it with the host\'s OS release and the output above',
 };
 
@@ -90,6 +93,14 @@ export class FactError extends K8sbmError {
   constructor(readonly fact: string, code: FactErrorCode, message: string, hint?: string) {
     super(code, message, { hint: hint ?? HINTS[code], subject: `${fact} fact` });
     this.name = 'FactError';
+  }
+}
+
+/** The file changed while it was read: the reader tries again (see the plan context). */
+export class FactChangedError extends FactError {
+  constructor(fact: string, message: string) {
+    super(fact, 'K8SBM_FILE_CHANGED_WHILE_READ', message);
+    this.name = 'FactChangedError';
   }
 }
 

@@ -120,9 +120,10 @@ describe('file fact parser on bad output', () => {
   it('output without the header is refused', () => {
     assert.throws(() => parseFileFactOutput({ code: 0, signal: null, stdout: 'hello\n', stderr: '' }, '/etc/x'), FactParseError);
   });
-  it('content cut short is refused rather than trusted', () => {
+  it('content cut short is refused rather than trusted (as changed while read, which the reader retries)', () => {
     const text = readFileSync(join(dir, 'regular.stdout'), 'utf8').replace(/content=\n.*/s, 'content=\nMTI3Cg==\n');
-    assert.throws(() => parseFileFactOutput({ code: 0, signal: null, stdout: text, stderr: '' }, '/etc/x'), /truncated/);
+    assert.throws(() => parseFileFactOutput({ code: 0, signal: null, stdout: text, stderr: '' }, '/etc/x'),
+      (e: unknown) => e instanceof FactError && e.code === 'K8SBM_FILE_CHANGED_WHILE_READ' && /changed while it was read \(4 bytes arrived/.test(e.message));
   });
   it('lines before the header (a noisy login shell) are ignored', () => {
     const text = `Welcome!\n${readFileSync(join(dir, 'missing.stdout'), 'utf8')}`;
