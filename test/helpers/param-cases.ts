@@ -1,3 +1,8 @@
+import { join } from 'node:path';
+import { modules } from '../../src/modules/index.js';
+import { PlaybookLoader } from '../../src/playbook/index.js';
+import { writeTree } from './engine.js';
+
 /**
  * Playbooks with one bad param each, for the checks that moved from `plan` (per host, at run
  * time) into the params schema (load time). The first task would change the controller's tree,
@@ -99,3 +104,10 @@ export const BAD_PARAM_CASES: readonly BadParamCase[] = [
   { name: 'authorized_key: no key at all', module: 'authorized_key', params: ['user: alice', 'key: "# none yet"'], code: P, line: 9, col: 14, message: /key holds no public key/, hint: /exclusive: true/ },
   { name: 'authorized_key: a misspelt param', module: 'authorized_key', params: ['user: alice', 'key: "{{ k }}"', 'key_option: no-pty'], code: P, line: 10, col: 9, message: /unknown param "key_option"/, hint: /did you mean "key_options"\?/ },
 ];
+
+/** Loads a playbook whose one task runs `module` with `params` (each a YAML line): the good side of the cases. */
+export function loadGoodParams(module: string, params: readonly string[]): void {
+  const dir = writeTree({ 'site.yml': badParamPlaybook({ ...BAD_PARAM_CASES[0]!, module, params }) });
+  new PlaybookLoader({ modules, rolesPath: [] }).loadPlaybook(join(dir, 'site.yml'));
+}
+

@@ -1,23 +1,11 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { modules } from '../../src/modules/index.js';
-import { PlaybookLoader } from '../../src/playbook/index.js';
-import { BAD_PARAM_CASES, badParamPlaybook } from '../helpers/param-cases.js';
-import { writeTree } from '../helpers/engine.js';
+import { describe, it } from 'node:test';
+import { loadGoodParams } from '../helpers/param-cases.js';
 
 /**
  * The other side of the bad-param cases of the packages, services, network and kubernetes
  * families: the same params with good values, or with values known only per host, load.
  */
-const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
-
-function load(module: string, params: readonly string[]): void {
-  const dir = writeTree({ 'site.yml': badParamPlaybook({ ...BAD_PARAM_CASES[0]!, module, params }) });
-  dirs.push(dir);
-  new PlaybookLoader({ modules, rolesPath: [] }).loadPlaybook(join(dir, 'site.yml'));
-}
+const load = loadGoodParams;
 
 describe('good params load', () => {
   it('package: a pin with present, latest without one, a dnf-looking name with use: auto (the host decides), purge on apt', () => {
