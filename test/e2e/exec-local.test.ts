@@ -67,6 +67,21 @@ describe('k8sbm exec (local connection)', () => {
     }
   });
 
+  it('-m never shows a secret param typed in -a: not in the task name, the label, JSON or an error', () => {
+    const dir = writeTree({ 'hosts': inv });
+    const hash = '$6$saltsalt$' + 'h'.repeat(86);
+    for (const extra of [[], ['--json']]) {
+      const r = k8sbm(['exec', 'a', '-i', 'hosts', '--check', ...extra, '-m', 'user', '-a', `name=k8sbm-nobody password='${hash}' state=absent`], dir);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.ok(!(r.stdout + r.stderr).includes(hash), r.stdout + r.stderr);
+      assert.match(r.stdout, /password=\*\*\*/);
+    }
+    const bad = k8sbm(['exec', 'a', '-i', 'hosts', '-m', 'user', '-a', 'name=k8sbm-nobody password=hunter2'], dir);
+    assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+    assert.match(bad.stderr, /K8SBM_PARAM_INVALID/);
+    assert.ok(!(bad.stdout + bad.stderr).includes('hunter2'), bad.stderr);
+  });
+
   it('nothing to run is a usage error', () => {
     const r = k8sbm(['exec', 'web', '-i', 'hosts'], writeTree({ hosts: inv }));
     assert.equal(r.code, 1);
