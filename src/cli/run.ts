@@ -68,6 +68,11 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
+  // Stopped from outside (SIGTERM) or the terminal gone (SIGHUP): quit now, through the exit
+  // handlers, which stop the commands still running on the controller (their process groups).
+  const onTerm = (sig: NodeJS.Signals): void => process.exit(sig === 'SIGHUP' ? 129 : 143);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
   const connect = connectFactory(await sshOptionsFromAsync(a, cfg));
   try {
     const outcome = await runPlaybook(playbook, {
@@ -78,6 +83,8 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     return outcome.exitCode;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
     await reporter.close();
     printSshWarnings(connect);
   }

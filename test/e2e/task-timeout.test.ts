@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { jsonEvents, k8sbm } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
+import { repoRoot } from '../helpers/paths.js';
+import { eventually } from '../helpers/ssh-env.js';
 
 /**
  * `timeout:` bounds a task (each loop item): past it the task fails with K8SBM_TASK_TIMEOUT and
@@ -55,5 +58,19 @@ describe('timeout:', () => {
     const r = k8sbm(['run', 'site.yml', '--syntax-check'], dir);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /site\.yml:4:\d+\s+K8SBM_KEYWORD_INVALID/);
+  });
+
+  it('a run stopped with SIGTERM takes its running local commands with it', async (t) => {
+    const marker = `sleep 47.${process.pid}`;
+    const dir = writeTree({
+      'inventory.ini': 'localhost ansible_connection=local\n',
+      'site.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: "${marker}; echo done"\n`,
+    }, t);
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'k8sbm.js'), 'run', 'site.yml', '-i', 'inventory.ini'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await eventually(() => running(marker).length > 0, 'the command to start');
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143);
+    await eventually(() => running(marker).length === 0, 'the command to be stopped');
   });
 });
