@@ -9,9 +9,10 @@ import { describeExit } from '../contract/exit.js';
 import { adhocPlaybook } from './adhoc-play.js';
 import { labInventory } from './lab-target.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, requireInventoryForPlays, type CommonArgs } from './common.js';
+import { setupVault, vaultPasswordFlags, type VaultArgs } from './vault.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';
 
-interface ExecArgs extends CommonArgs, SshArgs {
+interface ExecArgs extends CommonArgs, SshArgs, VaultArgs {
   readonly pattern: string;
   readonly command?: string[];
   readonly module?: string;
@@ -33,7 +34,7 @@ export function execCommand(set: (code: number) => void): CommandModule {
   return {
     command: 'exec <pattern> [command..]',
     describe: 'run a shell command (after --) or one module (-m) on every matching host in parallel',
-    builder: (y) => sshOptionFlags(y)
+    builder: (y) => vaultPasswordFlags(sshOptionFlags(y))
       .parserConfiguration({ 'populate--': true })
       .positional('pattern', { type: 'string', demandOption: true, describe: 'host pattern' })
       .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
@@ -50,6 +51,7 @@ export function execCommand(set: (code: number) => void): CommandModule {
       .option('json', { type: 'boolean', default: false, describe: 'NDJSON events (with -m) or one JSON result per host' }),
     handler: async (a) => {
       const given = a as unknown as ExecArgs;
+      await setupVault(given, projectConfig());
       const args: ExecArgs = given.lab !== undefined ? { ...given, inventory: await labInventory(given.lab) } : given;
       set(args.module ? await execModule(args) : await execShell(args));
     },

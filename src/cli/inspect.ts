@@ -8,6 +8,7 @@ import { playbookSchema } from '../schema/playbook.js';
 import { inventorySchema } from '../schema/inventory.js';
 import { K8sbmError, formatError, isK8sbmError } from '../source/errors.js';
 import { formatLoc } from '../source/loc.js';
+import { setupVault, vaultPasswordFlags, type VaultArgs } from './vault.js';
 import { connectFactory, sshOptionFlags, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { UnreachableError } from '../transport/connection.js';
 import { parseExtraVars } from '../vars/extra.js';
@@ -25,7 +26,7 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
     {
       command: 'inventory',
       describe: 'show the inventory as ansible-inventory does (--list, --graph, --host)',
-      builder: (y) => y.option('inventory', inv)
+      builder: (y) => vaultPasswordFlags(y).option('inventory', inv)
         .option('list', { type: 'boolean', describe: 'all hosts, groups and variables as JSON' })
         .option('graph', { type: 'string', describe: 'tree of groups and hosts (optionally under a pattern)' })
         .option('host', { type: 'string', describe: "one host's merged variables as JSON" })
@@ -33,7 +34,8 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
         .option('playbook-dir', { type: 'string', describe: 'also read group_vars/ and host_vars/ beside this playbook directory' })
         .check((a) => (a.list || a.graph !== undefined || a.host ? true : 'give one of --list, --graph [PATTERN] or --host NAME')),
       handler: async (a) => {
-        const args = a as unknown as CommonArgs & { list?: boolean; graph?: string; host?: string; vars: boolean; 'playbook-dir'?: string };
+        const args = a as unknown as CommonArgs & VaultArgs & { list?: boolean; graph?: string; host?: string; vars: boolean; 'playbook-dir'?: string };
+        await setupVault(args, projectConfig());
         const inventory = await inventoryFrom(args, projectConfig());
         const pbDir = args['playbook-dir'] ? resolve(args['playbook-dir']) : undefined;
         if (args.host) {
@@ -47,19 +49,20 @@ export function inspectCommands(set: (code: number) => void): CommandModule[] {
     {
       command: 'vars <host> [var] [playbook]',
       describe: "each variable's final value for a host and the layer (file:line) it came from",
-      builder: (y) => y.option('inventory', inv)
+      builder: (y) => vaultPasswordFlags(y).option('inventory', inv)
         .positional('host', { type: 'string', demandOption: true })
         .positional('var', { type: 'string', describe: 'one variable (shows what it overrode too)' })
         .positional('playbook', { type: 'string', describe: 'include play vars, vars_files and roles of plays that target the host' })
         .option('extra-vars', { alias: 'e', type: 'string' })
         .option('json', { type: 'boolean', default: false }),
       handler: async (a) => {
-        const args = a as unknown as CommonArgs & { host: string; var?: string; playbook?: string; 'extra-vars'?: string | string[]; json: boolean };
+        const args = a as unknown as CommonArgs & VaultArgs & { host: string; var?: string; playbook?: string; 'extra-vars'?: string | string[]; json: boolean };
         // `k8sbm vars HOST site.yml` reads naturally too: a .yml second word is the playbook.
         let varName = args.var;
         let pb = args.playbook;
         if (varName && !pb && /\.ya?ml$/.test(varName)) { pb = varName; varName = undefined; }
         const cfg = projectConfig();
+        await setupVault(args, cfg);
         const inventory = await inventoryFrom(args, cfg);
         if (!inventory.hosts.has(args.host)) throw unknownHost(args.host, inventory);
         const pbFile = pb ? resolve(pb) : undefined;

@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { K8sbmError } from '../source/errors.js';
 import { execCommand } from './exec.js';
 import { labCommands } from './lab.js';
+import { vaultCommand, vaultPasswordFlags } from './vault.js';
 import { inspectCommands } from './inspect.js';
 import { sshOptionFlags } from './ssh-options.js';
 import { runCommand, type RunArgs } from './run.js';
@@ -21,7 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command(inspectCommands(set))
     .command(execCommand(set))
     .command(labCommands(set))
-    .demandCommand(1, 'name a command: run, plan, exec, inventory, vars, facts, schema, lab')
+    .command(vaultCommand(set))
+    .demandCommand(1, 'name a command: run, plan, exec, inventory, vars, facts, schema, lab, vault')
     .strict()
     .recommendCommands()
     .help()
@@ -42,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function runOptions(y: Argv): Argv {
-  return sshOptionFlags(y)
+  return vaultPasswordFlags(sshOptionFlags(y))
     .positional('playbook', { type: 'string', describe: 'playbook file', demandOption: true })
     .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
     .option('lab', { type: 'string', describe: 'run against the built-in lab NAME (default "default"), brought up first if it is not' })

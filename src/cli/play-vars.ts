@@ -22,7 +22,7 @@ export function playLayersForHost(pb: Playbook, inventory: Inventory, host: stri
     for (const entry of play.varsFiles) {
       const first = (Array.isArray(entry) ? entry : [entry]).map((f) => (isAbsolute(f) ? f : resolve(play.baseDir, f))).find((f) => !f.includes('{{') && existsSync(f));
       if (!first) continue;
-      const data = readYamlFile(first);
+      const data = readYamlFile(first, { vars: true });
       if (data && typeof data === 'object' && !Array.isArray(data)) layers.push({ level: 'play_vars_files', name: first, vars: data as Record<string, unknown>, loc: { file: first, line: 1, col: 1 } });
     }
   }

@@ -5,10 +5,12 @@ import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
 import { parseExtraVars } from '../vars/extra.js';
 import { labInventory } from './lab-target.js';
+import { setupVault, type VaultArgs } from './vault.js';
+import { openAllVaultValues } from '../vault/keyring.js';
 import { connectFactory, printSshWarnings, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryForPlays, splitList } from './common.js';
 
-export interface RunArgs extends CommonArgs, SshArgs {
+export interface RunArgs extends CommonArgs, SshArgs, VaultArgs {
   readonly playbook: string;
   readonly limit?: string;
   readonly tags?: string | string[];
@@ -33,6 +35,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   const check = mode === 'plan' || a.check;
   const diff = mode === 'plan' || a.diff;
   const cfg = projectConfig();
+  await setupVault(a, cfg);
   const loader = loaderFrom(a, cfg);
   const playbook = loader.loadPlaybook(resolve(a.playbook));
   const tags = { only: splitList(a.tags), skip: splitList(a['skip-tags']) };
@@ -43,6 +46,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   const inventory = await inventoryFrom(a.lab !== undefined ? { ...a, inventory: await labInventory(a.lab) } : a, cfg);
   const extraVars = parseExtraVars(asList(a['extra-vars']));
   requireInventoryForPlays(inventory, playbook, extraVars, a.limit);
+  if (!a['list-hosts'] && !a['list-tasks']) await openAllVaultValues();
   if (a['list-hosts'] || a['list-tasks']) {
     for (const play of playbook.plays) {
       const { hosts, warnings } = playHostsFor(inventory, play, extraVars, a.limit);

@@ -16,11 +16,13 @@ export interface ProjectConfig {
   /** Set by k8sbm.yaml or K8SBM_HOST_KEY_CHECKING (then it beats StrictHostKeyChecking in ssh_config). */
   readonly hostKeyCheckingExplicit: boolean;
   readonly knownHosts: string | undefined;
+  /** vault_password_file (relative to k8sbm.yaml), or K8SBM_VAULT_PASSWORD_FILE. */
+  readonly vaultPasswordFile: string | undefined;
   /** The file the config came from, when there was one. */
   readonly file: string | undefined;
 }
 
-const KEYS = ['inventory', 'forks', 'roles_path', 'host_key_checking', 'known_hosts'] as const;
+const KEYS = ['inventory', 'forks', 'roles_path', 'host_key_checking', 'known_hosts', 'vault_password_file'] as const;
 const CONFIG_NAMES = ['k8sbm.yaml', 'k8sbm.yml'];
 
 export function findConfigFile(start: string): string | undefined {
@@ -66,7 +68,15 @@ export function loadProjectConfig(cwd: string, env: Readonly<Record<string, stri
   const hkcSet = parseHostKeyChecking(env.K8SBM_HOST_KEY_CHECKING, 'K8SBM_HOST_KEY_CHECKING') ?? parseHostKeyChecking(fromFile.host_key_checking, 'host_key_checking', valueLocOf(fromFile, 'host_key_checking'));
   const hkc = hkcSet ?? 'strict';
   const kh = env.K8SBM_KNOWN_HOSTS ? resolve(cwd, env.K8SBM_KNOWN_HOSTS) : typeof fromFile.known_hosts === 'string' ? resolve(base, fromFile.known_hosts) : undefined;
-  return { inventory: envInv ?? fileInv ?? [], forks, rolesPath: envRoles ?? fileRoles ?? [], hostKeyChecking: hkc, hostKeyCheckingExplicit: hkcSet !== undefined, knownHosts: kh, file };
+  if (fromFile.vault_password_file !== undefined && typeof fromFile.vault_password_file !== 'string') {
+    throw new K8sbmError('K8SBM_CONFIG_INVALID', 'vault_password_file must be a path', { loc: valueLocOf(fromFile, 'vault_password_file'), hint: 'vault_password_file: ~/.k8sbm/vault.pass (a file, or a script that prints the password)' });
+  }
+  const vpf = env.K8SBM_VAULT_PASSWORD_FILE ? resolve(cwd, expandHome(env.K8SBM_VAULT_PASSWORD_FILE, env)) : typeof fromFile.vault_password_file === 'string' ? resolve(base, expandHome(fromFile.vault_password_file, env)) : undefined;
+  return { inventory: envInv ?? fileInv ?? [], forks, rolesPath: envRoles ?? fileRoles ?? [], hostKeyChecking: hkc, hostKeyCheckingExplicit: hkcSet !== undefined, knownHosts: kh, vaultPasswordFile: vpf, file };
+}
+
+function expandHome(p: string, env: Readonly<Record<string, string | undefined>>): string {
+  return p === '~' || p.startsWith('~/') ? `${env.HOME ?? ''}${p.slice(1)}` : p;
 }
 
 export function parseForks(v: unknown, what: string, loc?: ReturnType<typeof valueLocOf>): number | undefined {

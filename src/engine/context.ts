@@ -6,7 +6,8 @@ import { findLocalFile } from '../playbook/local-files.js';
 import type { RoleInstance } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
-import { evalCondition, evalExpression, renderString } from '../template/index.js';
+import { evalCondition, evalExpression, renderTemplateText } from '../template/index.js';
+import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
@@ -36,6 +37,11 @@ export interface ContextInputs {
   readonly givenFacts?: GivenFacts | undefined;
   /** When the task's `timeout:` runs out (ms since the epoch): every command gets what is left. */
   readonly deadline?: { readonly at: number; readonly seconds: number } | undefined;
+  /**
+   * Secrets of this task: `seen` is set when its params, its template or its source file held
+   * one (its content diffs are then withheld); revealed texts go to `sink` for masking.
+   */
+  readonly secrets?: { seen: boolean; readonly sink: Set<string> } | undefined;
 }
 
 /** The task ran out of its `timeout:`. */
@@ -84,8 +90,23 @@ export function makePlanContext(i: ContextInputs): PlanContext {
     fact: (def, arg) => (i.check ? i.factHost.overlay.read(def, arg, fromHost) : fromHost(def, arg)),
     probe: exec,
     findLocal: (kind, path) => findLocalFile(kind, path, i.role, i.playbookDir, i.loc),
-    readLocal: (p) => readFile(p),
-    renderTemplate: (text, file) => renderString(text, i.vars, { file }),
+    readLocal: async (p) => {
+      const r = fileBytes(p, await readFile(p));
+      if (r.vaulted && i.secrets) {
+        i.secrets.seen = true;
+        const t = r.data.toString('utf8').trim();
+        if (t) i.secrets.sink.add(t);
+      }
+      return r.data;
+    },
+    renderTemplate: (text, file) => {
+      const r = renderTemplateText(text, i.vars, { file });
+      if (r.secrets.length && i.secrets) {
+        i.secrets.seen = true;
+        for (const x of r.secrets) i.secrets.sink.add(x);
+      }
+      return r.text;
+    },
     evalCondition: (cond, loc) => evalCondition(cond, i.vars, loc ?? i.loc),
     evaluate: (expr, loc) => evalExpression(expr, i.vars, loc ?? i.loc),
   };

@@ -6,6 +6,7 @@ import type { Play, RoleInstance, Task } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
 import { readYamlFile } from '../source/yaml.js';
+import { maskSecretParamsOfPlay } from './secret-scan.js';
 import { renderValue } from '../template/index.js';
 import type { VarLayer } from '../vars/layers.js';
 import { mergeLayers } from '../vars/scope.js';
@@ -69,6 +70,7 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
     if (batch.length === 0) continue;
     const env = makeEnv(rc, play, names, batchNames);
     await loadVarsFiles(env, play, batch);
+    maskSecretParamsOfPlay(env, play, batch);
     await runBatch(env, play, batch);
     const failed = batch.filter((h) => h.failed || h.unreachable).length;
     if (failed === batch.length || exceedsFailPercentage(failed, batch.length, play.maxFailPercentage)) {
@@ -127,7 +129,7 @@ async function loadVarsFiles(env: PlayEnv, play: Play, hosts: readonly HostRunti
             loc: play.loc, hint: 'vars_files paths are relative to the playbook; a list entry takes the first that exists',
           });
         }
-        if (!cache.has(file)) cache.set(file, readYamlFile(file) ?? {});
+        if (!cache.has(file)) cache.set(file, readYamlFile(file, { vars: true }) ?? {});
         const data = cache.get(file);
         if (data === null || typeof data !== 'object' || Array.isArray(data)) {
           throw new K8sbmError('K8SBM_VARS_FILE_INVALID', `vars file must hold a mapping: ${file}`, { loc: { file, line: 1, col: 1 }, hint: 'write `name: value` pairs at the top level' });

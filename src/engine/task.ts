@@ -15,6 +15,7 @@ import { describeError, describeFailure } from './failure.js';
 import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
 import { varsFor } from './host-vars.js';
+import { maskSecretParams } from './secret-scan.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -39,6 +40,8 @@ export async function runTask(env: PlayEnv, task: Task, scope: Scope, hosts: rea
   const taskScope = enterScope(scope, task, { asBlockVars: false });
   const runOnce = taskScope.runOnce === true;
   const targets = runOnce ? active.slice(0, 1) : active;
+  // Its secret params are masked before its name (which may show them) is rendered.
+  for (const h of targets) maskSecretParams(env, task, taskScope, h);
   const name = taskDisplayName(env, task, active[0]!, taskScope);
   env.emit({ event: 'task_start', task: name, module: task.module, file: task.loc.file, line: task.loc.line, hosts: targets.map((h) => h.name), handler });
   const started = env.now();
@@ -167,19 +170,22 @@ async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntim
     return { status: 'skipped', msg: `conditional result was false: ${cond}`, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: cond } };
   }
   // Modules get plain text; every secret they were handed is remembered so output masks it.
-  const rendered = revealSecrets(renderValue(task.args, vars, task.moduleLoc), env.secrets) as Record<string, unknown>;
+  const revealed = new Set<string>();
+  const rendered = revealSecrets(renderValue(task.args, vars, task.moduleLoc), revealed) as Record<string, unknown>;
   // Rendered text such as "yes" or "10" becomes the boolean or number the schema asks for.
   const params = coerceParams(module, rendered);
   // Params a module declares secret (passwords, tokens) are masked wherever they would show.
   for (const name of module.secretParams ?? []) {
     const v = params[name];
-    if (typeof v === 'string' && v !== '') env.secrets.add(v);
+    if (typeof v === 'string' && v !== '') revealed.add(v);
   }
+  for (const v of revealed) env.secrets.add(v);
+  const secrets = { seen: revealed.size > 0, sink: env.secrets };
   validateParams(module, params, { loc: task.moduleLoc, subject: `task "${task.name ?? task.module}" (${task.module})` }, { allowTemplates: false });
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;
   const reach = reachFor(env, h, scope, vars);
-  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline };
+  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline, secrets };
   const retries = task.until ? task.retries ?? 3 : 0;
   let attempt = 0;
   for (;;) {
@@ -210,11 +216,21 @@ async function realise(plan: Plan, module: AnyModule, params: Record<string, unk
     case 'change': {
       const extra = await carryOut(module, plan, params, inputs);
       const result = { changed: true, msg: plan.summary, ...plan.result, ...(extra ?? {}) };
-      return { status: 'changed', msg: plan.summary, result, diffs: plan.diffs, ...(inputs.check ? { predicted: true } : {}) };
+      // A secret's old value (before a rotation) is not known to mask: show no content at all.
+      const diffs = inputs.secrets?.seen ? withoutContent(plan.diffs) : plan.diffs;
+      return { status: 'changed', msg: plan.summary, result, diffs, ...(inputs.check ? { predicted: true } : {}) };
     }
     default:
       return assertNever(plan, 'plan');
   }
+}
+
+const SECRET_CONTENT = 'content changed: contains secrets (not shown)';
+
+function withoutContent(diffs: ChangePlan['diffs']): ChangePlan['diffs'] {
+  return diffs?.map((d) => (d.kind === 'text' && d.before !== d.after
+    ? { ...d, before: d.before === null ? null : SECRET_CONTENT, after: d.after === null ? null : SECRET_CONTENT, note: SECRET_CONTENT }
+    : d));
 }
 
 function applyOverrides(task: Task, vars: Record<string, unknown>, o: Outcome): Outcome {

@@ -1,6 +1,7 @@
 import { Scalar } from 'yaml';
 import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
+import { inlineVaultValue } from '../vault/keyring.js';
 import { onlyDocument, parseYamlDocuments, yamlToData, type YamlDialect } from '../source/yaml.js';
 
 /**
@@ -67,7 +68,7 @@ function scalarValue(node: Scalar, json: boolean, loc: () => Loc): unknown {
       return text;
     case '!vault':
     case '!vault-encrypted':
-      return { __ansible_vault: text };
+      return inlineVaultValue(text, loc());
     case 'tag:yaml.org,2002:null':
       return null;
     case 'tag:yaml.org,2002:bool': {

@@ -3,6 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { K8sbmError, didYouMean, isK8sbmError } from '../source/errors.js';
 import { parseAnsibleYaml } from './ansible-yaml.js';
+import { isVaultText } from '../vault/format.js';
 import { parseIniInventory } from './ini.js';
 import { Inventory } from './model.js';
 import { parseAddress } from './ranges.js';
@@ -76,6 +77,12 @@ async function parseFile(inv: Inventory, file: string): Promise<void> {
     });
   }
   const source = resolve(file);
+  if (isVaultText(text)) {
+    throw new K8sbmError('K8SBM_VAULT_NOT_VARS', `inventory ${file} is encrypted, but only variables may be`, {
+      loc: { file, line: 1, col: 1 },
+      hint: 'keep the hosts in clear text and put the secrets in group_vars/ or host_vars/ files (encrypted whole) or inline `!vault |` values',
+    });
+  }
   if (text.startsWith('#!')) {
     throw new K8sbmError('K8SBM_INVENTORY_UNSUPPORTED', 'dynamic inventory scripts are not supported', {
       loc: { file, line: 1, col: 1 },

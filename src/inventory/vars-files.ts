@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { K8sbmError, isK8sbmError } from '../source/errors.js';
 import { parseAnsibleYaml } from './ansible-yaml.js';
+import { isVaultText } from '../vault/format.js';
+import { fileText, parseVaulted } from '../vault/files.js';
 
 /**
  * group_vars/ and host_vars/ as Ansible's host_group_vars plugin finds them: for entity NAME,
@@ -103,17 +105,14 @@ export function loadVarsFile(file: string): VarsFile | undefined {
       loc: { file, line: 1, col: 1 }, hint: 'check the file permissions',
     });
   }
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new K8sbmError('K8SBM_VARS_FILE_VAULT', 'Ansible Vault encrypted files are not supported', {
-      loc: { file, line: 1, col: 1 },
-      hint: 'decrypt it (ansible-vault decrypt) and keep secrets in a file outside version control, or pass them with -e @file',
-    });
-  }
   let data: unknown;
   try {
-    data = parseAnsibleYaml(text, file);
+    if (isVaultText(text)) {
+      const plain = fileText(file, text).text;
+      data = parseVaulted(file, plain, (t) => parseAnsibleYaml(t, file));
+    } else data = parseAnsibleYaml(text, file);
   } catch (e) {
-    if (isK8sbmError(e)) {
+    if (isK8sbmError(e) && !e.code.startsWith('K8SBM_VAULT_')) {
       throw new K8sbmError('K8SBM_VARS_FILE_PARSE', `${file}: ${e.message}`, { loc: e.loc, hint: e.hint, cause: e });
     }
     throw e;

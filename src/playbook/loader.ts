@@ -37,7 +37,7 @@ export class PlaybookLoader {
     this.#rolesPath = opts.rolesPath;
     this.#hooks = {
       modules: this.#modules,
-      readYaml: (file) => this.#readYaml(file),
+      readYaml: (file, vars) => this.#readYaml(file, vars),
       importRole: (req, scope) => buildRole({ ...req, entry: undefined, dedup: false }, scope, this.#hooks)!,
       locateRole: (name, loc, scope) => locateRole(name, loc, this.#roleSearchDirs(scope, undefined), scope.play.playbookDir),
       roleSearchDirs: (scope, near) => this.#roleSearchDirs(scope, near),
@@ -91,8 +91,8 @@ export class PlaybookLoader {
     return { playbookDir: this.#playbookDirs[0] ?? dirname(loc.file), seenRoles: new Map(), seenTemplates: new Set() };
   }
 
-  #readYaml(file: string): unknown {
-    if (!this.#yaml.has(file)) this.#yaml.set(file, readYamlFile(file));
+  #readYaml(file: string, vars = false): unknown {
+    if (!this.#yaml.has(file)) this.#yaml.set(file, readYamlFile(file, { vars }));
     return this.#yaml.get(file);
   }
 

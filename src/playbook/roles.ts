@@ -117,7 +117,7 @@ function varsLayer(path: string, name: string, dir: 'defaults' | 'vars', hooks: 
   const level = dir === 'defaults' ? 'role_defaults' : 'role_vars';
   const file = roleFile(path, dir);
   if (!file) return { level, name: `role ${name} ${dir}`, vars: {} };
-  const data = hooks.readYaml(file) ?? {};
+  const data = hooks.readYaml(file, true) ?? {};
   if (!isMapping(data)) {
     fail('K8SBM_VARS_FILE_INVALID', `${dir}/${basename(file)} of role ${name} must hold a mapping, got ${describeType(data)}`, locOf(data) ?? { file, line: 1, col: 1 }, 'write `name: value` pairs at the top level');
   }

@@ -19,7 +19,7 @@ import { checkKeywordTemplates } from './template-check.js';
 export interface ItemHooks {
   readonly modules: ModuleRegistry;
   /** The parsed YAML of a file (cached by the loader). */
-  readYaml(file: string): unknown;
+  readYaml(file: string, vars?: boolean): unknown;
   /** Load a role for import_role (not deduplicated). */
   importRole(req: { name: string; loc: Loc; params: Raw; tasksFrom: string | undefined; entryRaw: Raw | undefined }, scope: ParseScope): RoleInstance;
   /** Find a role's folder; throws K8SBM_ROLE_NOT_FOUND. */

@@ -3,10 +3,21 @@ import { copyPositions } from '../source/loc.js';
 
 /** A value that must never be printed: it shows as *** in output, JSON, diffs and errors. */
 export class Secret {
-  readonly #value: string;
-  constructor(value: string) { this.#value = value; }
+  #value: string | undefined;
+  #open: (() => string) | undefined;
+  /** `value` or a function that gives it on first use (a vault value decrypts only when needed). */
+  constructor(value: string | (() => string)) {
+    if (typeof value === 'string') this.#value = value;
+    else this.#open = value;
+  }
   /** The only way to get the real value: use it where it is sent, nowhere else. */
-  reveal(): string { return this.#value; }
+  reveal(): string {
+    if (this.#value === undefined) {
+      this.#value = this.#open!();
+      this.#open = undefined;
+    }
+    return this.#value;
+  }
   toString(): string { return '***'; }
   toJSON(): string { return '***'; }
   [inspect.custom](): string { return '***'; }

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { K8sbmError } from '../source/errors.js';
 import { parseYaml } from '../source/yaml.js';
+import { isVaultText } from '../vault/format.js';
+import { fileText, parseVaulted } from '../vault/files.js';
 import { parseKeyValueArgs } from '../source/freeform.js';
 import type { VarLayer } from './layers.js';
 
@@ -18,7 +20,7 @@ export function parseExtraVars(args: readonly string[], cwd = process.cwd()): Va
       try { text = readFileSync(file, 'utf8'); } catch {
         throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `extra vars file not found: ${file}`, { hint: 'write -e @path/to/vars.yml with a path relative to the current directory' });
       }
-      const data = parseYaml(text, file);
+      const data = isVaultText(text) ? parseVaulted(file, fileText(file, text).text, (t) => parseYaml(t, file)) : parseYaml(text, file);
       return { level: 'extra_vars', name: `-e @${a.slice(1)}`, vars: asMapping(data, `-e @${a.slice(1)}`), loc: { file, line: 1, col: 1 } };
     }
     if (a.startsWith('{')) {
