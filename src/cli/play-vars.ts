@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { selectHosts, type Inventory } from '../inventory/index.js';
 import type { Playbook, RoleInstance } from '../playbook/model.js';
-import { readYamlFile } from '../source/yaml.js';
+import { readYamlFile } from '../vault/yaml.js';
 import type { VarLayer } from '../vars/layers.js';
 
 /**

@@ -1,3 +1,4 @@
+import { revealSecrets } from '../util/secret.js';
 import { connectionVarsOf } from '../inventory/index.js';
 import type { AnyModule } from '../modules/types.js';
 import type { PlaybookLoader } from '../playbook/index.js';
@@ -149,7 +150,8 @@ export function taskDisplayName(env: PlayEnv, task: Task, h: HostRuntime, scope:
   const raw = task.name ?? task.module;
   let name = raw;
   if (raw.includes('{{')) {
-    try { name = String(renderValue(raw, varsFor(env.pvc, h, scope, task.vars))); } catch { /* show it as written */ }
+    // A secret in the name is shown masked (the event is masked on its way out), the rest as is.
+    try { name = String(revealSecrets(renderValue(raw, varsFor(env.pvc, h, scope, task.vars)), env.secrets)); } catch { /* show it as written */ }
   }
   return scope.role ? `${scope.role.name} : ${name}` : name;
 }

@@ -5,7 +5,7 @@ import { selectHosts, type Inventory } from '../inventory/index.js';
 import type { Play, RoleInstance, Task } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
-import { readYamlFile } from '../source/yaml.js';
+import { readYamlFile } from '../vault/yaml.js';
 import { maskSecretParamsOfPlay } from './secret-scan.js';
 import { renderValue } from '../template/index.js';
 import type { VarLayer } from '../vars/layers.js';

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { AnyModule } from '../modules/types.js';
 import { K8sbmError } from '../source/errors.js';
 import { type Loc, keyPosOf, locOf } from '../source/loc.js';
-import { readYamlFile } from '../source/yaml.js';
+import { readYamlFile } from '../vault/yaml.js';
 import { isTemplated } from '../schema/coerce.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
 import { IMPORT_PLAYBOOK_KEYWORDS, stripFqcn } from '../schema/playbook-keywords.js';

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import {
   LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, Scalar,
   type Document, type DocumentOptions, type Node as YNode, type ParseOptions, type SchemaOptions,
 } from 'yaml';
 import { K8sbmError } from './errors.js';
 import { type Loc, recordKey, recordNode } from './loc.js';
-import { isVaultText } from '../vault/format.js';
-import { fileText, parseVaulted } from '../vault/files.js';
-import { inlineVaultValue } from '../vault/keyring.js';
 
 // Source text by file name, so an error can quote the offending line long after loading.
 const sources = new Map<string, string[]>();
@@ -44,7 +40,7 @@ export interface YamlDialect {
 export const YAML_1_2: YamlDialect = {
   options: { merge: true, uniqueKeys: true },
   hint: yamlHint,
-  scalar: (node, loc) => (node.tag === '!vault' ? inlineVaultValue(String(node.value ?? ''), loc()) : node.value),
+  scalar: (node) => node.value,
 };
 
 export interface YamlDocuments {
@@ -102,32 +98,6 @@ export function onlyDocument(all: readonly unknown[], file: string): unknown {
     });
   }
   return all[0] ?? null;
-}
-
-/**
- * A YAML file's data. `vars`: the file holds variables, so it may be a vault file (its values
- * are then secrets); a playbook or task file may not (keep the secrets in vars, not the logic).
- */
-export function readYamlFile(file: string, opts: { readonly vars?: boolean } = {}): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new K8sbmError('K8SBM_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      hint: 'check the path (relative paths are taken from the file that names them)',
-    });
-  }
-  if (isVaultText(text)) {
-    if (!opts.vars) {
-      throw new K8sbmError('K8SBM_VAULT_NOT_VARS', `${file} is encrypted, but only variables may be`, {
-        loc: { file, line: 1, col: 1 },
-        hint: 'decrypt it (`k8sbm vault decrypt`) and keep the secrets in a vars file or as inline `!vault |` values',
-      });
-    }
-    const plain = fileText(file, text).text;
-    return parseVaulted(file, plain, (t) => parseYaml(t, file));
-  }
-  return parseYaml(text, file);
 }
 
 function firstLine(s: string): string {

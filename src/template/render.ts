@@ -46,8 +46,8 @@ function renderTyped(text: string, scope: Scope, state: RenderState, origin: Ori
 /** Wrap text that holds a secret's real value (inside lists and mappings too). */
 function taint(v: unknown, revealed: ReadonlySet<string>): unknown {
   if (typeof v === 'string') {
-    for (const s of revealed) if (s !== '' && v.includes(s)) return new Secret(v);
-    return v;
+    const parts = [...revealed].filter((s) => s !== '' && v.includes(s));
+    return parts.length ? new Secret(v, parts) : v;
   }
   if (Array.isArray(v)) return v.map((x) => taint(x, revealed));
   if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, taint(x, revealed)]));

@@ -5,8 +5,12 @@ import { copyPositions } from '../source/loc.js';
 export class Secret {
   #value: string | undefined;
   #open: (() => string) | undefined;
-  /** `value` or a function that gives it on first use (a vault value decrypts only when needed). */
-  constructor(value: string | (() => string)) {
+  /**
+   * `value` or a function that gives it on first use (a vault value decrypts only when needed).
+   * `parts`: the secrets a larger text holds verbatim ("password={{ pw }}" holds pw): output
+   * masks those and keeps the rest readable.
+   */
+  constructor(value: string | (() => string), readonly parts?: readonly string[]) {
     if (typeof value === 'string') this.#value = value;
     else this.#open = value;
   }
@@ -41,7 +45,9 @@ export function maskSecrets(text: string, secrets: Iterable<string>): string {
 export function revealSecrets(value: unknown, sink: Set<string>): unknown {
   if (value instanceof Secret) {
     const v = value.reveal();
-    sink.add(v);
+    // Parts too short to mask on their own (maskSecrets skips them) mask the whole text instead.
+    if (value.parts?.length && value.parts.every((p) => p.length >= 3)) for (const p of value.parts) sink.add(p);
+    else sink.add(v);
     return v;
   }
   // Unchanged containers are returned as they are, so their YAML positions (loc.ts) stay on them.

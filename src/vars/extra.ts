@@ -4,6 +4,7 @@ import { K8sbmError } from '../source/errors.js';
 import { parseYaml } from '../source/yaml.js';
 import { isVaultText } from '../vault/format.js';
 import { fileText, parseVaulted } from '../vault/files.js';
+import { parseYamlWithVault } from '../vault/yaml.js';
 import { parseKeyValueArgs } from '../source/freeform.js';
 import type { VarLayer } from './layers.js';
 
@@ -20,7 +21,7 @@ export function parseExtraVars(args: readonly string[], cwd = process.cwd()): Va
       try { text = readFileSync(file, 'utf8'); } catch {
         throw new K8sbmError('K8SBM_FILE_NOT_FOUND', `extra vars file not found: ${file}`, { hint: 'write -e @path/to/vars.yml with a path relative to the current directory' });
       }
-      const data = isVaultText(text) ? parseVaulted(file, fileText(file, text).text, (t) => parseYaml(t, file)) : parseYaml(text, file);
+      const data = isVaultText(text) ? parseVaulted(file, fileText(file, text).text, (t) => parseYamlWithVault(t, file)) : parseYamlWithVault(text, file);
       return { level: 'extra_vars', name: `-e @${a.slice(1)}`, vars: asMapping(data, `-e @${a.slice(1)}`), loc: { file, line: 1, col: 1 } };
     }
     if (a.startsWith('{')) {

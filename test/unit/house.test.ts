@@ -14,7 +14,7 @@ const src = join(repo, 'src');
 
 /** Lowest first. A folder may import only folders before it in this list. */
 const LAYERS = [
-  'source', 'util', 'contract', 'transport', 'report', 'facts', 'template', 'vars', 'inventory', 'schema',
+  'source', 'util', 'vault', 'contract', 'transport', 'report', 'facts', 'template', 'vars', 'inventory', 'schema',
   'modules', 'playbook', 'engine', 'config', 'lab', 'cli', 'docs',
 ] as const;
 

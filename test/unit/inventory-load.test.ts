@@ -106,10 +106,10 @@ describe('loadInventory errors', () => {
     write('listvars/group_vars/all.yml', '- a\n- b\n');
     await rejects([inv], 'K8SBM_VARS_FILE_INVALID');
   });
-  it('vault-encrypted vars files', async () => {
+  it('vault-encrypted vars files need the vault password', async () => {
     const inv = write('vault/hosts', 'h\n');
-    write('vault/host_vars/h.yml', '$ANSIBLE_VAULT;1.1;AES256\n6162\n');
-    await rejects([inv], 'K8SBM_VARS_FILE_VAULT');
+    const f = write('vault/host_vars/h.yml', '$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+    await rejects([inv], 'K8SBM_VAULT_NO_PASSWORD', (e) => assert.equal(e.loc?.file, f));
   });
   it('dynamic inventory scripts and plugin configs', async () => {
     const script = write('script/inv.py', '#!/usr/bin/env python3\nprint("{}")\n');

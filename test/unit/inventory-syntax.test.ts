@@ -1,3 +1,4 @@
+import { isSecret } from '../../src/util/secret.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { K8sbmError } from '../../src/source/errors.js';
@@ -92,10 +93,10 @@ describe('YAML as Ansible reads it (1.1, PyYAML resolver)', () => {
       a: 2, b: { p: 1, q: 2 }, c: { q: 3, p: 1 },
     });
   });
-  it('turns vault-tagged values into the shape ansible-inventory prints', () => {
-    assert.deepEqual(parseAnsibleYaml('s: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\n', 's.yml'), {
-      s: { __ansible_vault: '$ANSIBLE_VAULT;1.1;AES256\n3132\n' },
-    });
+  it('turns vault-tagged values into secrets that open on first use (test/unit/vault.test.ts opens them)', () => {
+    const d = parseAnsibleYaml('s: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\n', 's.yml') as Record<string, unknown>;
+    assert.ok(isSecret(d.s));
+    assert.equal(JSON.stringify(d), '{"s":"***"}');
   });
   it('reports syntax errors with file:line:col', () => {
     assert.throws(() => parseAnsibleYaml('a: 1\nb: 2\n c: 3\n', 'bad.yml'), (e: unknown) =>

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { parseAnsibleYaml } from '../../src/inventory/index.js';
-import { parseYaml } from '../../src/source/yaml.js';
+import { parseYamlWithVault as parseYaml } from '../../src/vault/yaml.js';
 import { isSecret, type Secret } from '../../src/util/secret.js';
 import { decryptVault, decryptVaultAsync, encryptVault } from '../../src/vault/format.js';
 import { openAllVaultValues, setVaultPasswordSource, unopenedVaultValues } from '../../src/vault/keyring.js';
