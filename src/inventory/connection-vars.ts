@@ -1,5 +1,6 @@
 import { K8sbmError } from '../source/errors.js';
 import { valueLocOf } from '../source/loc.js';
+import { isSecret, type Secret } from '../util/secret.js';
 
 /**
  * How to reach a host, read from its variables under their Ansible names (the `ansible_ssh_*`
@@ -21,7 +22,8 @@ export interface ConnectionVars {
 
 export function connectionVarsOf(vars: Readonly<Record<string, unknown>>): ConnectionVars {
   const pick = (...names: string[]): [string, unknown] | undefined => {
-    for (const n of names) if (vars[n] !== undefined && vars[n] !== null) return [n, vars[n]];
+    // A value from a vault file is a Secret: how to connect is used as its text.
+    for (const n of names) if (vars[n] !== undefined && vars[n] !== null) return [n, isSecret(vars[n]) ? (vars[n] as Secret).reveal() : vars[n]];
     return undefined;
   };
   return {

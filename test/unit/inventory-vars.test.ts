@@ -1,3 +1,4 @@
+import { Secret } from '../../src/util/secret.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -118,6 +119,12 @@ describe('connectionVarsOf', () => {
       address: '10.0.0.5', port: 2222, user: 'core', privateKeyFile: '~/.ssh/id', connection: 'ssh',
       become: true, becomeUser: 'admin', sshCommonArgs: '-o ProxyJump=bastion',
     });
+  });
+  it('uses values from a vault file (Secrets) as their text', () => {
+    const c = connectionVarsOf({ ansible_host: new Secret('10.0.0.5'), ansible_user: new Secret('ops'), ansible_port: new Secret('2222') });
+    assert.equal(c.address, '10.0.0.5');
+    assert.equal(c.user, 'ops');
+    assert.equal(c.port, 2222);
   });
   it('has Ansible defaults and accepts the old ansible_ssh_* names', () => {
     assert.deepEqual(connectionVarsOf({ ansible_ssh_host: 'h', ansible_ssh_user: 'u', ansible_connection: 'local', ansible_become: 'False' }), {
