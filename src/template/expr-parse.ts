@@ -110,8 +110,12 @@ const KEYWORD_VALUES: Readonly<Record<string, unknown>> = {
 
 const RESERVED = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
 
+/** Brackets, `not` and signs nested deeper than this are an error, not a stack overflow. */
+export const MAX_EXPR_DEPTH = 100;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly toks: Token[]) {}
 
   private get tok(): Token { return this.toks[this.i]!; }
@@ -166,8 +170,20 @@ class Parser {
   }
 
   private not(): Expr {
-    if (this.isWord('not')) { const pos = this.next().pos; return { k: 'not', arg: this.not(), pos }; }
+    if (this.isWord('not')) { const pos = this.next().pos; return { k: 'not', arg: this.nested(() => this.not()), pos }; }
     return this.compare();
+  }
+
+  /** Every way an expression nests passes here (not, signs, brackets through unary). */
+  private nested(fn: () => Expr): Expr {
+    if (++this.depth > MAX_EXPR_DEPTH) {
+      throw new ExprSyntaxError(`the expression nests deeper than ${MAX_EXPR_DEPTH} levels`, this.tok.pos, 'split it with set_fact or vars into smaller expressions');
+    }
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
   }
 
   private compare(): Expr {
@@ -201,6 +217,10 @@ class Parser {
   private pow(): Expr { return this.binary(['**'], () => this.unary(true)); }
 
   private unary(withFilters: boolean): Expr {
+    return this.nested(() => this.unaryInner(withFilters));
+  }
+
+  private unaryInner(withFilters: boolean): Expr {
     let e: Expr;
     if (this.isOp('-') || this.isOp('+')) {
       const t = this.next();

@@ -18,8 +18,20 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * Linux takes at most 128 KiB in one argument (MAX_ARG_STRLEN), and a command reaches the node
+ * as one: the argument of `sh -c`. What wraps it (cd, env, sudo, the supervisor) gets 4 KiB.
+ */
+export const MAX_COMMAND_BYTES = 128 * 1024 - 4096;
+
 export function toShellLine(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
+  const line = argv.map(shellQuote).join(' ');
+  if (line.length > MAX_COMMAND_BYTES / 4 && Buffer.byteLength(line) > MAX_COMMAND_BYTES) {
+    throw new K8sbmError('K8SBM_COMMAND_TOO_LONG', `the command line is ${Buffer.byteLength(line)} bytes; a command can be at most ${MAX_COMMAND_BYTES} (the kernel's limit on one argument, less room for the wrapping)`, {
+      hint: 'pass large data in a file (copy with content or src, then use the file) instead of in the command',
+    });
+  }
+  return line;
 }
 
 /**
