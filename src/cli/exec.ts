@@ -8,6 +8,7 @@ import { K8sbmError } from '../source/errors.js';
 import { describeExit } from '../contract/exit.js';
 import { adhocPlaybook } from './adhoc-play.js';
 import { labInventory } from './lab-target.js';
+import { runIdentity } from './run-identity.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, requireInventoryForPlays, type CommonArgs } from './common.js';
 import { setupVault, vaultPasswordFlags, type VaultArgs } from './vault.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';
@@ -91,6 +92,7 @@ async function execShell(args: ExecArgs): Promise<number> {
   }), command, {
     forks: forksFrom(args, cfg) ?? Math.min(50, Math.max(1, hosts.length)),
     connect: connectFactory(await sshOptionsFromAsync(args, cfg)),
+    onLeaseHeld: (_host, warning) => process.stderr.write(`${chalk.magenta(`[WARNING]: ${warning}`)}\n`),
     onLine: (host, stream, line) => {
       if (args.json) return;
       if (args.group) { grouped.set(host, [...(grouped.get(host) ?? []), stream === 'stderr' ? chalk.red(line) : line]); return; }
@@ -139,6 +141,8 @@ async function execModule(args: ExecArgs): Promise<number> {
     const outcome = await runPlaybook(playbook, {
       inventory, loader, modules, connect: connectFactory(await sshOptionsFromAsync(args, cfg)), emit, check: args.check, diff: args.diff,
       forks: forksFrom(args, cfg), limit: args.limit, tags: { only: [], skip: [] }, extraVars: [], secrets,
+      // A module changes the host as a one-task run does: it takes the lease (with --check it only reads it).
+      hostState: { identity: runIdentity(`exec -m ${module}`) },
     });
     return outcome.exitCode;
   } finally {

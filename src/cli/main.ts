@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { K8sbmError } from '../source/errors.js';
 import { execCommand } from './exec.js';
+import { unlockCommand } from './unlock.js';
 import { labCommands } from './lab.js';
 import { vaultCommand, vaultPasswordFlags } from './vault.js';
 import { inspectCommands } from './inspect.js';
@@ -21,9 +22,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('plan <playbook>', 'check + diff: exit 0 no change, 2 changes pending, 1 error', (y) => runOptions(y), async (a) => set(await runCommand(a as unknown as RunArgs, 'plan')))
     .command(inspectCommands(set))
     .command(execCommand(set))
+    .command(unlockCommand(set))
     .command(labCommands(set))
     .command(vaultCommand(set))
-    .demandCommand(1, 'name a command: run, plan, exec, inventory, vars, facts, schema, lab, vault')
+    .demandCommand(1, 'name a command: run, plan, exec, unlock, inventory, vars, facts, schema, lab, vault')
     .strict()
     .recommendCommands()
     .help()

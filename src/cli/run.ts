@@ -7,6 +7,7 @@ import { parseExtraVars } from '../vars/extra.js';
 import { labInventory } from './lab-target.js';
 import { setupVault, type VaultArgs } from './vault.js';
 import { openAllVaultValues } from '../vault/keyring.js';
+import { ExitReleases, runIdentity } from './run-identity.js';
 import { connectFactory, printSshWarnings, sshOptionsFromAsync, type SshArgs } from './ssh-options.js';
 import { asList, type CommonArgs, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryForPlays, splitList } from './common.js';
 
@@ -63,18 +64,20 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   const secrets = new Set<string>();
   const emit = (e: RunEvent): void => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
   const ac = new AbortController();
+  const releases = new ExitReleases();
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
     if (interrupts === 1) {
       process.stderr.write('\ninterrupted: finishing running tasks, starting no new ones (Ctrl-C again to quit now)\n');
       ac.abort();
-    } else process.exit(130);
+    } else releases.quit(130);
   };
   process.on('SIGINT', onSigint);
   // Stopped from outside (SIGTERM) or the terminal gone (SIGHUP): quit now, through the exit
-  // handlers, which stop the commands still running on the controller (their process groups).
-  const onTerm = (sig: NodeJS.Signals): void => process.exit(sig === 'SIGHUP' ? 129 : 143);
+  // handlers, which stop the commands still running on the controller (their process groups),
+  // once the hosts' leases are released (best effort, a few seconds at most).
+  const onTerm = (sig: NodeJS.Signals): void => releases.quit(sig === 'SIGHUP' ? 129 : 143);
   process.on('SIGTERM', onTerm);
   process.on('SIGHUP', onTerm);
   const connect = connectFactory(await sshOptionsFromAsync(a, cfg));
@@ -83,6 +86,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
       inventory, loader, modules, connect, emit, check, diff,
       forks: forksFrom(a, cfg), limit: a.limit, tags, extraVars, startAtTask: a['start-at-task'],
       verbosity: a.verbose, signal: ac.signal, secrets, detailedExitCode: mode === 'plan' || a['detailed-exitcode'],
+      hostState: { identity: runIdentity(`${mode} ${a.playbook}`), onExit: releases.register },
     });
     return outcome.exitCode;
   } finally {

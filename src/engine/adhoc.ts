@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import type { BecomeSpec, Connection, ConnectionSpec, ExecResult } from '../transport/connection.js';
 import { UnreachableError } from '../transport/connection.js';
+import { heldWarning, parseSessionOutput } from './lease.js';
+import { sessionArgv } from './lease-script.js';
 import { ConnectionPool } from './play-env.js';
 
 export interface AdhocTarget {
@@ -20,6 +22,11 @@ export interface AdhocOptions {
   readonly onLine?: ((host: string, stream: 'stdout' | 'stderr', line: string) => void) | undefined;
   readonly now?: () => number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * A run holds (or left) the lease of a host the command goes to: the warning to show. The
+   * command runs all the same: ad-hoc commands are how one looks at a host during a run.
+   */
+  readonly onLeaseHeld?: ((host: string, warning: string) => void) | undefined;
 }
 
 /** Splits a byte stream into lines; the last partial line is kept until more arrives or end. */
@@ -52,7 +59,10 @@ export async function runAdhocCommand(targets: readonly AdhocTarget[], command: 
       };
       try {
         const conn = await pool.get(t.spec);
+        // The lease is read beside the command (its own channel), never waited for.
+        const peek = opts.onLeaseHeld && t.spec.kind !== 'local' ? peekLease(conn, t, opts.onLeaseHeld) : undefined;
         const result = await conn.exec({ argv: ['sh', '-c', command], become: t.become, onOutput: (s, c) => splitters[s].push(c) });
+        await peek;
         splitters.stdout.end();
         splitters.stderr.end();
         return { host: t.host, kind: 'done', result, durationMs: now() - started };
@@ -64,4 +74,12 @@ export async function runAdhocCommand(targets: readonly AdhocTarget[], command: 
   } finally {
     await pool.closeAll();
   }
+}
+
+async function peekLease(conn: Connection, t: AdhocTarget, warn: (host: string, warning: string) => void): Promise<void> {
+  try {
+    const r = await conn.exec({ argv: sessionArgv('peek', ''), become: t.become });
+    const a = parseSessionOutput(r.stdout);
+    if (r.code === 0 && a.lease.kind === 'held') warn(t.host, heldWarning(t.host, a.lease.lease, a.boot));
+  } catch { /* the command's own outcome says what is wrong with the host */ }
 }

@@ -208,8 +208,14 @@ export async function flushHandlers(env: PlayEnv, hosts: readonly HostRuntime[])
     for (const h of notified) for (const n of names) h.notified.delete(n);
     const scope = enterScope(env.handlerScope, { when: [], tags: [], vars: {} }, { role: handler.role });
     const metas = await runTask(env, handler, scope, notified, true);
+    if (env.sessions) {
+      // Ran (a failure ignore_errors let pass included): off the host's journal.
+      const answers = new Set(names);
+      for (const h of notified) if (!h.failed && !h.unreachable) env.sessions.handled(h.name, answers);
+    }
     for (const { meta, hosts: mh } of metas) if (meta !== 'flush_handlers') await runMeta(env, meta, mh, hosts);
   }
+  await env.sessions?.flushJournal(hosts.map((h) => h.name));
   const known = new Set(env.handlers.flatMap((t) => [t.name ?? '', ...t.listen, ...(t.role ? [`${t.role.name} : ${t.name ?? ''}`] : [])]));
   for (const h of hosts) {
     // A failed host's notifications are dropped (Ansible does not run its handlers either).

@@ -10,6 +10,7 @@ import type { Loc } from '../source/loc.js';
 import { renderValue } from '../template/index.js';
 import type { Connection, ConnectionSpec } from '../transport/connection.js';
 import type { Reach } from './context.js';
+import type { HostSessions } from './host-session.js';
 import { type PlayVarsContext, varsFor } from './host-vars.js';
 import { newHostRuntime, type HostRuntime, type Scope } from './runtime.js';
 
@@ -24,6 +25,8 @@ export interface PlayEnv {
   readonly check: boolean;
   readonly diff: boolean;
   readonly connections: ConnectionPool;
+  /** Leases and handler journals of the hosts (undefined: none kept). */
+  readonly sessions: HostSessions | undefined;
   /** Secret texts handed to modules: reporters mask them. */
   readonly secrets: Set<string>;
   /** Hosts known to the run, including delegates such as the implicit localhost. */

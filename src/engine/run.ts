@@ -1,6 +1,7 @@
 import type { Playbook } from '../playbook/model.js';
 import type { HostCounts, RecapEvent, RunEvent } from '../report/events.js';
 import type { Loc } from '../source/loc.js';
+import { HostSessions } from './host-session.js';
 import { ConnectionPool } from './play-env.js';
 import { listPlayTasks } from './listing.js';
 import { playHostsFor, runPlay } from './play.js';
@@ -12,6 +13,8 @@ export interface RunContext {
   readonly playbookDir: string;
   readonly hosts: Map<string, HostRuntime>;
   readonly connections: ConnectionPool;
+  /** Leases and handler journals of the hosts (undefined: none kept). */
+  readonly sessions: HostSessions | undefined;
   readonly emit: (e: RunEvent) => void;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -52,6 +55,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
     playbookDir: playbook.dir,
     hosts: new Map(),
     connections: new ConnectionPool(opts.connect),
+    sessions: opts.hostState ? new HostSessions(opts.hostState, opts.check, opts.emit) : undefined,
     emit: opts.emit,
     now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -75,6 +79,8 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
       if (aborted || opts.signal?.aborted) break;
     }
   } finally {
+    // Before the connections close: the leases are released over them.
+    await rc.sessions?.close();
     execCounts = await rc.connections.execCounts();
     await rc.connections.closeAll();
   }

@@ -8,6 +8,7 @@ import { emptyCounts } from '../report/events.js';
 import type { Connection, ConnectionSpec } from '../transport/connection.js';
 import type { VarLayer } from '../vars/layers.js';
 import { FactOverlay } from './fact-overlay.js';
+import type { HostStateOptions } from './host-session.js';
 import type { TagFilter } from './tags.js';
 
 /** Everything a run needs from outside. Side effects (connections, clock, output) are injected. */
@@ -31,6 +32,11 @@ export interface RunOptions {
   readonly secrets?: Set<string> | undefined;
   /** Set by Ctrl-C: stop starting new tasks. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Who runs, for the run lock and the handler journal on each host (see host-session.ts).
+   * Unset: no lease is taken and no journal kept (the engine's own tests).
+   */
+  readonly hostState?: HostStateOptions | undefined;
 }
 
 /** Per-host mutable state for the whole run (facts and set_facts survive across plays). */

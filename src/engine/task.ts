@@ -16,6 +16,7 @@ import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
 import { varsFor } from './host-vars.js';
 import { maskSecretParams } from './secret-scan.js';
+import { notifiedHandlerIds } from './handler-journal.js';
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -97,6 +98,11 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
     }
   } catch (e) {
     outcome = failureOutcome(e, h, task, env.pvc.verbosity);
+  }
+  // The handlers this change notifies are journaled on the host before the run moves on, so a
+  // run that fails later still leaves them to the next run.
+  if (outcome.status === 'changed' && !outcome.predicted && task.notify.length && env.sessions) {
+    counter.execs += await env.sessions.notify(h.name, notifiedHandlerIds(env.handlers, task.notify));
   }
   finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true, !looped);
   return { meta: outcome.status === 'ok' ? meta : undefined, setVars: outcome.setVars };

@@ -1,0 +1,83 @@
+import type { Play } from '../playbook/model.js';
+import { isK8sbmError } from '../source/errors.js';
+import { handlerNames } from './handler-journal.js';
+import { varsFor } from './host-vars.js';
+import { describeError } from './failure.js';
+import { isActive } from './items.js';
+import { connectionSpecOf, toBool, type PlayEnv } from './play-env.js';
+import type { HostRuntime } from './runtime.js';
+
+/**
+ * Where a play meets the hosts' sessions (see host-session.ts): it opens them as it starts, so
+ * their first round trip runs beside fact gathering; it waits for them before its first task,
+ * failing the hosts another run holds; and it takes up the handlers earlier runs left pending.
+ */
+
+/** The task name a refused host fails under. */
+export const LOCK_TASK = 'run lock';
+
+/**
+ * Opens the sessions of the batch's hosts not opened yet. Hosts reached with the local connection
+ * take no lease and keep no journal: the workstation runs many k8sbm processes (other projects,
+ * tests), which a lease there would tie together.
+ */
+export function openSessions(env: PlayEnv, batch: readonly HostRuntime[]): Map<string, unknown> {
+  const problems = new Map<string, unknown>();
+  const sessions = env.sessions;
+  if (!sessions) return problems;
+  for (const h of batch) {
+    if (!isActive(h) || sessions.has(h.name)) continue;
+    try {
+      const vars = varsFor(env.pvc, h, undefined);
+      const spec = connectionSpecOf(h.name, vars);
+      if (spec.kind === 'local') continue;
+      // The lease is root's when the host's connection becomes root: then every login that
+      // becomes root on the host shares it.
+      const become = toBool(vars.ansible_become) ? { user: 'root', method: 'sudo' as const } : undefined;
+      sessions.open({ host: h.name, connection: () => env.connections.get(spec), become });
+    } catch (e) {
+      if (!isK8sbmError(e)) throw e;
+      problems.set(h.name, e);
+    }
+  }
+  return problems;
+}
+
+/** Before the play's first task: a host whose lease is refused fails here, before it changes anything. */
+export async function settleSessions(env: PlayEnv, play: Play, batch: readonly HostRuntime[], problems: ReadonlyMap<string, unknown>): Promise<void> {
+  const sessions = env.sessions;
+  if (!sessions) return;
+  await Promise.all(batch.map(async (h) => {
+    if (!isActive(h)) return;
+    const problem = problems.get(h.name);
+    const refused = problem !== undefined && !env.check ? problem : await sessions.settle(h.name);
+    if (refused === undefined) return;
+    h.failed = true;
+    h.counts.failed++;
+    const r = describeError(refused, play.loc, env.pvc.verbosity);
+    env.emit({ event: 'task_result', host: h.name, task: LOCK_TASK, module: 'lock', file: play.loc.file, line: play.loc.line, status: 'failed', msg: r.msg, durationMs: 0, detail: r.detail, code: r.code, hint: r.hint });
+    env.recordFailure(h.name, LOCK_TASK, play.loc, r.msg);
+  }));
+}
+
+/**
+ * At the end of a play, before its last handlers run: handlers an earlier run notified on a host
+ * and never ran are notified again, when this play defines them.
+ */
+export function takeUpPendingHandlers(env: PlayEnv, batch: readonly HostRuntime[]): void {
+  const sessions = env.sessions;
+  if (!sessions) return;
+  const defined = new Set(env.handlers.flatMap(handlerNames));
+  for (const h of batch) {
+    if (!isActive(h)) continue;
+    for (const e of sessions.pending(h.name)) {
+      if (!defined.has(e.handler)) continue;
+      sessions.claim(h.name, e);
+      h.notified.add(e.handler);
+      env.emit({
+        event: 'warning',
+        msg: `${h.name}: handler "${e.handler}" is pending from an earlier run (run id ${e.run}, ${e.at}${e.by ? `, by ${e.by}` : ''}): it ${env.check ? 'would run' : 'runs'} at the end of this play`,
+      });
+    }
+  }
+}
