@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { HostStateOptions } from '../../src/engine/host-session.js';
 import { runPlaybook, type RunOutcome } from '../../src/engine/run.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { modules } from '../../src/modules/index.js';
@@ -27,6 +28,8 @@ export interface EngineCase {
   readonly forks?: number;
   /** Called with every event as it happens (for tests that react to progress). */
   readonly onEvent?: (e: RunEvent) => void;
+  /** Run lock and handler journal (none without). */
+  readonly hostState?: HostStateOptions;
 }
 
 export interface EngineRun {
@@ -61,7 +64,7 @@ export async function runEngine(c: EngineCase): Promise<EngineRun> {
     inventory, loader, modules, connect, emit: (e) => { events.push(e); c.onEvent?.(e); },
     check: c.check ?? false, diff: c.diff ?? false, forks: c.forks, limit: c.limit,
     tags: { only: c.tags ?? [], skip: c.skipTags ?? [] }, extraVars: parseExtraVars(c.extraVars ?? [], dir),
-    startAtTask: c.startAtTask, detailedExitCode: c.detailedExitCode,
+    startAtTask: c.startAtTask, detailedExitCode: c.detailedExitCode, hostState: c.hostState,
   });
   const results = events.filter((e): e is TaskResultEvent => e.event === 'task_result');
   return { dir, events, results, outcome, connections, lines: results.map((r) => `${r.host} ${r.task}${r.item !== undefined ? ` [${r.item}]` : ''} ${r.status}`) };
