@@ -117,7 +117,8 @@ export function staleness(lease: HeldLease, bootNow: string, staleAfter = STALE_
 export function formatAge(seconds: number): string {
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)}min`;
-  return `${Math.round(seconds / 3600)}h`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86_400)} days`;
 }
 
 /** Epoch seconds as 2026-12-02T14:16:00Z. */

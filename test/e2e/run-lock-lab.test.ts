@@ -63,7 +63,7 @@ const files = {
 };
 
 /** Starts `k8sbm run first.yml -l NODE` and waits until it is inside its waiting task. */
-async function holdRun(dir: string, node: string): Promise<{ release: () => Promise<CliResult> }> {
+async function holdRun(dir: string, node: string): Promise<{ release: () => Promise<CliResult>; stop: (sig: NodeJS.Signals) => Promise<CliResult> }> {
   await labSsh(lab, node, 'rm -f /var/tmp/lockt/ready');
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'k8sbm.js'), 'run', 'first.yml', ...base(), '-l', node, '--json'], {
     cwd: dir, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,6 +80,10 @@ async function holdRun(dir: string, node: string): Promise<{ release: () => Prom
     async release() {
       const w = await labSsh(lab, node, 'echo go > /var/tmp/lockwait/go');
       assert.equal(w.code, 0, w.stderr);
+      return { code: await exited, stdout, stderr };
+    },
+    async stop(sig) {
+      child.kill(sig);
       return { code: await exited, stdout, stderr };
     },
   };
@@ -159,13 +163,13 @@ describe('the run lock on lab nodes', () => {
     const refused = k8sbm(['run', 'second.yml', ...base(), '-l', n2, '--json'], dir);
     assert.equal(refused.code, 1);
     const e = lockFailure(refused, n2);
-    assert.match(String(e.msg), /by ghost@gone \(pid 1, run id 0badc0de\) since 2001-09-09T01:46:40Z, and the lease is stale: no heartbeat for \d+h/);
+    assert.match(String(e.msg), /by ghost@gone \(pid 1, run id 0badc0de\) since 2001-09-09T01:46:40Z, and the lease is stale: no heartbeat for \d+ days/);
     assert.match(String(e.hint), new RegExp(`\`k8sbm unlock ${n2}\``));
     assert.ok(existsSync(onNode(n2, 'run/k8sbm/lock')), 'a run never breaks a stale lease');
 
     const unlock = k8sbm(['unlock', n2, ...base()], dir);
     assert.equal(unlock.code, 0, unlock.stdout + unlock.stderr);
-    assert.match(unlock.stdout, new RegExp(`^${n2}: removed the stale lease of a run \\(run old\\.yml\\) by ghost@gone .*\\(no heartbeat for \\d+h\\)$`, 'm'));
+    assert.match(unlock.stdout, new RegExp(`^${n2}: removed the stale lease of a run \\(run old\\.yml\\) by ghost@gone .*\\(no heartbeat for \\d+ days\\)$`, 'm'));
     assert.equal(existsSync(onNode(n2, 'run/k8sbm/lock')), false);
     assert.match(k8sbm(['unlock', n2, ...base()], dir).stdout, new RegExp(`^${n2}: no run lock$`, 'm'));
     assert.equal(k8sbm(['run', 'second.yml', ...base(), '-l', n2], dir).code, 0);
@@ -178,6 +182,20 @@ describe('the run lock on lab nodes', () => {
     assert.equal(done.code, 0, done.stdout + done.stderr);
     const warnings = jsonEvents(done.stdout).filter((x) => x.event === 'warning').map((x) => String(x.msg));
     assert.ok(warnings.some((w) => w.startsWith(`${n1}: this run's lease was gone before the run ended`)), warnings.join('\n'));
+  });
+});
+
+describe('a run stopped from outside', () => {
+  it('releases its lease on SIGTERM before it exits', async () => {
+    const dir = writeTree(files);
+    const first = await holdRun(dir, n1);
+    assert.ok(existsSync(onNode(n1, 'run/k8sbm/lock')));
+    const stopped = await first.stop('SIGTERM');
+    assert.equal(stopped.code, 143, stopped.stdout + stopped.stderr);
+    assert.equal(existsSync(onNode(n1, 'run/k8sbm/lock')), false, 'the lease went with the run');
+    // The task's command is still reading the fifo on the node (stopping remote commands is not
+    // this test's subject): let it end.
+    assert.equal((await labSsh(lab, n1, 'echo go > /var/tmp/lockwait/go')).code, 0);
   });
 });
 

@@ -98,7 +98,7 @@ describe('the run lock, through the engine', () => {
     });
     const failed = r.results[0]!;
     assert.equal(failed.code, 'K8SBM_HOST_LOCKED');
-    assert.match(failed.msg, /the lease is stale: no heartbeat for \d+h/);
+    assert.match(failed.msg, /the lease is stale: no heartbeat for \d+ days/);
     assert.match(String(failed.hint), /`k8sbm unlock a`/);
     assert.ok(existsSync(lockOf(root, 'a')));
   });
