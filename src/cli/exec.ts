@@ -8,7 +8,7 @@ import { K8sbmError } from '../source/errors.js';
 import { describeExit } from '../contract/exit.js';
 import { adhocPlaybook } from './adhoc-play.js';
 import { labInventory } from './lab-target.js';
-import { runIdentity } from './run-identity.js';
+import { ExitReleases, runIdentity } from './run-identity.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, requireInventoryForPlays, type CommonArgs } from './common.js';
 import { setupVault, vaultPasswordFlags, type VaultArgs } from './vault.js';
 import { connectFactory, sshOptionsFromAsync, sshOptionFlags, type SshArgs } from './ssh-options.js';
@@ -29,6 +29,8 @@ interface ExecArgs extends CommonArgs, SshArgs, VaultArgs {
   readonly '--'?: (string | number)[];
   readonly _: (string | number)[];
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** `k8sbm exec PATTERN -- CMD ...` and `k8sbm exec PATTERN -m MODULE -a 'k=v'`. */
 export function execCommand(set: (code: number) => void): CommandModule {
@@ -137,15 +139,20 @@ async function execModule(args: ExecArgs): Promise<number> {
     : createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: false, diff: args.diff, verbosity: 1, check: args.check, playbookLine: false });
   const secrets = new Set<string>();
   const emit = (e: RunEvent): void => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
+  // Stopped (Ctrl-C, SIGTERM, SIGHUP): the leases it holds are released before it exits.
+  const releases = new ExitReleases();
+  const onSignal = (sig: NodeJS.Signals): void => releases.quit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   try {
     const outcome = await runPlaybook(playbook, {
       inventory, loader, modules, connect: connectFactory(await sshOptionsFromAsync(args, cfg)), emit, check: args.check, diff: args.diff,
       forks: forksFrom(args, cfg), limit: args.limit, tags: { only: [], skip: [] }, extraVars: [], secrets,
       // A module changes the host as a one-task run does: it takes the lease (with --check it only reads it).
-      hostState: { identity: runIdentity(`exec -m ${module}`) },
+      hostState: { identity: runIdentity(`exec -m ${module}`), onExit: releases.register },
     });
     return outcome.exitCode;
   } finally {
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
     await reporter.close();
   }
 }

@@ -3,6 +3,7 @@ import type { K8sbmError } from '../source/errors.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
 import { UnreachableError } from '../transport/connection.js';
 import { describeExit } from '../contract/exit.js';
+import { classifyFactFailure } from '../facts/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { addEntries, parseJournal, removeEntries, serializeJournal, type Journal, type JournalEntry } from './handler-journal.js';
 import { HEARTBEAT_SECONDS, heldWarning, hostLockedError, leaseFailedError, leaseText, parseSessionOutput, type RunIdentity, type SessionAnswer } from './lease.js';
@@ -38,7 +39,7 @@ export interface SessionTarget {
 type Start =
   | { readonly kind: 'answer'; readonly answer: SessionAnswer }
   | { readonly kind: 'unreachable' }
-  | { readonly kind: 'failed'; readonly msg: string; readonly detail: readonly string[] };
+  | { readonly kind: 'failed'; readonly msg: string; readonly detail: readonly string[]; readonly sudoRefused?: boolean };
 
 interface HostSession {
   readonly target: SessionTarget;
@@ -80,7 +81,8 @@ export class HostSessions {
     s.start = this.#exec(target, sessionArgv(mode, leaseText(this.opts.identity), this.opts.base ?? '')).then((r): Start => {
       if (r.code !== 0) {
         const exit = describeExit(r);
-        return { kind: 'failed', msg: exit.headline, detail: exit.tail.length ? [`${exit.tailFrom}:`, ...exit.tail.map((l) => `  ${l}`)] : [] };
+        const detail = exit.tail.length ? [`${exit.tailFrom}:`, ...exit.tail.map((l) => `  ${l}`)] : [];
+        return { kind: 'failed', msg: exit.headline, detail, sudoRefused: classifyFactFailure(r.stderr) === 'K8SBM_BECOME_FAILED' };
       }
       return { kind: 'answer', answer: parseSessionOutput(r.stdout) };
     }, (e: unknown): Start => {
@@ -130,7 +132,7 @@ export class HostSessions {
     if (start.kind === 'unreachable') return undefined;
     if (start.kind === 'failed') {
       if (this.check) { this.#warn(`${host}: could not read the run lock and the handler journal: ${start.msg}`); return undefined; }
-      return leaseFailedError(host, start.msg, start.detail);
+      return leaseFailedError(host, start.msg, start.detail, start.sudoRefused === true);
     }
     const a = start.answer;
     if (a.journalUnreadable) this.#warn(`${host}: the handler journal ${a.journalFile} cannot be read: handlers pending from earlier runs are not known`);

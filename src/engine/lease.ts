@@ -157,7 +157,14 @@ export function heldWarning(host: string, l: HeldLease, bootNow: string): string
   return `${host}: ${describeHolder(l)} is in progress on ${host} (heartbeat ${formatAge(l.age)} ago): what is read now may change under it`;
 }
 
-export function leaseFailedError(host: string, msg: string, detail: readonly string[] = []): K8sbmError {
+export function leaseFailedError(host: string, msg: string, detail: readonly string[] = [], sudoRefused = false): K8sbmError {
+  // The lease is root's when the host's ansible_become is on: sudo refusing is a become failure.
+  if (sudoRefused) {
+    return new K8sbmError('K8SBM_BECOME_FAILED', `cannot take the run lock on ${host} as root: ${msg}`, {
+      details: detail,
+      hint: 'become needs passwordless sudo (NOPASSWD) for the connecting user, or run with --ask-become-pass',
+    });
+  }
   return new K8sbmError('K8SBM_HOST_LOCK_FAILED', `cannot take the run lock on ${host}: ${msg}`, {
     details: detail,
     hint: 'the lease lives in /run/k8sbm (as root, with become) or in the login\'s ~/.local/state/k8sbm: check that it can be written, and sudo for a login that is not root',
