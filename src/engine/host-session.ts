@@ -100,7 +100,8 @@ export class HostSessions {
     if (st.kind !== 'answer') return;
     const a = st.answer;
     s.lockFile = a.lockFile;
-    s.journalFile = a.journalFile;
+    // A journal that cannot be read is never overwritten with what this run knows.
+    s.journalFile = a.journalUnreadable ? '' : a.journalFile;
     s.journal = parseJournal(a.journal);
     s.earlier = [...s.journal.entries];
     if (a.lease.kind === 'taken') {
