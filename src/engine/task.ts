@@ -100,9 +100,10 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
     outcome = failureOutcome(e, h, task, env.pvc.verbosity);
   }
   // The handlers this change notifies are journaled on the host before the run moves on, so a
-  // run that fails later still leaves them to the next run.
+  // run that fails later still leaves them to the next run. That exec is the engine's, not the
+  // module's: the task's `execs` leave it out, the recap's count per host has it.
   if (outcome.status === 'changed' && !outcome.predicted && task.notify.length && env.sessions) {
-    counter.execs += await env.sessions.notify(h.name, notifiedHandlerIds(env.handlers, task.notify));
+    await env.sessions.notify(h.name, notifiedHandlerIds(env.handlers, task.notify));
   }
   finish(env, task, scope, h, name, outcome, env.now() - started, counter.execs, undefined, true, !looped);
   return { meta: outcome.status === 'ok' ? meta : undefined, setVars: outcome.setVars };
