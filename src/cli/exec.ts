@@ -7,6 +7,7 @@ import { createChalk, createJsonReporter, createPrettyReporter, redactEvent, sho
 import { K8sbmError } from '../source/errors.js';
 import { describeExit } from '../contract/exit.js';
 import { adhocPlaybook } from './adhoc-play.js';
+import { handleInterrupts } from './interrupt.js';
 import { labInventory } from './lab-target.js';
 import { ExitReleases, runIdentity } from './run-identity.js';
 import { asList, forksFrom, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, requireInventoryForPlays, type CommonArgs } from './common.js';
@@ -30,7 +31,6 @@ interface ExecArgs extends CommonArgs, SshArgs, VaultArgs {
   readonly _: (string | number)[];
 }
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** `k8sbm exec PATTERN -- CMD ...` and `k8sbm exec PATTERN -m MODULE -a 'k=v'`. */
 export function execCommand(set: (code: number) => void): CommandModule {
@@ -87,21 +87,33 @@ async function execShell(args: ExecArgs): Promise<number> {
   const chalk = createChalk(shouldUseColor(process.stdout, process.env));
   const width = Math.max(0, ...hosts.map((h) => h.length));
   const grouped = new Map<string, string[]>();
-  const outcomes = await runAdhocCommand(hosts.map((h) => {
+  const connect = connectFactory(await sshOptionsFromAsync(args, cfg));
+  const ac = new AbortController();
+  let muted = false;
+  const interrupts = handleInterrupts({ running: 'commands', finishRunning: () => ac.abort(), stopCommands: connect.stopCommands, mute: () => { muted = true; } });
+  const targets = hosts.map((h) => {
     const v = vars.get(h)!;
     const become = args.become || toBool(v.ansible_become);
     return { host: h, spec: connectionSpecOf(h, v), become: become ? { user: args['become-user'] ?? (typeof v.ansible_become_user === 'string' ? v.ansible_become_user : 'root'), method: 'sudo' as const } : undefined };
-  }), command, {
-    forks: forksFrom(args, cfg) ?? Math.min(50, Math.max(1, hosts.length)),
-    connect: connectFactory(await sshOptionsFromAsync(args, cfg)),
-    onLeaseHeld: (_host, warning) => process.stderr.write(`${chalk.magenta(`[WARNING]: ${warning}`)}\n`),
-    onLine: (host, stream, line) => {
-      if (args.json) return;
-      if (args.group) { grouped.set(host, [...(grouped.get(host) ?? []), stream === 'stderr' ? chalk.red(line) : line]); return; }
-      const prefix = `${host.padEnd(width)} | `;
-      (stream === 'stderr' ? process.stderr : process.stdout).write(`${chalk.cyan(prefix)}${line}\n`);
-    },
   });
+  let outcomes: Awaited<ReturnType<typeof runAdhocCommand>>;
+  try {
+    outcomes = await runAdhocCommand(targets, command, {
+      forks: forksFrom(args, cfg) ?? Math.min(50, Math.max(1, hosts.length)),
+      connect,
+      signal: ac.signal,
+      onLeaseHeld: (_host, warning) => process.stderr.write(`${chalk.magenta(`[WARNING]: ${warning}`)}\n`),
+      onLine: (host, stream, line) => {
+        if (args.json || muted) return;
+        if (args.group) { grouped.set(host, [...(grouped.get(host) ?? []), stream === 'stderr' ? chalk.red(line) : line]); return; }
+        const prefix = `${host.padEnd(width)} | `;
+        (stream === 'stderr' ? process.stderr : process.stdout).write(`${chalk.cyan(prefix)}${line}\n`);
+      },
+    });
+  } finally {
+    await interrupts.settled();
+    interrupts.dispose();
+  }
   let failed = 0;
   for (const o of outcomes) {
     const ok = o.kind === 'done' && o.result.code === 0;
@@ -138,21 +150,24 @@ async function execModule(args: ExecArgs): Promise<number> {
   const reporter = args.json ? createJsonReporter(process.stdout)
     : createPrettyReporter({ out: process.stdout, color: shouldUseColor(process.stdout, process.env), spinner: false, diff: args.diff, verbosity: 1, check: args.check, playbookLine: false });
   const secrets = new Set<string>();
-  const emit = (e: RunEvent): void => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
-  // Stopped (Ctrl-C, SIGTERM, SIGHUP): the leases it holds are released before it exits.
+  let muted = false;
+  const emit = (e: RunEvent): void => { if (!muted) reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e); };
+  const connect = connectFactory(await sshOptionsFromAsync(args, cfg));
+  const ac = new AbortController();
+  // Stopped (a second Ctrl-C, SIGTERM, SIGHUP): the commands are stopped, then the leases it holds released.
   const releases = new ExitReleases();
-  const onSignal = (sig: NodeJS.Signals): void => releases.quit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
-  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  const interrupts = handleInterrupts({ running: 'tasks', finishRunning: () => ac.abort(), stopCommands: connect.stopCommands, mute: () => { muted = true; }, exit: (code) => releases.quit(code) });
   try {
     const outcome = await runPlaybook(playbook, {
-      inventory, loader, modules, connect: connectFactory(await sshOptionsFromAsync(args, cfg)), emit, check: args.check, diff: args.diff,
-      forks: forksFrom(args, cfg), limit: args.limit, tags: { only: [], skip: [] }, extraVars: [], secrets,
+      inventory, loader, modules, connect, emit, check: args.check, diff: args.diff,
+      forks: forksFrom(args, cfg), limit: args.limit, tags: { only: [], skip: [] }, extraVars: [], secrets, signal: ac.signal,
       // A module changes the host as a one-task run does: it takes the lease (with --check it only reads it).
       hostState: { identity: runIdentity(`exec -m ${module}`), onExit: releases.register },
     });
     return outcome.exitCode;
   } finally {
-    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
+    await interrupts.settled();
+    interrupts.dispose();
     await reporter.close();
   }
 }

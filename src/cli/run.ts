@@ -4,6 +4,7 @@ import { listPlayTasks } from '../engine/listing.js';
 import { playHostsFor } from '../engine/play.js';
 import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
 import { parseExtraVars } from '../vars/extra.js';
+import { handleInterrupts } from './interrupt.js';
 import { labInventory } from './lab-target.js';
 import { setupVault, type VaultArgs } from './vault.js';
 import { openAllVaultValues } from '../vault/keyring.js';
@@ -62,25 +63,13 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   }
   const reporter = buildReporter(a, check, diff);
   const secrets = new Set<string>();
-  const emit = (e: RunEvent): void => reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e);
+  let muted = false;
+  const emit = (e: RunEvent): void => { if (!muted) reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e); };
   const ac = new AbortController();
   const releases = new ExitReleases();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\ninterrupted: finishing running tasks, starting no new ones (Ctrl-C again to quit now)\n');
-      ac.abort();
-    } else releases.quit(130);
-  };
-  process.on('SIGINT', onSigint);
-  // Stopped from outside (SIGTERM) or the terminal gone (SIGHUP): quit now, through the exit
-  // handlers, which stop the commands still running on the controller (their process groups),
-  // once the hosts' leases are released (best effort, a few seconds at most).
-  const onTerm = (sig: NodeJS.Signals): void => releases.quit(sig === 'SIGHUP' ? 129 : 143);
-  process.on('SIGTERM', onTerm);
-  process.on('SIGHUP', onTerm);
   const connect = connectFactory(await sshOptionsFromAsync(a, cfg));
+  // Stopped (a second Ctrl-C, SIGTERM, SIGHUP): the commands are stopped, then the leases released.
+  const interrupts = handleInterrupts({ running: 'tasks', finishRunning: () => ac.abort(), stopCommands: connect.stopCommands, mute: () => { muted = true; }, exit: (code) => releases.quit(code) });
   try {
     const outcome = await runPlaybook(playbook, {
       inventory, loader, modules, connect, emit, check, diff,
@@ -90,9 +79,8 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     });
     return outcome.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onTerm);
-    process.off('SIGHUP', onTerm);
+    await interrupts.settled();
+    interrupts.dispose();
     await reporter.close();
     printSshWarnings(connect);
   }

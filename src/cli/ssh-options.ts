@@ -5,8 +5,8 @@ import type { Argv } from 'yargs';
 import type { ProjectConfig } from '../config/project.js';
 import { parseHostKeyChecking } from '../config/project.js';
 import { K8sbmError } from '../source/errors.js';
-import { DEFAULT_SSH_OPTIONS, type Connection, type ConnectionSpec, type SshOptions } from '../transport/connection.js';
-import { createConnectionFactory } from '../transport/factory.js';
+import { DEFAULT_SSH_OPTIONS, type SshOptions } from '../transport/connection.js';
+import { createConnectionFactory, type RunConnectionFactory } from '../transport/factory.js';
 import { Secret } from '../util/secret.js';
 import { asList } from './common.js';
 import { promptSecret } from './prompt.js';
@@ -79,7 +79,7 @@ function defaultSshConfig(): string | undefined {
   return existsSync(f) ? f : undefined;
 }
 
-export function connectFactory(opts: SshOptions): ((spec: ConnectionSpec) => Connection) & { warnings(): readonly string[] } {
+export function connectFactory(opts: SshOptions): RunConnectionFactory {
   return createConnectionFactory(opts);
 }
 

@@ -35,6 +35,25 @@ export interface Connection {
   close(): Promise<void>;
   /** Number of execs sent so far (round trips), for benchmarks and regression tests. */
   readonly execCount: number;
+  /**
+   * Stops the commands running now, each with its whole process group on the host, and refuses
+   * later execs (K8SBM_INTERRUPTED). Resolves once they ended, or after waitMs.
+   */
+  stopCommands?(waitMs: number): Promise<StopOutcome>;
+}
+
+export interface StopOutcome {
+  /** Commands that were running when asked to stop. */
+  readonly running: number;
+  /** Those whose end was not seen within the wait: the host stops them when the connection closes. */
+  readonly unconfirmed: number;
+}
+
+/** An exec asked for after stopCommands(): the run is being stopped, the command is not started. */
+export function interruptedError(host: string): K8sbmError {
+  return new K8sbmError('K8SBM_INTERRUPTED', `${host}: the run is being stopped; the command was not started`, {
+    hint: 'k8sbm was interrupted (a second Ctrl-C, SIGTERM or SIGHUP)',
+  });
 }
 
 /**

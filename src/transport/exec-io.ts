@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { assertNever } from '../util/assert-never.js';
 import { BECOME_PROMPT, BECOME_READY } from './quote.js';
+import { PAYLOAD_END } from './supervise.js';
 
 /** What the stdin side of a running command should do after some stderr arrived. */
 export type BecomeStep = 'send-password' | 'give-up' | 'send-stdin';
@@ -74,7 +75,9 @@ export interface StdinSink {
 
 /**
  * The stdin/stderr plumbing shared by the local and the SSH transport: without a become password
- * the command's stdin is written at once; with one, the writes wait for BecomeStderrGate.
+ * the command's stdin is written at once; with one, the writes wait for BecomeStderrGate. A
+ * supervised command (see supervise.ts) gets PAYLOAD_END after its payload, and its stdin stays
+ * open until stop(): its end is what stops the command.
  */
 export class ExecStreams {
   readonly #stdout: Buffer[] = [];
@@ -90,6 +93,7 @@ export class ExecStreams {
     private readonly becomePassword: string | undefined,
     /** Output as it arrives (decoded on character boundaries); stderr only when no sudo prompt is in it. */
     private readonly onOutput?: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined,
+    private readonly opts: { readonly supervised?: boolean | undefined } = {},
   ) {
     this.#gate = becomePassword !== undefined ? new BecomeStderrGate() : undefined;
   }
@@ -141,10 +145,17 @@ export class ExecStreams {
     return { stdout, stderr: this.#gate.text() };
   }
 
+  /** Ends the command's stdin: a supervised command is stopped (sudo still asking gives up). */
+  stop(): void {
+    this.#end();
+  }
+
   #sendStdin(): void {
     if (this.#ended) return;
-    if (this.stdin !== undefined && this.stdin.length > 0) this.sink.write(this.stdin);
-    this.#end();
+    const payload = this.stdin !== undefined && this.stdin.length > 0;
+    if (payload) this.sink.write(this.stdin);
+    if (!this.opts.supervised) this.#end();
+    else if (payload) this.sink.write(PAYLOAD_END);
   }
 
   #end(): void {

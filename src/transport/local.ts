@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import type { Secret } from '../util/secret.js';
-import type { Connection, ExecRequest, ExecResult } from './connection.js';
+import { interruptedError, type Connection, type ExecRequest, type ExecResult, type StopOutcome } from './connection.js';
 import { ExecStreams } from './exec-io.js';
 import { buildRemoteCommand, needsBecome } from './quote.js';
+import { RunningCommands } from './running.js';
+import { payloadBytes } from './supervise.js';
 
 export interface LocalConnectionOptions {
   /** sudo -S with this password instead of sudo -n (see becomeWrap). */
@@ -13,7 +15,9 @@ export interface LocalConnectionOptions {
 /**
  * Each command runs in a process group of its own, so a timeout stops all of it (a shell's
  * children too: killing the shell alone left `sleep` holding the output open), and the groups
- * still running when k8sbm exits are stopped with it.
+ * still running when k8sbm exits are stopped with it. Commands run under the supervisor as on a
+ * remote host (supervise.ts): when k8sbm dies without running its exit handlers (SIGKILL), the
+ * end of their stdin stops them all the same.
  */
 const running = new Set<number>();
 let exitHooked = false;
@@ -33,6 +37,7 @@ function track(pid: number): void {
 export class LocalConnection implements Connection {
   #count = 0;
   readonly #user = userInfo().username;
+  readonly #running = new RunningCommands();
 
   constructor(readonly host: string, private readonly opts: LocalConnectionOptions = {}) {}
 
@@ -42,30 +47,42 @@ export class LocalConnection implements Connection {
 
   exec(req: ExecRequest): Promise<ExecResult> {
     this.#count++;
+    if (this.#running.stopping) return Promise.reject(interruptedError(this.host));
     const password = this.opts.becomePassword && needsBecome(req, this.#user) ? this.opts.becomePassword.reveal() : undefined;
-    const line = buildRemoteCommand(req, this.#user, { becomePassword: password !== undefined });
+    const line = buildRemoteCommand(req, this.#user, { becomePassword: password !== undefined, supervise: { stdinBytes: payloadBytes(req.stdin) } });
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const pid = child.pid;
       if (pid !== undefined) track(pid);
       child.stdin.on('error', () => { /* the command may exit without reading its input */ });
-      const io = new ExecStreams({ write: (d) => child.stdin.write(d), end: () => child.stdin.end() }, req.stdin, password, req.onOutput);
+      const io = new ExecStreams({ write: (d) => child.stdin.write(d), end: () => child.stdin.end() }, req.stdin, password, req.onOutput, { supervised: true });
+      const ended = this.#running.add(() => io.stop());
       let timer: NodeJS.Timeout | undefined;
       let timedOut = false;
       if (req.timeoutMs) {
         timer = setTimeout(() => { timedOut = true; if (pid !== undefined) killGroup(pid); else child.kill('SIGKILL'); }, req.timeoutMs);
       }
-      child.stdout.on('data', (b: Buffer) => io.stdout(b));
-      child.stderr.on('data', (b: Buffer) => io.stderr(b));
-      child.on('error', (e) => { if (timer) clearTimeout(timer); reject(e); });
-      child.on('close', (code, signal) => {
+      const done = (): void => {
         if (timer) clearTimeout(timer);
         if (pid !== undefined) running.delete(pid);
+        ended();
+      };
+      child.stdout.on('data', (b: Buffer) => io.stdout(b));
+      child.stderr.on('data', (b: Buffer) => io.stderr(b));
+      child.on('error', (e) => { done(); reject(e); });
+      // The supervisor's watcher waits for the end of stdin: ended here, once the command has.
+      child.on('exit', () => child.stdin.destroy());
+      child.on('close', (code, signal) => {
+        done();
         const { stdout, stderr } = io.result();
         resolve({ code, signal, stdout, stderr: timedOut ? withTimeoutNote(stderr, req.timeoutMs!) : stderr });
       });
       io.start();
     });
+  }
+
+  stopCommands(waitMs: number): Promise<StopOutcome> {
+    return this.#running.stopAll(waitMs);
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,6 @@
 import { K8sbmError } from '../source/errors.js';
 import type { BecomeSpec, ExecRequest } from './connection.js';
+import { canExec, supervisedArgv } from './supervise.js';
 
 /**
  * The ONE place that turns arguments into shell text. Everything else passes argv arrays.
@@ -87,6 +88,12 @@ export interface RemoteCommandOptions {
    * (exit 124 or 137). sshd refuses signal requests on root sessions, so the far end must do it.
    */
   readonly remoteTimeout?: boolean | undefined;
+  /**
+   * Run the command under the supervisor (see supervise.ts), which stops it when the channel's
+   * stdin ends. The transport then keeps stdin open for as long as the command runs, and writes
+   * PAYLOAD_END after a payload of `stdinBytes` bytes.
+   */
+  readonly supervise?: { readonly stdinBytes: number } | undefined;
 }
 
 /**
@@ -95,19 +102,30 @@ export interface RemoteCommandOptions {
  */
 export function buildRemoteCommand(req: ExecRequest, currentUser?: string, opts: RemoteCommandOptions = {}): string {
   let inner = toShellLine(req.argv);
-  if (opts.remoteTimeout && req.timeoutMs) inner = `timeout -k 1 ${req.timeoutMs / 1000} ${inner}`;
+  let program = req.argv[0] ?? '';
+  if (opts.remoteTimeout && req.timeoutMs) {
+    inner = `timeout -k 1 ${req.timeoutMs / 1000} ${inner}`;
+    program = 'timeout';
+  }
   const envPairs = Object.entries(req.env ?? {});
   for (const [k] of envPairs) {
     if (!ENV_NAME.test(k)) {
       throw new K8sbmError('K8SBM_ENV_NAME_INVALID', `invalid environment variable name: ${JSON.stringify(k)}`, { hint: 'names are letters, digits and _, not starting with a digit' });
     }
   }
-  if (envPairs.length) inner = `env ${envPairs.map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${inner}`;
-  if (req.cwd) inner = `cd ${shellQuote(req.cwd)} && ${inner}`;
-  if (req.become && needsBecome(req, currentUser)) {
-    return becomeWrap(req.become, inner, { password: opts.becomePassword === true });
+  if (envPairs.length) {
+    inner = `env ${envPairs.map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${inner}`;
+    program = 'env';
   }
-  return inner;
+  const sup = opts.supervise;
+  // exec: the program takes the shell's place, so the exit status sshd or sudo reports is its own.
+  if (sup && canExec(program)) inner = `exec ${inner}`;
+  if (req.cwd) inner = `cd ${shellQuote(req.cwd)} && ${inner}`;
+  const become = req.become && needsBecome(req, currentUser) ? req.become : undefined;
+  const password = opts.becomePassword === true;
+  if (!sup) return become ? becomeWrap(become, inner, { password }) : inner;
+  const argv = supervisedArgv(inner, sup.stdinBytes, { announce: become && password ? ANNOUNCE_READY : undefined });
+  return `exec ${toShellLine(become ? [...sudoArgv(become, password), ...argv] : argv)}`;
 }
 
 /**
@@ -117,6 +135,7 @@ export function buildRemoteCommand(req: ExecRequest, currentUser?: string, opts:
 export const BECOME_PROMPT = '[k8sbm-become-password]';
 /** The first line the command writes to stderr once sudo let it run. */
 export const BECOME_READY = 'k8sbm-become-ready';
+const ANNOUNCE_READY = `printf '%s\\n' ${BECOME_READY} >&2`;
 
 /**
  * Without a password: `sudo -n` fails at once instead of waiting for a prompt nobody answers.
@@ -127,7 +146,11 @@ export const BECOME_READY = 'k8sbm-become-ready';
  * `-k` keeps sudo from updating a timestamp that a later exec would then find.
  */
 export function becomeWrap(become: BecomeSpec, inner: string, opts: { password: boolean } = { password: false }): string {
-  if (!opts.password) return toShellLine(['sudo', '-n', '-H', '-u', become.user, '--', 'sh', '-c', inner]);
-  const announced = `printf '%s\\n' ${BECOME_READY} >&2; ${inner}`;
-  return toShellLine(['sudo', '-S', '-k', '-p', BECOME_PROMPT, '-H', '-u', become.user, '--', 'sh', '-c', announced]);
+  return toShellLine([...sudoArgv(become, opts.password), 'sh', '-c', opts.password ? `${ANNOUNCE_READY}; ${inner}` : inner]);
+}
+
+function sudoArgv(become: BecomeSpec, password: boolean): string[] {
+  return password
+    ? ['sudo', '-S', '-k', '-p', BECOME_PROMPT, '-H', '-u', become.user, '--']
+    : ['sudo', '-n', '-H', '-u', become.user, '--'];
 }

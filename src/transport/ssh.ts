@@ -1,10 +1,12 @@
 import type { ClientChannel } from 'ssh2';
-import { UnreachableError, type Connection, type ConnectionSpec, type ExecRequest, type ExecResult, type SshOptions } from './connection.js';
+import { interruptedError, UnreachableError, type Connection, type ConnectionSpec, type ExecRequest, type ExecResult, type SshOptions, type StopOutcome } from './connection.js';
 import { ExecStreams } from './exec-io.js';
 import { withTimeoutNote } from './local.js';
 import { buildRemoteCommand, needsBecome } from './quote.js';
 import { DialError, endpointLabel, type SshClient } from './ssh-dial.js';
 import { SshRun } from './ssh-run.js';
+import { RunningCommands } from './running.js';
+import { payloadBytes } from './supervise.js';
 import { resolveEndpoint, resolveRoute, type SshEndpoint } from './ssh-settings.js';
 
 /**
@@ -13,7 +15,10 @@ import { resolveEndpoint, resolveRoute, type SshEndpoint } from './ssh-settings.
  */
 export const MAX_CHANNELS = 8;
 
-/** How long after its timeout a command that did not end is abandoned (timeout -k 1 plus slack). */
+/**
+ * How long after its timeout a command that did not end is abandoned (timeout -k 1 plus slack):
+ * its channel is closed, which makes the supervisor on the host stop it.
+ */
 const KILL_GRACE_MS = 3_000;
 const CLOSE_WAIT_MS = 2_000;
 /** Refused channel opens retried while none of ours is open (backoff from 50 ms up to 1 s each). */
@@ -22,7 +27,9 @@ const OPEN_RETRIES = 6;
 /**
  * One persistent SSH connection to a host for the whole run, opened on first use. Every exec is a
  * channel on it (up to MAX_CHANNELS at once). A connection lost mid-run fails the commands in
- * flight and every later one with UnreachableError: the host stays unreachable.
+ * flight and every later one with UnreachableError: the host stays unreachable. Every command
+ * runs under the supervisor (supervise.ts): the end of its channel's stdin, whether sent by
+ * stopCommands() or by the connection going away, stops it on the host with its process group.
  */
 export class SshConnection implements Connection {
   readonly host: string;
@@ -37,6 +44,7 @@ export class SshConnection implements Connection {
   /** Exec channels of ours open now. */
   #channels = 0;
   readonly #inflight = new Set<(e: UnreachableError) => void>();
+  readonly #running = new RunningCommands();
   readonly #slots = new Semaphore(MAX_CHANNELS);
   readonly #run: SshRun;
 
@@ -96,11 +104,13 @@ export class SshConnection implements Connection {
 
   async exec(req: ExecRequest): Promise<ExecResult> {
     this.#count++;
+    if (this.#running.stopping) throw interruptedError(this.host);
     await this.connect();
     if (this.#lost) throw this.#lost;
     const release = await this.#slots.acquire();
     try {
       if (this.#lost) throw this.#lost;
+      if (this.#running.stopping) throw interruptedError(this.host);
       return await this.#exec(this.#client!, req);
     } finally {
       release();
@@ -110,18 +120,20 @@ export class SshConnection implements Connection {
   #exec(client: SshClient, req: ExecRequest): Promise<ExecResult> {
     const user = this.#endpoint!.user;
     const password = this.opts.becomePassword && needsBecome(req, user) ? this.opts.becomePassword.reveal() : undefined;
-    const line = buildRemoteCommand(req, user, { becomePassword: password !== undefined, remoteTimeout: true });
+    const line = buildRemoteCommand(req, user, { becomePassword: password !== undefined, remoteTimeout: true, supervise: { stdinBytes: payloadBytes(req.stdin) } });
     return new Promise<ExecResult>((resolve, reject) => {
       let done = false;
       let counted = false;
       let refusals = 0;
       let refusedAlone = 0;
       const timers: NodeJS.Timeout[] = [];
+      let ended = (): void => {};
       const finish = (f: () => void): void => {
         if (done) return;
         done = true;
         for (const t of timers) clearTimeout(t);
         this.#inflight.delete(onLost);
+        ended();
         if (counted) this.#channels--;
         f();
       };
@@ -152,13 +164,15 @@ export class SshConnection implements Connection {
             `the server refused a session channel ${refusedAlone} times with none of ours open: check MaxSessions in its sshd_config (k8sbm opens up to ${MAX_CHANNELS} at once)`)));
           return;
         }
-        if (done) {
+        if (done || this.#running.stopping) {
           ch.close();
+          if (!done) finish(() => reject(interruptedError(this.host)));
           return;
         }
         counted = true;
         this.#channels++;
-        const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password, req.onOutput);
+        const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password, req.onOutput, { supervised: true });
+        ended = this.#running.add(() => io.stop());
         let code: number | null = null;
         let signal: string | null = null;
         let timedOut = false;
@@ -182,10 +196,11 @@ export class SshConnection implements Connection {
         ch.on('close', () => finish(() => resolve(result())));
         if (req.timeoutMs) {
           timers.push(setTimeout(() => { timedOut = true; }, req.timeoutMs));
-          // The far end kills the command (see remoteTimeout); if it still has not ended, give up on it.
+          // The far end kills the command (see remoteTimeout); if it still has not ended, give up on
+          // it: the end of its stdin has the supervisor stop it.
           timers.push(setTimeout(() => {
             timedOut = true;
-            sendSignal(ch, 'KILL');
+            io.stop();
             ch.close();
             finish(() => resolve(result()));
           }, req.timeoutMs + KILL_GRACE_MS));
@@ -194,6 +209,10 @@ export class SshConnection implements Connection {
       };
       attempt();
     });
+  }
+
+  stopCommands(waitMs: number): Promise<StopOutcome> {
+    return this.#running.stopAll(waitMs);
   }
 
   async close(): Promise<void> {
@@ -210,18 +229,6 @@ export class SshConnection implements Connection {
     }
     this.#releaseRoute?.();
   }
-}
-
-/**
- * ssh2's Channel.signal() sends nothing once our side sent EOF (the channel is no longer
- * "writable"), which is exactly when a command that reads no stdin times out; the request itself
- * is valid until the channel closes, so send it through the protocol object.
- */
-function sendSignal(ch: ClientChannel, name: 'TERM' | 'KILL'): void {
-  const c = ch as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, name: string): void } } };
-  const state = c.outgoing?.state;
-  if ((state === 'open' || state === 'eof') && c._client?._protocol) c._client._protocol.signal(c.outgoing!.id, name);
-  else ch.signal(name);
 }
 
 /** At most `n` holders at once; the others wait in order. */
