@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BecomeStderrGate, ExecStreams } from '../../src/transport/exec-io.js';
 import { LocalConnection } from '../../src/transport/local.js';
-import { BECOME_PROMPT, BECOME_READY, becomeWrap, buildRemoteCommand, needsBecome } from '../../src/transport/quote.js';
+import { BECOME_PROMPT, BECOME_READY, becomeWrap, buildRemoteCommand, needsBecome, shellQuote } from '../../src/transport/quote.js';
+import { PAYLOAD_END, SUPERVISE_ENTRY, SUPERVISE_SCRIPT, SUPERVISE_WATCH } from '../../src/transport/supervise.js';
 import { Secret } from '../../src/util/secret.js';
 
 const root = { user: 'root', method: 'sudo' } as const;
@@ -82,6 +83,58 @@ describe('ExecStreams', () => {
     io.start();
     io.stderr(Buffer.from(`${BECOME_READY}\n`));
     assert.deepEqual(r.log, ['write:data', 'end']);
+  });
+});
+
+describe('ExecStreams for a supervised command', () => {
+  function recorder() {
+    const log: string[] = [];
+    return { log, sink: { write: (d: string | Buffer) => { log.push(`write:${d.toString()}`); }, end: () => { log.push('end'); } } };
+  }
+
+  it('follows the payload with PAYLOAD_END and keeps stdin open until stop()', () => {
+    const r = recorder();
+    const io = new ExecStreams(r.sink, 'data', undefined, undefined, { supervised: true });
+    io.start();
+    assert.deepEqual(r.log, ['write:data', `write:${PAYLOAD_END}`]);
+    io.stop();
+    io.stop();
+    assert.deepEqual(r.log, ['write:data', `write:${PAYLOAD_END}`, 'end']);
+  });
+
+  it('writes nothing without a payload, and the password before it with one', () => {
+    const none = recorder();
+    new ExecStreams(none.sink, undefined, undefined, undefined, { supervised: true }).start();
+    assert.deepEqual(none.log, []);
+    const r = recorder();
+    const io = new ExecStreams(r.sink, 'data', 'pw', undefined, { supervised: true });
+    io.start();
+    io.stderr(Buffer.from(`${BECOME_PROMPT}`));
+    io.stderr(Buffer.from(`${BECOME_READY}\n`));
+    assert.deepEqual(r.log, ['write:pw\n', 'write:data', `write:${PAYLOAD_END}`]);
+  });
+});
+
+describe('buildRemoteCommand for a supervised command', () => {
+  const supervise = { stdinBytes: 0 };
+
+  it('runs the supervisor through exec, with the command line as its last argument', () => {
+    const line = buildRemoteCommand({ argv: ['sleep', '9'], cwd: '/tmp', env: { A: '1' }, timeoutMs: 1500 }, 'root', { remoteTimeout: true, supervise: { stdinBytes: 12 } });
+    assert.ok(line.startsWith('exec sh -c '), line);
+    assert.ok(line.endsWith(` 12 'cd /tmp && exec env A=1 timeout -k 1 1.5 sleep 9'`), line);
+    for (const part of [SUPERVISE_ENTRY, SUPERVISE_SCRIPT, SUPERVISE_WATCH]) assert.ok(line.includes(shellQuote(part)));
+  });
+
+  it('puts sudo outside it, so that the watcher runs as the become user', () => {
+    const line = buildRemoteCommand({ argv: ['id'], become: root }, 'deploy', { supervise });
+    assert.ok(line.startsWith(`exec sudo -n -H -u root -- sh -c ${shellQuote(SUPERVISE_ENTRY)} k8sbm `), line);
+    const withPassword = buildRemoteCommand({ argv: ['id'], become: root }, 'deploy', { supervise, becomePassword: true });
+    assert.ok(withPassword.includes(shellQuote(`printf '%s\\n' ${BECOME_READY} >&2\n${SUPERVISE_ENTRY}`)), withPassword);
+  });
+
+  it('lets the shell run a builtin instead of exec-ing it', () => {
+    assert.ok(buildRemoteCommand({ argv: ['ulimit', '-n'] }, 'root', { supervise }).endsWith(` 0 'ulimit -n'`));
+    assert.ok(buildRemoteCommand({ argv: ['echo', 'x'] }, 'root', { supervise }).endsWith(` 0 'exec echo x'`));
   });
 });
 
