@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { Secret } from '../util/secret.js';
 import { interruptedError, type Connection, type ExecRequest, type ExecResult, type StopOutcome } from './connection.js';
 import { ExecStreams } from './exec-io.js';
-import { buildRemoteCommand, needsBecome } from './quote.js';
+import { needsBecome, supervisedCommand } from './quote.js';
 import { RunningCommands } from './running.js';
 import { payloadBytes } from './supervise.js';
 
@@ -49,9 +49,9 @@ export class LocalConnection implements Connection {
     this.#count++;
     if (this.#running.stopping) return Promise.reject(interruptedError(this.host));
     const password = this.opts.becomePassword && needsBecome(req, this.#user) ? this.opts.becomePassword.reveal() : undefined;
-    const line = buildRemoteCommand(req, this.#user, { becomePassword: password !== undefined, supervise: { stdinBytes: payloadBytes(req.stdin) } });
+    const [program, ...args] = supervisedCommand(req, this.#user, { becomePassword: password !== undefined, supervise: { stdinBytes: payloadBytes(req.stdin) } });
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', line], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const pid = child.pid;
       if (pid !== undefined) track(pid);
       child.stdin.on('error', () => { /* the command may exit without reading its input */ });
@@ -69,7 +69,12 @@ export class LocalConnection implements Connection {
       };
       child.stdout.on('data', (b: Buffer) => io.stdout(b));
       child.stderr.on('data', (b: Buffer) => io.stderr(b));
-      child.on('error', (e) => { done(); reject(e); });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        done();
+        // As a shell would say it: sudo not installed is the command's failure, not k8sbm's.
+        if (e.code === 'ENOENT') resolve({ code: 127, signal: null, stdout: '', stderr: `k8sbm: ${program}: not found\n` });
+        else reject(e);
+      });
       // The supervisor's watcher waits for the end of stdin: ended here, once the command has.
       child.on('exit', () => child.stdin.destroy());
       child.on('close', (code, signal) => {

@@ -98,9 +98,29 @@ export interface RemoteCommandOptions {
 
 /**
  * The full command line a transport runs for a request: cwd, environment and privilege
- * escalation wrapped around the quoted argv, as one `sh -c` string.
+ * escalation wrapped around the quoted argv, as one `sh -c` string; with `supervise`, the
+ * supervisor's argv (see supervisedCommand) as a line that execs it.
  */
 export function buildRemoteCommand(req: ExecRequest, currentUser?: string, opts: RemoteCommandOptions = {}): string {
+  if (opts.supervise) return `exec ${toShellLine(supervisedCommand(req, currentUser, { ...opts, supervise: opts.supervise }))}`;
+  const inner = commandLine(req, opts, false);
+  return req.become && needsBecome(req, currentUser) ? becomeWrap(req.become, inner, { password: opts.becomePassword === true }) : inner;
+}
+
+/**
+ * The program and arguments that run a request under the supervisor (supervise.ts): sudo when
+ * becoming another user (so that the supervisor runs as that user), then `sh -c` with the
+ * supervisor's scripts and the command line. A local transport spawns it as it is.
+ */
+export function supervisedCommand(req: ExecRequest, currentUser: string | undefined, opts: RemoteCommandOptions & { readonly supervise: { readonly stdinBytes: number } }): string[] {
+  const become = req.become && needsBecome(req, currentUser) ? req.become : undefined;
+  const password = opts.becomePassword === true;
+  const argv = supervisedArgv(commandLine(req, opts, true), opts.supervise.stdinBytes, { announce: become && password ? ANNOUNCE_READY : undefined });
+  return become ? [...sudoArgv(become, password), ...argv] : argv;
+}
+
+/** cd, env and timeout(1) around the quoted argv; `exec` in front of the program where it can be. */
+function commandLine(req: ExecRequest, opts: RemoteCommandOptions, exec: boolean): string {
   let inner = toShellLine(req.argv);
   let program = req.argv[0] ?? '';
   if (opts.remoteTimeout && req.timeoutMs) {
@@ -117,15 +137,10 @@ export function buildRemoteCommand(req: ExecRequest, currentUser?: string, opts:
     inner = `env ${envPairs.map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${inner}`;
     program = 'env';
   }
-  const sup = opts.supervise;
   // exec: the program takes the shell's place, so the exit status sshd or sudo reports is its own.
-  if (sup && canExec(program)) inner = `exec ${inner}`;
+  if (exec && canExec(program)) inner = `exec ${inner}`;
   if (req.cwd) inner = `cd ${shellQuote(req.cwd)} && ${inner}`;
-  const become = req.become && needsBecome(req, currentUser) ? req.become : undefined;
-  const password = opts.becomePassword === true;
-  if (!sup) return become ? becomeWrap(become, inner, { password }) : inner;
-  const argv = supervisedArgv(inner, sup.stdinBytes, { announce: become && password ? ANNOUNCE_READY : undefined });
-  return `exec ${toShellLine(become ? [...sudoArgv(become, password), ...argv] : argv)}`;
+  return inner;
 }
 
 /**
