@@ -6,9 +6,10 @@
  *
  *   sh -c SUPERVISE_ENTRY k8sbm SUPERVISE_SCRIPT SUPERVISE_WATCH STDIN_BYTES LINE
  *
- * - The command gets a session (and process group) of its own: already the case when sshd,
- *   sudo's use_pty or the local transport made the shell a group leader, else `setsid`. Without
- *   setsid the command stays in the group sshd or sudo made for this one exec.
+ * - The command gets a process group of its own, and a session where it can: sshd and the local
+ *   transport start the shell as a session leader already, sudo's use_pty as a group leader in
+ *   its own session; otherwise `setsid`. Without setsid the command stays in the group sshd or
+ *   sudo made for this one exec.
  * - The channel's stdin stays open for as long as the command runs. k8sbm writes the request's
  *   stdin (STDIN_BYTES of it) and a newline after it, then nothing: the end of the channel's
  *   stdin means that k8sbm went away, or asks for the command to stop. sshd closes it when the
@@ -24,7 +25,17 @@
  *   stopped: the pipe stays full and the watcher never starts.
  * - Exit status: without a payload the shell execs the command, so sshd and sudo report its own
  *   exit code or signal. With one, the shell waits for it and can only see 128+N: N is raised
- *   again for HUP, INT, KILL, PIPE, ALRM and TERM, so a killed command still reads as killed.
+ *   again for HUP, INT, KILL, PIPE, ALRM and TERM, so a killed command still reads as killed
+ *   (and one that exits 143 by itself reads as killed by SIGTERM).
+ *
+ * Details the scripts depend on: the watcher is started from a subshell that ends at once, so it
+ * is never the command's child (a program waiting for all its children would wait for it); with
+ * a payload, the shell's own stderr goes to /dev/null during the pipeline (sh reports a job killed
+ * by a signal there, "Terminated") while the command keeps the channel's; the side that feeds the
+ * payload ignores SIGTERM while the watcher stops the command, so the pipe stays open and the
+ * command never reads an end of input; the watcher holds no descriptor of the channel's output,
+ * so it never keeps a channel open; it checks the command is still there by its pid, which
+ * cannot be reused meanwhile, since the watcher is in that pid's process group.
  */
 
 /** Runs SUPERVISE_SCRIPT as a group leader: in place when this shell already is one, else under setsid. */
