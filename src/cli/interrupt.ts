@@ -1,4 +1,5 @@
 import type { HostStopOutcome } from '../transport/factory.js';
+import { assertNever } from '../util/assert-never.js';
 
 /**
  * Ctrl-C, SIGTERM and SIGHUP during `run` and `exec`. The first Ctrl-C starts nothing new and
@@ -99,6 +100,7 @@ function reasonOf(sig: StopSignal): string {
     case 'SIGINT': return 'interrupted again';
     case 'SIGTERM': return 'terminated (SIGTERM)';
     case 'SIGHUP': return 'the terminal went away (SIGHUP)';
+    default: return assertNever(sig, 'stop signal');
   }
 }
 
