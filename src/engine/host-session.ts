@@ -63,6 +63,8 @@ export class HostSessions {
   #unregister: (() => void) | undefined;
   /** Released (or being released): no heartbeat starts any more. */
   #closed = false;
+  /** The one release of this run's leases: the run's end and a hard stop's exit share it. */
+  #releasing: Promise<void> | undefined;
 
   constructor(
     private readonly opts: HostStateOptions,
@@ -217,26 +219,37 @@ export class HostSessions {
         this.#warn(`${host}: handler "${e.handler}" is pending from an earlier run (run id ${e.run}, ${e.at}) and did not run: no play of this run that reached ${host} defines it, or the host failed first; it stays in the journal for a run that does`);
       }
     }
-    await this.#releaseAll(true);
+    await (this.#releasing ??= this.#releaseAll(true));
   }
 
   /** Frees every lease now (the process is being stopped): best effort, quietly. */
   releaseNow(): Promise<void> {
-    return this.#releaseAll(false);
+    return (this.#releasing ??= this.#releaseAll(false));
   }
 
   async #releaseAll(report: boolean): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    this.#unregister?.();
+    // Still registered while it releases: an exit that comes meanwhile waits for it (ExitReleases).
+    const unregister = this.#unregister;
     this.#unregister = undefined;
+    try {
+      await this.#releaseSessions(report);
+    } finally {
+      unregister?.();
+    }
+  }
+
+  async #releaseSessions(report: boolean): Promise<void> {
     await Promise.all([...this.#sessions].map(async ([host, s]) => {
       await s.start;
       if (!s.taken || s.released) return;
       s.released = true;
       try {
-        const r = await this.#exec(s.target, releaseArgv(s.lockFile, this.opts.identity.runId));
+        // Also after a hard stop, when the connection runs nothing else (its commands are stopped
+        // first): whichever path gets here first (the run's end or the exit) must be able to release.
+        const r = await this.#exec(s.target, releaseArgv(s.lockFile, this.opts.identity.runId), undefined, true);
         if (report && r.stdout.includes('release=lost') && !s.lost) {
           this.#warn(`${host}: this run's lease was gone before the run ended (broken with \`k8sbm unlock --force\`?): another run may have changed the host meanwhile`);
         }
@@ -270,9 +283,9 @@ export class HostSessions {
     }));
   }
 
-  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string): Promise<ExecResult> {
+  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, afterStop = false): Promise<ExecResult> {
     const conn = await t.connection();
-    return conn.exec({ argv, stdin, become: t.become });
+    return conn.exec({ argv, stdin, become: t.become, ...(afterStop ? { afterStop } : {}) });
   }
 
   #warn(msg: string): void {

@@ -19,6 +19,11 @@ export interface ExecRequest {
   readonly timeoutMs?: number | undefined;
   /** Output as it arrives (ad-hoc `exec` streams it); the result still carries all of it. */
   readonly onOutput?: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined;
+  /**
+   * Runs even after stopCommands(): the run's own clean-up on the way out (releasing its lease),
+   * never a task's command.
+   */
+  readonly afterStop?: boolean | undefined;
 }
 
 import type { ExecResult } from '../contract/exec.js';

@@ -47,7 +47,7 @@ export class LocalConnection implements Connection {
 
   exec(req: ExecRequest): Promise<ExecResult> {
     this.#count++;
-    if (this.#running.stopping) return Promise.reject(interruptedError(this.host));
+    if (this.#running.stopping && !req.afterStop) return Promise.reject(interruptedError(this.host));
     const password = this.opts.becomePassword && needsBecome(req, this.#user) ? this.opts.becomePassword.reveal() : undefined;
     const [program, ...args] = supervisedCommand(req, this.#user, { becomePassword: password !== undefined, supervise: { stdinBytes: payloadBytes(req.stdin) } });
     return new Promise((resolve, reject) => {

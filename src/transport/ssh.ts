@@ -104,13 +104,13 @@ export class SshConnection implements Connection {
 
   async exec(req: ExecRequest): Promise<ExecResult> {
     this.#count++;
-    if (this.#running.stopping) throw interruptedError(this.host);
+    if (this.#running.stopping && !req.afterStop) throw interruptedError(this.host);
     await this.connect();
     if (this.#lost) throw this.#lost;
     const release = await this.#slots.acquire();
     try {
       if (this.#lost) throw this.#lost;
-      if (this.#running.stopping) throw interruptedError(this.host);
+      if (this.#running.stopping && !req.afterStop) throw interruptedError(this.host);
       return await this.#exec(this.#client!, req);
     } finally {
       release();
@@ -164,7 +164,7 @@ export class SshConnection implements Connection {
             `the server refused a session channel ${refusedAlone} times with none of ours open: check MaxSessions in its sshd_config (k8sbm opens up to ${MAX_CHANNELS} at once)`)));
           return;
         }
-        if (done || this.#running.stopping) {
+        if (done || (this.#running.stopping && !req.afterStop)) {
           ch.close();
           if (!done) finish(() => reject(interruptedError(this.host)));
           return;

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import { nodeRootPath } from '../../src/lab/index.js';
 import { jsonEvents } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
@@ -28,6 +28,13 @@ before(async () => {
   address = lab.nodes[0]!.address;
 });
 after(async () => { await lab?.down(); });
+// A run killed without a word leaves its lease (it goes stale; `k8sbm unlock` is the operator's
+// way out, tested with the run lock): cleared here so the next test's run can take one.
+afterEach(async () => { await labSsh(lab, node, 'rm -f /run/k8sbm/lock'); });
+
+async function lease(): Promise<string> {
+  return (await labSsh(lab, node, 'test -e /run/k8sbm/lock && echo held || echo free')).stdout.trim();
+}
 
 interface RunningCli {
   readonly pid: number;
@@ -136,6 +143,7 @@ describe('a run stopped on purpose stops its commands on the hosts', () => {
     assert.match(cli.stderr(), /terminated \(SIGTERM\): stopping the commands still running/);
     assert.match(cli.stderr(), new RegExp(`stopped 1 command \\(${node}\\)`));
     await s.gone(pid);
+    assert.equal(await lease(), 'free', 'the lease is released once the commands are stopped');
   });
 
   it('a second Ctrl-C: the first lets the task run, the second stops it; exit 130', async (t) => {
@@ -152,6 +160,7 @@ describe('a run stopped on purpose stops its commands on the hosts', () => {
     assert.match(cli.stderr(), /interrupted again: stopping the commands still running/);
     assert.match(cli.stderr(), new RegExp(`stopped 1 command \\(${node}\\)`));
     await s.gone(pid);
+    assert.equal(await lease(), 'free', 'the lease is released once the commands are stopped');
   });
 
   it('with become, the command runs as root under sudo and is stopped all the same', async (t) => {
@@ -175,6 +184,7 @@ describe('a run that goes away without a word leaves nothing running on the host
     cli.kill('SIGKILL');
     assert.equal((await cli.exited).signal, 'SIGKILL');
     await s.gone(pid);
+    assert.equal(await lease(), 'held', 'a run that vanished leaves its lease, to go stale');
   });
 
   it('k8sbm SIGKILLed while a command with a payload runs as root under sudo: the payload arrived whole, the command stops', async (t) => {
