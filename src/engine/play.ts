@@ -7,6 +7,7 @@ import { K8sbmError } from '../source/errors.js';
 import type { Loc } from '../source/loc.js';
 import { readYamlFile } from '../vault/yaml.js';
 import { maskSecretParamsOfPlay } from './secret-scan.js';
+import { checkOwnedOnce } from './owned-once.js';
 import { renderValue } from '../template/index.js';
 import type { VarLayer } from '../vars/layers.js';
 import { mergeLayers } from '../vars/scope.js';
@@ -72,6 +73,7 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
     const env = makeEnv(rc, play, names, batchNames);
     await loadVarsFiles(env, play, batch);
     maskSecretParamsOfPlay(env, play, batch);
+    checkOwnedOnce(env, play, batch);
     await runBatch(env, play, batch);
     const failed = batch.filter((h) => h.failed || h.unreachable).length;
     if (failed === batch.length || exceedsFailPercentage(failed, batch.length, play.maxFailPercentage)) {

@@ -1,3 +1,4 @@
+import type { Loc } from '../source/loc.js';
 import type { Inventory } from '../inventory/index.js';
 import type { AnyModule } from '../modules/types.js';
 import type { PlaybookLoader } from '../playbook/index.js';
@@ -56,10 +57,20 @@ export interface HostRuntime {
   readonly counts: HostCounts;
   /** Inventory layers (computed once). */
   inventoryLayers: readonly VarLayer[] | undefined;
+  /** Settings the run's tasks own on this host (sysctl keys, whole files), by resource: see owned-once.ts. */
+  readonly owned: Map<string, OwnedBy>;
+}
+
+/** Which task set a resource, to what. */
+export interface OwnedBy {
+  readonly value: string | null;
+  readonly task: string;
+  readonly loc: Loc;
 }
 
 export function newHostRuntime(name: string): HostRuntime {
   return {
+    owned: new Map(),
     name, failed: false, unreachable: false, ended: false, facts: undefined,
     setVars: {}, notified: new Set(), overlay: new FactOverlay(), counts: emptyCounts(), inventoryLayers: undefined,
   };

@@ -13,11 +13,22 @@ import { enterScope, playScope, type HostRuntime, type Scope } from './runtime.j
  * when its own task renders it.
  */
 export function maskSecretParamsOfPlay(env: PlayEnv, play: Play, hosts: readonly HostRuntime[]): void {
+  const tasks = tasksOfPlay(play, (t) => (env.modules[t.module]?.secretParams?.length ?? 0) > 0);
+  if (!tasks.length) return;
+  for (const h of hosts) for (const { task, scope } of tasks) maskSecretParams(env, task, scope, h);
+}
+
+/**
+ * The module tasks of a play that `keep` selects, each with the scope it runs in (blocks, roles
+ * and their dependencies, handlers), as far as they are known before the play runs (dynamic
+ * includes are not).
+ */
+export function tasksOfPlay(play: Play, keep: (t: Task) => boolean): { task: Task; scope: Scope }[] {
   const tasks: { task: Task; scope: Scope }[] = [];
   const walk = (items: readonly Item[], scope: Scope): void => {
     for (const it of items) {
       if (it.kind === 'task') {
-        if (env.modules[it.module]?.secretParams?.length) tasks.push({ task: it, scope: enterScope(scope, it, { asBlockVars: false }) });
+        if (keep(it)) tasks.push({ task: it, scope: enterScope(scope, it, { asBlockVars: false }) });
       } else if (it.kind === 'block') {
         const s = enterScope(scope, it, { role: it.role });
         walk(it.block, s); walk(it.rescue, s); walk(it.always, s);
@@ -37,8 +48,7 @@ export function maskSecretParamsOfPlay(env: PlayEnv, play: Play, hosts: readonly
   walk(play.tasks, root);
   walk(play.postTasks, root);
   walk(play.handlers, root);
-  if (!tasks.length) return;
-  for (const h of hosts) for (const { task, scope } of tasks) maskSecretParams(env, task, scope, h);
+  return tasks;
 }
 
 /** Mask the values a task's secret params have on a host (before its name or output is shown). */
@@ -67,9 +77,10 @@ export function maskSecretParams(env: PlayEnv, task: Task, scope: Scope, h: Host
   }
 }
 
-const NO_LOOP = Symbol('no loop');
+export const NO_LOOP = Symbol('no loop');
 
-function loopItems(task: Task, vars: Record<string, unknown>): unknown[] {
+/** A task's loop items as far as they can be rendered now ([NO_LOOP] without a loop; [] when unknown). */
+export function loopItems(task: Task, vars: Record<string, unknown>): unknown[] {
   if (task.loop === undefined) return [NO_LOOP];
   try {
     const r = renderValue(task.loop, vars, task.loc);

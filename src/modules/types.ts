@@ -102,6 +102,12 @@ export interface ModuleDoc {
   readonly notes?: readonly string[] | undefined;
 }
 
+/** A setting a task owns: `sysctl net.ipv4.ip_forward`, `file /etc/hosts`; its value (null: removed). */
+export interface OwnedSetting {
+  readonly resource: string;
+  readonly value: string | null;
+}
+
 export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
   /** Reference documentation (docs/modules.md); every shipped module has it. */
@@ -121,6 +127,13 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly secretParams?: readonly string[] | undefined;
   /** Params that hold expressions of the condition language, not templates (assert's `that`); checked at load time. */
   readonly expressionParams?: readonly string[] | undefined;
+  /**
+   * The settings a task owns whole on its host (a sysctl key, a file's entire content), with the
+   * value it sets (null: removed). Two tasks of a run that set one to different values are
+   * refused before the play runs (see src/engine/owned-once.ts), instead of the later one
+   * silently winning.
+   */
+  readonly owns?: ((params: P) => readonly OwnedSetting[]) | undefined;
   /** Params naming a controller template file (template's `src`): a literal name's file is checked at load time. */
   readonly templateFileParams?: readonly string[] | undefined;
   plan(ctx: PlanContext, params: P): Promise<Plan>;

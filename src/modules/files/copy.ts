@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { fileFact, normalizeFilePath } from '../../facts/file.js';
@@ -47,6 +48,8 @@ export const copy = defineModule({
       'Binary and large (over 256 KiB) files are compared by sha256; the diff says so instead of printing bytes.',
     ],
   },
+  // Content given inline is the whole file: two tasks that write the same file differently are refused.
+  owns: (p) => (p.content !== undefined && !p.dest.endsWith('/') ? [{ resource: `file ${p.dest}`, value: createHash('sha256').update(p.content).digest('hex') }] : []),
   schema,
   async plan(ctx, p) {
     let content: Buffer;

@@ -116,6 +116,7 @@ export const sysctl = defineModule({
       'Check mode: a later sysctl task sees what earlier ones predicted (values and files), and copy, stat or lineinfile see the predicted file. A file written by another module earlier in the same check run is read from the host.',
     ],
   },
+  owns: (p) => [...wantedSettings(p)].map(([key, value]) => ({ resource: `sysctl ${key}`, value })),
   schema,
   async plan(ctx, p): Promise<Plan> {
     const want = wantedSettings(p);
