@@ -30,11 +30,31 @@ mount --rbind /dev root/dev
 mount -t tmpfs -o mode=1777,nosuid,nodev shm root/dev/shm
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs root/tmp
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs root/run
-# Only net.* is per namespace; the rest of /proc/sys is the machine's, so it stays read-only.
+# net.* is per network namespace, so it stays the kernel's own. kernel.*, vm.* and fs.* are
+# the machine's: the node gets its own copy of them (regular files on this node's tmpfs), so
+# sysctl -w and sysctl --system work there without touching the machine, and change nothing
+# in the kernel. Back over the copies go the live files a copy would misrepresent: those the
+# kernel keeps per UTS, IPC or PID namespace (the node has its own), and the read-only ones
+# (counters and identities that move). Write-only ones (vm.drop_caches ...) have no copy.
+mkdir live sysctl
+mount --bind root/proc live
+(cd live/sys && cp -r kernel vm fs ../../sysctl/ 2>/dev/null) || :
 mount --bind root/proc/sys root/proc/sys
 mount -o remount,bind,ro root/proc/sys
 mount --bind root/proc/sys/net root/proc/sys/net
 mount -o remount,bind,rw root/proc/sys/net
+for tree in kernel vm fs; do mount --bind "sysctl/$tree" "root/proc/sys/$tree"; done
+{
+  (cd live/sys && find kernel vm fs -xdev -type f -perm -u=r ! -perm -u=w)
+  for key in kernel/hostname kernel/domainname kernel/ns_last_pid kernel/sem \\
+    kernel/shmmax kernel/shmall kernel/shmmni kernel/shm_rmid_forced \\
+    kernel/msgmax kernel/msgmnb kernel/msgmni fs/mqueue/queues_max fs/mqueue/msg_max \\
+    fs/mqueue/msgsize_max fs/mqueue/msg_default fs/mqueue/msgsize_default; do
+    printf '%s\\n' "$key"
+  done
+} | while IFS= read -r key; do
+  if [ -f "live/sys/$key" ] && [ -f "root/proc/sys/$key" ]; then mount --bind "live/sys/$key" "root/proc/sys/$key"; fi
+done
 cd root
 pivot_root . .
 umount -l .
