@@ -114,7 +114,7 @@ if (!isRoot) {
       assert.equal(existsSync(join(nodeRootPath(l.lab, 'node02'), file)), false);
     });
 
-    it('keeps net.* sysctls per node and the rest of /proc/sys read-only', async () => {
+    it('keeps net.* sysctls per node, and a node\'s kernel.*/vm.* writes away from the machine', async () => {
       const key = 'net.ipv4.ip_forward';
       const machineBefore = readSysctl(key);
       const read = async (n: string) => (await run(n, ['sysctl', '-n', key])).stdout.trim();
@@ -129,9 +129,15 @@ if (!isRoot) {
 
       const swappiness = readSysctl('vm.swappiness');
       const other = swappiness === '10' ? '11' : '10';
+      // A machine-wide key: the node writes its own copy (see lab-sysctl.test.ts), never the kernel's.
       const v = await run('node01', ['sysctl', '-w', `vm.swappiness=${other}`]);
-      assert.notEqual(v.code, 0, 'a machine-wide sysctl cannot be changed from a node');
+      assert.equal(v.code, 0, v.stderr);
+      assert.equal((await run('node01', ['sysctl', '-n', 'vm.swappiness'])).stdout.trim(), other);
+      assert.equal((await run('node02', ['sysctl', '-n', 'vm.swappiness'])).stdout.trim(), swappiness);
       assert.equal(readSysctl('vm.swappiness'), swappiness);
+      const ro = await run('node01', ['sysctl', '-w', 'kernel.ngroups_max=1']);
+      assert.notEqual(ro.stderr, '', 'a read-only key stays read-only');
+      assert.equal((await run('node01', ['sysctl', '-n', 'kernel.ngroups_max'])).stdout.trim(), readSysctl('kernel.ngroups_max'));
     });
 
     it('has its own /proc, /tmp and /run', async () => {
