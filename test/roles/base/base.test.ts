@@ -2,7 +2,7 @@
  * The base role on lab nodes, as docs/roles.md asks of every role: check mode first (node files
  * byte-identical), apply, check what an operator would check, a second run with changed=0, and
  * drift made by hand is seen by `plan` and repaired by `run`. Only net.* sysctls are written
- * (each node has its own network namespace); kernel./vm./fs. keys would be machine-wide here.
+ * (each node has its own network namespace); kernel./vm./fs. keys are only a per-node copy here.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
