@@ -11,8 +11,11 @@ import { labSsh, startLab, type TestLab } from '../helpers/lab.js';
 
 const isRoot = process.getuid?.() === 0;
 
-/** Keys the kernel moves by itself while anything runs, whatever the nodes do. */
-const MOVING = new Set(['kernel/ns_last_pid']);
+/**
+ * Keys the kernel moves by itself while anything runs, whatever the nodes do: the last PID given
+ * out, the perf sample rate it lowers when perf interrupts run long, the taint flags.
+ */
+const MOVING = new Set(['kernel/ns_last_pid', 'kernel/perf_event_max_sample_rate', 'kernel/tainted']);
 
 /** Every readable and writable file under /proc/sys/{kernel,vm,fs} of the machine, by path, with its bytes. */
 function machineSysctls(): Map<string, string> {
