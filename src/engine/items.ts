@@ -10,6 +10,7 @@ import type { PlayEnv } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
 import { shouldRunByTags } from './tags.js';
 import { runTask } from './task.js';
+import { withCommitConfirmed } from './commit-confirmed.js';
 
 export function isActive(h: HostRuntime): boolean {
   return !h.failed && !h.unreachable && !h.ended;
@@ -69,7 +70,7 @@ async function runBlock(env: PlayEnv, block: Block, outer: Scope, hosts: readonl
   const scope = enterScope(outer, block, { role: block.role });
   const entered = hosts.filter(isActive);
   if (entered.length === 0) return;
-  await runItems(env, block.block, scope, entered, chain);
+  await withCommitConfirmed(env, block, scope, entered, (hs) => runItems(env, block.block, scope, hs, chain));
   const failedInBlock = entered.filter((h) => h.failed && !h.unreachable);
   if (block.rescue.length && failedInBlock.length) {
     for (const h of failedInBlock) { h.failed = false; h.counts.rescued++; h.counts.failed--; }

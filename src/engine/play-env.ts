@@ -64,6 +64,14 @@ export class ConnectionPool {
     return p;
   }
 
+  /**
+   * A new connection to the host, outside the pool: it proves that the host still takes new
+   * logins (commit-confirmed blocks). The caller closes it.
+   */
+  fresh(spec: ConnectionSpec): Connection {
+    return this.factory(spec);
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.#conns.values()];
     this.#conns.clear();

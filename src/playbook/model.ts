@@ -67,10 +67,25 @@ export interface Task extends Inheritable {
   readonly role?: RoleInstance | undefined;
 }
 
+/**
+ * `commit_confirmed:` on a block: the node snapshots what the block changes and arms a rollback
+ * of its own; the run confirms through a new SSH connection (docs/commit-confirmed.md).
+ */
+export interface CommitConfirmed {
+  /** Seconds the node waits for the confirmation before it restores the snapshot. */
+  readonly timeout: number;
+  /** Extra files to snapshot, as written (templates); those the block's tasks name come on top. */
+  readonly paths: readonly string[];
+  /** Shell lines the restore runs after the files are back (e.g. reload a daemon), as written. */
+  readonly restore: readonly string[];
+  readonly loc: Loc;
+}
+
 export interface Block extends Inheritable {
   readonly kind: 'block';
   readonly name: string | undefined;
   readonly loc: Loc;
+  readonly commitConfirmed?: CommitConfirmed | undefined;
   readonly block: readonly Item[];
   readonly rescue: readonly Item[];
   readonly always: readonly Item[];

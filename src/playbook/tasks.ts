@@ -6,6 +6,7 @@ import { isTemplated } from '../schema/coerce.js';
 import { assertNever } from '../util/assert-never.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
 import { foldInheritable, foldIntoHandler, readInheritable, readLoop } from './inherit.js';
+import { readCommitConfirmed } from './commit-confirmed.js';
 import {
   BLOCK_KEYWORDS, IMPORT_KEYWORDS, INCLUDE_KEYWORDS, LOOP_KEYWORDS, ROLE_INCLUDE_PARAMS, SPECIAL_TASK_KEYS,
   type SpecialTaskKey, stripFqcn,
@@ -105,6 +106,7 @@ function parseBlock(raw: Raw, scope: ParseScope, hooks: ItemHooks, fallback: Loc
     name: f.string('name'),
     loc: f.loc,
     ...readInheritable(f),
+    commitConfirmed: readCommitConfirmed(f),
     block: list(blockKey),
     rescue: list('rescue'),
     always: list('always'),

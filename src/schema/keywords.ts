@@ -122,6 +122,21 @@ export const KEYWORD_SCHEMAS: Readonly<Record<AnyKeyword, JsonSchema>> = {
   block: items('Tasks run together; rescue runs if one fails, always runs in any case.'),
   rescue: items('Tasks run when a task of the block failed.'),
   always: items('Tasks run after the block, whatever happened.'),
+  commit_confirmed: {
+    description: 'Apply the block under a rollback timer armed on the node; confirmed through a new SSH connection, else the node restores its snapshot (K8SBM_COMMIT_ROLLED_BACK).',
+    anyOf: [
+      { type: 'integer', minimum: 1, description: 'Seconds before the node rolls back.' },
+      {
+        type: 'object',
+        properties: {
+          timeout: { type: 'integer', minimum: 1, description: 'Seconds before the node rolls back (default 60).' },
+          paths: { type: 'array', items: { type: 'string' }, description: 'Files to snapshot besides those the tasks name (path/dest).' },
+          restore: { type: 'array', items: { type: 'string' }, description: 'Shell lines the rollback runs after restoring the files (e.g. reload sshd).' },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
   import_tasks: describe('Tasks of another file, inserted here before the play runs.', ref('taskFile')),
   include_tasks: describe('Tasks of another file, loaded when a host gets here (the name may hold a template).', ref('taskFile')),
   import_role: describe('A role\'s tasks, inserted here before the play runs.', ref('roleRef')),

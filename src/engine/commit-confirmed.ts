@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import type { Block, CommitConfirmed, Item } from '../playbook/model.js';
+import { K8sbmError } from '../source/errors.js';
+import { renderValue } from '../template/index.js';
+import type { Connection, ExecRequest } from '../transport/connection.js';
+import { ARM_SCRIPT, CONFIRM_BASE, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from './confirm-script.js';
+import { describeError } from './failure.js';
+import { varsFor } from './host-vars.js';
+import { connectionSpecOf, reachFor, type PlayEnv } from './play-env.js';
+import { enterScope, type HostRuntime, type Scope } from './runtime.js';
+
+/**
+ * Commit-confirmed blocks (docs/commit-confirmed.md): before the block runs on a host, the node
+ * snapshots the files the block writes and arms a rollback of its own; after it, the run confirms
+ * only through a NEW SSH connection. A host that cannot be reached anew is left to its timer,
+ * then checked, and fails with K8SBM_COMMIT_ROLLED_BACK.
+ */
+
+/** Modules whose `path`/`dest` is a file they write on the node. */
+const WRITERS = new Set(['copy', 'template', 'lineinfile', 'blockinfile', 'file']);
+
+/** How long after the timer the run keeps trying to reach the node to see the rollback done. */
+const AFTER_TIMER_MS = 60_000;
+
+interface Armed {
+  readonly host: HostRuntime;
+  readonly dir: string;
+  readonly paths: readonly string[];
+  readonly armedAt: number;
+}
+
+type Runner = (hosts: readonly HostRuntime[]) => Promise<void>;
+
+/** Runs `body` on the hosts under the block's commit_confirmed, or as is without one. */
+export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Scope, hosts: readonly HostRuntime[], body: Runner): Promise<void> {
+  const cc = block.commitConfirmed;
+  if (!cc) return body(hosts);
+  const id = randomBytes(6).toString('hex');
+  const task = `commit confirmed${block.name ? `: ${block.name}` : ''}`;
+  const check = scope.checkMode ?? env.check;
+  const emit = (h: HostRuntime, status: 'ok' | 'changed' | 'failed' | 'unreachable', msg: string, extra: { code?: string; hint?: string; detail?: string[]; predicted?: boolean } = {}): void => {
+    env.emit({ event: 'task_result', host: h.name, task, module: 'commit_confirmed', file: cc.loc.file, line: cc.loc.line, status, msg, durationMs: 0, ...extra });
+    if (status === 'failed' || status === 'unreachable') {
+      if (status === 'failed') { if (!h.failed) h.counts.failed++; h.failed = true; } else { h.counts.unreachable++; h.unreachable = true; }
+      env.recordFailure(h.name, task, cc.loc, msg);
+    }
+  };
+  env.emit({ event: 'task_start', task, module: 'commit_confirmed', file: cc.loc.file, line: cc.loc.line, hosts: hosts.map((h) => h.name), handler: false });
+  if (check) {
+    for (const h of hosts) {
+      const paths = safePaths(env, block, cc, scope, h);
+      emit(h, 'ok', `would snapshot ${describePaths(paths)} and arm a ${cc.timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
+    }
+    return body(hosts);
+  }
+  const armed: Armed[] = [];
+  await Promise.all(hosts.map(async (h) => {
+    try {
+      const paths = collectPaths(env, block, cc, scope, h);
+      const dir = `${CONFIRM_BASE}/${id}`;
+      const lines = cc.restore.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc)));
+      const r = await rootExec(env, h, scope, await connectionOf(env, h, scope), {
+        argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(cc.timeout), RESTORE_SCRIPT, lines.join('\n'), ...paths],
+      });
+      if (r.code !== 0) throw new K8sbmError('K8SBM_COMMIT_ARM_FAILED', `${h.name}: could not arm the rollback: ${r.stderr.trim() || `exit ${r.code}`}`, { loc: cc.loc, hint: 'commit_confirmed needs root on the node (become: true) and regular files in paths' });
+      armed.push({ host: h, dir, paths, armedAt: Date.now() });
+      emit(h, 'ok', `snapshot of ${describePaths(paths)} taken; the node rolls back in ${cc.timeout} s unless confirmed (${r.stdout.trim()})`);
+    } catch (e) {
+      const d = describeError(e, cc.loc, env.pvc.verbosity);
+      emit(h, 'failed', d.msg, { code: d.code, hint: d.hint, detail: d.detail });
+    }
+  }));
+  const armedHosts = hosts.filter((h) => armed.some((a) => a.host === h));
+  if (armedHosts.length === 0) return;
+  await body(armedHosts);
+  await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit)));
+}
+
+async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope, id: string, emit: (h: HostRuntime, status: 'ok' | 'failed' | 'unreachable', msg: string, extra?: { code?: string; hint?: string; detail?: string[] }) => void): Promise<void> {
+  const h = a.host;
+  // A host that failed in the block is still confirmed when it can be reached anew: the failure
+  // is the task's, and the node keeps what was applied, as without commit_confirmed.
+  const wasFailed = h.failed;
+  const wasUnreachable = h.unreachable;
+  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id]);
+  if (first.ok && first.stdout.trim() === 'confirmed') {
+    if (!wasFailed && !wasUnreachable) emit(h, 'ok', 'confirmed through a new SSH connection; rollback timer cancelled, snapshot removed');
+    return;
+  }
+  const why = first.ok ? `the rollback timer fired first (${first.stdout.trim()})` : `a new SSH connection failed: ${first.error}`;
+  // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look.
+  const timerEnd = a.armedAt + cc.timeout * 1000;
+  const giveUp = timerEnd + AFTER_TIMER_MS;
+  let last = why;
+  for (;;) {
+    const wait = Math.min(Math.max(timerEnd - Date.now(), 0) + 1000, 5000);
+    if (Date.now() < timerEnd + 1000) { await env.sleep(wait); continue; }
+    const st = await freshExec(env, h, scope, ['sh', '-c', STATUS_SCRIPT, 'k8sbm-confirm-status', a.dir]);
+    if (st.ok) {
+      const [state, ...log] = st.stdout.trim().split('\n');
+      if (state === 'rolled-back') {
+        h.unreachable = false;
+        emit(h, 'failed', `${h.name}: rolled back by the node after ${cc.timeout} s: ${why}; restored ${describePaths(a.paths)}${cc.restore.length ? ' and ran the restore lines' : ''}`, {
+          code: 'K8SBM_COMMIT_ROLLED_BACK',
+          hint: 'the block cut new SSH connections to the node (firewall, sshd or network change?); its changes were undone; fix the block and run again',
+          detail: log.filter(Boolean).map((l) => `rollback: ${l}`),
+        });
+        return;
+      }
+      last = `the node says ${state}`;
+    } else last = st.error;
+    if (Date.now() >= giveUp) break;
+    await env.sleep(1000);
+  }
+  emit(h, 'unreachable', `${h.name}: not confirmed (${why}) and the rollback could not be seen ${AFTER_TIMER_MS / 1000} s after the timer: ${last}`, {
+    code: 'K8SBM_COMMIT_UNCONFIRMED',
+    hint: `check the node by hand: its snapshot is in ${a.dir} (restore with sh ${a.dir}/restore ${a.dir})`,
+  });
+}
+
+/** One command on a new connection (never the run's pooled one), closed afterwards. */
+async function freshExec(env: PlayEnv, h: HostRuntime, scope: Scope, argv: string[]): Promise<{ ok: true; stdout: string } | { ok: false; error: string }> {
+  const vars = varsFor(env.pvc, h, scope);
+  const conn = env.connections.fresh(connectionSpecOf(h.name, vars));
+  try {
+    await conn.connect();
+    const r = await rootExec(env, h, scope, conn, { argv, timeoutMs: 30_000 });
+    if (r.code !== 0) return { ok: false, error: `exit ${r.code}: ${r.stderr.trim()}` };
+    return { ok: true, stdout: r.stdout };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+async function connectionOf(env: PlayEnv, h: HostRuntime, scope: Scope): Promise<Connection> {
+  return env.connections.get(connectionSpecOf(h.name, varsFor(env.pvc, h, scope)));
+}
+
+/** Root on the node: through sudo when the block (or the host) becomes, else as the login. */
+function rootExec(env: PlayEnv, h: HostRuntime, scope: Scope, conn: Connection, req: ExecRequest): ReturnType<Connection['exec']> {
+  const vars = varsFor(env.pvc, h, scope);
+  const { reach } = reachFor(env, h, { ...scope, delegateTo: undefined, becomeUser: 'root' }, vars);
+  return conn.exec({ ...req, become: reach.become });
+}
+
+function safePaths(env: PlayEnv, block: Block, cc: CommitConfirmed, scope: Scope, h: HostRuntime): string[] {
+  try { return collectPaths(env, block, cc, scope, h); } catch { return [...cc.paths]; }
+}
+
+/** The declared paths, then the files the block's tasks write (path/dest of file modules). */
+export function collectPaths(env: PlayEnv, block: Block, cc: CommitConfirmed, scope: Scope, h: HostRuntime): string[] {
+  const base = varsFor(env.pvc, h, scope);
+  const out = cc.paths.map((p) => String(renderValue(p, base, cc.loc)));
+  const walk = (items: readonly Item[], s: Scope): void => {
+    for (const item of items) {
+      if (item.kind === 'block') { const inner = enterScope(s, item, { role: item.role }); walk(item.block, inner); walk(item.rescue, inner); walk(item.always, inner); continue; }
+      if (item.kind !== 'task' || !WRITERS.has(item.module) || item.loop !== undefined) continue;
+      const raw = item.args.path ?? item.args.dest;
+      if (typeof raw !== 'string') continue;
+      if (item.module === 'file' && typeof item.args.state === 'string' && !['file', 'absent', 'touch'].includes(item.args.state)) continue;
+      try {
+        const p = String(renderValue(raw, varsFor(env.pvc, h, s, item.vars), item.loc));
+        if (p.startsWith('/')) out.push(p);
+      } catch { /* a path only known at run time: declare it in commit_confirmed.paths */ }
+    }
+  };
+  walk(block.block, scope);
+  return [...new Set(out)];
+}
+
+function describePaths(paths: readonly string[]): string {
+  if (paths.length === 0) return 'no files';
+  return paths.length > 4 ? `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more` : paths.join(', ');
+}

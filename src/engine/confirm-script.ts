@@ -1,0 +1,112 @@
+/**
+ * The scripts behind commit-confirmed blocks (docs/commit-confirmed.md). Each is a constant run as
+ * argv ['sh', '-c', SCRIPT, NAME, ARGS...]: paths, ids and the operator's restore lines arrive only
+ * as positional parameters or as file content, never as script text.
+ *
+ * The confirmation and the rollback race for one thing: `mkdir DIR/decided`. Whoever makes it
+ * wins; the other does nothing. So a confirmation that arrives as the timer fires cannot leave a
+ * half-restored node, and a rollback cannot undo a change the run has already confirmed.
+ */
+
+/** Confirmation snapshots live under this directory, one folder per armed block. */
+export const CONFIRM_BASE = '/var/lib/k8sbm/confirm';
+
+/**
+ * sh DIR/restore DIR: puts the snapshot back, runs the restore lines, writes DIR/rolled-back.
+ * Each file comes back byte-exact with its mode, owner and times (cp -a into a temporary name,
+ * then rename); a file that did not exist before is removed.
+ */
+export const RESTORE_SCRIPT = `dir=$1
+mkdir -- "$dir/decided" 2>/dev/null || exit 0
+exec >>"$dir/log" 2>&1
+while read -r key p; do
+  if [ "$key" = - ]; then
+    rm -f -- "$p"
+  else
+    cp -a -- "$dir/$key" "$p.k8sbm-rollback" && mv -f -- "$p.k8sbm-rollback" "$p"
+  fi
+done < "$dir/files"
+sh "$dir/restore-lines"
+echo "restore lines exit $?"
+date +%s > "$dir/rolled-back"
+`;
+
+/**
+ * sh -c ARM_SCRIPT k8sbm-confirm-arm DIR ID SECONDS RESTORE_SCRIPT RESTORE_LINES PATH...
+ *
+ * Snapshots PATHs into DIR, then arms the rollback: a transient systemd timer where systemd is
+ * PID 1, else a process in a session of its own (setsid), so that neither the end of this SSH
+ * channel nor the supervisor's stop of this command's process group reaches it.
+ * Output: `timer=systemd` or `timer=process`.
+ */
+export const ARM_SCRIPT = `set -e
+umask 077
+dir=$1 id=$2 t=$3 restore=$4 lines=$5
+shift 5
+mkdir -p -m 0700 -- "\${dir%/*}"
+mkdir -m 0700 -- "$dir"
+: > "$dir/files"
+i=0
+for p in "$@"; do
+  i=$((i + 1))
+  if [ -d "$p" ] && [ ! -L "$p" ]; then
+    echo "$p is a directory: commit_confirmed snapshots files" >&2
+    rm -rf -- "$dir"
+    exit 3
+  fi
+  if [ -e "$p" ] || [ -L "$p" ]; then
+    cp -a -- "$p" "$dir/f$i"
+    printf 'f%s %s\\n' "$i" "$p" >> "$dir/files"
+  else
+    printf '%s %s\\n' - "$p" >> "$dir/files"
+  fi
+done
+printf '%s\\n' "$restore" > "$dir/restore"
+printf '%s\\n' "$lines" > "$dir/restore-lines"
+if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+  systemd-run --quiet --collect --unit="k8sbm-rollback-$id" --description="k8sbm commit-confirmed rollback $id" \\
+    --on-active="$t" --timer-property=AccuracySec=1s /bin/sh "$dir/restore" "$dir"
+  echo timer=systemd
+else
+  setsid sh -c 'echo $$ > "$2/pid.tmp" && mv "$2/pid.tmp" "$2/pid"; sleep "$1"; exec sh "$2/restore" "$2"' k8sbm-rollback "$t" "$dir" </dev/null >/dev/null 2>&1 &
+  n=0
+  while [ ! -s "$dir/pid" ] && [ "$n" -lt 200 ]; do sleep 0.05 2>/dev/null || sleep 1; n=$((n + 1)); done
+  [ -s "$dir/pid" ] || { echo "the rollback process did not start" >&2; exit 4; }
+  echo timer=process
+fi
+`;
+
+/**
+ * sh -c CONFIRM_SCRIPT k8sbm-confirm DIR ID: cancels the rollback and removes the snapshot.
+ * Output: `confirmed`, or `rolled-back` / `rolling-back` when the timer won the race.
+ */
+export const CONFIRM_SCRIPT = `dir=$1 id=$2
+if mkdir -- "$dir/decided" 2>/dev/null; then
+  if [ -s "$dir/pid" ]; then kill -TERM -- "-$(cat "$dir/pid")" 2>/dev/null || true; fi
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl stop "k8sbm-rollback-$id.timer" >/dev/null 2>&1 || true
+  fi
+  rm -rf -- "$dir"
+  echo confirmed
+elif [ -f "$dir/rolled-back" ]; then
+  echo rolled-back
+else
+  echo rolling-back
+fi
+`;
+
+/**
+ * sh -c STATUS_SCRIPT k8sbm-confirm-status DIR: after a failed confirmation, whether the node
+ * rolled back. Output: `rolled-back` (the snapshot is then removed, the log printed after it),
+ * `rolling-back`, `pending` (the timer has not fired) or `missing`.
+ */
+export const STATUS_SCRIPT = `dir=$1
+if [ -f "$dir/rolled-back" ]; then
+  echo rolled-back
+  cat "$dir/log" 2>/dev/null
+  rm -rf -- "$dir"
+elif [ -d "$dir/decided" ]; then echo rolling-back
+elif [ -d "$dir" ]; then echo pending
+else echo missing
+fi
+`;

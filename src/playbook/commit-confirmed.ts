@@ -1,0 +1,26 @@
+import { COMMIT_CONFIRMED_KEYS } from '../schema/playbook-keywords.js';
+import { Fields, fail, isMapping } from './fields.js';
+import type { CommitConfirmed } from './model.js';
+
+export const DEFAULT_CONFIRM_TIMEOUT = 60;
+
+/** `commit_confirmed: 60` or `commit_confirmed: {timeout: 60, paths: [...], restore: [...]}` on a block. */
+export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
+  if (!f.has('commit_confirmed')) return undefined;
+  const raw = f.raw.commit_confirmed;
+  const loc = f.keyLoc('commit_confirmed');
+  if (!isMapping(raw)) {
+    const timeout = f.number('commit_confirmed', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
+    return { timeout, paths: [], restore: [], loc };
+  }
+  const c = new Fields(raw, f.subject, f.valueLoc('commit_confirmed'));
+  c.checkKeys(COMMIT_CONFIRMED_KEYS, 'commit_confirmed key');
+  const timeout = c.number('timeout', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
+  const paths = c.stringList('paths');
+  for (const p of paths) {
+    if (!p.startsWith('/') && !p.startsWith('{{')) {
+      fail('K8SBM_KEYWORD_INVALID', `commit_confirmed path "${p}" is not absolute`, c.valueLoc('paths'), 'write the full path on the node: /etc/ssh/sshd_config.d/10-k8sbm.conf', f.subject);
+    }
+  }
+  return { timeout, paths, restore: c.stringList('restore'), loc };
+}
