@@ -68,7 +68,9 @@ if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
     --on-active="$t" --timer-property=AccuracySec=1s /bin/sh "$dir/restore" "$dir"
   echo timer=systemd
 else
-  setsid sh -c 'echo $$ > "$2/pid.tmp" && mv "$2/pid.tmp" "$2/pid"; sleep "$1"; exec sh "$2/restore" "$2"' k8sbm-rollback "$t" "$dir" </dev/null >/dev/null 2>&1 &
+  # The sleep is waited for, not run in the foreground, so that a TERM (the confirmation) is
+  # handled at once and takes the sleep with it. dash's kill takes no "--" for a process group.
+  setsid sh -c 'trap "kill \$s 2>/dev/null; exit 0" TERM; sleep "$1" & s=$!; echo $$ > "$2/pid.tmp" && mv "$2/pid.tmp" "$2/pid"; wait $s; exec sh "$2/restore" "$2"' k8sbm-rollback "$t" "$dir" </dev/null >/dev/null 2>&1 &
   n=0
   while [ ! -s "$dir/pid" ] && [ "$n" -lt 200 ]; do sleep 0.05 2>/dev/null || sleep 1; n=$((n + 1)); done
   [ -s "$dir/pid" ] || { echo "the rollback process did not start" >&2; exit 4; }
@@ -82,7 +84,7 @@ fi
  */
 export const CONFIRM_SCRIPT = `dir=$1 id=$2
 if mkdir -- "$dir/decided" 2>/dev/null; then
-  if [ -s "$dir/pid" ]; then kill -TERM -- "-$(cat "$dir/pid")" 2>/dev/null || true; fi
+  if [ -s "$dir/pid" ]; then kill -TERM "$(cat "$dir/pid")" 2>/dev/null || true; fi
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
     systemctl stop "k8sbm-rollback-$id.timer" >/dev/null 2>&1 || true
   fi
