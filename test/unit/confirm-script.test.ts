@@ -1,0 +1,75 @@
+/**
+ * The commit-confirmed scripts run with this machine's sh, in a temporary folder (the snapshot
+ * folder is an argument): the rollback restores bytes, mode and times and removes files that did
+ * not exist; the confirmation stops the waiting process and removes the snapshot; whoever of the
+ * two comes second does nothing. Waits are on files and processes, never sleeps.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ARM_SCRIPT, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from '../../src/engine/confirm-script.js';
+import { eventually } from '../helpers/ssh-env.js';
+import { tempDir } from '../helpers/temp.js';
+
+function sh(script: string, name: string, args: readonly string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', script, name, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+describe('commit-confirmed scripts', () => {
+  it('the rollback restores files byte-exact with mode and times, removes new ones, runs the restore lines', async () => {
+    const t = tempDir('cc-script');
+    const kept = join(t, 'kept.conf');
+    const made = join(t, 'made.conf');
+    writeFileSync(kept, 'a=1\n\0binary\n');
+    chmodSync(kept, 0o640);
+    utimesSync(kept, 1_000_000, 1_000_000);
+    const dir = join(t, 'confirm', 'id1');
+    const arm = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id1', '1', RESTORE_SCRIPT, `echo restored > ${join(t, 'line-ran')}`, kept, made]);
+    assert.equal(arm.code, 0, arm.stderr);
+    assert.equal(arm.stdout.trim(), 'timer=process');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    writeFileSync(kept, 'changed\n');
+    chmodSync(kept, 0o600);
+    writeFileSync(made, 'new\n');
+    await eventually(() => existsSync(join(dir, 'rolled-back')), 'the rollback', 30_000);
+    assert.equal(readFileSync(kept, 'latin1'), 'a=1\n\0binary\n');
+    assert.equal(statSync(kept).mode & 0o777, 0o640);
+    assert.equal(statSync(kept).mtimeMs, 1_000_000_000);
+    assert.equal(existsSync(made), false);
+    assert.equal(readFileSync(join(t, 'line-ran'), 'utf8'), 'restored\n');
+    assert.equal(sh(CONFIRM_SCRIPT, 'k8sbm-confirm', [dir, 'id1']).stdout.trim(), 'rolled-back');
+    const st = sh(STATUS_SCRIPT, 'k8sbm-confirm-status', [dir]);
+    assert.match(st.stdout, /^rolled-back\nrestore lines exit 0\n/);
+    assert.equal(existsSync(dir), false);
+  });
+
+  it('the confirmation stops the waiting process and removes the snapshot; the timer then does nothing', async () => {
+    const t = tempDir('cc-script');
+    const f = join(t, 'f.conf');
+    writeFileSync(f, 'before\n');
+    const dir = join(t, 'confirm', 'id2');
+    assert.equal(sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id2', '300', RESTORE_SCRIPT, '', f]).code, 0);
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    assert.ok(alive(pid));
+    writeFileSync(f, 'after\n');
+    assert.equal(sh(CONFIRM_SCRIPT, 'k8sbm-confirm', [dir, 'id2']).stdout.trim(), 'confirmed');
+    assert.equal(existsSync(dir), false);
+    await eventually(() => !alive(pid), 'the rollback process to end', 30_000);
+    assert.equal(readFileSync(f, 'utf8'), 'after\n');
+    assert.equal(sh(STATUS_SCRIPT, 'k8sbm-confirm-status', [dir]).stdout.trim(), 'missing');
+  });
+
+  it('a directory in the paths is refused and leaves no snapshot', () => {
+    const t = tempDir('cc-script');
+    const dir = join(t, 'confirm', 'id3');
+    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id3', '300', RESTORE_SCRIPT, '', t]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /is a directory/);
+    assert.equal(existsSync(dir), false);
+  });
+});
