@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Block, CommitConfirmed, Item } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
-import { renderValue } from '../template/index.js';
+import { evalCondition, renderValue } from '../template/index.js';
 import type { Connection, ExecRequest } from '../transport/connection.js';
 import { ARM_SCRIPT, CONFIRM_BASE, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from './confirm-script.js';
 import { describeError } from './failure.js';
@@ -47,14 +47,17 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
   };
   env.emit({ event: 'task_start', task, module: 'commit_confirmed', file: cc.loc.file, line: cc.loc.line, hosts: hosts.map((h) => h.name), handler: false });
   if (check) {
-    for (const h of hosts) {
+    for (const h of hosts.filter((x) => blockApplies(env, scope, x, cc))) {
       const paths = safePaths(env, block, cc, scope, h);
       emit(h, 'ok', `would snapshot ${describePaths(paths)} and arm a ${cc.timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
     }
     return body(hosts);
   }
   const armed: Armed[] = [];
-  await Promise.all(hosts.map(async (h) => {
+  // A host for which the block's `when` is false skips every task: nothing to guard there.
+  const guarded = hosts.filter((h) => blockApplies(env, scope, h, cc));
+  const unguarded = hosts.filter((h) => !guarded.includes(h));
+  await Promise.all(guarded.map(async (h) => {
     try {
       const paths = collectPaths(env, block, cc, scope, h);
       const dir = `${CONFIRM_BASE}/${id}`;
@@ -70,7 +73,7 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
       emit(h, 'failed', d.msg, { code: d.code, hint: d.hint, detail: d.detail });
     }
   }));
-  const armedHosts = hosts.filter((h) => armed.some((a) => a.host === h));
+  const armedHosts = hosts.filter((h) => unguarded.includes(h) || armed.some((a) => a.host === h));
   if (armedHosts.length === 0) return;
   await body(armedHosts);
   await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit)));
@@ -143,6 +146,11 @@ function rootExec(env: PlayEnv, h: HostRuntime, scope: Scope, conn: Connection, 
   const vars = varsFor(env.pvc, h, scope);
   const { reach } = reachFor(env, h, { ...scope, delegateTo: undefined, becomeUser: 'root' }, vars);
   return conn.exec({ ...req, become: reach.become });
+}
+
+function blockApplies(env: PlayEnv, scope: Scope, h: HostRuntime, cc: CommitConfirmed): boolean {
+  if (scope.when.length === 0) return true;
+  try { return evalCondition(scope.when, varsFor(env.pvc, h, scope), cc.loc); } catch { return true; }
 }
 
 function safePaths(env: PlayEnv, block: Block, cc: CommitConfirmed, scope: Scope, h: HostRuntime): string[] {
