@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ExecRequest } from '../../src/transport/connection.js';
+import { respond, type Responder } from '../../src/transport/memory.js';
+import { memoryInventory, runEngine } from '../helpers/engine.js';
+
+const script = (req: ExecRequest): string | undefined => (req.argv[0] === 'sh' && req.argv[1] === '-c' ? req.argv[3] : undefined);
+
+/** The node's side of commit_confirmed: armed, then confirmed, or (on `lockedOut` hosts) refused and rolled back. */
+function node(lockedOut: readonly string[], seen: { host: string; name: string; argv: readonly string[] }[]): Responder {
+  return (req, host) => {
+    const name = script(req);
+    if (!name?.startsWith('k8sbm-confirm')) return undefined;
+    seen.push({ host, name, argv: req.argv });
+    if (name === 'k8sbm-confirm-arm') return { stdout: 'timer=process\n' };
+    if (name === 'k8sbm-confirm') return lockedOut.includes(host) ? { code: 255, stderr: 'Permission denied (publickey)' } : { stdout: 'confirmed\n' };
+    if (name === 'k8sbm-confirm-status') return { stdout: 'rolled-back\nrestore lines exit 0\n' };
+    return undefined;
+  };
+}
+
+const files = (block: string) => ({
+  'hosts.ini': memoryInventory({ nodes: ['h1', 'h2'] }),
+  'site.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n${block}    - name: after\n      command: "true"\n`,
+});
+
+describe('commit_confirmed in the engine', () => {
+  it('arms each host with its paths, confirms where a new connection works, and fails the host that rolled back', async () => {
+    const seen: { host: string; name: string; argv: readonly string[] }[] = [];
+    const r = await runEngine({
+      files: files(`    - name: guarded\n      commit_confirmed: { timeout: 1, paths: ["/etc/{{ inventory_hostname }}.conf"], restore: ["kill -HUP 1"] }\n      block:\n        - name: change\n          command: "true"\n`),
+      responders: [node(['h2'], seen), respond('true', {})],
+    });
+    const arm = seen.filter((s) => s.name === 'k8sbm-confirm-arm');
+    assert.deepEqual(arm.map((s) => [s.host, s.argv[6], s.argv[8], s.argv.slice(9)]).sort(), [
+      ['h1', '1', 'kill -HUP 1', ['/etc/h1.conf']], ['h2', '1', 'kill -HUP 1', ['/etc/h2.conf']],
+    ]);
+    assert.deepEqual([...r.lines].sort(), [
+      'h1 commit confirmed: guarded ok', 'h1 commit confirmed: guarded ok', 'h2 commit confirmed: guarded ok',
+      'h1 change changed', 'h2 change changed',
+      'h2 commit confirmed: guarded failed',
+      'h1 after changed',
+    ].sort());
+    // Armed before the block's tasks, confirmed after them.
+    assert.ok(r.lines.indexOf('h1 change changed') > r.lines.indexOf('h1 commit confirmed: guarded ok'));
+    assert.ok(r.lines.lastIndexOf('h1 commit confirmed: guarded ok') > r.lines.indexOf('h2 change changed'));
+    const failed = r.results.find((e) => e.host === 'h2' && e.status === 'failed');
+    assert.equal(failed?.code, 'K8SBM_COMMIT_ROLLED_BACK');
+    assert.match(failed!.msg, /rolled back by the node after 1 s: a new SSH connection failed: exit 255: Permission denied \(publickey\); restored \/etc\/h2\.conf and ran the restore lines/);
+    assert.deepEqual(failed!.detail, ['rollback: restore lines exit 0']);
+    assert.ok(!r.lines.includes('h2 after changed'));
+  });
+
+  it('a host for which the block does not apply is not armed; check mode arms nothing and says what it would do', async () => {
+    const seen: { host: string; name: string; argv: readonly string[] }[] = [];
+    const block = `    - name: guarded\n      when: inventory_hostname == "h1"\n      commit_confirmed: 7\n      block:\n        - copy: { dest: /etc/x.conf, content: "x" }\n`;
+    const r = await runEngine({ files: files(block), responders: [node([], seen), respond('true', {})], check: true });
+    assert.deepEqual(seen, []);
+    const cc = r.results.filter((e) => e.module === 'commit_confirmed');
+    assert.deepEqual(cc.map((e) => e.host), ['h1']);
+    assert.match(cc[0]!.msg, /would snapshot \/etc\/x\.conf and arm a 7 s rollback timer/);
+  });
+});
