@@ -45,14 +45,24 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
       env.recordFailure(h.name, task, cc.loc, msg);
     }
   };
-  env.emit({ event: 'task_start', task, module: 'commit_confirmed', file: cc.loc.file, line: cc.loc.line, hosts: hosts.map((h) => h.name), handler: false });
+  const announce = (): void => env.emit({ event: 'task_start', task, module: 'commit_confirmed', file: cc.loc.file, line: cc.loc.line, hosts: hosts.map((h) => h.name), handler: false });
   if (check) {
-    for (const h of hosts.filter((x) => blockApplies(env, scope, x, cc))) {
+    // Said after the block planned, so each host's line tells whether it would be guarded at all.
+    const applies = hosts.filter((x) => blockApplies(env, scope, x, cc));
+    const before = new Map(applies.map((h) => [h, h.counts.changed]));
+    await body(hosts);
+    announce();
+    for (const h of applies) {
       const paths = safePaths(env, block, cc, scope, h);
-      emit(h, 'ok', `would snapshot ${describePaths(paths)} and arm a ${cc.timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
+      if (h.counts.changed > before.get(h)!) {
+        emit(h, 'changed', `would apply the changes above under commit-confirmed: snapshot ${describePaths(paths)}, arm a ${cc.timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
+      } else {
+        emit(h, 'ok', `would snapshot ${describePaths(paths)} and arm a ${cc.timeout} s rollback timer on the node; the block plans no change`, { predicted: true });
+      }
     }
-    return body(hosts);
+    return;
   }
+  announce();
   const armed: Armed[] = [];
   // A host for which the block's `when` is false skips every task: nothing to guard there.
   const guarded = hosts.filter((h) => blockApplies(env, scope, h, cc));

@@ -186,7 +186,9 @@ describe('commit-confirmed blocks on lab nodes', () => {
     const r = k8sbm(['run', 'site.yml', ...base(), '--json', '--check'], dir);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const ev = jsonEvents(r.stdout).find((e) => e.event === 'task_result' && e.module === 'commit_confirmed');
-    assert.match(String(ev?.msg), /would snapshot \/etc\/cc-check\.conf and arm a 20 s rollback timer/);
+    assert.equal(ev?.status, 'changed');
+    assert.equal(ev?.predicted, true);
+    assert.match(String(ev?.msg), /would apply the changes above under commit-confirmed: snapshot \/etc\/cc-check\.conf, arm a 20 s rollback timer/);
     assert.equal(state(), beforeHash);
     await noRollbackProcess(n1);
   });

@@ -54,10 +54,14 @@ describe('commit_confirmed in the engine', () => {
   it('a host for which the block does not apply is not armed; check mode arms nothing and says what it would do', async () => {
     const seen: { host: string; name: string; argv: readonly string[] }[] = [];
     const block = `    - name: guarded\n      when: inventory_hostname == "h1"\n      commit_confirmed: 7\n      block:\n        - copy: { dest: /etc/x.conf, content: "x" }\n`;
-    const r = await runEngine({ files: files(block), responders: [node([], seen), respond('true', {})], check: true });
+    // The copy's look at the node: the file does not exist yet.
+    const absent: Responder = (req) => (String(req.argv[2]).includes('echo k8sbm-file 1') ? { stdout: 'k8sbm-file 1\nparent=1\nexists=0\nancestor=/etc\n' } : undefined);
+    const r = await runEngine({ files: files(block), responders: [node([], seen), absent, respond('true', {})], check: true });
     assert.deepEqual(seen, []);
     const cc = r.results.filter((e) => e.module === 'commit_confirmed');
     assert.deepEqual(cc.map((e) => e.host), ['h1']);
-    assert.match(cc[0]!.msg, /would snapshot \/etc\/x\.conf and arm a 7 s rollback timer/);
+    assert.deepEqual(r.lines.filter((l) => l.startsWith('h1 ')).slice(0, 2), ['h1 copy changed', 'h1 commit confirmed: guarded changed'], r.lines.join('\n'));
+    assert.equal(cc[0]!.predicted, true);
+    assert.match(cc[0]!.msg, /would apply the changes above under commit-confirmed: snapshot \/etc\/x\.conf, arm a 7 s rollback timer/);
   });
 });
