@@ -86,6 +86,11 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
   const armedHosts = hosts.filter((h) => unguarded.includes(h) || armed.some((a) => a.host === h));
   if (armedHosts.length === 0) return;
   await body(armedHosts);
+  if (env.signal?.aborted) {
+    // A stopped run confirms nothing: what the block got through is undone by the nodes.
+    env.emit({ event: 'warning', msg: `the run was stopped inside a commit-confirmed block: not confirmed; ${armed.map((a) => a.host.name).join(', ')} roll back by themselves within ${cc.timeout} s`, file: cc.loc.file, line: cc.loc.line });
+    return;
+  }
   await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit)));
 }
 
