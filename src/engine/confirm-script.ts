@@ -26,13 +26,19 @@ while read -r key p; do
     cp -a -- "$dir/$key" "$p.k8sbm-rollback" && mv -f -- "$p.k8sbm-rollback" "$p"
   fi
 done < "$dir/files"
+if [ -f "$dir/nft.ruleset" ]; then
+  { echo 'flush ruleset'; cat "$dir/nft.ruleset"; } | nft -f -
+  echo "nft ruleset exit $?"
+fi
 sh "$dir/restore-lines"
 echo "restore lines exit $?"
 date +%s > "$dir/rolled-back"
 `;
 
 /**
- * sh -c ARM_SCRIPT k8sbm-confirm-arm DIR ID SECONDS RESTORE_SCRIPT RESTORE_LINES PATH...
+ * sh -c ARM_SCRIPT k8sbm-confirm-arm DIR ID SECONDS RESTORE_SCRIPT RESTORE_LINES RUNTIME PATH...
+ *
+ * RUNTIME is `nft` (snapshot the live ruleset too) or empty.
  *
  * Snapshots PATHs into DIR, then arms the rollback: a transient systemd timer where systemd is
  * PID 1, else a process in a session of its own (setsid), so that neither the end of this SSH
@@ -41,10 +47,15 @@ date +%s > "$dir/rolled-back"
  */
 export const ARM_SCRIPT = `set -e
 umask 077
-dir=$1 id=$2 t=$3 restore=$4 lines=$5
-shift 5
+dir=$1 id=$2 t=$3 restore=$4 lines=$5 runtime=$6
+shift 6
 mkdir -p -m 0700 -- "\${dir%/*}"
 mkdir -m 0700 -- "$dir"
+if [ "$runtime" = nft ] && ! nft list ruleset > "$dir/nft.ruleset"; then
+  echo "nft list ruleset failed: cannot snapshot the ruleset" >&2
+  rm -rf -- "$dir"
+  exit 5
+fi
 : > "$dir/files"
 i=0
 for p in "$@"; do

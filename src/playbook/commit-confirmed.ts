@@ -11,7 +11,7 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   const loc = f.keyLoc('commit_confirmed');
   if (!isMapping(raw)) {
     const timeout = f.number('commit_confirmed', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
-    return { timeout, paths: [], restore: [], loc };
+    return { timeout, paths: [], restore: [], runtime: [], loc };
   }
   const c = new Fields(raw, f.subject, f.valueLoc('commit_confirmed'));
   c.checkKeys(COMMIT_CONFIRMED_KEYS, 'commit_confirmed key');
@@ -22,5 +22,9 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
       fail('K8SBM_KEYWORD_INVALID', `commit_confirmed path "${p}" is not absolute`, c.valueLoc('paths'), 'write the full path on the node: /etc/ssh/sshd_config.d/10-k8sbm.conf', f.subject);
     }
   }
-  return { timeout, paths, restore: c.stringList('restore'), loc };
+  const runtime = c.stringList('runtime');
+  for (const r of runtime) {
+    if (r !== 'nft') fail('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known`, c.valueLoc('runtime'), 'runtime takes: nft', f.subject);
+  }
+  return { timeout, paths, restore: c.stringList('restore'), runtime: runtime as 'nft'[], loc };
 }

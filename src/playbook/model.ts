@@ -78,6 +78,8 @@ export interface CommitConfirmed {
   readonly paths: readonly string[];
   /** Shell lines the restore runs after the files are back (e.g. reload a daemon), as written. */
   readonly restore: readonly string[];
+  /** Live state to snapshot besides files: `nft` (the whole ruleset, put back in one transaction). */
+  readonly runtime: readonly 'nft'[];
   readonly loc: Loc;
 }
 

@@ -132,6 +132,7 @@ export const KEYWORD_SCHEMAS: Readonly<Record<AnyKeyword, JsonSchema>> = {
           timeout: { type: 'integer', minimum: 1, description: 'Seconds before the node rolls back (default 60).' },
           paths: { type: 'array', items: { type: 'string' }, description: 'Files to snapshot besides those the tasks name (path/dest).' },
           restore: { type: 'array', items: { type: 'string' }, description: 'Shell lines the rollback runs after restoring the files (e.g. reload sshd).' },
+          runtime: { type: 'array', items: { enum: ['nft'] }, description: 'Live state to snapshot too: nft (the whole ruleset, put back in one transaction).' },
         },
         additionalProperties: false,
       },

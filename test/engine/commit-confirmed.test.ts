@@ -32,8 +32,8 @@ describe('commit_confirmed in the engine', () => {
       responders: [node(['h2'], seen), respond('true', {})],
     });
     const arm = seen.filter((s) => s.name === 'k8sbm-confirm-arm');
-    assert.deepEqual(arm.map((s) => [s.host, s.argv[6], s.argv[8], s.argv.slice(9)]).sort(), [
-      ['h1', '1', 'kill -HUP 1', ['/etc/h1.conf']], ['h2', '1', 'kill -HUP 1', ['/etc/h2.conf']],
+    assert.deepEqual(arm.map((s) => [s.host, s.argv[6], s.argv[8], s.argv[9], s.argv.slice(10)]).sort(), [
+      ['h1', '1', 'kill -HUP 1', '', ['/etc/h1.conf']], ['h2', '1', 'kill -HUP 1', '', ['/etc/h2.conf']],
     ]);
     assert.deepEqual([...r.lines].sort(), [
       'h1 commit confirmed: guarded ok', 'h1 commit confirmed: guarded ok', 'h2 commit confirmed: guarded ok',

@@ -16,7 +16,7 @@ function blockOf(cc: string): Block {
 describe('commit_confirmed on a block', () => {
   it('the short form is the timeout', () => {
     const cc = blockOf('30').commitConfirmed;
-    assert.deepEqual({ ...cc, loc: undefined }, { timeout: 30, paths: [], restore: [], loc: undefined });
+    assert.deepEqual({ ...cc, loc: undefined }, { timeout: 30, paths: [], restore: [], runtime: [], loc: undefined });
     assert.equal(cc?.loc.line, 4);
   });
 
@@ -25,6 +25,7 @@ describe('commit_confirmed on a block', () => {
     assert.equal(cc?.timeout, 60);
     assert.deepEqual(cc?.paths, ['/etc/a.conf', '{{ x }}']);
     assert.deepEqual(cc?.restore, ['kill -HUP 1']);
+    assert.deepEqual(blockOf('{ runtime: [nft] }').commitConfirmed?.runtime, ['nft']);
   });
 
   it('a block without it has none', () => {
@@ -36,6 +37,7 @@ describe('commit_confirmed on a block', () => {
     ['0', 'K8SBM_KEYWORD_INVALID', /commit_confirmed must be a whole number of at least 1/],
     ['{ timout: 5 }', 'K8SBM_UNKNOWN_KEYWORD', /unknown commit_confirmed key "timout"/],
     ['{ paths: [etc/a.conf] }', 'K8SBM_KEYWORD_INVALID', /path "etc\/a.conf" is not absolute/],
+    ['{ runtime: [routes] }', 'K8SBM_KEYWORD_INVALID', /runtime "routes" is not known/],
   ] as const) {
     it(`refuses ${cc}`, () => {
       const dir = writeTree({ 'site.yml': play(cc) });

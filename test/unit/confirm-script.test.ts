@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ARM_SCRIPT, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from '../../src/engine/confirm-script.js';
 import { eventually } from '../helpers/ssh-env.js';
 import { tempDir } from '../helpers/temp.js';
 
-function sh(script: string, name: string, args: readonly string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync('sh', ['-c', script, name, ...args], { encoding: 'utf8', timeout: 30_000 });
+function sh(script: string, name: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', script, name, ...args], { encoding: 'utf8', timeout: 30_000, env });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -29,7 +29,7 @@ describe('commit-confirmed scripts', () => {
     chmodSync(kept, 0o640);
     utimesSync(kept, 1_000_000, 1_000_000);
     const dir = join(t, 'confirm', 'id1');
-    const arm = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id1', '1', RESTORE_SCRIPT, `echo restored > ${join(t, 'line-ran')}`, kept, made]);
+    const arm = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id1', '1', RESTORE_SCRIPT, `echo restored > ${join(t, 'line-ran')}`, '', kept, made]);
     assert.equal(arm.code, 0, arm.stderr);
     assert.equal(arm.stdout.trim(), 'timer=process');
     assert.equal(statSync(dir).mode & 0o777, 0o700);
@@ -53,7 +53,7 @@ describe('commit-confirmed scripts', () => {
     const f = join(t, 'f.conf');
     writeFileSync(f, 'before\n');
     const dir = join(t, 'confirm', 'id2');
-    assert.equal(sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id2', '300', RESTORE_SCRIPT, '', f]).code, 0);
+    assert.equal(sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id2', '300', RESTORE_SCRIPT, '', '', f]).code, 0);
     const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
     assert.ok(alive(pid));
     writeFileSync(f, 'after\n');
@@ -67,9 +67,36 @@ describe('commit-confirmed scripts', () => {
   it('a directory in the paths is refused and leaves no snapshot', () => {
     const t = tempDir('cc-script');
     const dir = join(t, 'confirm', 'id3');
-    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id3', '300', RESTORE_SCRIPT, '', t]);
+    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id3', '300', RESTORE_SCRIPT, '', '', t]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /is a directory/);
+    assert.equal(existsSync(dir), false);
+  });
+
+  it('runtime nft: the live ruleset is snapshotted and put back in one transaction (flush, then the snapshot)', async () => {
+    const t = tempDir('cc-script');
+    // A stand-in nft: `list ruleset` prints the live file, `-f -` records what it was given.
+    const bin = join(t, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'nft'), `#!/bin/sh\nif [ "$1" = list ]; then cat ${join(t, 'live')}; else cat > ${join(t, 'applied')}; fi\n`);
+    chmodSync(join(bin, 'nft'), 0o755);
+    writeFileSync(join(t, 'live'), 'table inet k8sbm {\n}\n');
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const dir = join(t, 'confirm', 'id4');
+    const arm = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id4', '1', RESTORE_SCRIPT, '', 'nft'], env);
+    assert.equal(arm.code, 0, arm.stderr);
+    await eventually(() => existsSync(join(dir, 'rolled-back')), 'the rollback', 30_000);
+    assert.equal(readFileSync(join(t, 'applied'), 'utf8'), 'flush ruleset\ntable inet k8sbm {\n}\n');
+    assert.match(sh(STATUS_SCRIPT, 'k8sbm-confirm-status', [dir]).stdout, /nft ruleset exit 0/);
+  });
+
+  it('runtime nft without nft on the node: arming fails and leaves no snapshot', () => {
+    const t = tempDir('cc-script');
+    const dir = join(t, 'confirm', 'id5');
+    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id5', '300', RESTORE_SCRIPT, '', 'nft'], { ...process.env, PATH: '/nonexistent:/usr/bin:/bin' });
+    if (existsSync('/usr/sbin/nft') || existsSync('/usr/bin/nft')) return;
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /cannot snapshot the ruleset/);
     assert.equal(existsSync(dir), false);
   });
 });
