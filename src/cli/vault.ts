@@ -111,13 +111,18 @@ export function vaultCommand(set: (code: number) => void): CommandModule {
   };
 }
 
+/** The password of this command, and where it came from (so a wrong one names its source). */
+let described = 'the vault password';
+
 async function password(a: VaultArgs, confirmNew: boolean): Promise<string> {
   const src = await passwordSourceFrom(a, projectConfig());
   if (src) {
     const pw = src.get();
     if (!pw) throw new K8sbmError('K8SBM_VAULT_NO_PASSWORD', `the vault password from ${src.describe} is empty`, { hint: NO_TTY_HINT });
+    described = src.describe;
     return pw;
   }
+  described = 'the password typed at the prompt';
   return askNew(confirmNew, 'Vault password: ');
 }
 
@@ -152,7 +157,7 @@ function writeAtomic(file: string, data: string | Buffer): void {
 }
 
 function decryptText(file: string, text: string, pw: string): Buffer {
-  setVaultPasswordSource({ describe: 'the vault password', get: () => pw });
+  setVaultPasswordSource({ describe: described, get: () => pw });
   return openVaultText(text, { file, line: 1, col: 1 }, file);
 }
 

@@ -189,7 +189,9 @@ describe('k8sbm vault', () => {
     assert.equal(view.stdout, 'token: s3cr3t-token\n');
     const rekey = k8sbm(['vault', 'rekey', 'secrets.yml', '--vault-password-file', 'pw', '--new-vault-password-file', 'new.pw'], dir);
     assert.equal(rekey.code, 0, rekey.stderr);
-    assert.match(k8sbm(['vault', 'view', 'secrets.yml', '--vault-password-file', 'pw'], dir).stderr, /K8SBM_VAULT_PASSWORD_WRONG/);
+    const stale = k8sbm(['vault', 'view', 'secrets.yml', '--vault-password-file', 'pw'], dir).stderr;
+    assert.match(stale, /K8SBM_VAULT_PASSWORD_WRONG/);
+    assert.match(stale, /hint: check the password from --vault-password-file pw;/);
     const wrong = treeHash(dir);
     assert.equal(k8sbm(['vault', 'decrypt', 'secrets.yml', '--vault-password-file', 'pw'], dir).code, 1);
     assert.equal(treeHash(dir), wrong, 'a failed decrypt changed a file');
