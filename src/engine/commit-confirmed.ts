@@ -73,7 +73,7 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
       const dir = `${CONFIRM_BASE}/${id}`;
       const lines = cc.restore.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc)));
       const r = await rootExec(env, h, scope, await connectionOf(env, h, scope), {
-        argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(cc.timeout), RESTORE_SCRIPT, lines.join('\n'), cc.runtime.includes('nft') ? 'nft' : '', ...paths],
+        argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(cc.timeout), RESTORE_SCRIPT, lines.join('\n'), cc.runtime.join('\n'), ...paths],
       });
       if (r.code !== 0) throw new K8sbmError('K8SBM_COMMIT_ARM_FAILED', `${h.name}: could not arm the rollback: ${r.stderr.trim() || `exit ${r.code}`}`, { loc: cc.loc, hint: 'commit_confirmed needs root on the node (become: true) and regular files in paths' });
       armed.push({ host: h, dir, paths, armedAt: Date.now() });

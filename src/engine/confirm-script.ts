@@ -30,6 +30,12 @@ if [ -f "$dir/nft.ruleset" ]; then
   { echo 'flush ruleset'; cat "$dir/nft.ruleset"; } | nft -f -
   echo "nft ruleset exit $?"
 fi
+if [ -f "$dir/nft.tables" ]; then
+  while read -r fam name key; do
+    { echo "table $fam $name"; echo "delete table $fam $name"; [ "$key" = - ] || cat "$dir/$key"; } | nft -f -
+    echo "nft table $fam $name exit $?"
+  done < "$dir/nft.tables"
+fi
 sh "$dir/restore-lines"
 echo "restore lines exit $?"
 date +%s > "$dir/rolled-back"
@@ -38,7 +44,8 @@ date +%s > "$dir/rolled-back"
 /**
  * sh -c ARM_SCRIPT k8sbm-confirm-arm DIR ID SECONDS RESTORE_SCRIPT RESTORE_LINES RUNTIME PATH...
  *
- * RUNTIME is `nft` (snapshot the live ruleset too) or empty.
+ * RUNTIME is empty or lines of `nft` (snapshot the live ruleset too) and `nft table FAMILY NAME`
+ * (snapshot that table; a table that does not exist is deleted again on rollback).
  *
  * Snapshots PATHs into DIR, then arms the rollback: a transient systemd timer where systemd is
  * PID 1, else a process in a session of its own (setsid), so that neither the end of this SSH
@@ -51,11 +58,31 @@ dir=$1 id=$2 t=$3 restore=$4 lines=$5 runtime=$6
 shift 6
 mkdir -p -m 0700 -- "\${dir%/*}"
 mkdir -m 0700 -- "$dir"
-if [ "$runtime" = nft ] && ! nft list ruleset > "$dir/nft.ruleset"; then
-  echo "nft list ruleset failed: cannot snapshot the ruleset" >&2
-  rm -rf -- "$dir"
-  exit 5
-fi
+j=0
+while read -r what kind fam name; do
+  case "$what $kind" in
+    'nft ')
+      if ! nft list ruleset > "$dir/nft.ruleset"; then
+        echo "nft list ruleset failed: cannot snapshot the ruleset" >&2
+        rm -rf -- "$dir"
+        exit 5
+      fi ;;
+    'nft table')
+      j=$((j + 1))
+      if ! command -v nft >/dev/null 2>&1; then
+        echo "nft is not installed: cannot snapshot table $fam $name" >&2
+        rm -rf -- "$dir"
+        exit 5
+      elif nft list table "$fam" "$name" > "$dir/t$j" 2>/dev/null; then
+        printf '%s %s t%s\n' "$fam" "$name" "$j" >> "$dir/nft.tables"
+      else
+        rm -f -- "$dir/t$j"
+        printf '%s %s -\n' "$fam" "$name" >> "$dir/nft.tables"
+      fi ;;
+  esac
+done <<EOF
+$runtime
+EOF
 : > "$dir/files"
 i=0
 for p in "$@"; do

@@ -4,6 +4,9 @@ import type { CommitConfirmed } from './model.js';
 
 export const DEFAULT_CONFIRM_TIMEOUT = 60;
 
+/** `nft table inet k8sbm`: one table of the live ruleset, put back alone. */
+export const NFT_TABLE = /^nft table (?:inet|ip|ip6|arp|bridge|netdev) [A-Za-z][A-Za-z0-9_]*$/;
+
 /** `commit_confirmed: 60` or `commit_confirmed: {timeout: 60, paths: [...], restore: [...]}` on a block. */
 export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   if (!f.has('commit_confirmed')) return undefined;
@@ -24,7 +27,10 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   }
   const runtime = c.stringList('runtime');
   for (const r of runtime) {
-    if (r !== 'nft') fail('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known`, c.valueLoc('runtime'), 'runtime takes: nft', f.subject);
+    if (r !== 'nft' && !NFT_TABLE.test(r)) {
+      fail('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known`, c.valueLoc('runtime'),
+        'runtime takes: nft (the whole ruleset), or nft table FAMILY NAME (one table: "nft table inet k8sbm")', f.subject);
+    }
   }
-  return { timeout, paths, restore: c.stringList('restore'), runtime: runtime as 'nft'[], loc };
+  return { timeout, paths, restore: c.stringList('restore'), runtime, loc };
 }

@@ -78,8 +78,11 @@ export interface CommitConfirmed {
   readonly paths: readonly string[];
   /** Shell lines the restore runs after the files are back (e.g. reload a daemon), as written. */
   readonly restore: readonly string[];
-  /** Live state to snapshot besides files: `nft` (the whole ruleset, put back in one transaction). */
-  readonly runtime: readonly 'nft'[];
+  /**
+   * Live state to snapshot besides files: `nft` (the whole ruleset) or `nft table FAMILY NAME`
+   * (that table alone, so other tables' changes in the window are kept); each put back in one transaction.
+   */
+  readonly runtime: readonly string[];
   readonly loc: Loc;
 }
 

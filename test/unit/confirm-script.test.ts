@@ -90,13 +90,49 @@ describe('commit-confirmed scripts', () => {
     assert.match(sh(STATUS_SCRIPT, 'k8sbm-confirm-status', [dir]).stdout, /nft ruleset exit 0/);
   });
 
-  it('runtime nft without nft on the node: arming fails and leaves no snapshot', () => {
+  it('runtime nft when nft fails on the node: arming fails and leaves no snapshot', () => {
     const t = tempDir('cc-script');
+    const bin = join(t, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'nft'), '#!/bin/sh\necho "nft: not usable" >&2\nexit 1\n');
+    chmodSync(join(bin, 'nft'), 0o755);
     const dir = join(t, 'confirm', 'id5');
-    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id5', '300', RESTORE_SCRIPT, '', 'nft'], { ...process.env, PATH: '/nonexistent:/usr/bin:/bin' });
-    if (existsSync('/usr/sbin/nft') || existsSync('/usr/bin/nft')) return;
+    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id5', '300', RESTORE_SCRIPT, '', 'nft'], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /cannot snapshot the ruleset/);
     assert.equal(existsSync(dir), false);
+  });
+
+  it('runtime nft table: only that table comes back (real nft in a namespace of its own); one that did not exist is deleted again', async () => {
+    const ns = `k8sbm-cc-${process.pid}`;
+    const t = tempDir('cc-script');
+    const run = (...argv: string[]): string => {
+      const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, `${argv.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.equal(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
+    try {
+      run('nft', 'add table inet k8sbm; add chain inet k8sbm input { type filter hook input priority 0; policy accept; }; add rule inet k8sbm input tcp dport 22 accept');
+      run('nft', 'add table inet other');
+      const before = run('nft', 'list', 'table', 'inet', 'k8sbm');
+      const dir = join(t, 'confirm', 'id6');
+      const arm = run('sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, 'id6', '1', RESTORE_SCRIPT, '', 'nft table inet k8sbm\nnft table inet fresh');
+      assert.match(arm, /timer=process/);
+      // The change inside the window, and what another program does to its own table meanwhile.
+      run('nft', 'flush chain inet k8sbm input; add rule inet k8sbm input tcp dport 80 accept');
+      run('nft', 'add table inet fresh');
+      run('nft', 'add chain inet other kube-proxy-like');
+      await eventually(() => existsSync(join(dir, 'rolled-back')), 'the rollback', 30_000);
+      assert.equal(run('nft', 'list', 'table', 'inet', 'k8sbm'), before);
+      const tables = run('nft', 'list', 'tables');
+      assert.doesNotMatch(tables, /fresh/, 'the table that did not exist is gone again');
+      assert.match(run('nft', 'list', 'table', 'inet', 'other'), /kube-proxy-like/, "another table's change in the window is kept");
+      const log = readFileSync(join(dir, 'log'), 'utf8');
+      assert.match(log, /nft table inet k8sbm exit 0/);
+      assert.match(log, /nft table inet fresh exit 0/);
+    } finally {
+      spawnSync('ip', ['netns', 'del', ns]);
+    }
   });
 });
