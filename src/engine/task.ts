@@ -90,7 +90,7 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
           loc: task.loc, hint: 'give a YAML list, or a single "{{ var }}" that holds a list',
         });
       }
-      outcome = await runLoop(env, task, scope, h, module, vars, items, name, counter);
+      outcome = await runLoop(env, task, scope, h, module, vars, items, name, counter, base);
       looped = true;
     } else {
       outcome = await runOne(env, task, scope, h, module, vars, counter);
@@ -109,7 +109,11 @@ async function runTaskOnHost(env: PlayEnv, task: Task, scope: Scope, h: HostRunt
   return { meta: outcome.status === 'ok' ? meta : undefined, setVars: outcome.setVars };
 }
 
-async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, items: unknown[], name: string, counter: { execs: number }): Promise<Outcome> {
+/**
+ * `relayer` gives the task's variables afresh: an item that set variables (set_fact) is seen by the
+ * next item, at set_fact's precedence, as in Ansible (`acc: "{{ acc | default([]) + [item] }}"`).
+ */
+async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, module: AnyModule, vars: Record<string, unknown>, items: unknown[], name: string, counter: { execs: number }, relayer: () => Record<string, unknown>): Promise<Outcome> {
   const lc = task.loopControl;
   const loopVar = lc?.loopVar ?? 'item';
   const results: Record<string, unknown>[] = [];
@@ -135,6 +139,7 @@ async function runLoop(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, m
     }
     results.push({ ...o.result, [loopVar]: item, ansible_loop_var: loopVar });
     Object.assign(setVars, o.setVars);
+    if (o.setVars && Object.keys(o.setVars).length) vars = relayer();
     statuses.push(o.status);
     finish(env, task, scope, h, name, o, env.now() - started, counter.execs - before, label, false);
     if (o.status === 'unreachable') break;

@@ -109,6 +109,24 @@ describe('variables', () => {
     assert.deepEqual(r.results.map((x) => x.status), ['ok', 'ok', 'ok']);
   });
 
+  it('set_fact in a loop: each item sees what the items before it set; extra vars still win', async () => {
+    const r = await runEngine({
+      files: {
+        'hosts.ini': one,
+        'site.yml': play(`
+    - set_fact: { acc: "{{ (acc | default([])) + [item] }}", ev: fact }
+      loop: [a, b, c]
+    - assert:
+        that:
+          - acc == ["a", "b", "c"]
+          - ev == "extra"
+`),
+      },
+      extraVars: ['ev=extra'],
+    });
+    assert.deepEqual(r.results.map((x) => x.status), ['ok', 'ok', 'ok', 'ok'], 'three items, then the assert');
+  });
+
   it('an undefined variable fails the task with code, file and line', async () => {
     const r = await runEngine({ files: { 'hosts.ini': one, 'site.yml': play(`    - name: uses missing\n      debug: { msg: "{{ nope }}" }\n`) } });
     assert.equal(r.results[0]!.status, 'failed');
