@@ -32,9 +32,13 @@ export interface ExprRewriteProblem {
 /** The placeholder's name: a character no one types in a variable name. */
 export const PLACEHOLDER = '\u00b7';
 
-/** `name`, `a.b`, `a.[node-1].ip`, `@index`, `../x`, `this`: handlebars paths, read by handlebars. */
-const SEGMENT = String.raw`(?:[A-Za-z_$][\w$-]*|\[[^\]]*\])`;
-const SIMPLE_PATH = new RegExp(String.raw`^(?:(?:\.\./)*(?:@?${SEGMENT}|this)(?:[./]${SEGMENT})*|this|\.)$`);
+/**
+ * `name`, `a.b`, `a.[node-1].ip`, `@index`, `../x`, `this`: handlebars paths, read by handlebars.
+ * A path never starts with a `[...]` segment: `{{ [pod_cidr, service_cidr] }}` is a list, as in Ansible.
+ */
+const NAME = String.raw`[A-Za-z_$][\w$-]*`;
+const SEGMENT = String.raw`(?:${NAME}|\[[^\]]*\])`;
+const SIMPLE_PATH = new RegExp(String.raw`^(?:(?:\.\./)*(?:@?${NAME}|this)(?:[./]${SEGMENT})*|this|\.)$`);
 
 const BLOCK_WITH_VALUE = /^(~?\s*)(#\s*(?:if|unless|each|with)|else\s+if)(\s+)([\s\S]*?)(\s+as\s*\|[^|]*\|\s*)?$/;
 

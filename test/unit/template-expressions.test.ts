@@ -24,6 +24,13 @@ const vars = {
 const r = (t: string): unknown => renderValue(t, vars);
 const ev = (e: string): unknown => evalExpression(e, vars);
 
+test('a list literal is a list, not a handlebars path; bracket segments after a name still are', () => {
+  assert.deepEqual(r('{{ [net, n] }}'), ['10.0.0.5/24', 3]);
+  assert.deepEqual(r('{{ [inventory_hostname] }}'), ['node-1']);
+  assert.deepEqual(r('{{ [] }}'), []);
+  assert.equal(r('{{hostvars.[n1].ip}}'), '10.0.0.1');
+});
+
 test('filters, operators and conditionals inside {{ }}; a single expression keeps its type', () => {
   assert.equal(r('{{ inventory_hostname | upper }}'), 'NODE-1');
   assert.equal(r('{{ nodes | join(",") }}'), 'n1,n2');
