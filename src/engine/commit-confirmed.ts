@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { NFT_TABLE } from '../playbook/commit-confirmed.js';
 import type { Block, CommitConfirmed, Item } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import { evalCondition, renderValue } from '../template/index.js';
@@ -27,6 +28,29 @@ interface Armed {
   readonly dir: string;
   readonly paths: readonly string[];
   readonly armedAt: number;
+  readonly timeout: number;
+  readonly runtime: readonly string[];
+}
+
+/** The block's timer on a host and its runtime lines: literal, or rendered with the host's variables. */
+function settingsFor(env: PlayEnv, cc: CommitConfirmed, scope: Scope, h: HostRuntime): { timeout: number; runtime: string[] } {
+  const vars = varsFor(env.pvc, h, scope);
+  let timeout = cc.timeout;
+  if (cc.timeoutTemplate !== undefined) {
+    const v = renderValue(cc.timeoutTemplate, vars, cc.loc);
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < 1) {
+      throw new K8sbmError('K8SBM_KEYWORD_INVALID', `commit_confirmed timeout ${cc.timeoutTemplate} is ${JSON.stringify(v)} on ${h.name}, not a whole number of seconds of at least 1`, { loc: cc.loc, hint: 'give the variable a whole number of seconds (60)' });
+    }
+    timeout = n;
+  }
+  const runtime = cc.runtime.map((r) => String(renderValue(r, vars, cc.loc)));
+  for (const r of runtime) {
+    if (r !== 'nft' && !NFT_TABLE.test(r)) {
+      throw new K8sbmError('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known (on ${h.name})`, { loc: cc.loc, hint: 'runtime takes: nft (the whole ruleset), or nft table FAMILY NAME ("nft table inet k8sbm")' });
+    }
+  }
+  return { timeout, runtime };
 }
 
 type Runner = (hosts: readonly HostRuntime[]) => Promise<void>;
@@ -54,10 +78,19 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
     announce();
     for (const h of applies) {
       const paths = safePaths(env, block, cc, scope, h);
+      let timeout: number;
+      let runtime: string[];
+      try {
+        ({ timeout, runtime } = settingsFor(env, cc, scope, h));
+      } catch (e) {
+        const d = describeError(e, cc.loc, env.pvc.verbosity);
+        emit(h, 'failed', d.msg, { code: d.code, hint: d.hint, detail: d.detail });
+        continue;
+      }
       if (h.counts.changed > before.get(h)!) {
-        emit(h, 'changed', `would apply the changes above under commit-confirmed: snapshot ${describePaths(paths)}, arm a ${cc.timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
+        emit(h, 'changed', `would apply the changes above under commit-confirmed: snapshot ${describePaths(paths, runtime)}, arm a ${timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
       } else {
-        emit(h, 'ok', `would snapshot ${describePaths(paths)} and arm a ${cc.timeout} s rollback timer on the node; the block plans no change`, { predicted: true });
+        emit(h, 'ok', `would snapshot ${describePaths(paths, runtime)} and arm a ${timeout} s rollback timer on the node; the block plans no change`, { predicted: true });
       }
     }
     return;
@@ -70,14 +103,15 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
   await Promise.all(guarded.map(async (h) => {
     try {
       const paths = collectPaths(env, block, cc, scope, h);
+      const { timeout, runtime } = settingsFor(env, cc, scope, h);
       const dir = `${CONFIRM_BASE}/${id}`;
       const lines = cc.restore.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc)));
       const r = await rootExec(env, h, scope, await connectionOf(env, h, scope), {
-        argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(cc.timeout), RESTORE_SCRIPT, lines.join('\n'), cc.runtime.join('\n'), ...paths],
+        argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(timeout), RESTORE_SCRIPT, lines.join('\n'), runtime.join('\n'), ...paths],
       });
       if (r.code !== 0) throw new K8sbmError('K8SBM_COMMIT_ARM_FAILED', `${h.name}: could not arm the rollback: ${r.stderr.trim() || `exit ${r.code}`}`, { loc: cc.loc, hint: 'commit_confirmed needs root on the node (become: true) and regular files in paths' });
-      armed.push({ host: h, dir, paths, armedAt: Date.now() });
-      emit(h, 'ok', `snapshot of ${describePaths(paths)} taken; the node rolls back in ${cc.timeout} s unless confirmed (${r.stdout.trim()})`);
+      armed.push({ host: h, dir, paths, armedAt: Date.now(), timeout, runtime });
+      emit(h, 'ok', `snapshot of ${describePaths(paths, runtime)} taken; the node rolls back in ${timeout} s unless confirmed (${r.stdout.trim()})`);
     } catch (e) {
       const d = describeError(e, cc.loc, env.pvc.verbosity);
       emit(h, 'failed', d.msg, { code: d.code, hint: d.hint, detail: d.detail });
@@ -88,7 +122,7 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
   await body(armedHosts);
   if (env.signal?.aborted) {
     // A stopped run confirms nothing: what the block got through is undone by the nodes.
-    env.emit({ event: 'warning', msg: `the run was stopped inside a commit-confirmed block: not confirmed; ${armed.map((a) => a.host.name).join(', ')} roll back by themselves within ${cc.timeout} s`, file: cc.loc.file, line: cc.loc.line });
+    env.emit({ event: 'warning', msg: `the run was stopped inside a commit-confirmed block: not confirmed; ${armed.map((a) => a.host.name).join(', ')} roll back by themselves within ${Math.max(...armed.map((a) => a.timeout))} s`, file: cc.loc.file, line: cc.loc.line });
     return;
   }
   await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit)));
@@ -107,7 +141,7 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   }
   const why = first.ok ? `the rollback timer fired first (${first.stdout.trim()})` : `a new SSH connection failed: ${first.error}`;
   // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look.
-  const timerEnd = a.armedAt + cc.timeout * 1000;
+  const timerEnd = a.armedAt + a.timeout * 1000;
   const giveUp = timerEnd + AFTER_TIMER_MS;
   let last = why;
   for (;;) {
@@ -118,7 +152,7 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
       const [state, ...log] = st.stdout.trim().split('\n');
       if (state === 'rolled-back') {
         h.unreachable = false;
-        emit(h, 'failed', `${h.name}: rolled back by the node after ${cc.timeout} s: ${why}; restored ${describePaths(a.paths)}${cc.restore.length ? ' and ran the restore lines' : ''}`, {
+        emit(h, 'failed', `${h.name}: rolled back by the node after ${a.timeout} s: ${why}; restored ${describePaths(a.paths, a.runtime)}${cc.restore.length ? ' and ran the restore lines' : ''}`, {
           code: 'K8SBM_COMMIT_ROLLED_BACK',
           hint: 'the block cut new SSH connections to the node (firewall, sshd or network change?); its changes were undone; fix the block and run again',
           detail: log.filter(Boolean).map((l) => `rollback: ${l}`),
@@ -193,7 +227,10 @@ export function collectPaths(env: PlayEnv, block: Block, cc: CommitConfirmed, sc
   return [...new Set(out)];
 }
 
-function describePaths(paths: readonly string[]): string {
-  if (paths.length === 0) return 'no files';
-  return paths.length > 4 ? `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more` : paths.join(', ');
+/** "/etc/a, the live ruleset": the files, then the runtime state (`nft`, `nft table inet k8sbm`). */
+function describePaths(paths: readonly string[], runtime: readonly string[] = []): string {
+  const live = runtime.map((r) => (r === 'nft' ? 'the live nft ruleset' : `the live ${r.replace(/^nft /, '')}`));
+  if (paths.length === 0) return live.length ? live.join(', ') : 'no files';
+  const files = paths.length > 4 ? `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more` : paths.join(', ');
+  return [files, ...live].join(', ');
 }

@@ -40,10 +40,42 @@ export function renderInventory(labName: string, nodes: readonly RenderNode[], f
     'control_plane',
     'workers',
     '',
+    '# stacked etcd: the etcd members are the control plane',
+    '[etcd:children]',
+    'control_plane',
+    '',
     '[all:vars]',
     'ansible_user=root',
     `ansible_ssh_private_key_file=${files.keyFile}`,
     `ansible_ssh_common_args=${sshArgs}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * group_vars/all.yml beside the lab's inventory: the inventory contract's values for the lab
+ * (inventories/example has the reference cluster's). The machine reaches the nodes from the
+ * lab bridge's address, so that is the one admin network; the lab's /24 is the node, storage
+ * and cluster network; the VIP is the /24's last usable address.
+ */
+export function renderLabVars(subnet: string, gateway: string | undefined): string {
+  const base = subnet.replace(/\.0\/24$/, '');
+  const admin = gateway ?? `${base}.1`;
+  return [
+    '# k8sbm lab: the inventory contract\'s values for the lab, written by `k8sbm lab up`',
+    'cluster_name: lab',
+    `admin_cidrs: [${admin}/32]`,
+    `api_vip: ${base}.250`,
+    `api_vip_cidr: ${base}.250/24`,
+    'api_port: 6443',
+    'haproxy_frontend_port: 8443',
+    `node_cidr: ${subnet}`,
+    `storage_cidr: ${subnet}`,
+    'pod_cidr: 10.244.0.0/16',
+    'service_cidr: 10.96.0.0/12',
+    'cni: calico',
+    'metallb_mode: l2',
+    'bgp_peers: []',
     '',
   ].join('\n');
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { type LabNames, type LabSubnet, netnsName, nodeAddress, nodeGroup, nodeName, vethName } from './names.js';
 import { createNodeLink, netnsPath, tool, type Tools } from './network.js';
 import { nodeLaunchArgv } from './node-init.js';
 import { childPidOf, launchNode, type LaunchedNode, readNodeHostKey, waitForSsh } from './node.js';
-import { LAB_SUDO_PASSWORD, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers, type SshdLogLevel } from './render.js';
+import { LAB_SUDO_PASSWORD, renderEtcHosts, renderInventory, renderLabVars, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers, type SshdLogLevel } from './render.js';
 import { type LabNodeState, type LabPaths, type LabState, nodeLogFile, nodeScratchDir, writeFileAtomic, writeLabState } from './state.js';
 
 /** Starting nodes of a lab (all of a new lab, or those a resize adds) and writing its files. */
@@ -74,5 +75,7 @@ export function writeLabFiles(paths: LabPaths, state: LabState): void {
   writeFileAtomic(paths.knownHosts, renderKnownHosts(state.nodes), 0o644);
   writeFileAtomic(paths.sshConfig, renderSshConfig(state.nodes, files), 0o644);
   writeFileAtomic(paths.inventory, renderInventory(state.name, state.nodes, files), 0o644);
+  mkdirSync(paths.groupVars, { recursive: true });
+  writeFileAtomic(join(paths.groupVars, 'all.yml'), renderLabVars(state.subnet ?? `${(state.nodes[0]?.address ?? '198.18.0.1').replace(/\.\d+$/, '')}.0/24`, state.gateway), 0o644);
   writeLabState(paths, state);
 }

@@ -12,6 +12,8 @@ import type { SshdLogLevel } from './render.js';
 export interface LabPaths {
   readonly dir: string;
   readonly inventory: string;
+  /** group_vars/all.yml beside the inventory: the inventory contract's values for the lab. */
+  readonly groupVars: string;
   readonly sshConfig: string;
   readonly knownHosts: string;
   readonly key: string;
@@ -24,6 +26,7 @@ export function labPaths(dir: string): LabPaths {
   return {
     dir,
     inventory: join(dir, 'hosts'),
+    groupVars: join(dir, 'group_vars'),
     sshConfig: join(dir, 'ssh_config'),
     knownHosts: join(dir, 'known_hosts'),
     key: join(dir, 'id_ed25519'),

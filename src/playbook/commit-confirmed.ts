@@ -18,7 +18,9 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   }
   const c = new Fields(raw, f.subject, f.valueLoc('commit_confirmed'));
   c.checkKeys(COMMIT_CONFIRMED_KEYS, 'commit_confirmed key');
-  const timeout = c.number('timeout', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
+  const rawTimeout = raw.timeout;
+  const timeoutTemplate = typeof rawTimeout === 'string' && rawTimeout.includes('{{') ? rawTimeout : undefined;
+  const timeout = timeoutTemplate !== undefined ? DEFAULT_CONFIRM_TIMEOUT : c.number('timeout', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
   const paths = c.stringList('paths');
   for (const p of paths) {
     if (!p.startsWith('/') && !p.startsWith('{{')) {
@@ -27,10 +29,10 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   }
   const runtime = c.stringList('runtime');
   for (const r of runtime) {
-    if (r !== 'nft' && !NFT_TABLE.test(r)) {
+    if (r !== 'nft' && !NFT_TABLE.test(r) && !r.includes('{{')) {
       fail('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known`, c.valueLoc('runtime'),
         'runtime takes: nft (the whole ruleset), or nft table FAMILY NAME (one table: "nft table inet k8sbm")', f.subject);
     }
   }
-  return { timeout, paths, restore: c.stringList('restore'), runtime, loc };
+  return { timeout, ...(timeoutTemplate !== undefined ? { timeoutTemplate } : {}), paths, restore: c.stringList('restore'), runtime, loc };
 }

@@ -74,6 +74,8 @@ export interface Task extends Inheritable {
 export interface CommitConfirmed {
   /** Seconds the node waits for the confirmation before it restores the snapshot. */
   readonly timeout: number;
+  /** `timeout: "{{ var }}"`: rendered per host when the block starts (then `timeout` is unused). */
+  readonly timeoutTemplate?: string | undefined;
   /** Extra files to snapshot, as written (templates); those the block's tasks name come on top. */
   readonly paths: readonly string[];
   /** Shell lines the restore runs after the files are back (e.g. reload a daemon), as written. */

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
 import { labPaths } from '../../src/lab/state.js';
 import {
   labDirFor, labIdOf, labNamesOf, netnsName, nodeAddress, nodeGroup, nodeName, subnetAt, subnetIndexOf,
@@ -7,10 +10,11 @@ import {
 } from '../../src/lab/names.js';
 import { bridgeMac, nodeMac } from '../../src/lab/network.js';
 import { nodeLaunchArgv, NODE_INIT_SCRIPT } from '../../src/lab/node-init.js';
-import { editEtcHosts, parsePublicKey, renderEtcHosts, renderInventory, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from '../../src/lab/render.js';
+import { editEtcHosts, parsePublicKey, renderEtcHosts, renderInventory, renderLabVars, renderKnownHosts, renderSshConfig, renderSshdConfig, renderSudoers } from '../../src/lab/render.js';
 import { parseIpAddrJson, parseIpRouteJson, preferredSubnetIndex, subnetCandidates, usedSubnetIndexes } from '../../src/lab/subnet.js';
 import { checkLabPrerequisites, LAB_TOOLS, type PlatformFacts } from '../../src/lab/system.js';
 import { isK8sbmError } from '../../src/source/errors.js';
+import { repoRoot } from '../helpers/module-harness.js';
 
 // `ip -j -4 addr show` and `ip -j -4 route show` of a machine with one lab up (trimmed fields).
 const IP_ADDR = JSON.stringify([
@@ -118,9 +122,24 @@ describe('lab files', () => {
     assert.match(inv, /\[control_plane\]\nnode01 ansible_host=198\.18\.7\.11\nnode02 ansible_host=198\.18\.7\.12\nnode03 ansible_host=198\.18\.7\.13\n/);
     assert.match(inv, /\[workers\]\nnode04 ansible_host=198\.18\.7\.14\n/);
     assert.match(inv, /\[k8s_cluster:children\]\ncontrol_plane\nworkers\n/);
+    assert.match(inv, /\[etcd:children\]\ncontrol_plane\n/);
     assert.match(inv, /^ansible_user=root$/m);
     assert.match(inv, /^ansible_ssh_private_key_file=\/labs\/my lab\/id_ed25519$/m);
     assert.match(inv, /^ansible_ssh_common_args=-o 'UserKnownHostsFile="\/labs\/my lab\/known_hosts"' -o StrictHostKeyChecking=yes$/m);
+  });
+
+  it('writes the inventory contract\'s values for the lab: its bridge is the admin network, its /24 the nodes\'', () => {
+    const vars = parseYaml(renderLabVars('198.18.7.0/24', '198.18.7.1')) as Record<string, unknown>;
+    assert.deepEqual(vars.admin_cidrs, ['198.18.7.1/32']);
+    assert.equal(vars.node_cidr, '198.18.7.0/24');
+    assert.equal(vars.storage_cidr, '198.18.7.0/24');
+    assert.equal(vars.api_vip, '198.18.7.250');
+    assert.equal(vars.api_port, 6443);
+    assert.equal(vars.cni, 'calico');
+    assert.deepEqual(vars.bgp_peers, []);
+    const example = parseYaml(readFileSync(join(repoRoot(), 'inventories/example/group_vars/all.yml'), 'utf8')) as Record<string, unknown>;
+    const missing = Object.keys(vars).filter((k) => !(k in example));
+    assert.deepEqual(missing, [], 'every lab value is a name of the contract (inventories/example)');
   });
 
   it('writes an ssh_config that answers to names and addresses, quoting paths', () => {

@@ -36,10 +36,23 @@ export function atomicHeader(family: string, table: string): string {
 }
 const HEADER_LINES = 2;
 
+/** The file: the definition's leading comments (who manages it), the two header lines, the rest. */
+export function fileWith(family: string, table: string, definition: string): { text: string; at: number } {
+  const lines = definition.split('\n');
+  let at = 0;
+  while (at < lines.length && /^\s*(#.*)?$/.test(lines[at]!) && at < lines.length - 1) at++;
+  const head = lines.slice(0, at).join('\n');
+  const rest = lines.slice(at).join('\n');
+  const body = rest.endsWith('\n') || rest === '' ? rest : `${rest}\n`;
+  return { text: `${head}${at ? '\n' : ''}${atomicHeader(family, table)}${body}`, at };
+}
+
 /** nft's messages name the scratch file and its lines: name the definition and its own lines instead. */
-function nftMessage(msg: string, where: string): string {
-  return msg.replace(/^\S*\/tmp\.\w+:(\d+):(\d+)(-\d+)?:/gm, (_m, line: string, col: string, end: string | undefined) =>
-    `${where}:${Math.max(1, Number(line) - HEADER_LINES)}:${col}${end ?? ''}:`);
+function nftMessage(msg: string, where: string, at: number): string {
+  return msg.replace(/^\S*\/tmp\.\w+:(\d+):(\d+)(-\d+)?:/gm, (_m, line: string, col: string, end: string | undefined) => {
+    const n = Number(line);
+    return `${where}:${n > at + HEADER_LINES ? n - HEADER_LINES : Math.min(n, at || 1)}:${col}${end ?? ''}:`;
+  });
 }
 
 export const nftables = defineModule({
@@ -79,7 +92,7 @@ export const nftables = defineModule({
     if (/^\s*flush\s+ruleset\b/m.test(definition)) {
       return { kind: 'fail', msg: `${where} flushes the whole ruleset: that would remove every other table (kube-proxy's, the CNI's). Define table ${name} only; it is replaced as a whole` };
     }
-    const fileText = p.state === 'absent' ? '' : `${atomicHeader(family, p.table)}${definition.endsWith('\n') || definition === '' ? definition : `${definition}\n`}`;
+    const { text: fileText, at } = p.state === 'absent' ? { text: '', at: 0 } : fileWith(family, p.table, definition);
     const res = await ctx.probe(['sh', '-c', NFT_PROBE, 'k8sbm-nft', family, p.table, dest], { stdin: fileText });
     if (res.code !== 0) return { kind: 'fail', msg: `reading the nftables state failed (exit ${res.code}): ${res.stderr.trim()}` };
     const probe = parseNftProbe(res.stdout);
@@ -98,7 +111,7 @@ export const nftables = defineModule({
         effects: [],
       };
     }
-    if (probe.error !== undefined) return { kind: 'fail', msg: `nft refuses the definition of table ${name}:\n${nftMessage(probe.error, where)}` };
+    if (probe.error !== undefined) return { kind: 'fail', msg: `nft refuses the definition of table ${name}:\n${nftMessage(probe.error, where, at)}` };
     const others = probe.tables.filter((t) => t !== `table ${name}`);
     if (others.length) return { kind: 'fail', msg: `${where} defines ${others.join(', ')} besides table ${name}: a task owns one table, define the others in tasks of their own` };
     if (!probe.tables.includes(`table ${name}`)) return { kind: 'fail', msg: `${where} does not define table ${name}` };
@@ -121,7 +134,7 @@ export const nftables = defineModule({
     const fileSha = sha256Hex(Buffer.from(fileText, 'utf8'));
     const liveOk = probe.live === probe.want;
     const fileOk = probe.fileSha === fileSha;
-    if (liveOk && fileOk) return { kind: 'ok', reason: `table ${name} is loaded as defined and ${dest} holds it`, result };
+    if (liveOk && fileOk) return { kind: 'ok', reason: `table ${name} is loaded as defined and ${dest} holds it`, result: { ...result, up_to_date: true } };
 
     const diffs: Diff[] = [];
     if (!liveOk) diffs.push({ kind: 'text', subject: `table ${name} (live)`, before: probe.live, after: probe.want });
@@ -136,7 +149,7 @@ export const nftables = defineModule({
       diffs,
       actions: [{ kind: 'exec', argv: ['sh', '-c', NFT_APPLY, 'k8sbm-nft-apply', dest, (p.mode ?? '0644').padStart(4, '0')], stdin: fileText }],
       effects: [],
-      result,
+      result: { ...result, up_to_date: false, live_differs: !liveOk, file_differs: !fileOk },
     };
   },
 });
