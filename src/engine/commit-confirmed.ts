@@ -18,7 +18,15 @@ import { enterScope, type HostRuntime, type Scope } from './runtime.js';
  */
 
 /** Modules whose `path`/`dest` is a file they write on the node. */
-const WRITERS = new Set(['copy', 'template', 'lineinfile', 'blockinfile', 'file']);
+/** The modules whose tasks write a file, and where (as written: a template). */
+const WRITERS: Readonly<Record<string, (args: Readonly<Record<string, unknown>>) => unknown>> = {
+  copy: (a) => a.dest,
+  template: (a) => a.dest,
+  lineinfile: (a) => a.path ?? a.dest,
+  blockinfile: (a) => a.path ?? a.dest,
+  file: (a) => a.path ?? a.dest,
+  nftables: (a) => a.dest ?? (typeof a.table === 'string' ? `/etc/nftables.d/${a.table}.nft` : undefined),
+};
 
 /** How long after the timer the run keeps trying to reach the node to see the rollback done. */
 const AFTER_TIMER_MS = 60_000;
@@ -213,8 +221,9 @@ export function collectPaths(env: PlayEnv, block: Block, cc: CommitConfirmed, sc
   const walk = (items: readonly Item[], s: Scope): void => {
     for (const item of items) {
       if (item.kind === 'block') { const inner = enterScope(s, item, { role: item.role }); walk(item.block, inner); walk(item.rescue, inner); walk(item.always, inner); continue; }
-      if (item.kind !== 'task' || !WRITERS.has(item.module) || item.loop !== undefined) continue;
-      const raw = item.args.path ?? item.args.dest;
+      const writes = item.kind === 'task' ? WRITERS[item.module] : undefined;
+      if (item.kind !== 'task' || !writes || item.loop !== undefined) continue;
+      const raw = writes(item.args);
       if (typeof raw !== 'string') continue;
       if (item.module === 'file' && typeof item.args.state === 'string' && !['file', 'absent', 'touch'].includes(item.args.state)) continue;
       try {
