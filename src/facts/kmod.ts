@@ -37,14 +37,48 @@ export function kernelModuleName(name: string): string {
   return name.replace(/-/g, '_');
 }
 
+/**
+ * The kernel configuration symbol that builds a module, for the modules nodes commonly load or
+ * blacklist. Only consulted when /sys/module and modules.builtin do not answer: a kernel built
+ * without module support (no /proc/modules) may ship neither, and a built-in module without
+ * parameters has no /sys/module entry; its configuration (/proc/config.gz, /boot/config-RELEASE)
+ * still says SYMBOL=y.
+ */
+export const KCONFIG_SYMBOLS: Readonly<Record<string, string>> = {
+  overlay: 'OVERLAY_FS', br_netfilter: 'BRIDGE_NETFILTER', bridge: 'BRIDGE', veth: 'VETH',
+  nf_conntrack: 'NF_CONNTRACK', nf_nat: 'NF_NAT', nf_tables: 'NF_TABLES', ip_tables: 'IP_NF_IPTABLES',
+  ip6_tables: 'IP6_NF_IPTABLES', ip_vs: 'IP_VS', xt_conntrack: 'NETFILTER_XT_MATCH_CONNTRACK',
+  vxlan: 'VXLAN', ipip: 'NET_IPIP', wireguard: 'WIREGUARD', bonding: 'BONDING', '8021q': 'VLAN_8021Q',
+  dummy: 'DUMMY', loop: 'BLK_DEV_LOOP', nbd: 'BLK_DEV_NBD', rbd: 'BLK_DEV_RBD', ceph: 'CEPH_FS',
+  dm_mod: 'BLK_DEV_DM', dm_crypt: 'DM_CRYPT', iscsi_tcp: 'ISCSI_TCP',
+  cramfs: 'CRAMFS', freevxfs: 'VXFS_FS', jffs2: 'JFFS2_FS', hfs: 'HFS_FS', hfsplus: 'HFSPLUS_FS',
+  udf: 'UDF_FS', squashfs: 'SQUASHFS', vfat: 'VFAT_FS', usb_storage: 'USB_STORAGE', firewire_core: 'FIREWIRE',
+  dccp: 'IP_DCCP', sctp: 'IP_SCTP', rds: 'RDS', tipc: 'TIPC',
+};
+
+const KCONFIG_CASES = Object.entries(KCONFIG_SYMBOLS).map(([m, sym]) => `    ${m}) echo ${sym} ;;`).join('\n');
+
 // A built-in module with parameters has /sys/module/NAME without initstate (loaded ones have it);
-// modules.builtin lists the rest by file name, where the name may be spelled with dashes.
+// modules.builtin lists the rest by file name, where the name may be spelled with dashes; the
+// kernel's configuration answers for the modules of KCONFIG_SYMBOLS when neither does.
 const KMOD_SCRIPT = `echo '@@k8sbm kmod 1'
 if [ -r /proc/modules ]; then echo '@@k8sbm modules'; cat /proc/modules; else echo '@@k8sbm no-modules'; fi
 mp=$(command -v modprobe 2>/dev/null) || mp=
 for c in /usr/sbin/modprobe /sbin/modprobe; do [ -n "$mp" ] || { [ -x "$c" ] && mp=$c; }; done
 printf '@@k8sbm modprobe %s\\n' "$mp"
-list=/lib/modules/$(uname -r)/modules.builtin
+rel=$(uname -r)
+list=/lib/modules/$rel/modules.builtin
+ksym() {
+  case $1 in
+${KCONFIG_CASES}
+    *) return 1 ;;
+  esac
+}
+kconfig() {
+  if [ -r /proc/config.gz ]; then gzip -dc /proc/config.gz 2>/dev/null
+  elif [ -r "/boot/config-$rel" ]; then cat "/boot/config-$rel"
+  fi
+}
 while [ $# -gt 0 ] && [ "$1" != @@files ]; do
   u=$1 d=$2; shift 2
   b=0
@@ -52,6 +86,9 @@ while [ $# -gt 0 ] && [ "$1" != @@files ]; do
   elif [ -d "/sys/module/$u" ]; then b=1
   elif [ -r "$list" ]; then
     while IFS= read -r l; do case $l in */"$u".ko|*/"$d".ko) b=1; break ;; esac; done < "$list"
+  fi
+  if [ "$b" = 0 ] && [ ! -e "/sys/module/$u/initstate" ] && ks=$(ksym "$u"); then
+    kconfig | grep -qx "CONFIG_$ks=y" && b=1
   fi
   printf '@@k8sbm builtin %s %s\\n' "$u" "$b"
 done
