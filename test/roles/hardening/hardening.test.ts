@@ -1,0 +1,252 @@
+/**
+ * The hardening role on lab nodes (with base, as site.yml runs them: their sysctl keys are
+ * disjoint, or the run would stop with K8SBM_SETTING_CONFLICT), in docs/roles.md's four steps:
+ * check mode on fresh nodes (node files byte-identical), apply and the operator's checks, a
+ * second run with changed=0, drift repaired. Then an sshd drop-in that refuses k8sbm's login is
+ * rolled back by the node, and the machine's own sysctls never moved.
+ *
+ * Real in the lab: net.* sysctls (each node's network namespace), files (sysctl.d, modprobe.d,
+ * modules-load.d, fstab, the sshd drop-in), sshd (PID 1 of each node: reloaded, its effective
+ * settings read with sshd -T, new logins refused and restored), the commit-confirmed rollback.
+ * Only checked: kernel.*, vm.* and fs.* keys are the node's own copy (read back, the kernel does
+ * not act on them); no module is loaded or unloaded (overlay and br_netfilter are built into the
+ * lab's kernel, the blacklisted ones are not loaded: the plan says so); no swap is turned off
+ * (nodes have none: the fstab edit is real, swapoff is not exercised).
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { nodeRootPath } from '../../../src/lab/index.js';
+import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { removeTempDir, tempDir } from '../../helpers/temp.js';
+
+interface Defaults {
+  hardening_sysctl_net: Record<string, number | string>;
+  hardening_sysctl_kernel: Record<string, number>;
+  hardening_kernel_modules: string[];
+  hardening_module_blacklist: string[];
+}
+const defaults = parse(readFileSync(join(repoRoot, 'roles/hardening/defaults/main.yml'), 'utf8')) as Defaults;
+// What the templated defaults come to with cni: calico and hardening_ipv6_accept_ra: 0.
+const TEMPLATED: Record<string, string> = { '{{ hardening_rp_filter }}': '1', '{{ hardening_ipv6_accept_ra }}': '0' };
+const netWanted = Object.fromEntries(Object.entries(defaults.hardening_sysctl_net).map(([k, v]) => [k, TEMPLATED[String(v)] ?? String(v)]));
+const kernelWanted = Object.fromEntries(Object.entries(defaults.hardening_sysctl_kernel).map(([k, v]) => [k, String(v)]));
+const NET_FILE = '/etc/sysctl.d/91-k8sbm-hardening-net.conf';
+const KERNEL_FILE = '/etc/sysctl.d/91-k8sbm-hardening-kernel.conf';
+const DROPIN = '/etc/ssh/sshd_config.d/01-k8sbm.conf';
+const SWAP_LINE = '/dev/disk/by-label/k8sbm-swap none swap sw 0 0';
+const T = (name: string): string => `hardening : ${name}`;
+
+/** Every key the role sets, as the machine's own kernel (this process's namespaces) has it. */
+const machineValues = (): Record<string, string> => Object.fromEntries(
+  [...Object.keys(netWanted), ...Object.keys(kernelWanted)].map((k) => [k, readFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, 'utf8').trim()]),
+);
+
+let lab: TestLab;
+let machineBefore: Record<string, string>;
+const work = tempDir('role-hardening');
+writeFileSync(join(work, 'site.yml'), '- hosts: all\n  become: true\n  roles: [base, hardening]\n');
+mkdirSync(join(work, 'group_vars'));
+writeFileSync(join(work, 'group_vars', 'all.yml'), 'cni: calico\n');
+before(async () => {
+  machineBefore = machineValues();
+  lab = await startLab({ name: 'rhard', nodes: 2 });
+});
+after(async () => {
+  await lab?.down();
+  removeTempDir(work);
+});
+
+function cli(command: 'run' | 'plan', code: number, extra: readonly string[] = [], rolesPath = join(repoRoot, 'roles')): CliResult {
+  const r = k8sbm([command, 'site.yml', '-i', lab.inventoryFile, '--roles-path', rolesPath, '--json', ...extra], work);
+  assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+const nodeFile = (node: string, path: string): string => join(nodeRootPath(lab.lab, node), path);
+const etcHash = (node: string): string => treeHash(nodeFile(node, 'etc'));
+
+async function onNode(node: string, argv: string | readonly string[]): Promise<string> {
+  const r = await labSsh(lab, node, argv);
+  assert.equal(r.code, 0, `${String(argv)} on ${node}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function sysctls(node: string, keys: readonly string[]): Promise<Record<string, string>> {
+  const out = (await onNode(node, ['sysctl', '-n', ...keys])).trimEnd().split('\n');
+  return Object.fromEntries(keys.map((k, i) => [k, out[i]!.trim()]));
+}
+
+/** host -> status of one task's results (the last item's, for a loop: every item must agree). */
+function statuses(stdout: string, task: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of jsonEvents(stdout)) {
+    if (e.event !== 'task_result' || e.task !== task) continue;
+    const h = String(e.host);
+    out[h] = out[h] === 'changed' ? 'changed' : String(e.status);
+  }
+  return out;
+}
+
+const results = (stdout: string, task?: string) => jsonEvents(stdout).filter((e) => e.event === 'task_result' && (task === undefined || e.task === task));
+
+/** Bytes, mode and owner of a file on the node, as the machine sees them. */
+function fileState(node: string, path: string): string {
+  const p = nodeFile(node, path);
+  if (!existsSync(p)) return 'absent';
+  const st = statSync(p);
+  return `${st.mode.toString(8)} ${st.uid}:${st.gid} ${readFileSync(p).toString('base64')}`;
+}
+
+describe('role hardening on lab nodes', () => {
+  it('check mode on fresh nodes predicts every change and leaves the node files and running values as they were', async () => {
+    // A swap line for the fstab part (lab nodes have no swap; nothing is active, so no swapoff).
+    await onNode('node01', ['sh', '-c', `printf '%s\\n' '${SWAP_LINE}' >> /etc/fstab`]);
+    const before = lab.nodes.map((n) => etcHash(n.name));
+    const running = await sysctls('node01', ['net.ipv4.conf.all.rp_filter', 'kernel.panic', 'fs.protected_fifos']);
+    const plan = cli('plan', 2);
+    for (const t of ['kernel modules Kubernetes needs, now and at boot', 'unused filesystems and protocols never load', 'network security settings', 'kernel security settings']) {
+      assert.deepEqual(statuses(plan.stdout, T(t)), { node01: 'changed', node02: 'changed' }, t);
+    }
+    assert.deepEqual(statuses(plan.stdout, T('swap off, now and at boot')), { node01: 'changed', node02: 'ok' });
+    assert.deepEqual(statuses(plan.stdout, T('sshd drop-in')), { node01: 'changed', node02: 'changed' });
+    const cc = results(plan.stdout).filter((e) => e.module === 'commit_confirmed');
+    assert.ok(cc.length === 2 && cc.every((e) => /would apply the changes above under commit-confirmed: snapshot .*01-k8sbm\.conf/.test(String(e.msg))), JSON.stringify(cc));
+    assert.deepEqual(lab.nodes.map((n) => etcHash(n.name)), before, 'check mode changed a node file');
+    assert.deepEqual(await sysctls('node01', Object.keys(running)), running, 'check mode changed a running value');
+  });
+
+  it('apply: sysctls running and persisted, modules and blacklist, fstab, sshd running with the drop-in', async () => {
+    const first = cli('run', 0);
+    for (const [h, c] of Object.entries(recapOf(first.stdout))) assert.ok(c.changed > 0 && c.failed === 0, `${h}: ${JSON.stringify(c)}`);
+    // No module was loaded or unloaded: the needed ones are built into the lab's kernel, the
+    // blacklisted ones are not loaded.
+    for (const t of ['kernel modules Kubernetes needs, now and at boot', 'unused filesystems and protocols never load']) {
+      for (const e of results(first.stdout, T(t))) {
+        assert.match(String(e.msg), /^create \/etc\/(modules-load|modprobe)\.d\/[\w-]+\.conf$/, `${e.host} ${e.item}: only its file, no modprobe`);
+      }
+    }
+
+    for (const n of lab.nodes) {
+      assert.deepEqual(await sysctls(n.name, Object.keys(netWanted)), netWanted, `${n.name} net.*`);
+      assert.deepEqual(await sysctls(n.name, Object.keys(kernelWanted)), kernelWanted, `${n.name} kernel./vm./fs. (the node's copy)`);
+      for (const [file, wanted] of [[NET_FILE, netWanted], [KERNEL_FILE, kernelWanted]] as const) {
+        const text = readFileSync(nodeFile(n.name, file), 'utf8');
+        for (const [k, v] of Object.entries(wanted)) assert.match(text, new RegExp(`^${k.replace(/\./g, '\\.')} = ${v}$`, 'm'), `${n.name} ${file}: ${k}`);
+      }
+      // base keeps ip_forward, in its own file; hardening's keys are not in it.
+      assert.equal((await sysctls(n.name, ['net.ipv4.ip_forward']))['net.ipv4.ip_forward'], '1');
+      assert.doesNotMatch(readFileSync(nodeFile(n.name, '/etc/sysctl.d/90-kubernetes-net.conf'), 'utf8'), /rp_filter|redirects|syncookies/);
+      assert.ok(!existsSync(nodeFile(n.name, '/etc/sysctl.d/91-k8sbm-hardening-cilium.conf')), 'no Cilium file with calico');
+
+      for (const m of defaults.hardening_kernel_modules) assert.equal(readFileSync(nodeFile(n.name, `/etc/modules-load.d/${m}.conf`), 'utf8'), `${m}\n`);
+      for (const m of defaults.hardening_module_blacklist) {
+        assert.equal(readFileSync(nodeFile(n.name, `/etc/modprobe.d/${m}-blacklist.conf`), 'utf8'), `blacklist ${m}\ninstall ${m} /bin/false\n`);
+      }
+      assert.ok(!defaults.hardening_module_blacklist.includes('vfat'));
+
+      const dropin = statSync(nodeFile(n.name, DROPIN));
+      assert.equal((dropin.mode & 0o777).toString(8), '600');
+      assert.equal(dropin.uid, 0);
+      assert.match(readFileSync(nodeFile(n.name, '/etc/ssh/sshd_config'), 'utf8'), /^Include \/etc\/ssh\/sshd_config\.d\/\*\.conf\n/, 'the main config reads the drop-ins first');
+      const effective = await onNode(n.name, ['sshd', '-T']);
+      for (const line of ['passwordauthentication no', 'kbdinteractiveauthentication no', 'pubkeyauthentication yes', 'maxauthtries 3',
+        'clientaliveinterval 300', 'clientalivecountmax 2', 'allowtcpforwarding no', 'x11forwarding no', 'allowagentforwarding no', 'loglevel VERBOSE']) {
+        assert.match(effective, new RegExp(`^${line}$`, 'm'), `${n.name}: sshd -T has ${line}`);
+      }
+      assert.match(effective, /^permitrootlogin (without|prohibit)-password$/m);
+    }
+    const fstab = readFileSync(nodeFile('node01', '/etc/fstab'), 'utf8');
+    assert.match(fstab, new RegExp(`^#\\s*${SWAP_LINE.replace(/[/.]/g, '\\$&')}$`, 'm'), fstab);
+    // The running sshd took the drop-in: a new login works, and the check saw the settings.
+    assert.deepEqual(statuses(first.stdout, T("sshd runs with the role's settings")), { node01: 'ok', node02: 'ok' });
+  });
+
+  it('a second run changes nothing and plan exits 0', () => {
+    const again = cli('run', 0);
+    for (const [h, c] of Object.entries(recapOf(again.stdout))) assert.equal(c.changed, 0, `${h} changed on the second run`);
+    for (const e of results(again.stdout, T('kernel modules Kubernetes needs, now and at boot'))) assert.match(String(e.msg), /^\w+ is built into the kernel; /);
+    for (const e of results(again.stdout, T('unused filesystems and protocols never load'))) assert.match(String(e.msg), /^\w+ is not loaded; /);
+    cli('plan', 0);
+  });
+
+  it('sysctls changed by hand on one node: plan names them (exit 2) and touches nothing, run repairs them, plan 0', async () => {
+    await onNode('node02', ['sysctl', '-q', '-w', 'net.ipv4.conf.all.accept_redirects=1', 'kernel.dmesg_restrict=0']);
+    const before = etcHash('node02');
+    const plan = cli('plan', 2);
+    assert.deepEqual(statuses(plan.stdout, T('network security settings')), { node01: 'ok', node02: 'changed' });
+    assert.deepEqual(statuses(plan.stdout, T('kernel security settings')), { node01: 'ok', node02: 'changed' });
+    const msgs = results(plan.stdout).filter((e) => e.host === 'node02' && e.status === 'changed').map((e) => String(e.msg)).join('\n');
+    assert.match(msgs, /net\.ipv4\.conf\.all\.accept_redirects 1 -> 0/);
+    assert.match(msgs, /kernel\.dmesg_restrict 0 -> 1/);
+    assert.deepEqual(await sysctls('node02', ['net.ipv4.conf.all.accept_redirects', 'kernel.dmesg_restrict']),
+      { 'net.ipv4.conf.all.accept_redirects': '1', 'kernel.dmesg_restrict': '0' }, 'plan changed a running value');
+    assert.equal(etcHash('node02'), before, 'plan changed a file on the node');
+
+    const repair = cli('run', 0);
+    assert.deepEqual(recapOf(repair.stdout).node01!.changed, 0);
+    assert.deepEqual(await sysctls('node02', ['net.ipv4.conf.all.accept_redirects', 'kernel.dmesg_restrict']),
+      { 'net.ipv4.conf.all.accept_redirects': '0', 'kernel.dmesg_restrict': '1' });
+    cli('plan', 0);
+  });
+
+  it('cni=cilium plans rp_filter 0 and the lxc* file (check mode only)', () => {
+    const plan = cli('plan', 2, ['-e', 'cni=cilium']);
+    for (const e of results(plan.stdout, T('network security settings'))) {
+      assert.match(String(e.msg), /net\.ipv4\.conf\.all\.rp_filter 1 -> 0, net\.ipv4\.conf\.default\.rp_filter 1 -> 0/);
+    }
+    assert.deepEqual(statuses(plan.stdout, T("rp_filter off on Cilium's interfaces at boot")), { node01: 'changed', node02: 'changed' });
+    const bad = k8sbm(['plan', 'site.yml', '-i', lab.inventoryFile, '--roles-path', join(repoRoot, 'roles'), '-e', 'cni=weave'], work);
+    assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+    assert.match(bad.stdout + bad.stderr, /K8SBM_ROLE_ARG_INVALID[\s\S]*cni/);
+  });
+
+  it('a drop-in that refuses our login is rolled back by node01 within its timer; node02 applies; node01 keeps its previous drop-in', async () => {
+    // The role's timer is a literal 60 s (commit_confirmed takes a number): a copy of the role
+    // with 5 s keeps this test short. Everything else is the shipped role.
+    const roles = join(work, 'roles-short-timer');
+    cpSync(join(repoRoot, 'roles'), roles, { recursive: true });
+    const tasksFile = join(roles, 'hardening', 'tasks', 'main.yml');
+    const tasks = readFileSync(tasksFile, 'utf8');
+    assert.equal(tasks.split('    timeout: 60\n').length, 2, 'the role has one commit_confirmed timeout');
+    writeFileSync(tasksFile, tasks.replace('    timeout: 60\n', '    timeout: 5\n'));
+    mkdirSync(join(work, 'host_vars'), { recursive: true });
+    writeFileSync(join(work, 'host_vars', 'node01.yml'), 'hardening_sshd_extra: { DenyUsers: root }\n');
+    writeFileSync(join(work, 'host_vars', 'node02.yml'), 'hardening_sshd_extra: { MaxSessions: 5 }\n');
+    const before1 = fileState('node01', DROPIN);
+    const mainBefore1 = fileState('node01', '/etc/ssh/sshd_config');
+    try {
+      const r = cli('run', 1, [], roles);
+      const cc = results(r.stdout).filter((e) => e.module === 'commit_confirmed');
+      const failed = cc.find((e) => e.host === 'node01' && e.status === 'failed');
+      assert.ok(failed, r.stdout + r.stderr);
+      assert.equal(failed.code, 'K8SBM_COMMIT_ROLLED_BACK');
+      assert.match(String(failed.msg), /rolled back by the node after 5 s: a new SSH connection failed.*01-k8sbm\.conf.*ran the restore lines/);
+      assert.ok(cc.some((e) => e.host === 'node02' && /confirmed through a new SSH connection/.test(String(e.msg))), r.stdout);
+      // node02 applied its change and sshd runs with it; node01 takes logins with its previous drop-in.
+      assert.match(readFileSync(nodeFile('node02', DROPIN), 'utf8'), /^MaxSessions 5$/m);
+      assert.match(await onNode('node02', ['sshd', '-T']), /^maxsessions 5$/m);
+      assert.equal((await onNode('node01', 'echo back')).trim(), 'back');
+      assert.equal(fileState('node01', DROPIN), before1, 'node01 has its previous drop-in back, byte-exact');
+      assert.equal(fileState('node01', '/etc/ssh/sshd_config'), mainBefore1);
+      assert.doesNotMatch(await onNode('node01', ['sshd', '-T']), /^denyusers/m);
+      const confirmDir = nodeFile('node01', '/var/lib/k8sbm/confirm');
+      assert.deepEqual(existsSync(confirmDir) ? readdirSync(confirmDir) : [], [], 'the snapshot is cleaned up');
+    } finally {
+      writeFileSync(join(work, 'host_vars', 'node01.yml'), '{}\n');
+      writeFileSync(join(work, 'host_vars', 'node02.yml'), '{}\n');
+    }
+    // Back to the role's settings on node02; node01 never left them.
+    const back = cli('run', 0);
+    assert.deepEqual(statuses(back.stdout, T('sshd drop-in')), { node01: 'ok', node02: 'changed' });
+    cli('plan', 0);
+  });
+
+  it('the machine\'s own values of every key the role sets never moved', () => {
+    assert.deepEqual(machineValues(), machineBefore);
+  });
+});
