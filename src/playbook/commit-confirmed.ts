@@ -12,6 +12,7 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   if (!f.has('commit_confirmed')) return undefined;
   const raw = f.raw.commit_confirmed;
   const loc = f.keyLoc('commit_confirmed');
+  if (typeof raw === 'string' && raw.includes('{{')) return { timeout: DEFAULT_CONFIRM_TIMEOUT, timeoutTemplate: raw, paths: [], restore: [], runtime: [], loc };
   if (!isMapping(raw)) {
     const timeout = f.number('commit_confirmed', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
     return { timeout, paths: [], restore: [], runtime: [], loc };

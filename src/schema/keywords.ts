@@ -126,13 +126,17 @@ export const KEYWORD_SCHEMAS: Readonly<Record<AnyKeyword, JsonSchema>> = {
     description: 'Apply the block under a rollback timer armed on the node; confirmed through a new SSH connection, else the node restores its snapshot (K8SBM_COMMIT_ROLLED_BACK).',
     anyOf: [
       { type: 'integer', minimum: 1, description: 'Seconds before the node rolls back.' },
+      { type: 'string', pattern: '\\{\\{', description: 'Seconds before the node rolls back, from a variable ("{{ x }}"), rendered per host.' },
       {
         type: 'object',
         properties: {
-          timeout: { type: 'integer', minimum: 1, description: 'Seconds before the node rolls back (default 60).' },
+          timeout: {
+            anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '\\{\\{' }],
+            description: 'Seconds before the node rolls back (default 60); a template ("{{ x }}") is rendered per host.',
+          },
           paths: { type: 'array', items: { type: 'string' }, description: 'Files to snapshot besides those the tasks name (path/dest).' },
           restore: { type: 'array', items: { type: 'string' }, description: 'Shell lines the rollback runs after restoring the files (e.g. reload sshd).' },
-          runtime: { type: 'array', items: { enum: ['nft'] }, description: 'Live state to snapshot too: nft (the whole ruleset, put back in one transaction).' },
+          runtime: { type: 'array', items: { type: 'string', pattern: '^(nft|nft table (inet|ip|ip6|arp|bridge|netdev) [A-Za-z][A-Za-z0-9_]*|.*\\{\\{.*)$' }, description: 'Live state to snapshot too: nft (the whole ruleset) or nft table FAMILY NAME (that table alone), each put back in one transaction.' },
         },
         additionalProperties: false,
       },

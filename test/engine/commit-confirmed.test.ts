@@ -64,4 +64,20 @@ describe('commit_confirmed in the engine', () => {
     assert.equal(cc[0]!.predicted, true);
     assert.match(cc[0]!.msg, /would apply the changes above under commit-confirmed: snapshot \/etc\/x\.conf, arm a 7 s rollback timer/);
   });
+
+  it('a templated timeout is each host\'s own value; a value that is not whole seconds fails that host before anything runs there', async () => {
+    const seen: { host: string; name: string; argv: readonly string[] }[] = [];
+    const inventory = memoryInventory({ nodes: ['h1', 'h2'] }).replace(/^h1$/m, 'h1 confirm_after=9').replace(/^h2$/m, 'h2 confirm_after=soon');
+    const r = await runEngine({
+      files: { ...files(`    - name: guarded\n      commit_confirmed: { timeout: "{{ confirm_after }}" }\n      block:\n        - name: change\n          command: "true"\n`), 'hosts.ini': inventory },
+      responders: [node([], seen), respond('true', {})],
+    });
+    assert.deepEqual(seen.filter((s) => s.name === 'k8sbm-confirm-arm').map((s) => [s.host, s.argv[6]]), [['h1', '9']]);
+    assert.ok(r.results.some((e) => e.host === 'h1' && /the node rolls back in 9 s unless confirmed/.test(e.msg)));
+    const failed = r.results.find((e) => e.host === 'h2' && e.module === 'commit_confirmed');
+    assert.equal(failed?.status, 'failed');
+    assert.equal(failed?.code, 'K8SBM_KEYWORD_INVALID');
+    assert.match(failed!.msg, /commit_confirmed timeout \{\{ confirm_after \}\} is "soon" on h2, not a whole number of seconds/);
+    assert.ok(!r.lines.includes('h2 change changed'));
+  });
 });

@@ -28,6 +28,13 @@ describe('commit_confirmed on a block', () => {
     assert.deepEqual(blockOf('{ runtime: [nft] }').commitConfirmed?.runtime, ['nft']);
   });
 
+  it('the timeout may be a template, kept as written and rendered per host when the block starts', () => {
+    assert.equal(blockOf('"{{ confirm_after }}"').commitConfirmed?.timeoutTemplate, '{{ confirm_after }}');
+    assert.equal(blockOf('{ timeout: "{{ confirm_after }}", restore: ["kill -HUP 1"] }').commitConfirmed?.timeoutTemplate, '{{ confirm_after }}');
+    assert.deepEqual(blockOf('{ runtime: ["nft table inet k8sbm"] }').commitConfirmed?.runtime, ['nft table inet k8sbm']);
+    assert.equal(blockOf('{ timeout: "45" }').commitConfirmed?.timeout, 45);
+  });
+
   it('a block without it has none', () => {
     const pb = loadTree({ 'site.yml': '- hosts: all\n  tasks:\n    - block:\n        - command: "true"\n' }).playbook;
     assert.equal((pb.plays[0]!.tasks[0] as Block).commitConfirmed, undefined);
@@ -35,6 +42,7 @@ describe('commit_confirmed on a block', () => {
 
   for (const [cc, code, message] of [
     ['0', 'K8SBM_KEYWORD_INVALID', /commit_confirmed must be a whole number of at least 1/],
+    ['"soon"', 'K8SBM_KEYWORD_INVALID', /commit_confirmed must be a whole number of at least 1/],
     ['{ timout: 5 }', 'K8SBM_UNKNOWN_KEYWORD', /unknown commit_confirmed key "timout"/],
     ['{ paths: [etc/a.conf] }', 'K8SBM_KEYWORD_INVALID', /path "etc\/a.conf" is not absolute/],
     ['{ runtime: [routes] }', 'K8SBM_KEYWORD_INVALID', /runtime "routes" is not known/],
