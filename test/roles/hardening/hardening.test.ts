@@ -215,6 +215,17 @@ describe('role hardening on lab nodes', () => {
     const bad = k8sbm(['plan', 'site.yml', '-i', lab.inventoryFile, '--roles-path', join(repoRoot, 'roles'), '-e', 'cni=weave'], work);
     assert.equal(bad.code, 1, bad.stdout + bad.stderr);
     assert.match(bad.stdout + bad.stderr, /K8SBM_ROLE_ARG_INVALID[\s\S]*cni/);
+    const vfat = cli('plan', 1, ['-l', 'node01', '-e', JSON.stringify({ hardening_module_blacklist: ['cramfs', 'vfat'] })]);
+    assert.match(String(results(vfat.stdout, T('vfat stays loadable'))[0]?.msg), /UEFI hosts boot from a vfat partition/);
+  });
+
+  it('a drop-in sshd -t refuses never goes live: the task fails, the node keeps its drop-in and takes logins', async () => {
+    const before2 = fileState('node02', DROPIN);
+    const r = cli('run', 1, ['-l', 'node02', '-e', JSON.stringify({ hardening_sshd_extra: { Ciphers: 'no-such-cipher' } })]);
+    const failed = results(r.stdout, T('sshd drop-in')).find((e) => e.status === 'failed');
+    assert.match(String(failed?.msg), /validation failed/, r.stdout);
+    assert.equal(fileState('node02', DROPIN), before2);
+    assert.equal((await onNode('node02', 'echo still')).trim(), 'still');
   });
 
   it('a drop-in that refuses our login is rolled back by node01 within its timer; node02 applies; node01 keeps its previous drop-in', async () => {
