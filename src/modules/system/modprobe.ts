@@ -92,6 +92,7 @@ export const modprobe = defineModule({
     notes: [
       'One exec reads /proc/modules, whether the module is built in, and its files; a change costs one more (files written atomically and modprobe run in a single script).',
       'A module built into the kernel counts as loaded; it cannot be unloaded or blacklisted, and a plan that asks for that fails before anything changes. So does unloading a module that is in use.',
+      'Built in: /sys/module/NAME without initstate, modules.builtin, or, for common modules (overlay, br_netfilter, nf_conntrack, the usual blacklist entries ...), SYMBOL=y in the kernel configuration (/proc/config.gz, /boot/config-RELEASE): kernels without module support may ship neither of the first two.',
       'persistent=absent removes /etc/modules-load.d/NAME.conf only; an options file in /etc/modprobe.d is left alone (it loads nothing).',
     ],
   },
