@@ -2,8 +2,10 @@
  * The hardening role on lab nodes (with base, as site.yml runs them: their sysctl keys are
  * disjoint, or the run would stop with K8SBM_SETTING_CONFLICT), in docs/roles.md's four steps:
  * check mode on fresh nodes (node files byte-identical), apply and the operator's checks, a
- * second run with changed=0, drift repaired. Then an sshd drop-in that refuses k8sbm's login is
- * rolled back by the node, and the machine's own sysctls never moved.
+ * second run with changed=0, drift repaired. Then inventory overrides and cni=cilium in check
+ * mode, refused values (cni, vfat), a drop-in sshd -t refuses never going live, a drop-in that
+ * refuses k8sbm's login rolled back by the node, and the machine's own sysctls never moved.
+ * Waits are the CLI's own (the run waits for the node's rollback timer); no sleeps here.
  *
  * Real in the lab: net.* sysctls (each node's network namespace), files (sysctl.d, modprobe.d,
  * modules-load.d, fstab, the sshd drop-in), sshd (PID 1 of each node: reloaded, its effective
