@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { kernelModuleName, kmodFact, kmodFactArgv, parseKmodFactOutput, parseProcModules } from '../../src/facts/kmod.js';
+import { KCONFIG_SYMBOLS, kernelModuleName, kmodFact, kmodFactArgv, parseKmodFactOutput, parseProcModules } from '../../src/facts/kmod.js';
 import { FactError, FactParseError } from '../../src/facts/types.js';
 import { blacklistFileOf, loadFileOf, optionsFileOf, wantedModuleFiles } from '../../src/modules/system/modprobe.js';
 import { fixture } from '../helpers/paths.js';
@@ -37,6 +40,19 @@ describe('kmod fact', () => {
     assert.equal(kernelModuleName('br-netfilter'), 'br_netfilter');
     const argv = kmodFactArgv({ names: ['br-netfilter'], files: ['/etc/modprobe.d/x.conf'] });
     assert.deepEqual(argv.slice(5), ['br_netfilter', 'br-netfilter', '@@files', '/etc/modprobe.d/x.conf']);
+  });
+
+  it('on this machine, a module its kernel configuration builds in (SYMBOL=y) and /sys/module does not list counts as built in', () => {
+    // What the fact script must find, read here from the same sources.
+    const config = existsSync('/proc/config.gz') ? gunzipSync(readFileSync('/proc/config.gz')).toString('utf8')
+      : existsSync(`/boot/config-${release()}`) ? readFileSync(`/boot/config-${release()}`, 'utf8') : '';
+    const builtinList = existsSync(`/lib/modules/${release()}/modules.builtin`) ? readFileSync(`/lib/modules/${release()}/modules.builtin`, 'utf8') : '';
+    const names = Object.keys(KCONFIG_SYMBOLS).filter((m) => !existsSync(`/sys/module/${m}`) && !builtinList.includes(`/${m}.ko`));
+    const argv = kmodFactArgv({ names, files: [] });
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+    const f = parseKmodFactOutput({ code: r.status ?? -1, signal: null, stdout: r.stdout, stderr: r.stderr }, { names, files: [] });
+    const want = Object.fromEntries(names.map((m) => [m, new RegExp(`^CONFIG_${KCONFIG_SYMBOLS[m]}=y$`, 'm').test(config)]));
+    assert.deepEqual(f.builtin, want);
   });
 
   it('a prediction lacking a name or file asks for just those; what is loaded stays the prediction\'s', () => {
