@@ -8,6 +8,7 @@ import { ARM_SCRIPT, CONFIRM_BASE, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT
 import { describeError } from './failure.js';
 import { varsFor } from './host-vars.js';
 import { connectionSpecOf, reachFor, type PlayEnv } from './play-env.js';
+import { shouldRunByTags } from './tags.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
 
 /**
@@ -66,7 +67,8 @@ type Runner = (hosts: readonly HostRuntime[]) => Promise<void>;
 /** Runs `body` on the hosts under the block's commit_confirmed, or as is without one. */
 export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Scope, hosts: readonly HostRuntime[], body: Runner): Promise<void> {
   const cc = block.commitConfirmed;
-  if (!cc) return body(hosts);
+  // No task of the block runs with this run's tags (-t firewall and the sshd block): nothing to guard.
+  if (!cc || !anySelected(env, block.block, scope.tags)) return body(hosts);
   const id = randomBytes(6).toString('hex');
   const task = `commit confirmed${block.name ? `: ${block.name}` : ''}`;
   const check = scope.checkMode ?? env.check;
@@ -107,30 +109,41 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
   const armed: Armed[] = [];
   // A host for which the block's `when` is false skips every task: nothing to guard there.
   const guarded = hosts.filter((h) => blockApplies(env, scope, h, cc));
-  const unguarded = hosts.filter((h) => !guarded.includes(h));
-  await Promise.all(guarded.map(async (h) => {
-    try {
-      const paths = collectPaths(env, block, cc, scope, h);
-      const { timeout, runtime } = settingsFor(env, cc, scope, h);
-      const dir = `${CONFIRM_BASE}/${id}`;
-      const lines = cc.restore.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc)));
-      const r = await rootExec(env, h, scope, await connectionOf(env, h, scope), {
-        argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(timeout), RESTORE_SCRIPT, lines.join('\n'), runtime.join('\n'), ...paths],
-      });
-      if (r.code !== 0) throw new K8sbmError('K8SBM_COMMIT_ARM_FAILED', `${h.name}: could not arm the rollback: ${r.stderr.trim() || `exit ${r.code}`}`, { loc: cc.loc, hint: 'commit_confirmed needs root on the node (become: true) and regular files in paths' });
-      armed.push({ host: h, dir, paths, armedAt: Date.now(), timeout, runtime });
-      emit(h, 'ok', `snapshot of ${describePaths(paths, runtime)} taken; the node rolls back in ${timeout} s unless confirmed (${r.stdout.trim()})`);
-    } catch (e) {
-      const d = describeError(e, cc.loc, env.pvc.verbosity);
-      emit(h, 'failed', d.msg, { code: d.code, hint: d.hint, detail: d.detail });
-    }
-  }));
-  const armedHosts = hosts.filter((h) => unguarded.includes(h) || armed.some((a) => a.host === h));
-  if (armedHosts.length === 0) return;
-  await body(armedHosts);
+  // Armed just before the block's first change on the host (a block that changes nothing arms
+  // nothing and needs no confirmation); a failure to arm fails that task before it changes anything.
+  const arm = async (h: HostRuntime): Promise<void> => {
+    const paths = collectPaths(env, block, cc, scope, h);
+    const { timeout, runtime } = settingsFor(env, cc, scope, h);
+    const dir = `${CONFIRM_BASE}/${id}`;
+    const lines = cc.restore.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc)));
+    const r = await rootExec(env, h, scope, await connectionOf(env, h, scope), {
+      argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(timeout), RESTORE_SCRIPT, lines.join('\n'), runtime.join('\n'), ...paths],
+    });
+    if (r.code !== 0) throw new K8sbmError('K8SBM_COMMIT_ARM_FAILED', `${h.name}: could not arm the rollback: ${r.stderr.trim() || `exit ${r.code}`}`, { loc: cc.loc, hint: 'commit_confirmed needs root on the node (become: true) and regular files in paths' });
+    armed.push({ host: h, dir, paths, armedAt: Date.now(), timeout, runtime });
+    emit(h, 'ok', `snapshot of ${describePaths(paths, runtime)} taken; the node rolls back in ${timeout} s unless confirmed (${r.stdout.trim()})`);
+  };
+  const outer = new Map(guarded.map((h) => [h, h.beforeChange]));
+  for (const h of guarded) {
+    let once: Promise<void> | undefined;
+    const previous = h.beforeChange;
+    h.beforeChange = async () => {
+      if (previous) await previous();
+      once ??= arm(h);
+      await once;
+    };
+  }
+  try {
+    await body(hosts);
+  } finally {
+    for (const [h, previous] of outer) h.beforeChange = previous;
+  }
+  for (const h of guarded) {
+    if (!armed.some((a) => a.host === h) && !h.failed && !h.unreachable) emit(h, 'ok', 'the block changed nothing: no rollback armed, nothing to confirm');
+  }
   if (env.signal?.aborted) {
     // A stopped run confirms nothing: what the block got through is undone by the nodes.
-    env.emit({ event: 'warning', msg: `the run was stopped inside a commit-confirmed block: not confirmed; ${armed.map((a) => a.host.name).join(', ')} roll back by themselves within ${Math.max(...armed.map((a) => a.timeout))} s`, file: cc.loc.file, line: cc.loc.line });
+    if (armed.length) env.emit({ event: 'warning', msg: `the run was stopped inside a commit-confirmed block: not confirmed; ${armed.map((a) => a.host.name).join(', ')} roll back by themselves within ${Math.max(...armed.map((a) => a.timeout))} s`, file: cc.loc.file, line: cc.loc.line });
     return;
   }
   await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit)));
@@ -234,6 +247,15 @@ export function collectPaths(env: PlayEnv, block: Block, cc: CommitConfirmed, sc
   };
   walk(block.block, scope);
   return [...new Set(out)];
+}
+
+/** Whether a task of the items runs with the run's tags (an include counts by its own tags). */
+function anySelected(env: PlayEnv, items: readonly Item[], tags: readonly string[]): boolean {
+  for (const it of items) {
+    const t = [...new Set([...tags, ...it.tags])];
+    if (it.kind === 'block' ? anySelected(env, [...it.block, ...it.rescue, ...it.always], t) : shouldRunByTags(t, env.tags)) return true;
+  }
+  return false;
 }
 
 /** "/etc/a, the live ruleset": the files, then the runtime state (`nft`, `nft table inet k8sbm`). */

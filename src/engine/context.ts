@@ -139,6 +139,7 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
     i.factHost.overlay.predict(plan.effects);
     return undefined;
   }
+  if (i.host.beforeChange) await i.host.beforeChange();
   const actx = makeApplyContext(i);
   if (module.apply) return module.apply(actx, plan, params);
   for (const a of plan.actions) await actx.run(a);

@@ -59,6 +59,11 @@ export interface HostRuntime {
   inventoryLayers: readonly VarLayer[] | undefined;
   /** Settings the run's tasks own on this host (sysctl keys, whole files), by resource: see owned-once.ts. */
   readonly owned: Map<string, OwnedBy>;
+  /**
+   * Run before a task applies a change on this host (not in check mode): a commit_confirmed
+   * block arms its rollback there, just before the block's first change (commit-confirmed.ts).
+   */
+  beforeChange?: (() => Promise<void>) | undefined;
 }
 
 /** Which task set a resource, to what. */

@@ -109,6 +109,9 @@ describe('commit-confirmed blocks on lab nodes', () => {
         - name: reload sshd
           command: kill -HUP 1
           when: inventory_hostname == "${n1}"
+        - name: a harmless change on the other node
+          copy: { dest: /etc/cc-other.conf, content: "other\\n" }
+          when: inventory_hostname == "${n2}"
 `,
     });
     const started = Date.now();
@@ -118,8 +121,9 @@ describe('commit-confirmed blocks on lab nodes', () => {
     const failed = ev.find((e) => e.host === n1 && e.status === 'failed');
     assert.ok(failed, r.stdout + r.stderr);
     assert.equal(failed.code, 'K8SBM_COMMIT_ROLLED_BACK');
-    assert.match(String(failed.msg), /rolled back by the node after 5 s: a new SSH connection failed.*restored \/etc\/ssh\/sshd_config and ran the restore lines/);
+    assert.match(String(failed.msg), /rolled back by the node after 5 s: a new SSH connection failed.*restored \/etc\/ssh\/sshd_config, \/etc\/cc-other\.conf and ran the restore lines/);
     assert.ok(ev.some((e) => e.host === n2 && /confirmed through a new SSH connection/.test(String(e.msg))), r.stdout);
+    assert.equal(readFileSync(join(nodeRootPath(lab.lab, n2), 'etc/cc-other.conf'), 'utf8'), 'other\n', 'the confirmed node keeps its change');
     assert.ok(Date.now() - started < 90_000);
     // The node takes new logins again, with its sshd_config byte-exact, and keeps nothing behind.
     const again = await labSsh(lab, n1, 'echo back');

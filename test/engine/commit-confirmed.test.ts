@@ -51,6 +51,27 @@ describe('commit_confirmed in the engine', () => {
     assert.ok(!r.lines.includes('h2 after changed'));
   });
 
+  it('a block that changes nothing arms nothing and confirms nothing', async () => {
+    const seen: { host: string; name: string; argv: readonly string[] }[] = [];
+    const block = `    - name: guarded\n      commit_confirmed: 7\n      block:\n        - debug: { msg: nothing to change }\n`;
+    const r = await runEngine({ files: files(block), responders: [node([], seen), respond('true', {})] });
+    assert.deepEqual(seen, []);
+    const cc = r.results.filter((e) => e.module === 'commit_confirmed');
+    assert.deepEqual(cc.map((e) => [e.host, e.status, e.msg]).sort(), [
+      ['h1', 'ok', 'the block changed nothing: no rollback armed, nothing to confirm'],
+      ['h2', 'ok', 'the block changed nothing: no rollback armed, nothing to confirm'],
+    ]);
+  });
+
+  it('a block none of whose tasks runs with the run\'s tags says nothing at all', async () => {
+    const seen: { host: string; name: string; argv: readonly string[] }[] = [];
+    const block = `    - name: guarded\n      commit_confirmed: 7\n      tags: [sshd]\n      block:\n        - command: "true"\n    - name: other\n      command: "true"\n      tags: [firewall]\n`;
+    const r = await runEngine({ files: files(block), responders: [node([], seen), respond('true', {})], tags: ['firewall'] });
+    assert.deepEqual(seen, []);
+    assert.deepEqual(r.results.filter((e) => e.module === 'commit_confirmed'), []);
+    assert.deepEqual([...r.lines].sort(), ['h1 other changed', 'h2 other changed']);
+  });
+
   it('a host for which the block does not apply is not armed; check mode arms nothing and says what it would do', async () => {
     const seen: { host: string; name: string; argv: readonly string[] }[] = [];
     const block = `    - name: guarded\n      when: inventory_hostname == "h1"\n      commit_confirmed: 7\n      block:\n        - copy: { dest: /etc/x.conf, content: "x" }\n`;
@@ -74,8 +95,9 @@ describe('commit_confirmed in the engine', () => {
     });
     assert.deepEqual(seen.filter((s) => s.name === 'k8sbm-confirm-arm').map((s) => [s.host, s.argv[6]]), [['h1', '9']]);
     assert.ok(r.results.some((e) => e.host === 'h1' && /the node rolls back in 9 s unless confirmed/.test(e.msg)));
-    const failed = r.results.find((e) => e.host === 'h2' && e.module === 'commit_confirmed');
-    assert.equal(failed?.status, 'failed');
+    // Armed just before the block's first change: the change is the task that fails on h2.
+    const failed = r.results.find((e) => e.host === 'h2' && e.status === 'failed');
+    assert.equal(failed?.task, 'change');
     assert.equal(failed?.code, 'K8SBM_KEYWORD_INVALID');
     assert.match(failed!.msg, /commit_confirmed timeout \{\{ confirm_after \}\} is "soon" on h2, not a whole number of seconds/);
     assert.ok(!r.lines.includes('h2 change changed'));
