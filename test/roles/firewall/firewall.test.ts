@@ -1,6 +1,6 @@
 /**
  * The firewall role on five lab nodes (3 control planes, 2 workers), through playbooks/site.yml
- * with `-t firewall`, as docs/roles.md asks of every role: check mode first (node files
+ * with `-t hardening,firewall` (the node's sshd hardened too), as docs/roles.md asks of every role: check mode first (node files
  * byte-identical, no table), apply and probe ports between nodes, a second run with changed=0,
  * a rule deleted by hand seen by `plan` and put back by `run`. Then the two lockouts: refused
  * before anything is sent by the static check, and rolled back by the node itself when the
@@ -34,7 +34,7 @@ after(async () => {
 });
 
 function cli(command: 'run' | 'plan', code: number | 'fail', inventory = lab.inventoryFile): CliResult {
-  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', inventory, '-t', 'firewall', '--roles-path', join(repoRoot, 'roles'), '--json'], work);
+  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', inventory, '-t', 'hardening,firewall', '--roles-path', join(repoRoot, 'roles'), '--json'], work);
   if (code === 'fail') assert.ok(r.code !== 0 && r.code !== 2, `${command} exited ${r.code}, expected a failure\n${r.stdout}${r.stderr}`);
   else assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
   return r;
@@ -180,7 +180,7 @@ describe('role firewall on 3 control planes and 2 workers', () => {
     assert.equal(pre.node05?.status, 'failed');
     assert.match(pre.node05!.msg, /lockout refused: table inet k8sbm would not admit a new SSH connection from \S+ to port 22 \(this run's own connection\)/);
     assert.equal(pre.node01?.status, 'ok');
-    const armedOn05 = jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.module === 'commit_confirmed' && e.host === 'node05');
+    const armedOn05 = jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.task === 'commit confirmed: host firewall' && e.host === 'node05');
     assert.deepEqual(armedOn05, [], 'nothing was armed on node05');
     assert.equal(etcHash('node05'), hash);
     assert.equal(await table('node05'), live);
