@@ -155,12 +155,16 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   // is the task's, and the node keeps what was applied, as without commit_confirmed.
   const wasFailed = h.failed;
   const wasUnreachable = h.unreachable;
-  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id]);
+  const probe = cc.probe.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc))).join('\n');
+  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id, probe]);
   if (first.ok && first.stdout.trim() === 'confirmed') {
-    if (!wasFailed && !wasUnreachable) emit(h, 'ok', 'confirmed through a new SSH connection; rollback timer cancelled, snapshot removed');
+    if (!wasFailed && !wasUnreachable) emit(h, 'ok', `confirmed through a new SSH connection${probe ? ' (the probe passed)' : ''}; rollback timer cancelled, snapshot removed`);
     return;
   }
-  const why = first.ok ? `the rollback timer fired first (${first.stdout.trim()})` : `a new SSH connection failed: ${first.error}`;
+  const [head = '', ...probeOut] = first.ok ? first.stdout.trim().split('\n') : [];
+  const why = !first.ok ? `a new SSH connection failed: ${first.error}`
+    : head === 'probe-failed' ? `the probe failed${probeOut.length ? `: ${probeOut.join(' | ')}` : ''}`
+    : `the rollback timer fired first (${first.stdout.trim()})`;
   // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look.
   const timerEnd = a.armedAt + a.timeout * 1000;
   const giveUp = timerEnd + AFTER_TIMER_MS;
@@ -175,7 +179,7 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
         h.unreachable = false;
         emit(h, 'failed', `${h.name}: rolled back by the node after ${a.timeout} s: ${why}; restored ${describePaths(a.paths, a.runtime)}${cc.restore.length ? ' and ran the restore lines' : ''}`, {
           code: 'K8SBM_COMMIT_ROLLED_BACK',
-          hint: 'the block cut new SSH connections to the node (firewall, sshd or network change?); its changes were undone; fix the block and run again',
+          hint: 'the block cut new SSH connections to the node (firewall, sshd or network change?) or its probe failed; its changes were undone; fix the block and run again',
           detail: log.filter(Boolean).map((l) => `rollback: ${l}`),
         });
         return;

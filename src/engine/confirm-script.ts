@@ -117,10 +117,17 @@ fi
 `;
 
 /**
- * sh -c CONFIRM_SCRIPT k8sbm-confirm DIR ID: cancels the rollback and removes the snapshot.
- * Output: `confirmed`, or `rolled-back` / `rolling-back` when the timer won the race.
+ * sh -c CONFIRM_SCRIPT k8sbm-confirm DIR ID [PROBE]: runs the probe lines (when given; a failure
+ * prints `probe-failed` and its last output lines, and confirms nothing), then cancels the
+ * rollback and removes the snapshot. Output: `confirmed`, or `rolled-back` / `rolling-back` when
+ * the timer won the race.
  */
-export const CONFIRM_SCRIPT = `dir=$1 id=$2
+export const CONFIRM_SCRIPT = `dir=$1 id=$2 probe=\${3-}
+if [ -n "$probe" ] && ! out=$(sh -ec "$probe" 2>&1 </dev/null); then
+  echo probe-failed
+  printf '%s\\n' "$out" | tail -n 5
+  exit 0
+fi
 if mkdir -- "$dir/decided" 2>/dev/null; then
   if [ -s "$dir/pid" ]; then kill -TERM "$(cat "$dir/pid")" 2>/dev/null || true; fi
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then

@@ -12,10 +12,10 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   if (!f.has('commit_confirmed')) return undefined;
   const raw = f.raw.commit_confirmed;
   const loc = f.keyLoc('commit_confirmed');
-  if (typeof raw === 'string' && raw.includes('{{')) return { timeout: DEFAULT_CONFIRM_TIMEOUT, timeoutTemplate: raw, paths: [], restore: [], runtime: [], loc };
+  if (typeof raw === 'string' && raw.includes('{{')) return { timeout: DEFAULT_CONFIRM_TIMEOUT, timeoutTemplate: raw, paths: [], restore: [], runtime: [], probe: [], loc };
   if (!isMapping(raw)) {
     const timeout = f.number('commit_confirmed', { integer: true, min: 1 }) ?? DEFAULT_CONFIRM_TIMEOUT;
-    return { timeout, paths: [], restore: [], runtime: [], loc };
+    return { timeout, paths: [], restore: [], runtime: [], probe: [], loc };
   }
   const c = new Fields(raw, f.subject, f.valueLoc('commit_confirmed'));
   c.checkKeys(COMMIT_CONFIRMED_KEYS, 'commit_confirmed key');
@@ -35,5 +35,5 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
         'runtime takes: nft (the whole ruleset), or nft table FAMILY NAME (one table: "nft table inet k8sbm")', f.subject);
     }
   }
-  return { timeout, ...(timeoutTemplate !== undefined ? { timeoutTemplate } : {}), paths, restore: c.stringList('restore'), runtime, loc };
+  return { timeout, ...(timeoutTemplate !== undefined ? { timeoutTemplate } : {}), paths, restore: c.stringList('restore'), runtime, probe: c.stringList('probe'), loc };
 }

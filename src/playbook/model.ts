@@ -85,6 +85,8 @@ export interface CommitConfirmed {
    * (that table alone, so other tables' changes in the window are kept); each put back in one transaction.
    */
   readonly runtime: readonly string[];
+  /** Shell lines (templates) run over the new connection before confirming: a failure means not confirmed. */
+  readonly probe: readonly string[];
   readonly loc: Loc;
 }
 

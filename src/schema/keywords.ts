@@ -136,6 +136,7 @@ export const KEYWORD_SCHEMAS: Readonly<Record<AnyKeyword, JsonSchema>> = {
           },
           paths: { type: 'array', items: { type: 'string' }, description: 'Files to snapshot besides those the tasks name (path/dest).' },
           restore: { type: 'array', items: { type: 'string' }, description: 'Shell lines the rollback runs after restoring the files (e.g. reload sshd).' },
+          probe: { type: 'array', items: { type: 'string' }, description: 'Shell lines run on the node over the new connection before confirming; a failure leaves the change unconfirmed, so the node rolls back.' },
           runtime: { type: 'array', items: { type: 'string', pattern: '^(nft|nft table (inet|ip|ip6|arp|bridge|netdev) [A-Za-z][A-Za-z0-9_]*|.*\\{\\{.*)$' }, description: 'Live state to snapshot too: nft (the whole ruleset) or nft table FAMILY NAME (that table alone), each put back in one transaction.' },
         },
         additionalProperties: false,

@@ -27,7 +27,7 @@ export const TASK_KEYWORDS = [
 
 export const BLOCK_KEYWORDS = ['block', 'rescue', 'always', 'name', 'commit_confirmed', ...INHERITABLE_KEYWORDS] as const;
 
-export const COMMIT_CONFIRMED_KEYS = ['timeout', 'paths', 'restore', 'runtime'] as const;
+export const COMMIT_CONFIRMED_KEYS = ['timeout', 'paths', 'restore', 'runtime', 'probe'] as const;
 
 /** Static imports: resolved before the play runs, so no loops. */
 export const IMPORT_KEYWORDS = ['name', ...INHERITABLE_KEYWORDS] as const;

@@ -93,6 +93,27 @@ describe('commit-confirmed blocks on lab nodes', () => {
     await noRollbackProcess(n1);
   });
 
+  it('a probe that fails over the new connection leaves the change unconfirmed: the node rolls it back', async () => {
+    await seed(n2, '/etc/cc-probe.conf', 'port=1\n', '0644');
+    const dir = writeTree({
+      'site.yml': `- hosts: ${n2}
+  gather_facts: false
+  tasks:
+    - name: probed
+      commit_confirmed: { timeout: 3, probe: ["grep -q '^port=1$' /etc/cc-probe.conf || { echo 'the service lost its port' >&2; exit 1; }"] }
+      block:
+        - copy: { dest: /etc/cc-probe.conf, content: "port=2\\n" }
+`,
+    });
+    const r = k8sbm(['run', 'site.yml', ...base(), '--json'], dir);
+    assert.notEqual(r.code, 0, r.stdout + r.stderr);
+    const failed = jsonEvents(r.stdout).find((e) => e.event === 'task_result' && e.module === 'commit_confirmed' && e.status === 'failed');
+    assert.equal(failed?.code, 'K8SBM_COMMIT_ROLLED_BACK', r.stdout);
+    assert.match(String(failed?.msg), /rolled back by the node after 3 s: the probe failed: the service lost its port; restored \/etc\/cc-probe\.conf/);
+    assert.equal(readFileSync(onNode(n2, 'etc/cc-probe.conf'), 'utf8'), 'port=1\n');
+    assert.deepEqual(snapshots(n2), []);
+  });
+
   it('a block that refuses new logins is rolled back by the node; that host fails with K8SBM_COMMIT_ROLLED_BACK, the other is confirmed', async () => {
     const before1 = fileState(n1, '/etc/ssh/sshd_config');
     const before2 = fileState(n2, '/etc/ssh/sshd_config');

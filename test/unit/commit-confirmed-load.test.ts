@@ -16,7 +16,7 @@ function blockOf(cc: string): Block {
 describe('commit_confirmed on a block', () => {
   it('the short form is the timeout', () => {
     const cc = blockOf('30').commitConfirmed;
-    assert.deepEqual({ ...cc, loc: undefined }, { timeout: 30, paths: [], restore: [], runtime: [], loc: undefined });
+    assert.deepEqual({ ...cc, loc: undefined }, { timeout: 30, paths: [], restore: [], runtime: [], probe: [], loc: undefined });
     assert.equal(cc?.loc.line, 4);
   });
 
@@ -33,6 +33,10 @@ describe('commit_confirmed on a block', () => {
     assert.equal(blockOf('{ timeout: "{{ confirm_after }}", restore: ["kill -HUP 1"] }').commitConfirmed?.timeoutTemplate, '{{ confirm_after }}');
     assert.deepEqual(blockOf('{ runtime: ["nft table inet k8sbm"] }').commitConfirmed?.runtime, ['nft table inet k8sbm']);
     assert.equal(blockOf('{ timeout: "45" }').commitConfirmed?.timeout, 45);
+  });
+
+  it('probe takes shell lines run before the confirmation', () => {
+    assert.deepEqual(blockOf('{ probe: ["curl -sf http://127.0.0.1:6443/healthz"] }').commitConfirmed?.probe, ['curl -sf http://127.0.0.1:6443/healthz']);
   });
 
   it('a block without it has none', () => {

@@ -64,6 +64,20 @@ describe('commit-confirmed scripts', () => {
     assert.equal(sh(STATUS_SCRIPT, 'k8sbm-confirm-status', [dir]).stdout.trim(), 'missing');
   });
 
+  it('a failing probe confirms nothing and says why; a passing one confirms', async () => {
+    const t = tempDir('cc-script');
+    const dir = join(t, 'confirm', 'id7');
+    assert.equal(sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id7', '300', RESTORE_SCRIPT, '', '']).code, 0);
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    const failed = sh(CONFIRM_SCRIPT, 'k8sbm-confirm', [dir, 'id7', 'echo "api not ready" >&2\nexit 3']);
+    assert.equal(failed.code, 0);
+    assert.equal(failed.stdout, 'probe-failed\napi not ready\n');
+    assert.ok(existsSync(dir) && !existsSync(join(dir, 'decided')) && alive(pid), 'still armed');
+    assert.equal(sh(CONFIRM_SCRIPT, 'k8sbm-confirm', [dir, 'id7', 'true\ntest -d /']).stdout.trim(), 'confirmed');
+    assert.equal(existsSync(dir), false);
+    await eventually(() => !alive(pid), 'the rollback process to end', 30_000);
+  });
+
   it('a directory in the paths is refused and leaves no snapshot', () => {
     const t = tempDir('cc-script');
     const dir = join(t, 'confirm', 'id3');
