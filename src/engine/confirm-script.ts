@@ -73,12 +73,17 @@ while read -r what kind fam name; do
         echo "nft is not installed: cannot snapshot table $fam $name" >&2
         rm -rf -- "$dir"
         exit 5
-      elif nft list table "$fam" "$name" > "$dir/t$j" 2>/dev/null; then
-        printf '%s %s t%s\n' "$fam" "$name" "$j" >> "$dir/nft.tables"
+      elif nft list table "$fam" "$name" > "$dir/t$j" 2> "$dir/t$j.err"; then
+        printf '%s %s t%s\\n' "$fam" "$name" "$j" >> "$dir/nft.tables"
+      elif grep -q 'No such file or directory' "$dir/t$j.err"; then
+        # Absent now: the rollback deletes it again.
+        printf '%s %s -\\n' "$fam" "$name" >> "$dir/nft.tables"
       else
-        rm -f -- "$dir/t$j"
-        printf '%s %s -\n' "$fam" "$name" >> "$dir/nft.tables"
-      fi ;;
+        echo "nft list table $fam $name failed: cannot snapshot the table: $(cat "$dir/t$j.err")" >&2
+        rm -rf -- "$dir"
+        exit 5
+      fi
+      rm -f -- "$dir/t$j.err" ;;
   esac
 done <<EOF
 $runtime

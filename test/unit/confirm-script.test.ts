@@ -117,6 +117,19 @@ describe('commit-confirmed scripts', () => {
     assert.equal(existsSync(dir), false);
   });
 
+  it('runtime nft table when nft cannot list it (not because it is absent): arming fails, the table is not taken for absent', () => {
+    const t = tempDir('cc-script');
+    const bin = join(t, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'nft'), '#!/bin/sh\necho "Error: Could not process rule: Operation not permitted" >&2\nexit 1\n');
+    chmodSync(join(bin, 'nft'), 0o755);
+    const dir = join(t, 'confirm', 'id8');
+    const r = sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id8', '300', RESTORE_SCRIPT, '', 'nft table inet k8sbm'], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /nft list table inet k8sbm failed: cannot snapshot the table: Error: Could not process rule: Operation not permitted/);
+    assert.equal(existsSync(dir), false);
+  });
+
   it('runtime nft table: only that table comes back (real nft in a namespace of its own); one that did not exist is deleted again', async () => {
     const ns = `k8sbm-cc-${process.pid}`;
     const t = tempDir('cc-script');

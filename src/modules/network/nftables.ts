@@ -31,7 +31,7 @@ const schema = Type.Object({
 });
 
 /** Lines before the definition in the file: they make one `nft -f` replace the table whole. */
-export function atomicHeader(family: string, table: string): string {
+function atomicHeader(family: string, table: string): string {
   return `table ${family} ${table}\ndelete table ${family} ${table}\n`;
 }
 const HEADER_LINES = 2;
@@ -134,7 +134,7 @@ export const nftables = defineModule({
     const fileSha = sha256Hex(Buffer.from(fileText, 'utf8'));
     const liveOk = probe.live === probe.want;
     const fileOk = probe.fileSha === fileSha;
-    if (liveOk && fileOk) return { kind: 'ok', reason: `table ${name} is loaded as defined and ${dest} holds it`, result: { ...result, up_to_date: true } };
+    if (liveOk && fileOk) return { kind: 'ok', reason: `table ${name} is loaded as defined and ${dest} holds it`, result };
 
     const diffs: Diff[] = [];
     if (!liveOk) diffs.push({ kind: 'text', subject: `table ${name} (live)`, before: probe.live, after: probe.want });
@@ -149,7 +149,7 @@ export const nftables = defineModule({
       diffs,
       actions: [{ kind: 'exec', argv: ['sh', '-c', NFT_APPLY, 'k8sbm-nft-apply', dest, (p.mode ?? '0644').padStart(4, '0')], stdin: fileText }],
       effects: [],
-      result: { ...result, up_to_date: false, live_differs: !liveOk, file_differs: !fileOk },
+      result,
     };
   },
 });
