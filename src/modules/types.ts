@@ -108,6 +108,24 @@ export interface OwnedSetting {
   readonly value: string | null;
 }
 
+/** One task of a preflight-checked module, rendered for one host. */
+export interface PreflightInstance<P> {
+  readonly host: string;
+  readonly params: P;
+  /** The host's gathered facts (undefined when the play gathers none). */
+  readonly facts: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** A design problem found before the play: about one host, at a parameter path of its task. */
+export interface PreflightFinding {
+  readonly host: string;
+  readonly level: 'error' | 'warning';
+  readonly msg: string;
+  readonly hint: string;
+  /** Path into the task's params: ['vlans', 'storage', 'mtu']. */
+  readonly path: readonly (string | number)[];
+}
+
 export interface ModuleDefinition<P = Record<string, unknown>> {
   readonly name: string;
   /** Reference documentation (docs/modules.md); every shipped module has it. */
@@ -134,6 +152,14 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
    * silently winning.
    */
   readonly owns?: ((params: P) => readonly OwnedSetting[]) | undefined;
+  /**
+   * Design checks across the hosts of a play, run once after facts are gathered and before the
+   * play's first task (src/engine/preflight.ts): each task of this module is rendered per host and
+   * all of them are handed over together, so a check can compare hosts (an address used twice).
+   * An error stops the run before anything is sent; a warning is shown. A finding names the
+   * parameter path it is about; the engine turns that into the variable's file:line.
+   */
+  readonly preflight?: ((instances: readonly PreflightInstance<P>[]) => readonly PreflightFinding[]) | undefined;
   /** Params naming a controller template file (template's `src`): a literal name's file is checked at load time. */
   readonly templateFileParams?: readonly string[] | undefined;
   plan(ctx: PlanContext, params: P): Promise<Plan>;

@@ -1,0 +1,142 @@
+import type {
+  BondSpec, BridgeSpec, EthernetSpec, L3Spec, LinkSpec, NetParamsT, NetSpec, RouteSpec, SpecProblem, VlanSpec,
+} from './netcfg-spec.js';
+
+type L3In = { address?: string | string[] | undefined; gateway?: string | undefined; routes?: RouteSpec[] | undefined; mtu?: number | undefined; dhcp?: boolean | undefined };
+
+const list = (v: string | readonly string[] | null | undefined): string[] => (v === undefined || v === null ? [] : typeof v === 'string' ? [v] : [...v]);
+
+/** "10.30.20.11" with a network "10.30.20.0/24" is "10.30.20.11/24"; an address with a prefix stays. */
+function withPrefix(addr: string, cidr: string | undefined): string {
+  if (addr.includes('/') || cidr === undefined || !cidr.includes('/')) return addr;
+  return `${addr}/${cidr.split('/')[1]}`;
+}
+
+function l3Of(src: L3In, extra: readonly string[], cidr?: string): Omit<L3Spec, 'dns'> {
+  const addresses = [...list(src.address), ...extra].map((a) => withPrefix(a, cidr));
+  return {
+    addresses: [...new Set(addresses)],
+    gateway: src.gateway,
+    routes: (src.routes ?? []).map((r) => ({ to: r.to, via: r.via, metric: r.metric })),
+    mtu: src.mtu,
+    dhcp: src.dhcp ?? false,
+  };
+}
+
+/**
+ * The parameters as one ordered model: NICs (members and ports first), bonds, VLANs, bridges.
+ * Problems of structure (a VLAN on a link nobody defines, a NIC in two places, an address for a
+ * purpose with no link) are returned with their parameter path; the spec is still built from
+ * what is sound, so the plan can show everything at once.
+ */
+export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: SpecProblem[] } {
+  const problems: SpecProblem[] = [];
+  const addrs = p.addresses ?? {};
+  const usedAddressKeys = new Set<string>();
+  const extraFor = (...keys: string[]): string[] => {
+    const out: string[] = [];
+    for (const k of keys) {
+      if (Object.hasOwn(addrs, k)) { usedAddressKeys.add(k); out.push(...list(addrs[k])); }
+    }
+    return out;
+  };
+
+  const ethernets: EthernetSpec[] = [];
+  const bonds: BondSpec[] = [];
+  const vlans: VlanSpec[] = [];
+  const bridges: BridgeSpec[] = [];
+  const owner = new Map<string, string>();
+  const claim = (name: string, what: string, path: (string | number)[]): boolean => {
+    const prior = owner.get(name);
+    if (prior !== undefined) {
+      problems.push({ path, msg: `${name} is ${what} and also ${prior}`, hint: 'a link has one role: a NIC is a bond member, a bridge port or configured alone' });
+      return false;
+    }
+    owner.set(name, what);
+    return true;
+  };
+
+  // Bridges first in thought (they claim their ports), last in order.
+  const portOf = new Map<string, string>();
+  for (const [name, b] of Object.entries(p.bridges ?? {})) {
+    for (const port of b.interfaces) portOf.set(port, name);
+  }
+
+  const bond = p.bond ?? undefined;
+  if (bond) {
+    const members = bond.slaves ?? bond.members ?? [];
+    if (bond.slaves && bond.members) problems.push({ path: ['bond', 'members'], msg: 'bond has both slaves and members', hint: 'write the member NICs once, as slaves (the contract\'s name)' });
+    if (!members.length) problems.push({ path: ['bond'], msg: `bond ${bond.name} has no member NICs`, hint: 'list them: slaves: [eno1, eno2]' });
+    claim(bond.name, 'the bond', ['bond', 'name']);
+    members.forEach((m, i) => {
+      if (claim(m, `a member of ${bond.name}`, ['bond', bond.slaves ? 'slaves' : 'members', i])) {
+        ethernets.push({ kind: 'ethernet', name: m, bond: bond.name, addresses: [], routes: [], dhcp: false, mtu: bond.mtu });
+      }
+    });
+    const mode = bond.mode ?? '802.3ad';
+    bonds.push({
+      kind: 'bond', name: bond.name, mode, members,
+      lacpRate: mode === '802.3ad' ? (bond.lacp_rate ?? 'fast') : undefined,
+      xmitHashPolicy: ['802.3ad', 'balance-xor', 'balance-tlb'].includes(mode) ? (bond.xmit_hash_policy ?? 'layer3+4') : undefined,
+      miimon: bond.miimon ?? 100,
+      bridge: portOf.get(bond.name),
+      ...l3Of(bond, extraFor(bond.name)),
+    });
+  }
+
+  for (const [name, e] of Object.entries(p.ethernets ?? {})) {
+    if (!claim(name, 'a NIC configured alone', ['ethernets', name])) continue;
+    ethernets.push({ kind: 'ethernet', name, bridge: portOf.get(name), ...l3Of(e, extraFor(name)) });
+  }
+
+  for (const [purpose, v] of Object.entries(p.vlans ?? {})) {
+    const link = v.link ?? bond?.name;
+    if (link === undefined) {
+      problems.push({ path: ['vlans', purpose], msg: `VLAN ${purpose} (id ${v.id}) names no link and there is no bond`, hint: 'give the VLAN its link: link: eno1, or define bond' });
+      continue;
+    }
+    const name = v.name ?? `${link}.${v.id}`;
+    if (!claim(name, `VLAN ${purpose}`, ['vlans', purpose, v.name !== undefined ? 'name' : 'id'])) continue;
+    vlans.push({ kind: 'vlan', name, id: v.id, link, purpose, bridge: portOf.get(name), ...l3Of(v, extraFor(purpose, name), v.cidr) });
+  }
+
+  for (const [name, b] of Object.entries(p.bridges ?? {})) {
+    if (!claim(name, 'a bridge', ['bridges', name])) continue;
+    bridges.push({ kind: 'bridge', name, interfaces: b.interfaces, stp: b.stp ?? false, ...l3Of(b, extraFor(name)) });
+  }
+
+  // A NIC that only appears as a bridge port or VLAN parent gets a bare stanza, so it comes up.
+  const known = new Set(owner.keys());
+  const bare = (name: string): void => {
+    if (known.has(name)) return;
+    known.add(name);
+    ethernets.push({ kind: 'ethernet', name, bridge: portOf.get(name), addresses: [], routes: [], dhcp: false });
+  };
+  for (const b of bridges) b.interfaces.forEach(bare);
+  for (const v of vlans) bare(v.link);
+
+  for (const key of Object.keys(addrs)) {
+    if (!usedAddressKeys.has(key) && list(addrs[key]).length) {
+      problems.push({ path: ['addresses', key], msg: `an address is given for ${key}, but no VLAN has that purpose and no link that name`, hint: `the keys of vlans (${Object.keys(p.vlans ?? {}).join(', ') || 'none'}) or a link's name` });
+    }
+  }
+
+  const links: LinkSpec[] = [...ethernets, ...bonds, ...vlans, ...bridges];
+  const dns = p.dns && ((p.dns.servers?.length ?? 0) + (p.dns.search?.length ?? 0)) > 0 ? { servers: p.dns.servers ?? [], search: p.dns.search ?? [] } : undefined;
+  if (dns) {
+    const at = links.find((l) => l.gateway !== undefined) ?? links.find((l) => l.addresses.length > 0 || l.dhcp);
+    if (!at) problems.push({ path: ['dns'], msg: 'DNS servers are given, but no link has an address to carry them', hint: 'give a link an address or dhcp: true' });
+    else (at as { dns?: L3Spec['dns'] }).dns = dns;
+  }
+  return { spec: { links }, problems };
+}
+
+/** Links a NIC set depends on, for ordering bring-up: the parents of each link. */
+export function parentsOf(link: LinkSpec): string[] {
+  switch (link.kind) {
+    case 'ethernet': return [];
+    case 'bond': return [...link.members];
+    case 'vlan': return [link.link];
+    case 'bridge': return [...link.interfaces];
+  }
+}
