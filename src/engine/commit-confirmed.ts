@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NFT_TABLE } from '../playbook/commit-confirmed.js';
+import { isRuntimeLine, RUNTIME_HINT } from '../playbook/commit-confirmed.js';
 import type { Block, CommitConfirmed, Item } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import { evalCondition, renderValue } from '../template/index.js';
@@ -55,8 +55,8 @@ function settingsFor(env: PlayEnv, cc: CommitConfirmed, scope: Scope, h: HostRun
   }
   const runtime = cc.runtime.map((r) => String(renderValue(r, vars, cc.loc)));
   for (const r of runtime) {
-    if (r !== 'nft' && !NFT_TABLE.test(r)) {
-      throw new K8sbmError('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known (on ${h.name})`, { loc: cc.loc, hint: 'runtime takes: nft (the whole ruleset), or nft table FAMILY NAME ("nft table inet k8sbm")' });
+    if (!isRuntimeLine(r)) {
+      throw new K8sbmError('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known (on ${h.name})`, { loc: cc.loc, hint: RUNTIME_HINT });
     }
   }
   return { timeout, runtime };
@@ -264,7 +264,10 @@ function anySelected(env: PlayEnv, items: readonly Item[], tags: readonly string
 
 /** "/etc/a, the live ruleset": the files, then the runtime state (`nft`, `nft table inet k8sbm`). */
 function describePaths(paths: readonly string[], runtime: readonly string[] = []): string {
-  const live = runtime.map((r) => (r === 'nft' ? 'the live nft ruleset' : `the live ${r.replace(/^nft /, '')}`));
+  const live = runtime.map((r) => (r === 'nft' ? 'the live nft ruleset'
+    : r.startsWith('links ') ? `the live state of ${r.slice(6).split(' ').join(', ')}`
+    : r.startsWith('files ') ? `the files ${r.slice(6)}`
+    : `the live ${r.replace(/^nft /, '')}`));
   if (paths.length === 0) return live.length ? live.join(', ') : 'no files';
   const files = paths.length > 4 ? `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more` : paths.join(', ');
   return [files, ...live].join(', ');

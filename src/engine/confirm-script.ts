@@ -12,6 +12,22 @@
 export const CONFIRM_BASE = '/var/lib/k8sbm/confirm';
 
 /**
+ * `link_sig NAME`: what a link is, beyond its addresses: a bond's mode and settings, a VLAN's id
+ * and parent, a bridge. When it differs at rollback, the change recreated the link differently.
+ */
+const LINK_SIG_FN = `link_sig() {
+  n=/sys/class/net/$1
+  if [ -d "$n/bonding" ]; then
+    printf 'bond:%s' "$(cat "$n/bonding/mode" "$n/bonding/lacp_rate" "$n/bonding/xmit_hash_policy" "$n/bonding/miimon" 2>/dev/null | tr -s ' \\n' ',,')"
+  elif [ -d "$n/bridge" ]; then printf bridge
+  elif [ -e "/proc/net/vlan/$1" ]; then
+    printf 'vlan:%s' "$(ip -d -o link show dev "$1" | sed -n 's/^[0-9]*: [^@:]*@\\([^:]*\\):.* vlan protocol \\([^ ]*\\) id \\([0-9]*\\).*/\\1,\\2,\\3/p')"
+  else printf other
+  fi
+}
+`;
+
+/**
  * sh DIR/restore DIR: puts the snapshot back, runs the restore lines, writes DIR/rolled-back.
  * Each file comes back byte-exact with its mode, owner and times (cp -a into a temporary name,
  * then rename); a file that did not exist before is removed.
@@ -19,6 +35,7 @@ export const CONFIRM_BASE = '/var/lib/k8sbm/confirm';
 export const RESTORE_SCRIPT = `dir=$1
 mkdir -- "$dir/decided" 2>/dev/null || exit 0
 exec >>"$dir/log" 2>&1
+${LINK_SIG_FN}
 while read -r key p; do
   if [ "$key" = - ]; then
     rm -f -- "$p"
@@ -26,6 +43,38 @@ while read -r key p; do
     cp -a -- "$dir/$key" "$p.k8sbm-rollback" && mv -f -- "$p.k8sbm-rollback" "$p"
   fi
 done < "$dir/files"
+if [ -f "$dir/globs" ]; then
+  cut -d' ' -f2- "$dir/files" > "$dir/known"
+  while read -r g; do
+    for p in $g; do
+      [ -e "$p" ] || [ -L "$p" ] || continue
+      grep -qxF -- "$p" "$dir/known" || { rm -f -- "$p"; echo "removed $p (not there before)"; }
+    done
+  done < "$dir/globs"
+fi
+if [ -f "$dir/links" ]; then
+  # Links the change created go first (a VLAN on a new bond before the bond).
+  while read -r k l rest; do
+    if [ "$k" = absent ] && [ -e "/sys/class/net/$l" ]; then ip link delete dev "$l"; echo "link $l deleted (the change created it): exit $?"; fi
+  done < "$dir/links"
+  skip=' '
+  while read -r k l a b c; do
+    case "$k" in
+      link)
+        if [ ! -e "/sys/class/net/$l" ]; then echo "link $l is gone: left to the restore lines"; skip="$skip$l "; continue; fi
+        if [ "$(link_sig "$l")" != "$c" ]; then
+          ip link delete dev "$l"; echo "link $l was recreated differently ($(link_sig "$l") for $c): deleted, for the restore lines to bring back: exit $?"; skip="$skip$l "; continue
+        fi
+        ip link set dev "$l" mtu "$a"
+        ip addr flush dev "$l" scope global
+        for f in -4 -6; do ip "$f" route flush dev "$l" proto boot; ip "$f" route flush dev "$l" proto static; done 2>/dev/null
+        if [ "$b" = 1 ]; then ip link set dev "$l" up; fi
+        echo "link $l: mtu $a, addresses and routes put back" ;;
+      addr) case "$skip" in *" $l "*) ;; *) ip addr add "$b" dev "$l" || echo "address $b on $l: exit $?" ;; esac ;;
+      route) case "$skip" in *" $l "*) ;; *) ip "$a" route replace $c dev "$l" proto "$b" || echo "route $c on $l: exit $?" ;; esac ;;
+    esac
+  done < "$dir/links"
+fi
 if [ -f "$dir/nft.ruleset" ]; then
   { echo 'flush ruleset'; cat "$dir/nft.ruleset"; } | nft -f -
   echo "nft ruleset exit $?"
@@ -58,8 +107,32 @@ dir=$1 id=$2 t=$3 restore=$4 lines=$5 runtime=$6
 shift 6
 mkdir -p -m 0700 -- "\${dir%/*}"
 mkdir -m 0700 -- "$dir"
+${LINK_SIG_FN}
 j=0
 while read -r what kind fam name; do
+  case "$what" in
+    links)
+      for l in $kind $fam $name; do
+        if [ -e "/sys/class/net/$l" ]; then
+          up=0
+          if ip -o link show dev "$l" | grep -q '[<,]UP[,>]'; then up=1; fi
+          printf 'link %s %s %s %s\\n' "$l" "$(cat "/sys/class/net/$l/mtu")" "$up" "$(link_sig "$l")"
+          ip -o addr show dev "$l" scope global | awk -v l="$l" '{ print "addr", l, $3, $4 }'
+          for f in -4 -6; do for pr in boot static; do
+            ip "$f" route show dev "$l" proto "$pr" | while read -r r; do printf 'route %s %s %s %s\\n' "$l" "$f" "$pr" "$r"; done
+          done; done
+        else
+          printf 'absent %s\\n' "$l"
+        fi
+      done >> "$dir/links"
+      continue ;;
+    files)
+      printf '%s\\n' "$kind" >> "$dir/globs"
+      for p in $kind; do
+        if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; fi
+      done
+      continue ;;
+  esac
   case "$what $kind" in
     'nft ')
       if ! nft list ruleset > "$dir/nft.ruleset"; then

@@ -6,6 +6,16 @@ export const DEFAULT_CONFIRM_TIMEOUT = 60;
 
 /** `nft table inet k8sbm`: one table of the live ruleset, put back alone. */
 export const NFT_TABLE = /^nft table (?:inet|ip|ip6|arp|bridge|netdev) [A-Za-z][A-Za-z0-9_]*$/;
+/** `links bond0 bond0.2000`: those links' addresses, routes, MTU and kind settings; a link absent now is deleted again. */
+export const LINKS = /^links( [A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14})+$/;
+/** `files /etc/systemd/network/10-k8sbm-*`: the files a glob matches now; a file it matches later and not now is removed. */
+export const FILES_GLOB = /^files \/[^\s'"`$\\;&|<>()]+$/;
+export const RUNTIME_HINT = 'runtime takes: nft (the whole ruleset), nft table FAMILY NAME ("nft table inet k8sbm"), links NAME... ("links bond0 bond0.2000") or files GLOB ("files /etc/systemd/network/10-k8sbm-*")';
+
+/** Whether a rendered runtime line is one commit_confirmed knows. */
+export function isRuntimeLine(r: string): boolean {
+  return r === 'nft' || NFT_TABLE.test(r) || LINKS.test(r) || FILES_GLOB.test(r);
+}
 
 /** `commit_confirmed: 60` or `commit_confirmed: {timeout: 60, paths: [...], restore: [...]}` on a block. */
 export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
@@ -30,9 +40,8 @@ export function readCommitConfirmed(f: Fields): CommitConfirmed | undefined {
   }
   const runtime = c.stringList('runtime');
   for (const r of runtime) {
-    if (r !== 'nft' && !NFT_TABLE.test(r) && !r.includes('{{')) {
-      fail('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known`, c.valueLoc('runtime'),
-        'runtime takes: nft (the whole ruleset), or nft table FAMILY NAME (one table: "nft table inet k8sbm")', f.subject);
+    if (!isRuntimeLine(r) && !r.includes('{{')) {
+      fail('K8SBM_KEYWORD_INVALID', `commit_confirmed runtime "${r}" is not known`, c.valueLoc('runtime'), RUNTIME_HINT, f.subject);
     }
   }
   return { timeout, ...(timeoutTemplate !== undefined ? { timeoutTemplate } : {}), paths, restore: c.stringList('restore'), runtime, probe: c.stringList('probe'), loc };

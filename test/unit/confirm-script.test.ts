@@ -162,4 +162,50 @@ describe('commit-confirmed scripts', () => {
       spawnSync('ip', ['netns', 'del', ns]);
     }
   });
+  it('runtime links and files: addresses, MTU and routes come back, a link the change created is deleted, a file a glob matches anew is removed (real ip in a namespace of its own)', async () => {
+    const ns = `k8sbm-ccl-${process.pid}`;
+    const t = tempDir('cc-script');
+    const run = (...argv: string[]): string => {
+      const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(r.status, 0, `${argv.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.equal(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
+    try {
+      run('ip', 'link', 'add', 'vx0', 'type', 'veth', 'peer', 'name', 'vx1');
+      run('ip', 'addr', 'add', '10.9.0.2/24', 'dev', 'vx0');
+      run('ip', 'link', 'set', 'vx0', 'up');
+      run('ip', 'link', 'set', 'vx1', 'up');
+      run('ip', 'route', 'add', '10.8.0.0/16', 'via', '10.9.0.1', 'dev', 'vx0');
+      const kept = join(t, '10-k8sbm-vx0.network');
+      writeFileSync(kept, 'before\n');
+      const snapshot = (): string[] => [
+        run('ip', '-o', 'addr', 'show', 'dev', 'vx0', 'scope', 'global').replace(/\s+valid_lft.*$/gm, ''),
+        run('ip', 'route', 'show', 'dev', 'vx0'),
+        run('cat', '/sys/class/net/vx0/mtu'),
+      ];
+      const before = snapshot();
+      const dir = join(t, 'confirm', 'id8');
+      const arm = run('sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, 'id8', '1', RESTORE_SCRIPT, '', `links vx0 br9\nfiles ${t}/10-k8sbm-*`);
+      assert.match(arm, /timer=process/);
+      // The change inside the window: another address, MTU and route, a new bridge, a new file.
+      run('ip', 'addr', 'flush', 'dev', 'vx0');
+      run('ip', 'addr', 'add', '10.9.1.2/24', 'dev', 'vx0');
+      run('ip', 'link', 'set', 'vx0', 'mtu', '1400');
+      run('ip', 'route', 'add', '10.7.0.0/16', 'via', '10.9.1.1', 'dev', 'vx0');
+      run('ip', 'link', 'add', 'br9', 'type', 'bridge');
+      writeFileSync(kept, 'after\n');
+      writeFileSync(join(t, '10-k8sbm-br9.netdev'), 'new\n');
+      await eventually(() => existsSync(join(dir, 'rolled-back')), 'the rollback', 30_000);
+      assert.deepEqual(snapshot(), before);
+      assert.doesNotMatch(run('ip', '-o', 'link', 'show'), /br9/, 'the bridge the change made is gone');
+      assert.equal(readFileSync(kept, 'utf8'), 'before\n');
+      assert.equal(existsSync(join(t, '10-k8sbm-br9.netdev')), false, 'the new file is removed');
+      const log = readFileSync(join(dir, 'log'), 'utf8');
+      assert.match(log, /link br9 deleted \(the change created it\)/);
+      assert.match(log, /link vx0: mtu 1500, addresses and routes put back/);
+    } finally {
+      spawnSync('ip', ['netns', 'del', ns]);
+    }
+  });
 });
