@@ -28,6 +28,7 @@ import { uri } from './network/uri.js';
 import { user } from './accounts/user.js';
 import { wait_for } from './network/wait_for.js';
 import { nftables } from './network/nftables.js';
+import { network_config } from './network/network_config.js';
 import type { AnyModule } from './types.js';
 
 /** Every module by its YAML key. Module name = YAML key = file name = fixture folder. */
@@ -37,7 +38,7 @@ export const modules = {
   // `package` is a reserved word in strict JavaScript: the binding has another name, the key does not.
   package: packageModule, apt_repository, service,
   sysctl, modprobe, mount, hostname,
-  wait_for, uri, nftables, k8s_apply,
+  wait_for, uri, nftables, network_config, k8s_apply,
 } as const satisfies Record<string, AnyModule>;
 
 export type ModuleName = keyof typeof modules;

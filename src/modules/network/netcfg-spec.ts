@@ -69,6 +69,9 @@ export const NetParams = Type.Object({
   addresses: Type.Optional(Type.Record(Type.String(), Type.Union([cidrAddr, Type.Array(cidrAddr), Type.Null()]), {
     description: 'This host\'s addresses by VLAN purpose or link name ({storage: "10.30.20.11/24"}); they add to the address written on the link itself.',
   })),
+  unmanaged_addresses: Type.Optional(Type.Array(ipAddr, {
+    description: 'Addresses other daemons put on these links (keepalived\'s API VIP): never reported as drift or removed.',
+  })),
   dns: Type.Optional(Type.Object({
     servers: Type.Optional(Type.Array(ipAddr)),
     search: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
