@@ -1,3 +1,4 @@
+import { formatAddr, parseNet } from '../../template/cidr.js';
 import type {
   BondSpec, BridgeSpec, EthernetSpec, L3Spec, LinkSpec, NetParamsT, NetSpec, RouteSpec, SpecProblem, VlanSpec,
 } from './netcfg-spec.js';
@@ -12,12 +13,46 @@ function withPrefix(addr: string, cidr: string | undefined): string {
   return `${addr}/${cidr.split('/')[1]}`;
 }
 
-function l3Of(src: L3In, extra: readonly string[], cidr?: string): Omit<L3Spec, 'dns'> {
-  const addresses = [...list(src.address), ...extra].map((a) => withPrefix(a, cidr));
+/** "fd00:0::11/64" as the kernel prints it: "fd00::11/64"; undefined when it is no address. */
+export function canonicalAddress(text: string, withLength: boolean): string | undefined {
+  try {
+    const n = parseNet(text);
+    const addr = formatAddr(n.version, n.addr);
+    if (!withLength) return text.includes('/') ? undefined : addr;
+    return text.includes('/') ? `${addr}/${n.prefix}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An address given for a link from `addresses`, with where it was given. */
+interface Extra { readonly text: string; readonly path: (string | number)[] }
+
+function l3Of(src: L3In, extra: readonly Extra[], path: (string | number)[], problems: SpecProblem[], cidr?: string): Omit<L3Spec, 'dns'> {
+  const addresses: string[] = [];
+  const own = list(src.address).map((text, i): Extra => ({ text, path: typeof src.address === 'string' ? [...path, 'address'] : [...path, 'address', i] }));
+  for (const { text: a, path: at } of [...own, ...extra]) {
+    const c = canonicalAddress(withPrefix(a, cidr), true);
+    if (c === undefined) problems.push({ path: at, msg: `"${a}" is not an address with its prefix length`, hint: 'write it as 10.30.20.11/24 (or give the VLAN its cidr)' });
+    else addresses.push(c);
+  }
+  let gateway = src.gateway;
+  if (gateway !== undefined) {
+    gateway = canonicalAddress(gateway, false);
+    if (gateway === undefined) problems.push({ path: [...path, 'gateway'], msg: `gateway "${src.gateway}" is not an address`, hint: 'one address, without prefix length: 10.30.10.1' });
+  }
+  const routes: RouteSpec[] = [];
+  (src.routes ?? []).forEach((r, i) => {
+    const to = r.to === 'default' ? 'default' : canonicalAddress(r.to.includes('/') ? r.to : `${r.to}/${r.to.includes(':') ? 128 : 32}`, true);
+    const via = r.via === undefined ? undefined : canonicalAddress(r.via, false);
+    if (to === undefined) problems.push({ path: [...path, 'routes', i, 'to'], msg: `route to "${r.to}" is not a network`, hint: 'a network (10.40.0.0/16) or default' });
+    else if (r.via !== undefined && via === undefined) problems.push({ path: [...path, 'routes', i, 'via'], msg: `route via "${r.via}" is not an address`, hint: 'one address, without prefix length' });
+    else routes.push({ to, via, metric: r.metric });
+  });
   return {
     addresses: [...new Set(addresses)],
-    gateway: src.gateway,
-    routes: (src.routes ?? []).map((r) => ({ to: r.to, via: r.via, metric: r.metric })),
+    gateway,
+    routes,
     mtu: src.mtu,
     dhcp: src.dhcp ?? false,
   };
@@ -33,10 +68,14 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
   const problems: SpecProblem[] = [];
   const addrs = p.addresses ?? {};
   const usedAddressKeys = new Set<string>();
-  const extraFor = (...keys: string[]): string[] => {
-    const out: string[] = [];
+  const extraFor = (...keys: string[]): Extra[] => {
+    const out: Extra[] = [];
     for (const k of keys) {
-      if (Object.hasOwn(addrs, k)) { usedAddressKeys.add(k); out.push(...list(addrs[k])); }
+      if (!Object.hasOwn(addrs, k)) continue;
+      usedAddressKeys.add(k);
+      const v = addrs[k];
+      if (typeof v === 'string') out.push({ text: v, path: ['addresses', k] });
+      else if (Array.isArray(v)) v.forEach((text, i) => out.push({ text, path: ['addresses', k, i] }));
     }
     return out;
   };
@@ -80,13 +119,13 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
       xmitHashPolicy: ['802.3ad', 'balance-xor', 'balance-tlb'].includes(mode) ? (bond.xmit_hash_policy ?? 'layer3+4') : undefined,
       miimon: bond.miimon ?? 100,
       bridge: portOf.get(bond.name),
-      ...l3Of(bond, extraFor(bond.name)),
+      ...l3Of(bond, extraFor(bond.name), ['bond'], problems),
     });
   }
 
   for (const [name, e] of Object.entries(p.ethernets ?? {})) {
     if (!claim(name, 'a NIC configured alone', ['ethernets', name])) continue;
-    ethernets.push({ kind: 'ethernet', name, bridge: portOf.get(name), ...l3Of(e, extraFor(name)) });
+    ethernets.push({ kind: 'ethernet', name, bridge: portOf.get(name), ...l3Of(e, extraFor(name), ['ethernets', name], problems) });
   }
 
   for (const [purpose, v] of Object.entries(p.vlans ?? {})) {
@@ -97,12 +136,12 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
     }
     const name = v.name ?? `${link}.${v.id}`;
     if (!claim(name, `VLAN ${purpose}`, ['vlans', purpose, v.name !== undefined ? 'name' : 'id'])) continue;
-    vlans.push({ kind: 'vlan', name, id: v.id, link, purpose, bridge: portOf.get(name), ...l3Of(v, extraFor(purpose, name), v.cidr) });
+    vlans.push({ kind: 'vlan', name, id: v.id, link, purpose, bridge: portOf.get(name), ...l3Of(v, extraFor(purpose, name), ['vlans', purpose], problems, v.cidr) });
   }
 
   for (const [name, b] of Object.entries(p.bridges ?? {})) {
     if (!claim(name, 'a bridge', ['bridges', name])) continue;
-    bridges.push({ kind: 'bridge', name, interfaces: b.interfaces, stp: b.stp ?? false, ...l3Of(b, extraFor(name)) });
+    bridges.push({ kind: 'bridge', name, interfaces: b.interfaces, stp: b.stp ?? false, ...l3Of(b, extraFor(name), ['bridges', name], problems) });
   }
 
   // A NIC that only appears as a bridge port or VLAN parent gets a bare stanza, so it comes up.
