@@ -76,6 +76,15 @@ export function renderLabVars(subnet: string, gateway: string | undefined): stri
     'cni: calico',
     'metallb_mode: l2',
     'bgp_peers: []',
+    '# The network role on lab nodes: no bond or VLAN can exist here (docs/lab.md), so each node\'s',
+    '# eth0 is configured by ifupdown, for real: its address, MTU and a static route (TEST-NET-3',
+    '# through the machine) that only this configuration gives it.',
+    'network_renderer: ifupdown',
+    'network_ethernets:',
+    '  eth0:',
+    '    address: "{{ ansible_host }}/24"',
+    '    mtu: 1500',
+    `    routes: [{ to: 203.0.113.0/24, via: ${admin} }]`,
     '',
   ].join('\n');
 }

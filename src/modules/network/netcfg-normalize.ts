@@ -68,6 +68,8 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
   const problems: SpecProblem[] = [];
   const addrs = p.addresses ?? {};
   const usedAddressKeys = new Set<string>();
+  const more = p.more_addresses ?? {};
+  const usedMoreKeys = new Set<string>();
   const extraFor = (...keys: string[]): Extra[] => {
     const out: Extra[] = [];
     for (const k of keys) {
@@ -76,6 +78,13 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
       const v = addrs[k];
       if (typeof v === 'string') out.push({ text: v, path: ['addresses', k] });
       else if (Array.isArray(v)) v.forEach((text, i) => out.push({ text, path: ['addresses', k, i] }));
+    }
+    for (const k of keys) {
+      if (!Object.hasOwn(more, k)) continue;
+      usedMoreKeys.add(k);
+      const v = more[k];
+      if (typeof v === 'string') out.push({ text: v, path: ['more_addresses', k] });
+      else if (Array.isArray(v)) v.forEach((text, i) => out.push({ text, path: ['more_addresses', k, i] }));
     }
     return out;
   };
@@ -157,6 +166,11 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
   for (const key of Object.keys(addrs)) {
     if (!usedAddressKeys.has(key) && list(addrs[key]).length) {
       problems.push({ path: ['addresses', key], msg: `an address is given for ${key}, but no VLAN has that purpose and no link that name`, hint: `the keys of vlans (${Object.keys(p.vlans ?? {}).join(', ') || 'none'}) or a link's name` });
+    }
+  }
+  for (const key of Object.keys(more)) {
+    if (!usedMoreKeys.has(key) && list(more[key]).length) {
+      problems.push({ path: ['more_addresses', key], msg: `an address is given for ${key}, but no VLAN has that purpose and no link that name`, hint: `the keys of vlans (${Object.keys(p.vlans ?? {}).join(', ') || 'none'}) or a link's name` });
     }
   }
 

@@ -69,6 +69,9 @@ export const NetParams = Type.Object({
   addresses: Type.Optional(Type.Record(Type.String(), Type.Union([cidrAddr, Type.Array(cidrAddr), Type.Null()]), {
     description: 'This host\'s addresses by VLAN purpose or link name ({storage: "10.30.20.11/24"}); they add to the address written on the link itself.',
   })),
+  more_addresses: Type.Optional(Type.Record(Type.String(), Type.Union([cidrAddr, Type.Array(cidrAddr), Type.Null()]), {
+    description: 'More addresses of this host, in the same form as addresses (a role passes the contract\'s in addresses and the operator\'s own here).',
+  })),
   unmanaged_addresses: Type.Optional(Type.Array(ipAddr, {
     description: 'Addresses other daemons put on these links (keepalived\'s API VIP): never reported as drift or removed.',
   })),
