@@ -1,13 +1,11 @@
 import type { Play, Task } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import { formatLoc } from '../source/loc.js';
-import { coerceParams } from '../schema/coerce.js';
-import { evalCondition, extendVars, renderValue } from '../template/index.js';
-import { revealSecrets } from '../util/secret.js';
-import { varsFor } from './host-vars.js';
+import type { OwnedSetting } from '../modules/types.js';
+import { paramsBeforePlay } from './before-play.js';
 import type { PlayEnv } from './play-env.js';
 import type { HostRuntime, Scope } from './runtime.js';
-import { loopItems, NO_LOOP, tasksOfPlay } from './secret-scan.js';
+import { tasksOfPlay } from './secret-scan.js';
 
 /**
  * Settings owned once. Two tasks of one run that set the same setting on a host (a sysctl key, a
@@ -47,22 +45,11 @@ function show(resource: string, value: string | null): string {
   return resource.startsWith('file ') ? `content ${value.slice(0, 12)}` : JSON.stringify(value);
 }
 
-function settingsOf(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime): { resource: string; value: string | null }[] {
+function settingsOf(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime): OwnedSetting[] {
   const module = env.modules[task.module]!;
-  let vars: Record<string, unknown>;
-  try {
-    vars = varsFor(env.pvc, h, scope, task.vars);
-  } catch {
-    return [];
-  }
-  const out: { resource: string; value: string | null }[] = [];
-  const loopVar = task.loopControl?.loopVar ?? 'item';
-  for (const item of loopItems(task, vars)) {
-    const v = item === NO_LOOP ? vars : extendVars(vars, { [loopVar]: item });
+  const out: OwnedSetting[] = [];
+  for (const params of paramsBeforePlay(env, task, scope, h)) {
     try {
-      if (scope.when.length && !evalCondition(scope.when, v, task.loc)) continue;
-      // Secrets are revealed into a throwaway set: these values are compared, never shown.
-      const params = coerceParams(module, revealSecrets(renderValue(task.args, v, task.moduleLoc), new Set()) as Record<string, unknown>);
       out.push(...module.owns!(params));
     } catch {
       // Not known before the play runs: its own run decides, as for any task.

@@ -8,6 +8,7 @@ import type { Loc } from '../source/loc.js';
 import { readYamlFile } from '../vault/yaml.js';
 import { maskSecretParamsOfPlay } from './secret-scan.js';
 import { checkOwnedOnce } from './owned-once.js';
+import { hasPreflightTasks, runPreflight } from './preflight.js';
 import { renderValue } from '../template/index.js';
 import type { VarLayer } from '../vars/layers.js';
 import { mergeLayers } from '../vars/scope.js';
@@ -161,15 +162,29 @@ const GATHER: Omit<Task, 'loc' | 'moduleLoc'> = {
 
 async function runBatch(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
   if (play.strategy === 'free') {
-    // free: each host runs through the play at its own pace (forks hosts at a time).
+    // free: each host runs through the play at its own pace (forks hosts at a time). Design
+    // checks compare hosts, so with some to run every host gathers its facts first.
     const limit = pLimit(env.forks);
-    await Promise.all(batch.map((h) => limit(() => runSections(env, play, [h]))));
+    if (!hasPreflightTasks(env, play)) {
+      await Promise.all(batch.map((h) => limit(() => runSections(env, play, [h]))));
+      return;
+    }
+    await Promise.all(batch.map((h) => limit(() => openPlay(env, play, [h]))));
+    runPreflight(env, play, batch);
+    await Promise.all(batch.map((h) => limit(() => playSections(env, play, [h]))));
     return;
   }
   await runSections(env, play, batch);
 }
 
 async function runSections(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
+  await openPlay(env, play, batch);
+  runPreflight(env, play, batch);
+  await playSections(env, play, batch);
+}
+
+/** Facts and sessions: what a play reads of its hosts before its first task. */
+async function openPlay(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
   const scope: Scope = playScope(play);
   // The hosts' first round trip (lease, journal) goes out beside fact gathering, read-only as
   // that is; no task that may change a host starts before it is answered.
@@ -179,6 +194,10 @@ async function runSections(env: PlayEnv, play: Play, batch: readonly HostRuntime
     await runTask(env, gather, { ...scope, when: [], checkMode: false }, batch);
   }
   await settleSessions(env, play, batch, problems);
+}
+
+async function playSections(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
+  const scope: Scope = playScope(play);
   await runItems(env, play.preTasks, scope, batch);
   await flushHandlers(env, batch);
   for (const role of play.roles) await runRole(env, role, scope, batch);

@@ -1,0 +1,80 @@
+import type { Play, Task } from '../playbook/model.js';
+import type { PreflightFinding, PreflightInstance } from '../modules/types.js';
+import { validateParams } from '../schema/params.js';
+import { K8sbmError } from '../source/errors.js';
+import { formatLoc, type Loc } from '../source/loc.js';
+import { paramsBeforePlay } from './before-play.js';
+import { layersFor } from './host-vars.js';
+import { isActive } from './items.js';
+import { placeOfParam } from './param-place.js';
+import type { PlayEnv } from './play-env.js';
+import type { HostRuntime, Scope } from './runtime.js';
+import { tasksOfPlay } from './secret-scan.js';
+import { shouldRunByTags } from './tags.js';
+
+/**
+ * Design checks before the play's first task (ModuleDefinition.preflight). Once per batch, after
+ * facts are gathered: every task of the play whose module checks designs is rendered for each
+ * host still in the play (as owned-once does: `when`, loops; what is not known yet is left out)
+ * and the module sees all hosts' instances at once, so it can compare hosts. A finding names a
+ * param path; the engine turns it into the place the operator edits (param-place.ts), the
+ * inventory's line when the param is a variable. Warnings are shown and the play goes on; errors
+ * stop the run before any task runs on any host (K8SBM_DESIGN_INVALID), every one of them listed.
+ */
+export function hasPreflightTasks(env: PlayEnv, play: Play): boolean {
+  return checkedTasks(env, play).length > 0;
+}
+
+export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): void {
+  const tasks = checkedTasks(env, play);
+  if (!tasks.length) return;
+  const hosts = batch.filter(isActive);
+  const errors: Placed[] = [];
+  for (const { task, scope } of tasks) {
+    const module = env.modules[task.module]!;
+    const instances: PreflightInstance<Record<string, unknown>>[] = [];
+    for (const h of hosts) {
+      for (const params of paramsBeforePlay(env, task, scope, h)) {
+        // Params the schema refuses are the task's own error when it runs, not a design finding.
+        try {
+          validateParams(module, params, { loc: task.moduleLoc, subject: task.module }, { allowTemplates: false });
+        } catch {
+          continue;
+        }
+        instances.push({ host: h.name, params, facts: h.facts });
+      }
+    }
+    if (!instances.length) continue;
+    for (const f of module.preflight!(instances)) {
+      const h = env.allHosts.get(f.host);
+      const loc = h ? placeOfParam(task, layersFor(env.pvc, h, scope, task.vars), f.path) : task.loc;
+      const placed: Placed = { ...f, msg: mask(f.msg, env.secrets), hint: mask(f.hint, env.secrets), loc, task };
+      if (f.level === 'error') errors.push(placed);
+      else env.emit({ event: 'warning', msg: `${f.host}: ${placed.msg} (${formatLoc(loc)}); ${placed.hint}`, file: loc.file, line: loc.line });
+    }
+  }
+  if (!errors.length) return;
+  const first = errors[0]!;
+  throw new K8sbmError('K8SBM_DESIGN_INVALID', errors.map((e) => `${e.host}: ${e.msg} (${formatLoc(e.loc)})`).join('\n'), {
+    loc: first.loc,
+    hint: first.hint,
+    subject: `task "${first.task.name ?? first.task.module}" (${first.task.module}) at ${formatLoc(first.task.loc)}: nothing was sent`,
+    secrets: [...env.secrets],
+  });
+}
+
+interface Placed extends PreflightFinding {
+  readonly loc: Loc;
+  readonly task: Task;
+}
+
+function checkedTasks(env: PlayEnv, play: Play): { task: Task; scope: Scope }[] {
+  return tasksOfPlay(play, (t) => env.modules[t.module]?.preflight !== undefined)
+    .filter(({ scope }) => shouldRunByTags(scope.tags, env.tags));
+}
+
+function mask(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 3) out = out.split(s).join('***');
+  return out;
+}
