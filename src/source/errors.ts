@@ -52,7 +52,8 @@ export function isK8sbmError(e: unknown): e is K8sbmError {
  */
 export function formatError(e: K8sbmError): string {
   const head = [e.loc ? formatLoc(e.loc) : undefined, e.code, e.subject].filter(Boolean).join('  ');
-  const lines = [head, `  ${e.message}`];
+  // A message of several lines (one per problem) keeps its indentation on each.
+  const lines = [head, ...e.message.split('\n').map((l) => `  ${l}`)];
   for (const d of e.details) lines.push(`  ${d}`);
   if (e.loc) for (const l of sourceExcerpt(e.loc, e.secrets)) lines.push(`  ${l}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);

@@ -3,6 +3,7 @@ import type { HostStateOptions } from '../../src/engine/host-session.js';
 import { runPlaybook, type RunOutcome } from '../../src/engine/run.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { modules } from '../../src/modules/index.js';
+import type { AnyModule } from '../../src/modules/types.js';
 import { PlaybookLoader } from '../../src/playbook/index.js';
 import type { RunEvent, TaskResultEvent } from '../../src/report/events.js';
 import type { Connection, ConnectionSpec } from '../../src/transport/connection.js';
@@ -30,6 +31,8 @@ export interface EngineCase {
   readonly onEvent?: (e: RunEvent) => void;
   /** Run lock and handler journal (none without). */
   readonly hostState?: HostStateOptions;
+  /** Test-only modules, added to the registry for this run. */
+  readonly modules?: Readonly<Record<string, AnyModule>>;
 }
 
 export interface EngineRun {
@@ -51,7 +54,8 @@ export function writeTree(files: Readonly<Record<string, string>>, scope?: Clean
 export async function runEngine(c: EngineCase): Promise<EngineRun> {
   const dir = writeTree(c.files);
   const inventory = await loadInventory([join(dir, c.inventory ?? 'hosts.ini')]);
-  const loader = new PlaybookLoader({ modules, rolesPath: [] });
+  const registry = c.modules ? { ...modules, ...c.modules } : modules;
+  const loader = new PlaybookLoader({ modules: registry, rolesPath: [] });
   const playbook = loader.loadPlaybook(join(dir, c.playbook ?? 'site.yml'));
   const events: RunEvent[] = [];
   const connections = new Map<string, MemoryConnection>();
@@ -61,7 +65,7 @@ export async function runEngine(c: EngineCase): Promise<EngineRun> {
     return conn;
   };
   const outcome = await runPlaybook(playbook, {
-    inventory, loader, modules, connect, emit: (e) => { events.push(e); c.onEvent?.(e); },
+    inventory, loader, modules: registry, connect, emit: (e) => { events.push(e); c.onEvent?.(e); },
     check: c.check ?? false, diff: c.diff ?? false, forks: c.forks, limit: c.limit,
     tags: { only: c.tags ?? [], skip: c.skipTags ?? [] }, extraVars: parseExtraVars(c.extraVars ?? [], dir),
     startAtTask: c.startAtTask, detailedExitCode: c.detailedExitCode, hostState: c.hostState,
