@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
+import { networkDesignFindings } from '../../src/modules/network/netcfg-design.js';
+import { NetParams } from '../../src/modules/network/netcfg-spec.js';
 import { defineModule, type PreflightFinding } from '../../src/modules/types.js';
 import type { WarningEvent } from '../../src/report/events.js';
 import { K8sbmError } from '../../src/source/errors.js';
@@ -176,5 +178,50 @@ describe('design checks before the play', () => {
     const e = await refusal(base({ 'site.yml': SITE.replace('  gather_facts: false\n', '  gather_facts: false\n  strategy: free\n') }));
     assert.equal(e.code, 'K8SBM_DESIGN_INVALID');
     assert.deepEqual(planned, []);
+  });
+
+  it('the network checks through the role\'s call: the inventory\'s lines of a VLAN and of a host\'s address', async () => {
+    // The network module's shape, with its design checks and a plan that only records.
+    const network = defineModule({
+      name: 'network_config', schema: NetParams, controllerOnly: true, preflight: networkDesignFindings,
+      async plan(ctx) { planned.push(`${ctx.host} network_config`); return { kind: 'ok', reason: 'recorded' }; },
+    });
+    const e = await refusal({
+      files: {
+        'inv/hosts.ini': memoryInventory({ control_plane: ['cp1', 'cp2'] }),
+        'inv/group_vars/all.yml': `bond:
+  name: bond0
+  mode: 802.3ad
+  slaves: [eno1, eno2]
+  mtu: 1500
+vlans:
+  storage: { id: 2000, name: bond0.2000, cidr: 10.30.20.0/24, mtu: 9000 }
+  kubernetes: { id: 2001, name: bond0.2001, cidr: 10.30.21.0/24 }
+`,
+        'inv/host_vars/cp1.yml': 'host_index: 11\nstorage_address: 10.30.20.11/24\nkubernetes_address: 10.30.21.11/24\n',
+        'inv/host_vars/cp2.yml': 'host_index: 12\nstorage_address: 10.30.20.12/24\nkubernetes_address: 10.30.12.12/24\n',
+        'site.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: links, addresses and routes
+      network_config:
+        bond: "{{ bond | default(None) }}"
+        vlans: "{{ vlans | default({}) }}"
+        addresses:
+          storage: "{{ storage_address | default(None) }}"
+          kubernetes: "{{ kubernetes_address | default(None) }}"
+          management: "{{ management_address | default(None) }}"
+`,
+      },
+      inventory: 'inv/hosts.ini', modules: { recorder, network_config: network },
+    });
+    assert.equal(e.code, 'K8SBM_DESIGN_INVALID');
+    assert.deepEqual(planned, []);
+    assert.equal(rel(e.message), [
+      'cp1: VLAN storage has MTU 9000, above its parent bond0\'s 1500 (inv/group_vars/all.yml:7:68)',
+      'cp2: VLAN storage has MTU 9000, above its parent bond0\'s 1500 (inv/group_vars/all.yml:7:68)',
+      'cp2: address 10.30.12.12/24 of VLAN kubernetes is outside its network 10.30.21.0/24 (inv/host_vars/cp2.yml:3:21)',
+    ].join('\n'));
+    assert.equal(e.hint, 'raise bond0\'s mtu to 9000 at least (bond.mtu), or lower the VLAN\'s');
   });
 });
