@@ -224,4 +224,40 @@ vlans:
     ].join('\n'));
     assert.equal(e.hint, 'raise bond0\'s mtu to 9000 at least (bond.mtu), or lower the VLAN\'s');
   });
+
+  it('the host\'s facts reach the check: a bond member the host does not have, with a did-you-mean', async () => {
+    const facts = defineModule({
+      name: 'fakefacts', schema: Type.Object({}, { additionalProperties: false }), controllerOnly: true,
+      async plan(ctx) {
+        planned.push(`${ctx.host} fakefacts`);
+        const nic = (name: string) => ({ name, mtu: 1500, kind: null, link_type: 'ether', altnames: [] });
+        return { kind: 'ok', reason: 'facts', facts: { interfaces: { eno1: nic('eno1'), eno2: nic('eno2') } } };
+      },
+    });
+    const network = defineModule({
+      name: 'network_config', schema: NetParams, controllerOnly: true, preflight: networkDesignFindings,
+      async plan(ctx) { planned.push(`${ctx.host} network_config`); return { kind: 'ok', reason: 'recorded' }; },
+    });
+    const e = await refusal({
+      files: {
+        'inv/hosts.ini': memoryInventory({ control_plane: ['cp1'] }),
+        'inv/group_vars/all.yml': 'bond:\n  name: bond0\n  slaves:\n    - eno1\n    - eno3\n',
+        'site.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - fakefacts: {}
+- hosts: all
+  gather_facts: false
+  tasks:
+    - network_config:
+        bond: "{{ bond }}"
+`,
+      },
+      inventory: 'inv/hosts.ini', modules: { fakefacts: facts, network_config: network },
+    });
+    assert.equal(e.code, 'K8SBM_DESIGN_INVALID');
+    assert.deepEqual(planned, ['cp1 fakefacts']);
+    assert.equal(rel(e.message), 'cp1: bond member eno3 of bond0 is not an interface of this host (inv/group_vars/all.yml:5:7)');
+    assert.equal(e.hint, 'did you mean "eno1"? the host has eno1, eno2');
+  });
 });
