@@ -30,6 +30,8 @@ export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRunti
   if (!tasks.length) return;
   const hosts = batch.filter(isActive);
   const errors: Placed[] = [];
+  // A task in a loop gives a host one instance per item: the same finding is said once.
+  const said = new Set<string>();
   for (const { task, scope } of tasks) {
     const module = env.modules[task.module]!;
     const instances: PreflightInstance<Record<string, unknown>>[] = [];
@@ -49,6 +51,9 @@ export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRunti
       const h = env.allHosts.get(f.host);
       const loc = h ? placeOfParam(task, layersFor(env.pvc, h, scope, task.vars), f.path) : task.loc;
       const placed: Placed = { ...f, msg: mask(f.msg, env.secrets), hint: mask(f.hint, env.secrets), loc, task };
+      const key = `${f.level}\0${f.host}\0${placed.msg}\0${formatLoc(loc)}`;
+      if (said.has(key)) continue;
+      said.add(key);
       if (f.level === 'error') errors.push(placed);
       else env.emit({ event: 'warning', msg: `${f.host}: ${placed.msg} (${formatLoc(loc)}); ${placed.hint}`, file: loc.file, line: loc.line });
     }

@@ -44,7 +44,7 @@ const netcheck = defineModule({
         if (!['eno1', 'eno2'].includes(s)) out.push({ host: i.host, level: 'error', msg: `no NIC ${s}`, hint: 'name a NIC of the host', path: ['bond', 'slaves', n] });
       });
       const a = i.params.addresses?.storage;
-      if (a) users.set(a, [...(users.get(a) ?? []), i.host]);
+      if (a && !users.get(a)?.includes(i.host)) users.set(a, [...(users.get(a) ?? []), i.host]);
       if (i.params.note) out.push({ host: i.host, level: 'warning', msg: `note ${i.params.note}`, hint: 'just so you know', path: ['note'] });
     }
     for (const [a, hs] of users) {
@@ -158,6 +158,11 @@ describe('design checks before the play', () => {
     assert.equal(rel(warnings[0]!.file ?? ''), 'inv/group_vars/all.yml');
     assert.equal(warnings[0]!.line, 2);
     assert.deepEqual(planned, ['cp1 recorder', 'cp2 recorder', 'cp1 netcheck', 'cp2 netcheck']);
+  });
+
+  it('a task in a loop says a finding once per host', async () => {
+    const e = await refusal(base({ 'site.yml': `${SITE}      loop: [1, 2]\n` }));
+    assert.equal(rel(e.message), ['cp1: no NIC eno3 (inv/group_vars/all.yml:4:18)', 'cp2: no NIC eno3 (inv/group_vars/all.yml:4:18)'].join('\n'));
   });
 
   it('a host the task\'s when leaves out is not checked; a task out of the selected tags neither', async () => {
