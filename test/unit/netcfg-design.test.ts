@@ -66,7 +66,7 @@ describe('network design checks', () => {
     assert.equal(fs[0]!.hint, 'an address in 10.30.20.0/24, or correct the VLAN\'s cidr');
     assert.deepEqual(networkDesignFindings([cp(1, { addresses: { storage: '10.30.20.11', kubernetes: ['10.30.21.11'] } })]), []);
     const bad = networkDesignFindings([cp(1, { addresses: { storage: ['10.30.20.11/24', '10.30.20.300/24'], kubernetes: '10.30.21.11/24' } })]);
-    assert.deepEqual(lines(bad), ['cp1 error addresses.storage.1: address 10.30.20.300/24 of VLAN storage: "10.30.20.300/24" is not an IP address or network (e.g. 10.0.0.5/24 or fd00::1/64)']);
+    assert.deepEqual(lines(bad), ['cp1 error addresses.storage.1: "10.30.20.300/24" is not an address with its prefix length']);
   });
 
   it('an address is used once across the hosts: an error on each host using it, naming the other', () => {
@@ -100,6 +100,8 @@ describe('network design checks', () => {
     ]);
     const noAddress = networkDesignFindings([cp(1, { addresses: { storage: '10.30.20.11/24' } })]);
     assert.deepEqual(lines(noAddress), ['cp1 error vlans.kubernetes.gateway: gateway 10.30.21.1 of VLAN kubernetes, which has no address to reach it from']);
+    const typo = networkDesignFindings([cp(1, { vlans: { ...VLANS, kubernetes: { ...VLANS.kubernetes!, gateway: '10.30.21.l' } } })]);
+    assert.deepEqual(lines(typo), ['cp1 error vlans.kubernetes.gateway: gateway "10.30.21.l" is not an address'], 'said once, by the params\' structure');
     const dhcp = { ...VLANS, kubernetes: { ...VLANS.kubernetes!, dhcp: true } };
     assert.deepEqual(networkDesignFindings([cp(1, { vlans: dhcp, addresses: { storage: '10.30.20.11/24' } })]), []);
   });
