@@ -15,11 +15,12 @@ import { shouldRunByTags } from './tags.js';
 /**
  * Design checks before the play's first task (ModuleDefinition.preflight). Once per batch, after
  * facts are gathered: every task of the play whose module checks designs is rendered for each
- * host still in the play (as owned-once does: `when`, loops; what is not known yet is left out)
- * and the module sees all hosts' instances at once, so it can compare hosts. A finding names a
- * param path; the engine turns it into the place the operator edits (param-place.ts), the
- * inventory's line when the param is a variable. Warnings are shown and the play goes on; errors
- * stop the run before any task runs on any host (K8SBM_DESIGN_INVALID), every one of them listed.
+ * host still in the play, the other batches' too (as owned-once does: `when`, loops; what is not
+ * known yet is left out), and the module sees all hosts' instances at once, so it can compare
+ * hosts. A finding names a param path; the engine turns it into the place the operator edits
+ * (param-place.ts), the inventory's line when the param is a variable. Warnings are shown and the
+ * play goes on; errors stop the run before any task runs on any host (K8SBM_DESIGN_INVALID),
+ * every one of them listed.
  */
 export function hasPreflightTasks(env: PlayEnv, play: Play): boolean {
   return checkedTasks(env, play).length > 0;
@@ -28,7 +29,12 @@ export function hasPreflightTasks(env: PlayEnv, play: Play): boolean {
 export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): void {
   const tasks = checkedTasks(env, play);
   if (!tasks.length) return;
-  const hosts = batch.filter(isActive);
+  // The play's other hosts are checked with the batch (serial: a later batch's host with its
+  // facts still unknown, an earlier one as it is now), so an address two batches share stops the
+  // run at the first; a warning is said in its host's own batch.
+  const inBatch = new Set(batch.filter(isActive).map((h) => h.name));
+  const hosts = env.pvc.playHosts.map((n) => env.allHosts.get(n)).filter((h): h is HostRuntime =>
+    h !== undefined && (inBatch.has(h.name) || (!env.pvc.batch.includes(h.name) && !h.failed && !h.unreachable)));
   const errors: Placed[] = [];
   // A task in a loop gives a host one instance per item: the same finding is said once.
   const said = new Set<string>();
@@ -48,6 +54,7 @@ export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRunti
     }
     if (!instances.length) continue;
     for (const f of module.preflight!(instances)) {
+      if (f.level !== 'error' && !inBatch.has(f.host)) continue;
       const h = env.allHosts.get(f.host);
       const loc = h ? placeOfParam(task, layersFor(env.pvc, h, scope, task.vars), f.path) : task.loc;
       const placed: Placed = { ...f, msg: mask(f.msg, env.secrets), hint: mask(f.hint, env.secrets), loc, task };

@@ -160,6 +160,32 @@ describe('design checks before the play', () => {
     assert.deepEqual(planned, ['cp1 recorder', 'cp2 recorder', 'cp1 netcheck', 'cp2 netcheck']);
   });
 
+  it('serial: a value two batches share stops the run at the first batch; a warning is said in its host\'s batch', async () => {
+    const serial = SITE.replace('  gather_facts: false\n', '  gather_facts: false\n  serial: 1\n');
+    const e = await refusal(base({
+      'inv/group_vars/all.yml': 'bond: { name: bond0, slaves: [eno1, eno2] }\n',
+      'inv/host_vars/cp2.yml': 'storage_address: 10.30.20.11/24\n',
+      'site.yml': serial,
+    }));
+    assert.deepEqual(planned, []);
+    assert.equal(rel(e.message), [
+      'cp1: 10.30.20.11/24 is used twice (inv/host_vars/cp1.yml:2:18)',
+      'cp2: 10.30.20.11/24 is used twice (inv/host_vars/cp2.yml:1:18)',
+    ].join('\n'));
+
+    planned.length = 0;
+    const run = await runEngine(base({
+      'inv/group_vars/all.yml': 'bond: { name: bond0, slaves: [eno1, eno2] }\nnetwork_note: jumbo\n',
+      'site.yml': `${serial}        note: "{{ network_note }}"\n`,
+    }));
+    const warnings = run.events.filter((e): e is WarningEvent => e.event === 'warning').map((w) => rel(w.msg));
+    assert.deepEqual(warnings, [
+      'cp1: note jumbo (inv/group_vars/all.yml:2:15); just so you know',
+      'cp2: note jumbo (inv/group_vars/all.yml:2:15); just so you know',
+    ]);
+    assert.deepEqual(planned, ['cp1 recorder', 'cp1 netcheck', 'cp2 recorder', 'cp2 netcheck']);
+  });
+
   it('a task in a loop says a finding once per host', async () => {
     const e = await refusal(base({ 'site.yml': `${SITE}      loop: [1, 2]\n` }));
     assert.equal(rel(e.message), ['cp1: no NIC eno3 (inv/group_vars/all.yml:4:18)', 'cp2: no NIC eno3 (inv/group_vars/all.yml:4:18)'].join('\n'));
