@@ -164,7 +164,9 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   const [head = '', ...probeOut] = first.ok ? first.stdout.trim().split('\n') : [];
   const why = !first.ok ? `a new SSH connection failed: ${first.error}`
     : head === 'probe-failed' ? `the probe failed${probeOut.length ? `: ${probeOut.join(' | ')}` : ''}`
-    : `the rollback timer fired first (${first.stdout.trim()})`;
+    : Date.now() >= a.armedAt + a.timeout * 1000
+      ? `no new SSH connection got through before the rollback timer fired: the node could not be reached until it rolled back (${head})`
+      : `the rollback timer fired first (${first.stdout.trim()})`;
   // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look.
   const timerEnd = a.armedAt + a.timeout * 1000;
   const giveUp = timerEnd + AFTER_TIMER_MS;
