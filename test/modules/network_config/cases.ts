@@ -1,0 +1,37 @@
+import type { NetParamsT } from '../../../src/modules/network/netcfg-spec.js';
+
+/**
+ * The reference topologies the golden files and the real-tool tests share: the example
+ * inventory's bond and VLANs with cp1's addresses, the same with a bridge, and the lab's plain NIC.
+ */
+
+const referenceBase = {
+  bond: { name: 'bond0', mode: '802.3ad', slaves: ['eno1', 'eno2'], mtu: 9000 },
+  vlans: {
+    storage: { id: 2000, name: 'bond0.2000' },
+    kubernetes: { id: 2001, name: 'bond0.2001', routes: [{ to: '10.40.0.0/16', via: '10.30.21.1' }] },
+    management: { id: 10, name: 'bond0.10', gateway: '10.30.10.1' },
+  },
+  addresses: { storage: '10.30.20.11/24', kubernetes: '10.30.21.11/24', management: '10.30.10.11/24' },
+  dns: { servers: ['10.30.10.53', '10.30.10.54'], search: ['cluster.example.net', 'example.net'] },
+} satisfies NetParamsT;
+
+export const CASES: Readonly<Record<string, NetParamsT>> = {
+  /** cp1 of the example inventory. */
+  reference: referenceBase,
+  /** The same, with the kubernetes VLAN as the port of a bridge that carries its address and route. */
+  'reference-bridge': {
+    ...referenceBase,
+    vlans: {
+      storage: referenceBase.vlans.storage,
+      kubernetes: { id: 2001, name: 'bond0.2001' },
+      management: referenceBase.vlans.management,
+    },
+    bridges: { br0: { interfaces: ['bond0.2001'], routes: [{ to: '10.40.0.0/16', via: '10.30.21.1' }] } },
+    addresses: { storage: '10.30.20.11/24', br0: '10.30.21.11/24', management: '10.30.10.11/24' },
+  },
+  /** The lab nodes' NIC, the one case applied for real. */
+  lab: {
+    ethernets: { eth0: { address: '198.18.0.11/24', mtu: 1500, routes: [{ to: '203.0.113.0/24', via: '198.18.0.1' }] } },
+  },
+};
