@@ -35,3 +35,44 @@ export const CASES: Readonly<Record<string, NetParamsT>> = {
     ethernets: { eth0: { address: '198.18.0.11/24', mtu: 1500, routes: [{ to: '203.0.113.0/24', via: '198.18.0.1' }] } },
   },
 };
+
+/** Edge cases of the renderers; each must be sound, and is also put to the real tools. */
+export const EDGE_CASES: Readonly<Record<string, NetParamsT>> = {
+  /** Two NICs, no bond: one with a gateway and DNS, one with a route and a metric. */
+  'no-bond': {
+    ethernets: {
+      eno1: { address: '10.30.10.11/24', gateway: '10.30.10.1' },
+      eno2: { address: '10.30.20.11/24', mtu: 9000, routes: [{ to: '10.50.0.0/16', via: '10.30.20.1', metric: 200 }] },
+    },
+    dns: { servers: ['10.30.10.53'] },
+  },
+  /** A VLAN tagged on a NIC that carries nothing else (the NIC only appears as the VLAN's link). */
+  'vlan-on-nic': {
+    vlans: { storage: { id: 2000, link: 'eno1', cidr: '10.30.20.0/24', mtu: 1500 } },
+    addresses: { storage: '10.30.20.11' },
+  },
+  /** A VLAN whose name is not LINK.ID. */
+  'vlan-named': {
+    ethernets: { eno1: { address: '10.30.10.11/24' } },
+    vlans: { storage: { id: 2000, link: 'eno1', name: 'storage0', address: '10.30.20.11/24' } },
+  },
+  /** A bridge over the bond itself, carrying the address. */
+  'bridge-over-bond': {
+    bond: { name: 'bond0', mode: 'active-backup', slaves: ['eno1', 'eno2'], miimon: 200 },
+    bridges: { br0: { interfaces: ['bond0'], stp: true, address: '10.30.21.11/24', gateway: '10.30.21.1' } },
+  },
+  /** IPv4 and IPv6 on one NIC, an IPv6 gateway and route. */
+  ipv6: {
+    ethernets: {
+      eth0: {
+        address: ['198.18.0.11/24', 'fd00:18::11/64', 'fd00:19::11/64'],
+        gateway: 'fd00:18::1',
+        routes: [{ to: 'fd00:40::/48', via: 'fd00:18::2' }, { to: '203.0.113.0/24', via: '198.18.0.1' }],
+      },
+    },
+  },
+  /** DHCP with an MTU. */
+  dhcp: { ethernets: { eth0: { dhcp: true, mtu: 1400 } } },
+  /** Several IPv4 addresses on one NIC. */
+  'multi-address': { ethernets: { eth0: { address: ['198.18.0.11/24', '198.18.0.12/24', '198.19.0.11/16'], mtu: 1500 } } },
+};
