@@ -12,6 +12,10 @@ import type { RenderedFile } from './netcfg-render.js';
  * `mii-monitor-interval` (netplan's default 0 turns link monitoring off, so a bond would never
  * notice a dead member) and `link-local: []` on a link without addresses (netplan would give it
  * an IPv6 link-local address).
+ *
+ * `renderer: networkd` is written on each link, not once under `network`: netplan applies a
+ * global renderer to the links of every file it reads (`netplan generate` moves a NIC another
+ * file gives to NetworkManager over to networkd), and this file must change only its own links.
  */
 
 export const NETPLAN_PATH = '/etc/netplan/60-k8sbm.yaml';
@@ -77,9 +81,9 @@ export function renderNetplan(spec: NetSpec): RenderedFile[] {
   const links = [...spec.links].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const l of links) {
     const body = l.kind === 'bond' ? bond(l) : l.kind === 'vlan' ? vlan(l) : l.kind === 'bridge' ? bridge(l) : l3(l);
-    sections[SECTIONS[l.kind]][l.name] = body;
+    sections[SECTIONS[l.kind]][l.name] = { renderer: 'networkd', ...body };
   }
-  const network: Obj = { version: 2, renderer: 'networkd' };
+  const network: Obj = { version: 2 };
   for (const [key, links] of Object.entries(sections)) {
     if (Object.keys(links).length) network[key] = links;
   }

@@ -44,7 +44,7 @@ function stanza(text: string, name: string): string {
 describe('network_config renderers: edge cases', () => {
   it('no bond: NICs with their own addresses, no netdev, no bond options', () => {
     const r = render(EDGE_CASES['no-bond']);
-    assert.deepEqual(Object.keys(r.netplan.network), ['version', 'renderer', 'ethernets']);
+    assert.deepEqual(Object.keys(r.netplan.network), ['version', 'ethernets']);
     assert.deepEqual(section(r, 'ethernets').eno1.routes, [{ to: 'default', via: '10.30.10.1' }]);
     assert.deepEqual(section(r, 'ethernets').eno1.nameservers, { addresses: ['10.30.10.53'] });
     assert.deepEqual(Object.keys(r.networkd), ['eno1.network', 'eno2.network']);
@@ -57,8 +57,8 @@ describe('network_config renderers: edge cases', () => {
 
   it('a NIC that only carries a VLAN comes up without addresses; the VLAN takes its network\'s prefix', () => {
     const r = render(EDGE_CASES['vlan-on-nic']);
-    assert.deepEqual(section(r, 'ethernets').eno1, { 'link-local': [] });
-    assert.deepEqual(section(r, 'vlans')['eno1.2000'], { id: 2000, link: 'eno1', addresses: ['10.30.20.11/24'], mtu: 1500 });
+    assert.deepEqual(section(r, 'ethernets').eno1, { renderer: 'networkd', 'link-local': [] });
+    assert.deepEqual(section(r, 'vlans')['eno1.2000'], { renderer: 'networkd', id: 2000, link: 'eno1', addresses: ['10.30.20.11/24'], mtu: 1500 });
     assert.match(r.networkd['eno1.network'], /^VLAN=eno1\.2000\nLinkLocalAddressing=no$/m);
     assert.doesNotMatch(r.networkd['eno1.network'], /Address=|DHCP=/);
     assert.match(r.networkd['eno1.2000.netdev'], /^MTUBytes=1500$/m);
@@ -76,7 +76,7 @@ describe('network_config renderers: edge cases', () => {
 
   it('a bridge over the bond: the bond is a port without L3; no LACP options outside 802.3ad', () => {
     const r = render(EDGE_CASES['bridge-over-bond']);
-    assert.deepEqual(section(r, 'bonds').bond0, { interfaces: ['eno1', 'eno2'], parameters: { mode: 'active-backup', 'mii-monitor-interval': 200 } });
+    assert.deepEqual(section(r, 'bonds').bond0, { renderer: 'networkd', interfaces: ['eno1', 'eno2'], parameters: { mode: 'active-backup', 'mii-monitor-interval': 200 } });
     assert.deepEqual(section(r, 'bridges').br0.parameters, { stp: true });
     assert.equal(r.networkd['bond0.network'].split('\n').filter((l) => l.includes('=')).join(' '), 'Name=bond0 Bridge=br0 LinkLocalAddressing=no');
     assert.match(r.networkd['bond0.netdev'], /\[Bond\]\nMode=active-backup\nMIIMonitorSec=200ms\n$/);
@@ -122,7 +122,7 @@ describe('network_config renderers: edge cases', () => {
 
   it('DHCP: the address is asked for; the MTU goes before the client starts under ifupdown', () => {
     const r = render(EDGE_CASES.dhcp);
-    assert.deepEqual(section(r, 'ethernets').eth0, { dhcp4: true, mtu: 1400 });
+    assert.deepEqual(section(r, 'ethernets').eth0, { renderer: 'networkd', dhcp4: true, mtu: 1400 });
     assert.match(r.networkd['eth0.network'], /^DHCP=ipv4$/m);
     assert.doesNotMatch(r.networkd['eth0.network'], /LinkLocalAddressing/);
     assert.equal(stanza(r.ifupdown, 'eth0'), 'auto eth0\niface eth0 inet dhcp\n    pre-up ip link set dev eth0 mtu 1400\n');
@@ -138,12 +138,20 @@ describe('network_config renderers: edge cases', () => {
     assert.deepEqual(section(r, 'bonds').bond0['link-local'], []);
     assert.match(r.networkd['bond0.network'], /^LinkLocalAddressing=no$/m);
     assert.match(stanza(r.ifupdown, 'bond0'), /^iface bond0 inet manual$/m);
-    assert.equal(Object.keys(section(r, 'ethernets').eno1).join(), 'mtu');
+    assert.equal(Object.keys(section(r, 'ethernets').eno1).join(), 'renderer,mtu');
+  });
+
+  it('netplan: every link names its renderer; the file sets none for the links of other files', () => {
+    const r = render(CASES['reference-bridge']);
+    assert.equal(r.netplan.network.renderer, undefined);
+    for (const kind of ['ethernets', 'bonds', 'vlans', 'bridges']) {
+      for (const [name, body] of Object.entries(section(r, kind))) assert.equal(body.renderer, 'networkd', name);
+    }
   });
 
   it('an empty spec: a netplan file with no links, no networkd file, an ifupdown file of comments', () => {
     const spec = { links: [] };
-    assert.deepEqual(parse(renderNetplan(spec)[0].content), { network: { version: 2, renderer: 'networkd' } });
+    assert.deepEqual(parse(renderNetplan(spec)[0].content), { network: { version: 2 } });
     assert.deepEqual(renderNetworkd(spec), []);
     assert.ok(renderIfupdown(spec)[0].content.split('\n').every((l) => l === '' || l.startsWith('#')));
   });

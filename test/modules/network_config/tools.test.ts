@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { normalizeNetParams } from '../../../src/modules/network/netcfg-normalize.js';
@@ -52,17 +52,20 @@ function run(t: TestContext, argv: readonly string[]): { code: number | null; st
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function netplanGenerate(t: TestContext, yaml: string): { code: number | null; stderr: string; generated: Record<string, string>; root: string } {
+/** `netplan generate` on a temporary root holding our YAML and `others` (file name -> YAML). */
+function netplanGenerate(t: TestContext, yaml: string, others: Readonly<Record<string, string>> = {}): { code: number | null; stderr: string; generated: Record<string, string>; root: string } {
   const netplan = tool('netplan', 'netplan.io');
   const root = tempDir('netplan-root', t);
   mkdirSync(join(root, 'etc', 'netplan'), { recursive: true });
-  const file = join(root, 'etc', 'netplan', '60-k8sbm.yaml');
-  writeFileSync(file, yaml, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  for (const [name, text] of Object.entries({ ...others, '60-k8sbm.yaml': yaml })) {
+    const file = join(root, 'etc', 'netplan', name);
+    writeFileSync(file, text, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
   const r = run(t, [netplan, 'generate', '--root-dir', root]);
   const out = join(root, 'run', 'systemd', 'network');
   const generated: Record<string, string> = {};
-  if (r.code === 0) for (const f of readdirSync(out).sort()) generated[f] = readFileSync(join(out, f), 'utf8');
+  if (r.code === 0 && existsSync(out)) for (const f of readdirSync(out).sort()) generated[f] = readFileSync(join(out, f), 'utf8');
   return { code: r.code, stderr: r.stderr, generated, root };
 }
 
@@ -95,6 +98,15 @@ describe('netplan generate accepts the netplan renderer\'s YAML and means what t
       assert.match(r.generated[`10-netplan-${vlan}.network`] ?? '', new RegExp(`^Address=${addr}$`, 'm'));
     }
     assert.match(r.generated['10-netplan-eno1.network'] ?? '', /^Bond=bond0$/m);
+  });
+
+  it('a NIC another netplan file gives to NetworkManager stays with NetworkManager', (t) => {
+    const other = 'network:\n  version: 2\n  renderer: NetworkManager\n  ethernets:\n    wlan0:\n      dhcp4: true\n';
+    const r = netplanGenerate(t, renderNetplan(specOf(CASES.lab))[0].content, { '50-desktop.yaml': other });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(Object.keys(r.generated).filter((f) => /\.net(work|dev)$/.test(f)), ['10-netplan-eth0.network']);
+    assert.ok(Object.values(r.generated).every((text) => !text.includes('wlan0')));
+    assert.ok(existsSync(join(r.root, 'run', 'NetworkManager', 'system-connections', 'netplan-wlan0.nmconnection')));
   });
 
   it('the check can fail: netplan refuses a YAML it does not know, naming file and line', (t) => {
