@@ -20,8 +20,10 @@ import { networkdModel } from './networkd-model.js';
  *   the same spec (networkd-model.ts says what is compared). networkd has no offline checker:
  *   this comparison is how the networkd renderer is validated.
  * - ifupdown: only `--no-act` (prints the commands instead of running them, on stderr, each
- *   message of its own prefixed "ifup: ") with `--state-dir` in a temporary folder, so
- *   /run/network is never read or written; and `ifquery` (prints on stdout).
+ *   message of its own prefixed "ifup: ") with `--state-dir` in a temporary folder: even with
+ *   --no-act, ifup creates its state folder (/run/network by default) and reads which links are
+ *   up from it (it writes nothing there), so the machine's state would both be touched and decide
+ *   what ifup prints. And `ifquery` (prints on stdout).
  * A missing tool fails the test, naming the package to install.
  */
 
