@@ -205,6 +205,21 @@ describe('ifupdown reads the ifupdown renderer\'s file (ifup/ifdown --no-act, if
     assert.ok(lines(sh('ifquery', 'bond0.10').stdout).includes('dns-nameservers: 10.30.10.53 10.30.10.54'));
   });
 
+  it('VLANs come into being: ifupdown creates LINK.ID itself (a bridge port too), our pre-up line any other', (t) => {
+    const bridged = ifupdown(t, renderIfupdown(specOf(CASES['reference-bridge']))[0].content);
+    const up = bridged('ifup', '-a');
+    assert.equal(up.code, 0, up.stderr);
+    const created = lines(up.stderr);
+    assert.ok(created.some((l) => l.includes('ip link add link bond0 name bond0.2001 type vlan id 2001')), up.stderr);
+    assert.ok(created.includes('ip addr add 10.30.21.11/255.255.255.0 broadcast 10.30.21.255 dev br0 label br0'), up.stderr);
+    const named = ifupdown(t, renderIfupdown(specOf(EDGE_CASES['vlan-named']))[0].content);
+    const n = named('ifup', 'storage0');
+    assert.equal(n.code, 0, n.stderr);
+    assert.ok(lines(n.stderr).includes('ip link show dev storage0 >/dev/null 2>&1 || ip link add link eno1 name storage0 type vlan id 2000'), n.stderr);
+    const down = named('ifdown', '--force', 'storage0');
+    assert.ok(lines(down.stderr).includes('ip link del dev storage0 || true'), down.stderr);
+  });
+
   it('several IPv4 addresses: one stanza each, and ifup adds every one (a second address line would be dropped)', (t) => {
     const sh = ifupdown(t, renderIfupdown(specOf(EDGE_CASES['multi-address']))[0].content);
     const up = sh('ifup', 'eth0');
