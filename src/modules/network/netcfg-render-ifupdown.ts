@@ -12,7 +12,8 @@ import type { RenderedFile } from './netcfg-render.js';
  *   interfaces(5) documents repeated stanzas as the way to give a link several addresses, and
  *   ifdown removes each address the same way.
  * - Link options (mtu, bond-*, vlan-raw-device, bridge_*, dns-*) and routes go in the link's
- *   first stanza only; IPv6 addresses get `inet6 static` stanzas, IPv6 routes go in the first.
+ *   first stanza only; IPv6 addresses get `inet6 static` stanzas, and an IPv6 gateway or route
+ *   goes in the first of those.
  * - A route is an `up ip route replace ...` line (replace: a route left from before does not
  *   fail ifup) and a `down ip route del ... || true` line: a failing down command aborts
  *   ifdown, which would leave the link configured when the route was already gone.
