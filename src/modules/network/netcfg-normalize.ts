@@ -174,6 +174,13 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
     }
   }
 
+  // A bridge port's L3 belongs to the bridge: the renderers write none on a port.
+  for (const l of [...ethernets, ...bonds, ...vlans]) {
+    if (l.bridge !== undefined && (l.addresses.length || l.gateway !== undefined || l.routes.length || l.dhcp)) {
+      const path = l.kind === 'vlan' ? ['vlans', l.purpose] : l.kind === 'bond' ? ['bond'] : ['ethernets', l.name];
+      problems.push({ path, msg: `${l.name} is a port of bridge ${l.bridge}, and ports carry no address, gateway or route of their own`, hint: `give them to the bridge: network_bridges.${l.bridge} (or network_addresses: {${l.bridge}: ...})` });
+    }
+  }
   const links: LinkSpec[] = [...ethernets, ...bonds, ...vlans, ...bridges];
   const dns = p.dns && ((p.dns.servers?.length ?? 0) + (p.dns.search?.length ?? 0)) > 0 ? { servers: p.dns.servers ?? [], search: p.dns.search ?? [] } : undefined;
   if (dns) {
