@@ -316,6 +316,49 @@ describe('network_config plan', () => {
     assert.equal(applyArgs(change((await plan(p, { files: rendered('networkd', p), ssh: '' })).plan)).wait, 'wait');
   });
 
+  describe('file writes (once the renderers write files)', () => {
+    for (const renderer of ['networkd', 'netplan', 'ifupdown'] as const) {
+      it(`${renderer}: a node without our files gets each one created, staged as W lines; every link is brought up`, async (t) => {
+        const files = rendered(renderer);
+        if (!files.length) { t.skip(`the ${renderer} renderer writes no files yet`); return; }
+        const c = change((await plan(params({ renderer }), { tools: TOOLS[renderer] })).plan);
+        assert.deepEqual(summaryLines(c), files.map((f) => `create ${f.path}`));
+        const a = applyArgs(c);
+        assert.deepEqual([a.renderer, a.wait, a.downs, a.deletes, a.cleanup], [renderer, 'wait', '', '', '']);
+        assert.equal(a.ups, 'eno1 eno2 bond0 bond0.2000 bond0.2001 br0');
+        const staged = a.stdin.trimEnd().split('\n').map((l) => l.split(' '));
+        assert.deepEqual(staged.map(([op, path, mode]) => [op, path, mode]), files.map((f) => ['W', f.path, f.mode]));
+        assert.deepEqual(staged.map((l) => Buffer.from(l[3]!, 'base64').toString('utf8')), files.map((f) => f.content));
+        assert.deepEqual(c.diffs.map((d) => d.kind === 'text' ? [d.subject, d.before, d.after] : d.subject), files.map((f) => [f.path, null, f.content]));
+        assert.equal(liveDiff(c), undefined);
+      });
+    }
+
+    it('networkd: a file of ours edited by hand is rewritten and only its link reconfigured', async (t) => {
+      const files = rendered('networkd');
+      const path = '/etc/systemd/network/10-k8sbm-bond0.2000.network';
+      const f = files.find((x) => x.path === path);
+      if (!f) { t.skip('the networkd renderer writes no files yet'); return; }
+      const edited = files.map((x) => (x === f ? { ...x, content: `${x.content}DNS=192.0.2.53\n` } : x));
+      const c = change((await plan(params(), { files: edited })).plan);
+      assert.deepEqual(summaryLines(c), [`update ${path}`]);
+      const a = applyArgs(c);
+      assert.equal(a.ups, 'bond0.2000');
+      assert.match(a.stdin, new RegExp(`^W ${path.replace(/\./g, '\\.')} 0644 \\S+\n$`));
+    });
+
+    it('ifupdown: a bond recreated is taken down with the old file, from the top (bridge, VLANs, bond), and brought up from the bottom', async (t) => {
+      const files = rendered('ifupdown');
+      if (!files.length) { t.skip('the ifupdown renderer writes no files yet'); return; }
+      const links = liveLinks();
+      link(links, 'bond0').linkinfo.info_data.mode = 'balance-rr';
+      const c = change((await plan(params({ renderer: 'ifupdown' }), { tools: TOOLS.ifupdown, links, files })).plan);
+      assert.deepEqual(summaryLines(c), ['bond0: mode balance-rr → 802.3ad (link is recreated)']);
+      const a = applyArgs(c);
+      assert.deepEqual([a.downs, a.deletes, a.ups], ['br0 bond0.2001 bond0.2000 bond0', 'bond0', 'bond0 bond0.2000 bond0.2001 br0']);
+    });
+  });
+
   describe('renderer', () => {
     const auto = params({ renderer: 'auto' });
     const cases: [string, Renderer, string][] = [
