@@ -68,7 +68,7 @@ fi
 for l in $deletes; do [ -e "/sys/class/net/$l" ] && step ip link delete dev "$l"; done
 while read -r key p; do
   if [ "$key" = - ]; then rm -f -- "$p"; echo "removed $p"
-  else mkdir -p -- "\${p%/*}" && mv -f -- "$w/$key" "$p" && echo "wrote $p"
+  else (umask 022 && mkdir -p -- "\${p%/*}") && mv -f -- "$w/$key" "$p" && echo "wrote $p"
   fi
 done < "$w/install"
 case "$renderer" in
