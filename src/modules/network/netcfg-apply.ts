@@ -58,7 +58,7 @@ case "$renderer" in
     fi ;;
 esac
 cat > "$w/worker" <<'WORKER'
-w=$1 renderer=$2 downs=$3 deletes=$4 ups=$5 cleanup=$6 state=$7
+w=$1 renderer=$2 downs=$3 deletes=$4 ups=$5 cleanup=$6 state=$7 wait=$8
 rc=0
 step() { echo "+ $*"; "$@" || { r=$?; echo "exit $r"; rc=$r; }; }
 if [ "$renderer" = ifupdown ]; then
@@ -80,9 +80,11 @@ printf '%s\\n' "$cleanup" | while read -r line; do [ -n "$line" ] && ip $line &&
 cp "$w/log" "$state.log" 2>/dev/null
 echo "$rc" > "$state.rc.tmp" && mv -f "$state.rc.tmp" "$state.rc"
 echo "$rc" > "$w/rc"
+# Detached, nobody reads the staging folder after this: its outcome is in $state.rc and .log.
+if [ "$wait" = detach ]; then rm -rf -- "$w"; fi
 WORKER
 rm -f -- "$state.rc" "$state.log"
-setsid sh "$w/worker" "$w" "$renderer" "$downs" "$deletes" "$ups" "$cleanup" "$state" </dev/null >"$w/log" 2>&1 &
+setsid sh "$w/worker" "$w" "$renderer" "$downs" "$deletes" "$ups" "$cleanup" "$state" "$wait" </dev/null >"$w/log" 2>&1 &
 if [ "$wait" = detach ]; then echo detached; exit 0; fi
 n=0
 while [ ! -e "$w/rc" ] && [ "$n" -lt 1200 ]; do sleep 0.1 2>/dev/null || sleep 1; n=$((n + 1)); done
