@@ -11,7 +11,7 @@ import { tempDir } from '../../helpers/temp.js';
 /**
  * network_config's apply script, the real one, run with this machine's sh. What would change the
  * machine's network (ip, ifup, ifdown, networkctl, netplan) are doubles first on PATH that record
- * their calls. The paths the script writes (/etc/network, /etc/systemd/network, /etc/netplan,
+ * their calls. The paths the script writes (/etc/network, /etc/systemd, /etc/netplan,
  * /var/lib) and the links it looks for (/sys/class/net) are a test folder's, bind-mounted over
  * the real ones in a mount namespace of the script's own (unshare -m, private propagation):
  * outside it, the machine sees nothing, which the last check proves with hashes of those folders.
@@ -48,7 +48,7 @@ const TOOLS = ['ip', 'ifup', 'ifdown', 'networkctl', 'netplan'];
 
 /** Bind the sandbox's folders over the real ones, check it took, then run the script. */
 const SANDBOX = `root=$1 script=$2; shift 2
-for d in etc/network etc/systemd/network etc/netplan var/lib sys/class/net; do
+for d in etc/network etc/systemd etc/netplan var/lib sys/class/net; do
   mount --bind "$root/$d" "/$d" || exit 97
 done
 [ -e /var/lib/.netcfg-sandbox ] || exit 98
@@ -81,9 +81,9 @@ interface Sandbox {
   env: NodeJS.ProcessEnv;
 }
 
-function sandbox(t: TestContext, links: readonly string[] = [], files: Readonly<Record<string, string>> = {}): Sandbox {
+function sandbox(t: TestContext, links: readonly string[] = [], files: Readonly<Record<string, string>> = {}, dirs = ['etc/network/interfaces.d', 'etc/systemd/network', 'etc/netplan']): Sandbox {
   const root = tempDir('netcfg-apply', t);
-  for (const d of ['bin', 'etc/network/interfaces.d', 'etc/systemd/network', 'etc/netplan', 'var/lib', 'sys/class/net']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['bin', 'etc/systemd', ...dirs, 'var/lib', 'sys/class/net']) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'var/lib/.netcfg-sandbox'), '');
   for (const l of links) mkdirSync(join(root, 'sys/class/net', l));
   for (const [p, text] of Object.entries(files)) writeFileSync(join(root, p), text);
@@ -249,6 +249,22 @@ describe('network_config apply script', { skip }, () => {
     assert.equal(readFileSync(s.at('var/lib/k8sbm/network/applied.log'), 'utf8'),
       'wrote /etc/systemd/network/10-k8sbm-bond0.network\n+ networkctl reload\n+ networkctl reconfigure bond0\nnetworkctl (double): refused\nexit 5\n');
     assert.deepEqual(s.calls(), ['networkctl reload', 'networkctl reconfigure bond0']);
+  });
+
+  it('detach: the staging folder goes with the worker once its outcome is written', async (t) => {
+    const s = sandbox(t);
+    const r = apply(s, { renderer: 'networkd', wait: 'detach', ups: 'bond0' }, [w('/etc/systemd/network/10-k8sbm-bond0.network', '0644', '[Match]\nName=bond0\n')]);
+    assert.equal(r.code, 0, r.stderr);
+    await eventually(() => existsSync(s.at('var/lib/k8sbm/network/applied.rc')), 'the worker\'s outcome', 30_000);
+    await eventually(() => leftovers(s).join(' ') === 'applied.log applied.rc', `only the outcome left (${leftovers(s).join(' ')})`, 10_000);
+  });
+
+  it('a folder the files need is made readable to all (networkd reads its files as its own user)', (t) => {
+    const s = sandbox(t, [], {}, ['etc/network/interfaces.d', 'etc/netplan']);
+    const r = apply(s, { renderer: 'networkd', ups: 'bond0' }, [w('/etc/systemd/network/10-k8sbm-bond0.network', '0644', '[Match]\nName=bond0\n')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(statSync(s.at('etc/systemd/network')).mode & 0o777, 0o755);
+    assert.equal(statSync(s.at('etc/systemd/network/10-k8sbm-bond0.network')).mode & 0o777, 0o644);
   });
 
   it('the commit-confirmed probe line passes on applied.rc 0 and fails with the log\'s tail otherwise', (t) => {
