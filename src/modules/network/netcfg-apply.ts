@@ -11,8 +11,9 @@
  * node's other netplan files). Then a worker in a session of its own (setsid) makes the change:
  * ifupdown takes the changed links down with the OLD configuration (`ifdown`, which knows what
  * it set up), then every renderer deletes the links to recreate, puts the files in place, brings
- * the links up (ifup / networkctl reload + reconfigure / netplan apply) and runs CLEANUP. The
- * worker survives this SSH session: a change that moves the address the session arrived at
+ * the links up (ifup / networkctl reload + reconfigure / netplan apply), sets DOWNS down with ip
+ * for networkd and netplan (NICs they no longer configure, which they leave up) and runs CLEANUP.
+ * The worker survives this SSH session: a change that moves the address the session arrived at
  * cannot cut its own work short.
  *
  * WAIT=wait: wait for the worker (up to 120 s) and exit with its status, its log on stderr.
@@ -76,6 +77,9 @@ case "$renderer" in
   networkd) step networkctl reload; [ -n "$ups" ] && step networkctl reconfigure $ups ;;
   netplan) step netplan generate; step netplan apply ;;
 esac
+if [ "$renderer" != ifupdown ]; then
+  for l in $downs; do [ -e "/sys/class/net/$l" ] && step ip link set dev "$l" down; done
+fi
 printf '%s\\n' "$cleanup" | while read -r line; do [ -n "$line" ] && ip $line && echo "+ ip $line"; done
 cp "$w/log" "$state.log" 2>/dev/null
 echo "$rc" > "$state.rc.tmp" && mv -f "$state.rc.tmp" "$state.rc"

@@ -139,7 +139,8 @@ export const network_config = defineModule({
     const touched = withDependents(spec, new Set([...cmp.deltas.map((d) => d.link), ...linksWithNewText(renderer, spec, files, probe)]));
     const ups = spec.links.filter((l) => touched.has(l.name)).map((l) => l.name);
     const oldIfaces = new Set(linksOfFile(`${RENDERERS.ifupdown.dir}/k8sbm`, probe.files.get(`${RENDERERS.ifupdown.dir}/k8sbm`)?.content ?? ''));
-    const downs = renderer === 'ifupdown' ? [...stale.map((s) => s.name), ...[...ups].reverse()].filter((n) => oldIfaces.has(n)) : [];
+    // networkd and netplan leave a link they no longer configure as it is: the worker sets it down.
+    const downs = renderer === 'ifupdown' ? [...stale.map((s) => s.name), ...[...ups].reverse()].filter((n) => oldIfaces.has(n)) : stale.filter((s) => !s.delete).map((s) => s.name);
     const deletes = [...stale.filter((s) => s.delete).map((s) => s.name), ...[...recreate].filter((n) => probe.links[n] !== undefined)];
     const cleanup = cmp.deltas.flatMap((d) => cleanupOf(d, byName.get(d.link)));
 
