@@ -194,6 +194,17 @@ describe('network_config apply script', { skip }, () => {
     assert.equal(readFileSync(s.at('etc/systemd/network/20-other.network'), 'utf8'), 'theirs\n');
   });
 
+  it('networkd and netplan: links no longer configured (DOWNS) are set down after the renderer took its files', (t) => {
+    const nd = '/etc/systemd/network';
+    const s = sandbox(t, ['eno3'], { 'etc/systemd/network/10-k8sbm-eno3.network': '[Match]\nName=eno3\n' });
+    const r = apply(s, { renderer: 'networkd', downs: 'eno3 eno4' }, [`R ${nd}/10-k8sbm-eno3.network`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(s.calls(), ['networkctl reload', 'ip link set dev eno3 down']);
+    const np = sandbox(t, ['eno3'], { 'etc/netplan/60-k8sbm.yaml': '# old\n' });
+    assert.equal(apply(np, { renderer: 'netplan', downs: 'eno3' }, [w('/etc/netplan/60-k8sbm.yaml', '0600', '# new\n')]).code, 0);
+    assert.deepEqual(np.calls().slice(1), ['netplan generate', 'netplan apply', 'ip link set dev eno3 down']);
+  });
+
   it('networkd with nothing to bring up: reload only', (t) => {
     const s = sandbox(t, [], { 'etc/systemd/network/10-k8sbm-old.network': 'x\n' });
     const r = apply(s, { renderer: 'networkd' }, ['R /etc/systemd/network/10-k8sbm-old.network']);

@@ -277,6 +277,19 @@ describe('network_config plan', () => {
     assert.ok(t?.kind === 'text' && t.before === oldText);
   });
 
+  it('networkd: a NIC our old files configured is handed to the apply as a down (nothing else would take it down)', async () => {
+    const links = liveLinks();
+    const nic = JSON.parse(JSON.stringify(link(links, 'eno1'))) as Json;
+    delete nic.master;
+    delete nic.linkinfo;
+    links.push({ ...nic, ifindex: 10, ifname: 'eno3', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, address: 'b8:ca:3a:6e:10:a2', addr_info: [] });
+    const old: RenderedFile = { path: '/etc/systemd/network/10-k8sbm-eno3.network', mode: '0644', content: '[Match]\nName=eno3\n\n[Network]\nAddress=10.99.0.11/24\n' };
+    const c = change((await plan(params(), { links, files: [...rendered('networkd'), old] })).plan);
+    assert.deepEqual(summaryLines(c), ['eno3: no longer configured, taken down', `remove ${old.path}`]);
+    const a = applyArgs(c);
+    assert.deepEqual([a.downs, a.deletes, a.ups], ['eno3', '', '']);
+  });
+
   it('our files of another renderer are removed when the renderer changes; their links, still wanted, stay', async () => {
     const others: RenderedFile[] = [
       { path: '/etc/netplan/60-k8sbm.yaml', mode: '0600', content: 'network:\n  version: 2\n  bonds:\n    bond0:\n      interfaces: [eno1, eno2]\n' },
