@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NETCFG_APPLY } from '../../../src/modules/network/netcfg-apply.js';
-import { NETCFG_PROBE } from '../../../src/modules/network/netcfg-live.js';
+import { NETCFG_PROBE, parseNetProbe } from '../../../src/modules/network/netcfg-live.js';
 import { normalizeNetParams } from '../../../src/modules/network/netcfg-normalize.js';
 import { RENDERERS, type RenderedFile } from '../../../src/modules/network/netcfg-render.js';
 import type { NetParamsT, Renderer } from '../../../src/modules/network/netcfg-spec.js';
@@ -370,6 +371,30 @@ describe('network_config plan', () => {
       const a = applyArgs(c);
       assert.deepEqual([a.downs, a.deletes, a.ups], ['br0 bond0.2001 bond0.2000 bond0', 'bond0', 'bond0 bond0.2000 bond0.2001 br0']);
     });
+  });
+
+  it('the session arrived at an address on a link our old files configured, which goes: detached', async () => {
+    const links = liveLinks();
+    const old = JSON.parse(JSON.stringify(link(links, 'bond0.2000'))) as Json;
+    links.push({
+      ...old, ifindex: 9, ifname: 'bond0.2002', linkinfo: { ...old.linkinfo, info_data: { ...old.linkinfo.info_data, id: 2002 } },
+      addr_info: [{ family: 'inet', local: '10.22.0.11', prefixlen: 24, scope: 'global', label: 'bond0.2002', valid_life_time: 4294967295, preferred_life_time: 4294967295 }],
+    });
+    const stale: RenderedFile = { path: '/etc/systemd/network/10-k8sbm-bond0.2002.netdev', mode: '0644', content: '[NetDev]\nName=bond0.2002\nKind=vlan\n' };
+    const c = change((await plan(params(), { links, files: [...rendered('networkd'), stale], ssh: '10.9.0.5 51234 10.22.0.11 22' })).plan);
+    assert.equal(summaryLines(c).at(-1), 'this run\'s connection arrived at 10.22.0.11 on bond0.2002, which the change takes away: applied in the background, confirmed over a new connection');
+    assert.deepEqual([applyArgs(c).wait, applyArgs(c).deletes], ['detach', 'bond0.2002']);
+  });
+
+  it('the real probe, run on this machine (it only reads), parses: its links, routes and tools', () => {
+    const r = spawnSync('sh', ['-c', NETCFG_PROBE, 'k8sbm-netcfg'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, SSH_CONNECTION: '192.0.2.9 40000 192.0.2.2 22' } });
+    assert.equal(r.status, 0, r.stderr);
+    const p = parseNetProbe(r.stdout);
+    assert.ok(p.links.lo, 'lo is a link');
+    assert.equal(p.links.lo!.ipv4[0]?.address, '127.0.0.1');
+    for (const route of p.routes) assert.ok(p.links[route.dev], `route ${route.to} on a known link ${route.dev}`);
+    assert.equal(p.sshServer, '192.0.2.2');
+    assert.ok([...p.tools].every((tool) => ['netplan', 'systemd', 'networkd', 'ifupdown', 'interfaces_source', 'ip_missing'].includes(tool)), [...p.tools].join(' '));
   });
 
   describe('renderer', () => {
