@@ -139,7 +139,10 @@ function routeLines(link: LinkSpec, routes: readonly LiveRoute[]): LinkChange[] 
   for (const r of mine) {
     if (r.proto !== 'boot' && r.proto !== 'static') continue;
     if (r.family === 6 && !link.addresses.some((a) => family(a) === 6) && r.to !== 'default') continue;
-    if (!want.some((w) => routeKey(w) === routeKey(r))) out.push({ what: `route ${routeKey(r)}`, before: 'present', after: 'absent' });
+    // One the spec has at another metric is drift too, named by its metric so the cleanup deletes it, not the wanted one.
+    const same = want.filter((w) => routeKey(w) === routeKey(r));
+    if (same.some((w) => w.metric === undefined || w.metric === r.metric)) continue;
+    out.push({ what: `route ${routeKey(r)}${same.length && r.metric !== undefined ? ` metric ${r.metric}` : ''}`, before: 'present', after: 'absent' });
   }
   return out;
 }
