@@ -231,6 +231,22 @@ describe('network_config plan', () => {
     assert.equal(applyArgs(c).cleanup, 'route del 10.40.0.0/16 via 10.20.0.254 dev bond0.2000');
   });
 
+  it('a route with another metric than the spec\'s: the wanted one is added, the other one said and deleted by its metric', async () => {
+    const p = params({ vlans: { ...PARAMS.vlans, kubernetes: { ...PARAMS.vlans!.kubernetes!, routes: [...PARAMS.vlans!.kubernetes!.routes!, { to: '10.40.0.0/16', via: '10.20.0.254', metric: 100 }] } } });
+    const hand = { dst: '10.40.0.0/16', gateway: '10.20.0.254', dev: 'bond0.2000', protocol: 'boot', metric: 200, flags: [] };
+    const route4 = JSON.stringify([...JSON.parse(ROUTE4) as Json[], hand]);
+    const c = change((await plan(p, { route4, files: rendered('networkd', p) })).plan);
+    assert.deepEqual(summaryLines(c), [
+      'bond0.2000: route 10.40.0.0/16 via 10.20.0.254 metric 100 absent → present',
+      'bond0.2000: route 10.40.0.0/16 via 10.20.0.254 metric 200 present → absent',
+    ]);
+    assert.equal(applyArgs(c).cleanup, 'route del 10.40.0.0/16 via 10.20.0.254 metric 200 dev bond0.2000');
+    // Both there (the cleanup failed, or the next run): the one by hand is still drift.
+    const both = JSON.stringify([...JSON.parse(route4) as Json[], { ...hand, protocol: 'static', metric: 100 }]);
+    const again = change((await plan(p, { route4: both, files: rendered('networkd', p) })).plan);
+    assert.deepEqual(summaryLines(again), ['bond0.2000: route 10.40.0.0/16 via 10.20.0.254 metric 200 present → absent']);
+  });
+
   it('a VLAN our old networkd files configured and the spec no longer has: its files removed, the link deleted', async () => {
     const links = liveLinks();
     const old = JSON.parse(JSON.stringify(link(links, 'bond0.2000'))) as Json;
