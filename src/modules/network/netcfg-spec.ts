@@ -62,7 +62,7 @@ export const NetParams = Type.Object({
     default: 'auto',
     description: 'Which configuration system writes the links: auto is what the node uses (netplan if /etc/netplan has files, else systemd-networkd if it runs, else ifupdown).',
   })),
-  bond: Type.Optional(Type.Union([BondParams, Type.Null()])),
+  bond: Type.Optional(Type.Union([BondParams, Type.Null()], { description: 'The bond (the contract\'s bond): name, mode, slaves, lacp_rate, xmit_hash_policy, miimon, mtu and its own L3; null: no bond.' })),
   vlans: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), VlanParams, { description: 'VLANs by their purpose (storage, kubernetes, management).' })),
   ethernets: Type.Optional(Type.Record(Type.String({ pattern: IFNAME }), EthernetParams, { description: 'NICs configured directly (not bond members).' })),
   bridges: Type.Optional(Type.Record(Type.String({ pattern: IFNAME }), BridgeParams, { description: 'Bridges over the bond, a VLAN or NICs.' })),
@@ -78,7 +78,7 @@ export const NetParams = Type.Object({
   dns: Type.Optional(Type.Object({
     servers: Type.Optional(Type.Array(ipAddr)),
     search: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-  }, { additionalProperties: false })),
+  }, { additionalProperties: false, description: 'DNS servers and search domains, written on the link with the default gateway (else the first with an address).' })),
 }, { additionalProperties: false });
 
 export type NetParamsT = Static<typeof NetParams>;

@@ -80,13 +80,11 @@ export const network_config = defineModule({
     summary: 'Keeps a node\'s links (bond, VLANs, bridges, NICs), addresses, routes and DNS as the inventory describes them, with netplan, systemd-networkd or ifupdown, comparing with the live links.',
     check: 'full',
     diff: 'content and state',
-    example: `- name: links, addresses and routes
-  commit_confirmed: { timeout: 90, runtime: ["links bond0 bond0.2000", "files /etc/network/interfaces.d/k8sbm"] }
-  block:
-    - network_config:
-        bond: "{{ bond }}"
-        vlans: "{{ vlans }}"
-        addresses: { storage: "{{ storage_address }}" }
+    example: `- name: links, addresses and routes, in a commit_confirmed block in the network role
+  network_config:
+    bond: "{{ bond }}"
+    vlans: "{{ vlans }}"
+    addresses: { storage: "{{ storage_address }}", kubernetes: "{{ kubernetes_address }}" }
 `,
     notes: [
       'One exec plans: the files of ours on the node (all three renderers\' own names), the live links, addresses and routes (ip -j), and what the node uses. A link changed by hand (an MTU, an address, a bond\'s mode) is drift: plan shows it ("bond0: MTU 1500 → 9000").',
