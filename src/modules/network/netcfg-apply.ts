@@ -49,11 +49,13 @@ case "$renderer" in
     fi ;;
   netplan)
     mkdir -p "$w/root/etc/netplan"
+    # The node's netplan files as they will be: ours new, or as it is, or gone.
     for o in /etc/netplan/*.yaml; do
-      [ -f "$o" ] && [ "\${o##*/}" != 60-k8sbm.yaml ] && cp -p -- "$o" "$w/root/etc/netplan/"
+      [ -f "$o" ] && cp -p -- "$o" "$w/root/etc/netplan/"
     done
     f=$(staged /etc/netplan/60-k8sbm.yaml)
     [ -n "$f" ] && cp -p -- "$f" "$w/root/etc/netplan/60-k8sbm.yaml"
+    if grep -qx -- '- /etc/netplan/60-k8sbm.yaml' "$w/install"; then rm -f -- "$w/root/etc/netplan/60-k8sbm.yaml"; fi
     if ! out=$(netplan generate --root-dir "$w/root" 2>&1); then
       printf 'netplan generate refuses the configuration:\\n%s\\n' "$out" >&2; rm -rf -- "$w"; exit 2
     fi ;;
@@ -100,5 +102,5 @@ exit "$rc"
 `;
 
 /** The commit-confirmed probe line that waits for the worker and fails with its log when it failed. */
-export const NETCFG_CONFIRM_PROBE = `i=0; while [ ! -e ${NETCFG_STATE}.rc ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done; ` +
+export const NETCFG_CONFIRM_PROBE = `i=0; while [ ! -e ${NETCFG_STATE}.rc ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done; ` +
   `rc=$(cat ${NETCFG_STATE}.rc 2>/dev/null || echo missing); [ "$rc" = 0 ] || { tail -n 5 ${NETCFG_STATE}.log 2>/dev/null; echo "the network change ended with $rc"; exit 1; }`;

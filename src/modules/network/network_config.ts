@@ -134,7 +134,9 @@ export const network_config = defineModule({
 
     const byName = new Map(spec.links.map((l) => [l.name, l]));
     const recreate = new Set(cmp.deltas.filter((d) => d.recreate).map((d) => d.link));
-    const touched = withDependents(spec, new Set([...cmp.deltas.map((d) => d.link), ...linksWithNewText(renderer, spec, files, probe)]));
+    // A recreated bond takes its members again: they are brought up (reconfigured) with it.
+    const members = spec.links.flatMap((l) => (l.kind === 'bond' && recreate.has(l.name) ? l.members : []));
+    const touched = withDependents(spec, new Set([...cmp.deltas.map((d) => d.link), ...members, ...linksWithNewText(renderer, spec, files, probe)]));
     const ups = spec.links.filter((l) => touched.has(l.name)).map((l) => l.name);
     const oldIfaces = new Set(linksOfFile(`${RENDERERS.ifupdown.dir}/k8sbm`, probe.files.get(`${RENDERERS.ifupdown.dir}/k8sbm`)?.content ?? ''));
     // networkd and netplan leave a link they no longer configure as it is: the worker sets it down.
@@ -145,15 +147,17 @@ export const network_config = defineModule({
     // Detached when this session arrived at an address that the change takes off its link.
     const wanted = new Set(spec.links.flatMap((l) => (carriesL3(l) ? l.addresses.map((a) => a.split('/')[0]!) : [])));
     const sshLink = probe.sshServer === null ? undefined : Object.values(probe.links).find((l) => [...l.ipv4, ...l.ipv6].some((a) => a.address === probe.sshServer));
-    const cut = sshLink !== undefined && probe.sshServer !== null && !wanted.has(probe.sshServer)
-      && [...ups, ...downs, ...deletes, ...stale.map((s) => s.name)].includes(sshLink.name);
+    // (or whose link is deleted to be made anew: its addresses go with it for a while).
+    const gone = withDependents(spec, new Set(deletes));
+    const cut = sshLink !== undefined && probe.sshServer !== null && (gone.has(sshLink.name)
+      || (!wanted.has(probe.sshServer) && [...ups, ...downs, ...stale.map((s) => s.name)].includes(sshLink.name)));
 
     const lines = [
       ...cmp.deltas.flatMap((d) => d.changes.map((c) => `${d.link}: ${changeText(c)}`)),
       ...stale.map((s) => `${s.name}: no longer configured, ${s.delete ? 'link is deleted' : 'taken down'}`),
       ...writes.map((f) => `${probe.files.has(f.path) ? 'update' : 'create'} ${f.path}`),
       ...removes.map((f) => `remove ${f}`),
-      ...(cut ? [`this run's connection arrived at ${probe.sshServer} on ${sshLink!.name}, which the change takes away: applied in the background, confirmed over a new connection`] : []),
+      ...(cut ? [`this run's connection arrived at ${probe.sshServer} on ${sshLink!.name}, which the change ${withDependents(spec, recreate).has(sshLink!.name) ? 'deletes and makes anew' : 'takes away'}: applied in the background, confirmed over a new connection`] : []),
     ];
     const diffs: Diff[] = [
       ...writes.map((f): Diff => ({ kind: 'text', subject: f.path, before: probe.files.get(f.path)?.content ?? null, after: f.content })),

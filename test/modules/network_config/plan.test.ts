@@ -140,22 +140,32 @@ describe('network_config plan', () => {
     // What the kernel reports of a bond that left 802.3ad: its LACP state is gone, lacp_rate stays.
     data.mode = 'balance-rr';
     for (const k of ['ad_info', 'ad_actor_sys_prio', 'ad_user_port_key', 'ad_actor_system']) delete data[k];
-    const c = change((await plan(params(), { links, files: rendered('networkd') })).plan);
+    // The session's address is unknown here (detached when it is on the bond: the test after next).
+    const c = change((await plan(params(), { links, files: rendered('networkd'), ssh: '' })).plan);
     assert.deepEqual(summaryLines(c), ['bond0: mode balance-rr → 802.3ad (link is recreated)']);
     assert.deepEqual(liveDiff(c), { before: { 'bond0 mode': 'balance-rr' }, after: { 'bond0 mode': '802.3ad (link is recreated)' } });
     const a = applyArgs(c);
+    // The members are reconfigured with the bond, to join it again.
     assert.deepEqual({ ...a, stdin: undefined }, {
-      renderer: 'networkd', wait: 'wait', downs: '', deletes: 'bond0', ups: 'bond0 bond0.2000 bond0.2001 br0', cleanup: '', stdin: undefined,
+      renderer: 'networkd', wait: 'wait', downs: '', deletes: 'bond0', ups: 'eno1 eno2 bond0 bond0.2000 bond0.2001 br0', cleanup: '', stdin: undefined,
     });
     assert.equal(a.stdin, '\n', 'no file is written or removed');
-    assert.deepEqual(c.result, { renderer: 'networkd', files: rendered('networkd').map((f) => f.path), links: ['bond0', 'bond0.2000', 'bond0.2001', 'br0'], recreated: ['bond0'], detached: false });
+    assert.deepEqual(c.result, { renderer: 'networkd', files: rendered('networkd').map((f) => f.path), links: ['eno1', 'eno2', 'bond0', 'bond0.2000', 'bond0.2001', 'br0'], recreated: ['bond0'], detached: false });
+  });
+
+  it('the session arrived on a VLAN over a bond that is recreated: the VLAN goes with the bond, so the worker is detached', async () => {
+    const links = liveLinks();
+    link(links, 'bond0').linkinfo.info_data.mode = 'balance-rr';
+    const c = change((await plan(params(), { links, files: rendered('networkd') })).plan);
+    assert.equal(applyArgs(c).wait, 'detach');
+    assert.ok(summaryLines(c).includes("this run's connection arrived at 10.20.0.11 on bond0.2000, which the change deletes and makes anew: applied in the background, confirmed over a new connection"));
   });
 
   it('a bond made in balance-rr from the start: every setting that differs is said, the last one says it is recreated', async () => {
     const links = liveLinks();
     const data = link(links, 'bond0').linkinfo.info_data;
     Object.assign(data, { mode: 'balance-rr', ad_lacp_rate: 'slow', xmit_hash_policy: 'layer2' });
-    const c = change((await plan(params(), { links, files: rendered('networkd') })).plan);
+    const c = change((await plan(params(), { links, files: rendered('networkd'), ssh: '' })).plan);
     assert.deepEqual(summaryLines(c), [
       'bond0: mode balance-rr → 802.3ad', 'bond0: lacp_rate slow → fast', 'bond0: xmit_hash_policy layer2 → layer3+4 (link is recreated)',
     ]);
@@ -182,7 +192,7 @@ describe('network_config plan', () => {
     const links = liveLinks();
     link(links, 'bond0.2000').linkinfo.info_data.id = 2002;
     const p = params({ vlans: { ...PARAMS.vlans, storage: { id: 2030, address: '10.30.0.11/24', mtu: 9000 } } });
-    const c = change((await plan(p, { links, files: rendered('networkd', p) })).plan);
+    const c = change((await plan(p, { links, files: rendered('networkd', p), ssh: '' })).plan);
     assert.deepEqual(summaryLines(c), [
       'bond0.2000: VLAN 2002 on bond0 → 2000 on bond0 (link is recreated)',
       'bond0.2030: link absent → VLAN 2030 on bond0',
@@ -382,10 +392,10 @@ describe('network_config plan', () => {
       assert.ok(files.length, 'the ifupdown renderer writes files');
       const links = liveLinks();
       link(links, 'bond0').linkinfo.info_data.mode = 'balance-rr';
-      const c = change((await plan(params({ renderer: 'ifupdown' }), { tools: TOOLS.ifupdown, links, files })).plan);
+      const c = change((await plan(params({ renderer: 'ifupdown' }), { tools: TOOLS.ifupdown, links, files, ssh: '' })).plan);
       assert.deepEqual(summaryLines(c), ['bond0: mode balance-rr → 802.3ad (link is recreated)']);
       const a = applyArgs(c);
-      assert.deepEqual([a.downs, a.deletes, a.ups], ['br0 bond0.2001 bond0.2000 bond0', 'bond0', 'bond0 bond0.2000 bond0.2001 br0']);
+      assert.deepEqual([a.downs, a.deletes, a.ups], ['br0 bond0.2001 bond0.2000 bond0 eno2 eno1', 'bond0', 'eno1 eno2 bond0 bond0.2000 bond0.2001 br0']);
     });
   });
 
