@@ -266,10 +266,13 @@ function anySelected(env: PlayEnv, items: readonly Item[], tags: readonly string
 
 /** "/etc/a, the live ruleset": the files, then the runtime state (`nft`, `nft table inet k8sbm`). */
 function describePaths(paths: readonly string[], runtime: readonly string[] = []): string {
-  const live = runtime.map((r) => (r === 'nft' ? 'the live nft ruleset'
-    : r.startsWith('links ') ? `the live state of ${r.slice(6).split(' ').join(', ')}`
-    : r.startsWith('files ') ? `the files ${r.slice(6)}`
-    : `the live ${r.replace(/^nft /, '')}`));
+  const globs = runtime.filter((r) => r.startsWith('files ')).map((r) => r.slice(6));
+  const live = [
+    ...runtime.filter((r) => !r.startsWith('files ')).map((r) => (r === 'nft' ? 'the live nft ruleset'
+      : r.startsWith('links ') ? `the live state of ${r.slice(6).split(' ').join(', ')}`
+      : `the live ${r.replace(/^nft /, '')}`)),
+    ...(globs.length ? [`the files matching ${globs.join(' ')}`] : []),
+  ];
   if (paths.length === 0) return live.length ? live.join(', ') : 'no files';
   const files = paths.length > 4 ? `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more` : paths.join(', ');
   return [files, ...live].join(', ');
