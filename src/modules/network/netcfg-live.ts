@@ -1,6 +1,7 @@
 import { parseIpAddrJson, parseJsonArray } from '../../facts/host-network.js';
 import type { InterfaceFacts } from '../../facts/host-types.js';
 import type { Renderer } from './netcfg-spec.js';
+import { SSH_CONNECTION_SH } from './ssh-connection-script.js';
 
 /**
  * The network_config module's one probe, run as ['sh', '-c', NETCFG_PROBE, 'k8sbm-netcfg']:
@@ -42,14 +43,7 @@ echo '--- route6'
 ip -j -6 route show table main 2>/dev/null
 echo
 echo '--- ssh'
-conn=\${SSH_CONNECTION-}
-p=$PPID
-while [ -z "$conn" ] && [ "$p" -gt 1 ] 2>/dev/null; do
-  conn=$(tr '\\000' '\\n' < "/proc/$p/environ" 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p')
-  p=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2)
-done
-printf '%s\\n' "$conn"
-`;
+${SSH_CONNECTION_SH}`;
 
 export interface LiveRoute {
   readonly family: 4 | 6;

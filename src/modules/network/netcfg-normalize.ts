@@ -66,25 +66,21 @@ function l3Of(src: L3In, extra: readonly Extra[], path: (string | number)[], pro
  */
 export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: SpecProblem[] } {
   const problems: SpecProblem[] = [];
-  const addrs = p.addresses ?? {};
-  const usedAddressKeys = new Set<string>();
-  const more = p.more_addresses ?? {};
-  const usedMoreKeys = new Set<string>();
+  // This host's addresses by purpose or link name: the contract's, then the operator's own.
+  const sources = [
+    { param: 'addresses', map: p.addresses ?? {}, used: new Set<string>() },
+    { param: 'more_addresses', map: p.more_addresses ?? {}, used: new Set<string>() },
+  ] as const;
   const extraFor = (...keys: string[]): Extra[] => {
     const out: Extra[] = [];
-    for (const k of keys) {
-      if (!Object.hasOwn(addrs, k)) continue;
-      usedAddressKeys.add(k);
-      const v = addrs[k];
-      if (typeof v === 'string') out.push({ text: v, path: ['addresses', k] });
-      else if (Array.isArray(v)) v.forEach((text, i) => out.push({ text, path: ['addresses', k, i] }));
-    }
-    for (const k of keys) {
-      if (!Object.hasOwn(more, k)) continue;
-      usedMoreKeys.add(k);
-      const v = more[k];
-      if (typeof v === 'string') out.push({ text: v, path: ['more_addresses', k] });
-      else if (Array.isArray(v)) v.forEach((text, i) => out.push({ text, path: ['more_addresses', k, i] }));
+    for (const src of sources) {
+      for (const k of keys) {
+        if (!Object.hasOwn(src.map, k)) continue;
+        src.used.add(k);
+        const v = src.map[k];
+        if (typeof v === 'string') out.push({ text: v, path: [src.param, k] });
+        else if (Array.isArray(v)) v.forEach((text, i) => out.push({ text, path: [src.param, k, i] }));
+      }
     }
     return out;
   };
@@ -163,17 +159,13 @@ export function normalizeNetParams(p: NetParamsT): { spec: NetSpec; problems: Sp
   for (const b of bridges) b.interfaces.forEach(bare);
   for (const v of vlans) bare(v.link);
 
-  for (const key of Object.keys(addrs)) {
-    if (!usedAddressKeys.has(key) && list(addrs[key]).length) {
-      problems.push({ path: ['addresses', key], msg: `an address is given for ${key}, but no VLAN has that purpose and no link that name`, hint: `the keys of vlans (${Object.keys(p.vlans ?? {}).join(', ') || 'none'}) or a link's name` });
+  for (const src of sources) {
+    for (const key of Object.keys(src.map)) {
+      if (!src.used.has(key) && list(src.map[key]).length) {
+        problems.push({ path: [src.param, key], msg: `an address is given for ${key}, but no VLAN has that purpose and no link that name`, hint: `the keys of vlans (${Object.keys(p.vlans ?? {}).join(', ') || 'none'}) or a link's name` });
+      }
     }
   }
-  for (const key of Object.keys(more)) {
-    if (!usedMoreKeys.has(key) && list(more[key]).length) {
-      problems.push({ path: ['more_addresses', key], msg: `an address is given for ${key}, but no VLAN has that purpose and no link that name`, hint: `the keys of vlans (${Object.keys(p.vlans ?? {}).join(', ') || 'none'}) or a link's name` });
-    }
-  }
-
   // A bridge port's L3 belongs to the bridge: the renderers write none on a port.
   for (const l of [...ethernets, ...bonds, ...vlans]) {
     if (l.bridge !== undefined && (l.addresses.length || l.gateway !== undefined || l.routes.length || l.dhcp)) {

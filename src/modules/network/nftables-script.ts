@@ -13,6 +13,7 @@
  *
  * Sections start with `--- NAME`. A file nft refuses gives `--- error` and nft's message.
  */
+import { SSH_CONNECTION_SH } from './ssh-connection-script.js';
 export const NFT_PROBE = `fam=$1 name=$2 dest=$3
 if ! command -v nft >/dev/null 2>&1; then echo '--- missing'; exit 0; fi
 want=$(mktemp) || exit 1
@@ -30,14 +31,7 @@ printf '%s\\n' "$out"
 echo '--- file'
 if [ -f "$dest" ]; then sha256sum < "$dest" | cut -d' ' -f1; else echo absent; fi
 echo '--- ssh'
-conn=\${SSH_CONNECTION-}
-p=$PPID
-while [ -z "$conn" ] && [ "$p" -gt 1 ] 2>/dev/null; do
-  conn=$(tr '\\000' '\\n' < "/proc/$p/environ" 2>/dev/null | sed -n 's/^SSH_CONNECTION=//p')
-  p=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f2)
-done
-printf '%s\\n' "$conn"
-`;
+${SSH_CONNECTION_SH}`;
 
 export interface NftProbe {
   readonly missing: boolean;

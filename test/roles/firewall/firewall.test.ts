@@ -9,52 +9,35 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
-import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
-import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
-import { repoRoot } from '../../helpers/paths.js';
+import { jsonEvents, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { startLab, type TestLab } from '../../helpers/lab.js';
+import { roleRun, type RoleRun, type TaskResult } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const TASK = 'firewall : table inet k8sbm, live and in its file';
 const machineRuleset = (): string => spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout;
 
 let lab: TestLab;
+let role: RoleRun;
 let machineBefore: string;
 const work = tempDir('role-firewall');
 before(async () => {
   machineBefore = machineRuleset();
   lab = await startLab({ name: 'rfw', nodes: 5 });
+  role = roleRun(lab, work, 'hardening,firewall');
 });
 after(async () => {
   await lab?.down();
   removeTempDir(work);
 });
 
-function cli(command: 'run' | 'plan', code: number | 'fail', inventory = lab.inventoryFile): CliResult {
-  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', inventory, '-t', 'hardening,firewall', '--roles-path', join(repoRoot, 'roles'), '--json'], work);
-  if (code === 'fail') assert.ok(r.code !== 0 && r.code !== 2, `${command} exited ${r.code}, expected a failure\n${r.stdout}${r.stderr}`);
-  else assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
-  return r;
-}
-
-function results(stdout: string, task = TASK): Record<string, { status: string; msg: string; code?: string }> {
-  const out: Record<string, { status: string; msg: string; code?: string }> = {};
-  for (const e of jsonEvents(stdout)) {
-    if (e.event === 'task_result' && e.task === task) out[String(e.host)] = { status: String(e.status), msg: String(e.msg), ...(e.code ? { code: String(e.code) } : {}) };
-  }
-  return out;
-}
-const statuses = (stdout: string, task = TASK): Record<string, string> =>
-  Object.fromEntries(Object.entries(results(stdout, task)).map(([h, r]) => [h, r.status]));
-
-async function onNode(node: string, command: string | readonly string[]): Promise<string> {
-  const r = await labSsh(lab, node, command);
-  assert.equal(r.code, 0, `${String(command)} on ${node}: ${r.stderr}`);
-  return r.stdout;
-}
+const cli = (command: 'run' | 'plan', code: number | 'fail', inventory?: string): CliResult => role.cli(command, code, { inventory });
+const results = (stdout: string, task = TASK): Record<string, TaskResult> => role.results(stdout, task);
+const statuses = (stdout: string, task = TASK): Record<string, string> => role.statuses(stdout, task);
+const onNode = (node: string, command: string | readonly string[]): Promise<string> => role.onNode(node, command);
 const etcHash = (node: string): string => treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
 /** The live table, counters left out (they move with every packet). */
 const table = async (node: string): Promise<string> =>
@@ -159,16 +142,7 @@ describe('role firewall on 3 control planes and 2 workers', () => {
   });
 
   /** The lab's inventory in a folder of its own, with host_vars for node05. */
-  function inventoryWith(name: string, groupVars: string, node05: string): string {
-    const dir = join(work, name);
-    mkdirSync(join(dir, 'group_vars'), { recursive: true });
-    mkdirSync(join(dir, 'host_vars'), { recursive: true });
-    copyFileSync(lab.inventoryFile, join(dir, 'hosts'));
-    cpSync(join(lab.dir, 'group_vars'), join(dir, 'group_vars'), { recursive: true });
-    writeFileSync(join(dir, 'group_vars', 'all.yml'), readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8') + groupVars);
-    writeFileSync(join(dir, 'host_vars', 'node05.yml'), node05);
-    return join(dir, 'hosts');
-  }
+  const inventoryWith = (name: string, groupVars: string, node05: string): string => role.inventoryWith(name, { groupVars, hostVars: { node05 } });
   const lockedOut = 'admin_cidrs: [192.0.2.0/24]\n';
 
   it('a table that would lock out the run is refused before anything is sent: node files and table as they were', async () => {

@@ -16,13 +16,12 @@
  * output.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
-import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
-import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
-import { repoRoot } from '../../helpers/paths.js';
+import { jsonEvents, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { startLab, type TestLab } from '../../helpers/lab.js';
+import { roleRun, type RoleRun, type TaskResult } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const TASK = 'network : links, addresses and routes, live and in their files';
@@ -30,37 +29,21 @@ const CC = 'commit confirmed: links, addresses and routes';
 const FILE = '/etc/network/interfaces.d/k8sbm';
 
 let lab: TestLab;
+let role: RoleRun;
 const work = tempDir('role-network');
 before(async () => {
   lab = await startLab({ name: 'rnet', nodes: 3 });
+  role = roleRun(lab, work, 'network');
 });
 after(async () => {
   await lab?.down();
   removeTempDir(work);
 });
 
-function cli(command: 'run' | 'plan', code: number | 'fail', inventory = lab.inventoryFile, extra: readonly string[] = []): CliResult {
-  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', inventory, '-t', 'network', '--roles-path', join(repoRoot, 'roles'), '--json', ...extra], work);
-  if (code === 'fail') assert.ok(r.code !== 0 && r.code !== 2, `${command} exited ${r.code}, expected a failure\n${r.stdout}${r.stderr}`);
-  else assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
-  return r;
-}
-
-function results(stdout: string, task = TASK): Record<string, { status: string; msg: string; code?: string }> {
-  const out: Record<string, { status: string; msg: string; code?: string }> = {};
-  for (const e of jsonEvents(stdout)) {
-    if (e.event === 'task_result' && e.task === task) out[String(e.host)] = { status: String(e.status), msg: String(e.msg), ...(e.code ? { code: String(e.code) } : {}) };
-  }
-  return out;
-}
-const statuses = (stdout: string, task = TASK): Record<string, string> =>
-  Object.fromEntries(Object.entries(results(stdout, task)).map(([h, r]) => [h, r.status]));
-
-async function onNode(node: string, command: string | readonly string[]): Promise<string> {
-  const r = await labSsh(lab, node, command);
-  assert.equal(r.code, 0, `${String(command)} on ${node}: ${r.stderr}`);
-  return r.stdout;
-}
+const cli = (command: 'run' | 'plan', code: number | 'fail', inventory?: string): CliResult => role.cli(command, code, { inventory });
+const results = (stdout: string, task = TASK): Record<string, TaskResult> => role.results(stdout, task);
+const statuses = (stdout: string, task = TASK): Record<string, string> => role.statuses(stdout, task);
+const onNode = (node: string, command: string | readonly string[]): Promise<string> => role.onNode(node, command);
 const etcHash = (node: string): string => treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
 const addressOf = (node: string): string => lab.nodes.find((n) => n.name === node)!.address;
 /** The machine's address on the lab bridge: the lab's admin network, and the route's gateway. */
@@ -78,14 +61,7 @@ async function link(node: string): Promise<{ addresses: string[]; mtu: number; r
 }
 
 /** The lab's inventory in a folder of its own, with these host_vars. */
-function inventoryWith(name: string, hostVars: Readonly<Record<string, string>>): string {
-  const dir = join(work, name);
-  mkdirSync(join(dir, 'host_vars'), { recursive: true });
-  copyFileSync(lab.inventoryFile, join(dir, 'hosts'));
-  cpSync(join(lab.dir, 'group_vars'), join(dir, 'group_vars'), { recursive: true });
-  for (const [host, text] of Object.entries(hostVars)) writeFileSync(join(dir, 'host_vars', `${host}.yml`), text);
-  return join(dir, 'hosts');
-}
+const inventoryWith = (name: string, hostVars: Readonly<Record<string, string>>): string => role.inventoryWith(name, { hostVars });
 
 describe('role network on three lab nodes (ifupdown on eth0, for real)', () => {
   it('check mode on fresh nodes: plan exits 2, predicts the route and the file under commit-confirmed, and no node file or link changes', async () => {
