@@ -69,6 +69,7 @@ export function renderLabVars(subnet: string, gateway: string | undefined): stri
     `api_vip_cidr: ${base}.250/24`,
     'api_port: 6443',
     'haproxy_frontend_port: 8443',
+    'control_plane_endpoint: "{{ api_vip }}:{{ haproxy_frontend_port }}"',
     `node_cidr: ${subnet}`,
     `storage_cidr: ${subnet}`,
     'pod_cidr: 10.244.0.0/16',

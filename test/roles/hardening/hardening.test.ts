@@ -28,6 +28,7 @@ import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 interface Defaults {
   hardening_sysctl_net: Record<string, number | string>;
+  hardening_sysctl_control_plane_net: Record<string, number>;
   hardening_sysctl_kernel: Record<string, number>;
   hardening_kernel_modules: string[];
   hardening_module_blacklist: string[];
@@ -35,7 +36,9 @@ interface Defaults {
 const defaults = parse(readFileSync(join(repoRoot, 'roles/hardening/defaults/main.yml'), 'utf8')) as Defaults;
 // What the templated defaults come to with cni: calico and hardening_ipv6_accept_ra: 0.
 const TEMPLATED: Record<string, string> = { '{{ hardening_rp_filter }}': '1', '{{ hardening_ipv6_accept_ra }}': '0' };
-const netWanted = Object.fromEntries(Object.entries(defaults.hardening_sysctl_net).map(([k, v]) => [k, TEMPLATED[String(v)] ?? String(v)]));
+// Both lab nodes are control planes (the lab's first three are): they get the control planes' keys too.
+const netWanted = Object.fromEntries(Object.entries({ ...defaults.hardening_sysctl_net, ...defaults.hardening_sysctl_control_plane_net })
+  .map(([k, v]) => [k, TEMPLATED[String(v)] ?? String(v)]));
 const kernelWanted = Object.fromEntries(Object.entries(defaults.hardening_sysctl_kernel).map(([k, v]) => [k, String(v)]));
 const NET_FILE = '/etc/sysctl.d/91-k8sbm-hardening-net.conf';
 const KERNEL_FILE = '/etc/sysctl.d/91-k8sbm-hardening-kernel.conf';
