@@ -4,7 +4,7 @@
  * net.ipv4.ip_nonlocal_bind; haproxy only checks it), in docs/roles.md's steps: check mode on
  * fresh nodes (node files byte-identical, no haproxy running), apply and the operator's checks, a
  * second run with changed=0, a configuration haproxy -c refuses never going live, drift repaired
- * with a reload.
+ * with a reload that a connection held open through the VIP survives.
  *
  * Real in the lab: haproxy itself (Debian's package, started and reloaded by its SysV init script:
  * lab nodes have no systemd), its frontend bound to api_vip on every control plane through
@@ -106,6 +106,28 @@ async function serverStates(node: string): Promise<Record<string, string>> {
   return out;
 }
 
+/**
+ * A client on one kept-alive TLS connection through the VIP: asks /whoami, writes "STATUS BODY"
+ * to OUT.first, waits for OUT.go (at most 120 s), asks again on the same connection, writes OUT.second.
+ */
+const HOLD = `import os, socket, ssl, sys, time
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection((sys.argv[1], 8443), timeout=120))
+f = s.makefile("rb")
+def ask():
+    s.sendall(b"GET /whoami HTTP/1.1\\r\\nHost: api\\r\\n\\r\\n")
+    status = f.readline().split()[1].decode(); n = 0
+    while True:
+        line = f.readline()
+        if line in (b"\\r\\n", b""): break
+        if line.lower().startswith(b"content-length:"): n = int(line.split(b":")[1])
+    return status + " " + f.read(n).decode().strip()
+out = sys.argv[2]
+open(out + ".first", "w").write(ask())
+end = time.time() + 120
+while not os.path.exists(out + ".go") and time.time() < end: time.sleep(0.1)
+open(out + ".second", "w").write(ask())`;
+
 describe('role haproxy on 3 control planes, a worker as the client', () => {
   before(async () => {
     // The kube-apiserver test double on each control plane's API port (the repository is
@@ -187,24 +209,33 @@ describe('role haproxy on 3 control planes, a worker as the client', () => {
     assert.equal(await viaVip('/healthz'), 'ok');
   });
 
-  it('the configuration changed by hand on node03: plan names it and touches nothing, run puts it back and reloads haproxy there only', async () => {
-    await onNode('node03', `sed -i 's/^    balance roundrobin$/    balance leastconn/' ${CONFIG}`);
-    const hash = etcHash('node03');
-    const pids = await haproxyPids('node03');
+  it('the configuration changed by hand on node01 (the VIP holder): plan names it and touches nothing, run puts it back with a reload that an open connection survives', async () => {
+    // A client holding one keep-alive connection through the VIP across the reload.
+    await onNode('node04', `setsid python3 -c '${HOLD}' ${vip} /tmp/hold >/dev/null 2>&1 </dev/null &`);
+    await until(async () => (await labSsh(lab, 'node04', ['test', '-s', '/tmp/hold.first'])).code === 0, 'the first answer on the held connection');
+    const first = (await onNode('node04', ['cat', '/tmp/hold.first'])).trim();
+    assert.match(first, /^200 node0[123]$/);
+
+    await onNode('node01', `sed -i 's/^    balance roundrobin$/    balance leastconn/' ${CONFIG}`);
+    const hash = etcHash('node01');
+    const pids = await haproxyPids('node01');
     const plan = cli('plan', 2);
-    assert.deepEqual(statuses(plan.stdout, T('load balancer configuration')), { node01: 'ok', node02: 'ok', node03: 'changed', node04: 'skipped' });
-    const diff = String((results(plan.stdout, T('load balancer configuration')).find((e) => e.host === 'node03')!.diff as { unified: string }[])[0]!.unified);
+    assert.deepEqual(statuses(plan.stdout, T('load balancer configuration')), { node01: 'changed', node02: 'ok', node03: 'ok', node04: 'skipped' });
+    const diff = String((results(plan.stdout, T('load balancer configuration')).find((e) => e.host === 'node01')!.diff as { unified: string }[])[0]!.unified);
     assert.match(diff, /^- {4}balance leastconn\n\+ {4}balance roundrobin$/m);
-    assert.equal(etcHash('node03'), hash, 'plan changed a file');
+    assert.equal(etcHash('node01'), hash, 'plan changed a file');
 
     const repair = cli('run', 0);
-    assert.deepEqual(statuses(repair.stdout, T('reload haproxy')), { node03: 'changed' });
-    assert.match(readFileSync(nodeFile('node03', CONFIG), 'utf8'), /^ {4}balance roundrobin$/m);
+    assert.deepEqual(statuses(repair.stdout, T('reload haproxy')), { node01: 'changed' });
+    assert.match(readFileSync(nodeFile('node01', CONFIG), 'utf8'), /^ {4}balance roundrobin$/m);
     // Reloaded, not restarted: the init script starts a new haproxy that takes over the sockets
-    // (-sf), and the old one leaves once its connections end.
-    const newPids = await haproxyPids('node03');
-    assert.ok(newPids !== '' && newPids !== pids, `node03 runs a new haproxy (${pids} -> ${newPids})`);
-    await until(async () => Object.values(await serverStates('node03')).filter((s) => s === 'UP').length === 3, 'node03 sees all backends UP');
+    // (-sf), and the old one keeps the connections it holds until they end.
+    const newPids = await haproxyPids('node01');
+    assert.ok(newPids !== '' && newPids !== pids, `node01 runs a new haproxy (${pids} -> ${newPids})`);
+    await onNode('node04', ['touch', '/tmp/hold.go']);
+    await until(async () => (await labSsh(lab, 'node04', ['test', '-s', '/tmp/hold.second'])).code === 0, 'the second answer on the held connection');
+    assert.equal((await onNode('node04', ['cat', '/tmp/hold.second'])).trim(), first, 'the connection opened before the reload still answers, from the same API server');
+    await until(async () => Object.values(await serverStates('node01')).filter((s) => s === 'UP').length === 3, 'node01 sees all backends UP');
     assert.equal(await viaVip('/healthz'), 'ok');
     cli('plan', 0);
   });
