@@ -45,8 +45,8 @@ after(async () => {
   removeTempDir(work);
 });
 
-function cli(command: 'run' | 'plan', code: number, extra: readonly string[] = []): CliResult {
-  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', lab.inventoryFile, '-t', 'hardening,haproxy',
+function cli(command: 'run' | 'plan', code: number, extra: readonly string[] = [], tags = 'hardening,haproxy'): CliResult {
+  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', lab.inventoryFile, '-t', tags,
     '--roles-path', join(repoRoot, 'roles'), '--json', ...extra], work);
   assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
   return r;
@@ -163,6 +163,7 @@ describe('role haproxy on 3 control planes, a worker as the client', () => {
       await onNode(n, ['haproxy', '-c', '-f', CONFIG]);
     }
     assert.equal((await onNode('node04', 'ss -Hltn | grep -c :8443 || true')).trim(), '0', 'no haproxy on the worker');
+    assert.equal((await onNode('node04', ['sysctl', '-n', 'net.ipv4.ip_nonlocal_bind'])).trim(), '0', 'the worker keeps the kernel default');
 
     // Standing in for keepalived: node01 takes the VIP.
     await onNode('node01', ['ip', 'addr', 'add', `${vip}/24`, 'dev', 'eth0']);
@@ -194,6 +195,21 @@ describe('role haproxy on 3 control planes, a worker as the client', () => {
     for (const [h, c] of Object.entries(recapOf(again.stdout))) assert.equal(c.changed, 0, `${h} changed on the second run`);
     assert.deepEqual(results(again.stdout, T('reload haproxy')), [], 'no reload without a change');
     cli('plan', 0);
+  });
+
+  it('ip_nonlocal_bind turned off by hand: -t haproxy alone stops at its check, naming the hardening role; -t hardening puts it back', async () => {
+    await onNode('node02', ['sysctl', '-q', '-w', 'net.ipv4.ip_nonlocal_bind=0']);
+    try {
+      const r = cli('run', 1, ['-l', 'node02'], 'haproxy');
+      const [check] = results(r.stdout, T('haproxy may bind api_vip on a node that does not hold it'));
+      assert.equal(check?.status, 'failed', r.stdout);
+      assert.match(String(check.msg), /net\.ipv4\.ip_nonlocal_bind is 0 on this control plane.*the hardening role sets it/);
+      assert.deepEqual(results(r.stdout, T('load balancer configuration')), [], 'stopped before the configuration');
+    } finally {
+      const fix = cli('run', 0, ['-l', 'node02'], 'hardening');
+      assert.deepEqual(statuses(fix.stdout, 'hardening : network security settings'), { node02: 'changed' });
+    }
+    assert.equal((await onNode('node02', ['sysctl', '-n', 'net.ipv4.ip_nonlocal_bind'])).trim(), '1');
   });
 
   it('a configuration haproxy -c refuses fails the task before the live file changes; the running haproxy keeps serving', async () => {
