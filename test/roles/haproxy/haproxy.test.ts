@@ -22,9 +22,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { nodeRootPath } from '../../../src/lab/index.js';
-import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { jsonEvents, recapOf, treeHash } from '../../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
 import { repoRoot } from '../../helpers/paths.js';
+import { roleRun, type RoleRun } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const CPS = ['node01', 'node02', 'node03'];
@@ -35,32 +36,28 @@ const T = (name: string): string => `haproxy : ${name}`;
 
 let lab: TestLab;
 let vip: string;
+/** site.yml with -t hardening,haproxy (the role's runs), -t haproxy alone, -t hardening alone. */
+let both: RoleRun;
+let haproxyOnly: RoleRun;
+let hardeningOnly: RoleRun;
 const work = tempDir('role-haproxy');
 before(async () => {
   lab = await startLab({ name: 'rhap', nodes: 4 });
   vip = String((parse(readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8')) as Record<string, unknown>).api_vip);
+  both = roleRun(lab, work, 'hardening,haproxy');
+  haproxyOnly = roleRun(lab, work, 'haproxy');
+  hardeningOnly = roleRun(lab, work, 'hardening');
 });
 after(async () => {
   await lab?.down();
   removeTempDir(work);
 });
 
-function cli(command: 'run' | 'plan', code: number, extra: readonly string[] = [], tags = 'hardening,haproxy'): CliResult {
-  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', lab.inventoryFile, '-t', tags,
-    '--roles-path', join(repoRoot, 'roles'), '--json', ...extra], work);
-  assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
-  return r;
-}
-
+const cli = (command: 'run' | 'plan', code: number, extra: readonly string[] = []) => both.cli(command, code, { extra });
+const statuses = (stdout: string, task: string): Record<string, string> => both.statuses(stdout, task);
+const onNode = (node: string, command: string | readonly string[]): Promise<string> => both.onNode(node, command);
+/** The task's result events whole (with their diffs and details). */
 const results = (stdout: string, task: string) => jsonEvents(stdout).filter((e) => e.event === 'task_result' && e.task === task);
-const statuses = (stdout: string, task: string): Record<string, string> =>
-  Object.fromEntries(results(stdout, task).map((e) => [String(e.host), String(e.status)]));
-
-async function onNode(node: string, command: string | readonly string[]): Promise<string> {
-  const r = await labSsh(lab, node, command);
-  assert.equal(r.code, 0, `${String(command)} on ${node}: ${r.stderr}`);
-  return r.stdout;
-}
 const nodeFile = (node: string, path: string): string => join(nodeRootPath(lab.lab, node), path);
 const etcHash = (node: string): string => treeHash(nodeFile(node, 'etc'));
 const fileHash = (node: string, path: string): string => createHash('sha256').update(readFileSync(nodeFile(node, path))).digest('hex');
@@ -200,13 +197,13 @@ describe('role haproxy on 3 control planes, a worker as the client', () => {
   it('ip_nonlocal_bind turned off by hand: -t haproxy alone stops at its check, naming the hardening role; -t hardening puts it back', async () => {
     await onNode('node02', ['sysctl', '-q', '-w', 'net.ipv4.ip_nonlocal_bind=0']);
     try {
-      const r = cli('run', 1, ['-l', 'node02'], 'haproxy');
+      const r = haproxyOnly.cli('run', 1, { extra: ['-l', 'node02'] });
       const [check] = results(r.stdout, T('haproxy may bind api_vip on a node that does not hold it'));
       assert.equal(check?.status, 'failed', r.stdout);
       assert.match(String(check.msg), /net\.ipv4\.ip_nonlocal_bind is 0 on this control plane.*the hardening role sets it/);
       assert.deepEqual(results(r.stdout, T('load balancer configuration')), [], 'stopped before the configuration');
     } finally {
-      const fix = cli('run', 0, ['-l', 'node02'], 'hardening');
+      const fix = hardeningOnly.cli('run', 0, { extra: ['-l', 'node02'] });
       assert.deepEqual(statuses(fix.stdout, 'hardening : network security settings'), { node02: 'changed' });
     }
     assert.equal((await onNode('node02', ['sysctl', '-n', 'net.ipv4.ip_nonlocal_bind'])).trim(), '1');
