@@ -202,7 +202,14 @@ async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntim
   let attempt = 0;
   for (;;) {
     const plan: Plan = await module.plan(makePlanContext(inputs), params);
-    let o = await realise(plan, module, params, inputs);
+    let o: Outcome;
+    try {
+      o = await realise(plan, module, params, inputs);
+    } catch (e) {
+      // A command's exit code is for failed_when to judge (`failed_when: false` keeps any code).
+      if (!(e instanceof ActionFailed) || !task.failedWhen) throw e;
+      o = failureOutcome(e, h, task, env.pvc.verbosity);
+    }
     o = applyOverrides(task, vars, o);
     if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
     const untilVars = task.register ? extendVars(vars, { [task.register]: markData(o.result) }) : vars;

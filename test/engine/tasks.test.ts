@@ -84,6 +84,31 @@ describe('loops and register', () => {
     assert.equal(r.results[1]!.ignored, true);
     assert.equal(r.outcome.exitCode, 0);
   });
+
+  it('failed_when judges a command that exits non-zero: false keeps the task ok with its rc registered', async () => {
+    const r = await runEngine({
+      files: {
+        'hosts.ini': one,
+        'site.yml': play(`
+    - name: status
+      command: probe
+      register: st
+      failed_when: false
+      changed_when: false
+    - name: told
+      debug: { msg: "rc={{ st.rc }}" }
+    - name: judged
+      command: probe
+      register: st2
+      failed_when: st2.rc != 3
+`),
+      },
+      responders: [respond('probe', { code: 3, stdout: 'stopped' })],
+    });
+    assert.deepEqual(r.lines, ['w1 status ok', 'w1 told ok', 'w1 judged ok']);
+    assert.equal(r.results[1]!.msg, 'rc=3');
+    assert.equal(r.outcome.exitCode, 0);
+  });
 });
 
 describe('variables', () => {
