@@ -206,7 +206,8 @@ export async function flushHandlers(env: PlayEnv, hosts: readonly HostRuntime[])
     if (roleName) names.push(roleName);
     const notified = hosts.filter((h) => isActive(h) && names.some((n) => h.notified.has(n)));
     if (notified.length === 0) continue;
-    for (const h of notified) for (const n of names) h.notified.delete(n);
+    // A listen topic stays until the end: every handler listening to it runs (Ansible's `listen`).
+    for (const h of notified) for (const n of names) if (!handler.listen.includes(n)) h.notified.delete(n);
     const scope = enterScope(env.handlerScope, { when: [], tags: [], vars: {} }, { role: handler.role });
     const metas = await runTask(env, handler, scope, notified, true);
     if (env.sessions) {

@@ -177,6 +177,31 @@ describe('handlers', () => {
     assert.ok(idxHandler > idxLastTask, 'handlers run after the tasks');
   });
 
+  it('every handler listening to a topic runs, also after one of them is skipped by its when', async () => {
+    const r = await runEngine({
+      files: {
+        'hosts.ini': memoryInventory({ web: ['w1'] }),
+        'site.yml': `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - command: touch-it
+      notify: reload app
+  handlers:
+    - name: reload by one means
+      debug: { msg: one }
+      when: false
+      listen: reload app
+    - name: reload by another
+      debug: { msg: other }
+      listen: reload app
+`,
+      },
+      responders: [respond('touch-it', {})],
+    });
+    assert.deepEqual(r.lines.filter((l) => /reload/.test(l)), ['w1 reload by one means skipped', 'w1 reload by another ok']);
+  });
+
   it('meta: flush_handlers runs them at that point', async () => {
     const r = await runEngine({
       files: {
