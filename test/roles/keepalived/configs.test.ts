@@ -6,6 +6,8 @@
  * taken from the diffs. The machine's own interface stands in for the VRRP interface, since
  * `keepalived -t` requires the interface to exist; the scripts are written to a folder of the
  * test's, since it requires them to exist and to be safe (enable_script_security).
+ * The design checks the role makes on the controller (one virtual_router_id per virtual address
+ * on a segment, the track script's weight against the spread of priorities) are run the same way.
  * Needs keepalived installed on the machine.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { jsonEvents, k8sbm } from '../../helpers/cli.js';
+import { jsonEvents, k8sbm, type CliResult } from '../../helpers/cli.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -31,12 +33,7 @@ const CPS = ['cp1', 'cp2', 'cp3', 'cp4', 'cp5'];
 
 /** Each host's rendered files (by path), from `plan --diff --json` of the role alone. */
 function render(name: string, groupVars: string): Record<string, Record<string, string>> {
-  const dir = join(work, name);
-  mkdirSync(join(dir, 'group_vars'), { recursive: true });
-  writeFileSync(join(dir, 'hosts'), `[control_plane]\n${CPS.join('\n')}\n\n[all:vars]\nansible_connection=local\n`);
-  writeFileSync(join(dir, 'group_vars', 'all.yml'), groupVars);
-  writeFileSync(join(dir, 'play.yml'), '- hosts: control_plane\n  roles: [keepalived]\n');
-  const r = k8sbm(['plan', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '--roles-path', join(repoRoot, 'roles'), '--diff', '--json'], dir);
+  const r = plan(name, groupVars);
   assert.equal(r.code, 2, `plan exited ${r.code}\n${r.stdout}${r.stderr}`);
   const files: Record<string, Record<string, string>> = {};
   for (const e of jsonEvents(r.stdout)) {
@@ -46,6 +43,23 @@ function render(name: string, groupVars: string): Record<string, Record<string, 
     }
   }
   return files;
+}
+
+/** `plan --diff --json` of the role alone on the five hosts, with these group vars (and host vars). */
+function plan(name: string, groupVars: string, hostVars: Record<string, string> = {}): CliResult {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'group_vars'), { recursive: true });
+  mkdirSync(join(dir, 'host_vars'), { recursive: true });
+  for (const [h, text] of Object.entries(hostVars)) writeFileSync(join(dir, 'host_vars', `${h}.yml`), text);
+  writeFileSync(join(dir, 'hosts'), `[control_plane]\n${CPS.join('\n')}\n\n[all:vars]\nansible_connection=local\n`);
+  writeFileSync(join(dir, 'group_vars', 'all.yml'), groupVars);
+  writeFileSync(join(dir, 'play.yml'), '- hosts: control_plane\n  roles: [keepalived]\n');
+  return k8sbm(['plan', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '--roles-path', join(repoRoot, 'roles'), '--diff', '--json'], dir);
+}
+
+/** The failed results of a task, by host: its message. */
+function failures(r: CliResult, task: string): Record<string, string> {
+  return Object.fromEntries(jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.task === task && e.status === 'failed').map((e) => [String(e.host), String(e.msg)]));
 }
 
 /** Writes a host's files under the test's folder (the config pointing at the scripts there) and runs keepalived -t. */
@@ -111,5 +125,32 @@ describe('role keepalived: configurations for 5 control planes, checked by keepa
     const r = check('refused', 'cp1', files.cp1!);
     assert.notEqual(r.code, 0, r.conf);
     assert.match(r.out, /Priority not valid/);
+  });
+});
+
+describe('role keepalived: the design is checked before anything is sent', () => {
+  const VRID_TASK = 'keepalived : one virtual_router_id per virtual address on each segment';
+
+  it('one control plane with another virtual_router_id (host_vars) is refused, naming every host\'s values', () => {
+    const r = plan('vrid-split', contract, { cp3: 'keepalived_router_id: 52\n' });
+    assert.ok(r.code !== 0 && r.code !== 2, `plan exited ${r.code}`);
+    const msg = Object.values(failures(r, VRID_TASK))[0];
+    assert.ok(msg, r.stdout);
+    assert.match(msg, /10\.30\.10\.0\/24 10\.30\.10\.100 51; 10\.30\.10\.0\/24 10\.30\.10\.100 52/);
+    assert.match(msg, /not per host/);
+  });
+
+  it('a virtual_router_id another VRRP router on the segment uses (keepalived_router_ids_taken) is refused', () => {
+    const r = plan('vrid-taken', `${contract}keepalived_router_ids_taken: [50, 51]\n`);
+    assert.ok(r.code !== 0 && r.code !== 2, `plan exited ${r.code}`);
+    assert.match(Object.values(failures(r, VRID_TASK))[0] ?? '', /keepalived_router_ids_taken \(50, 51\)/);
+  });
+
+  it('a track script weight smaller than the spread of priorities is refused', () => {
+    const r = plan('weight', `${contract}keepalived_check_weight: -30\n`);
+    assert.ok(r.code !== 0 && r.code !== 2, `plan exited ${r.code}`);
+    const f = failures(r, 'keepalived : a node whose API is down drops below every healthy one');
+    assert.deepEqual(Object.keys(f).sort(), CPS);
+    assert.match(f.cp1!, /keepalived_check_weight -30 does not outweigh the spread of the control planes' priorities \(110 to 150\)/);
   });
 });
