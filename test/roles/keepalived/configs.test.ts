@@ -120,6 +120,15 @@ describe('role keepalived: configurations for 5 control planes, checked by keepa
     }
   });
 
+  it('vrrp_strict: VRRPv3 with `accept` (so the address stays reachable), accepted', () => {
+    const files = render('strict', `${contract}keepalived_vrrp_strict: true\n`);
+    const r = check('strict', 'cp2', files.cp2!);
+    assert.equal(r.code, 0, `${r.out}\n${r.conf}`);
+    assert.match(r.conf, /^ {4}vrrp_strict$/m);
+    assert.match(r.conf, /^ {4}vrrp_version 3$/m);
+    assert.match(r.conf, /^ {4}accept$/m);
+  });
+
   it('a priority keepalived refuses (300) is refused by keepalived -t', () => {
     const files = render('refused', contract.replace('keepalived_router_id: 51\n', 'keepalived_router_id: 51\nkeepalived_priority: 300\n'));
     const r = check('refused', 'cp1', files.cp1!);

@@ -14,6 +14,9 @@
  * systemd drop-in (no systemd in the lab), the configurations for 5 control planes and unicast
  * mode (configs.test.ts, with keepalived -t).
  *
+ * Steps as docs/roles.md asks: check mode on fresh nodes, apply, second run, drift (on node03),
+ * then the failovers, a refused configuration, and nopreempt with authentication.
+ *
  * Failover times are measured (the VIP's appearance seen by a loop on the new holder, against
  * the machine's clock the nodes share) and printed for docs/keepalived.md; the test asserts only
  * generous bounds, so a loaded machine cannot make it flake.
@@ -163,6 +166,24 @@ describe('role keepalived on 3 control planes (with the firewall)', () => {
     const hashes = NODES.map(etcHash);
     cli('plan', 0);
     assert.deepEqual(NODES.map(etcHash), hashes);
+  });
+
+  it('drift on node03 (its configuration edited, keepalived stopped): plan exits 2 naming both and touches nothing; run repairs', async () => {
+    await onNode('node03', "sed -i 's/priority 130/priority 200/' /etc/keepalived/keepalived.conf && /etc/init.d/keepalived stop");
+    assert.equal(await running('node03'), false);
+    const hash = etcHash('node03');
+    const plan = cli('plan', 2);
+    assert.equal(results(plan.stdout, CONF_TASK).node03?.status, 'changed');
+    assert.equal(results(plan.stdout, CONF_TASK).node02?.status, 'ok');
+    assert.equal(results(plan.stdout, 'keepalived : keepalived started').node03?.status, 'changed');
+    assert.equal(results(plan.stdout, 'keepalived : keepalived started').node01?.status, 'skipped');
+    assert.equal(etcHash('node03'), hash, 'plan changed a file');
+    assert.equal(await running('node03'), false, 'plan started keepalived');
+    cli('run', 0);
+    assert.equal(await running('node03'), true);
+    assert.match(await onNode('node03', ['cat', '/etc/keepalived/keepalived.conf']), /^ {4}priority 130$/m);
+    await untilHolder('node01', 'after the repair');
+    cli('plan', 0);
   });
 
   it('keepalived stopped on the holder: the VIP moves to node02 (next priority); started again, back to node01', async (t) => {
