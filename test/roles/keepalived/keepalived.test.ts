@@ -170,7 +170,8 @@ describe('role keepalived on 3 control planes (with the firewall)', () => {
 
   it('drift on node03 (its configuration edited, keepalived stopped): plan exits 2 naming both and touches nothing; run repairs', async () => {
     await onNode('node03', "sed -i 's/priority 130/priority 200/' /etc/keepalived/keepalived.conf && /etc/init.d/keepalived stop");
-    assert.equal(await running('node03'), false);
+    // The init script's stop signals keepalived and does not wait for it to exit.
+    await until(async () => !(await running('node03')), 'keepalived stopped on node03');
     const hash = etcHash('node03');
     const plan = cli('plan', 2);
     assert.equal(results(plan.stdout, CONF_TASK).node03?.status, 'changed');
