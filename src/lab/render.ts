@@ -76,6 +76,8 @@ export function renderLabVars(subnet: string, gateway: string | undefined): stri
     'service_cidr: 10.96.0.0/12',
     'cni: calico',
     'metallb_mode: l2',
+    '# keepalived\'s VRRP router id for the API VIP: each lab has a bridge (an L2 segment) of its own.',
+    'keepalived_router_id: 51',
     'bgp_peers: []',
     '# The network role on lab nodes: no bond or VLAN can exist here (docs/lab.md), so each node\'s',
     '# eth0 is configured by ifupdown, for real: its address, MTU and a static route (TEST-NET-3',

@@ -137,7 +137,9 @@ describe('lab files', () => {
     assert.equal(vars.api_port, 6443);
     assert.equal(vars.cni, 'calico');
     assert.deepEqual(vars.bgp_peers, []);
-    const example = parseYaml(readFileSync(join(repoRoot(), 'inventories/example/group_vars/all.yml'), 'utf8')) as Record<string, unknown>;
+    assert.equal(vars.keepalived_router_id, 51);
+    const groupVars = join(repoRoot(), 'inventories/example/group_vars');
+    const example = Object.assign({}, ...readdirSync(groupVars).map((f) => parseYaml(readFileSync(join(groupVars, f), 'utf8')) as Record<string, unknown>)) as Record<string, unknown>;
     // The network role's own settings: the lab's eth0 by ifupdown (no bond or VLAN in the lab).
     assert.equal(vars.network_renderer, 'ifupdown');
     assert.deepEqual(vars.network_ethernets, { eth0: { address: '{{ ansible_host }}/24', mtu: 1500, routes: [{ to: '203.0.113.0/24', via: '198.18.7.1' }] } });
