@@ -26,7 +26,7 @@ let vip: string;
 const work = tempDir('api-endpoint');
 before(async () => {
   lab = await startLab({ name: 'rapi', nodes: 4 });
-  role = roleRun(lab, work, 'hardening,firewall,haproxy,keepalived');
+  role = roleRun(() => lab, work, 'hardening,firewall,haproxy,keepalived');
   vip = lab.nodes[0]!.address.replace(/\.\d+$/, '.250');
   await startApiDoubles(lab, CPS);
 });

@@ -12,32 +12,27 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
-import { jsonEvents, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { jsonEvents, recapOf, treeHash } from '../../helpers/cli.js';
 import { startLab, type TestLab } from '../../helpers/lab.js';
-import { roleRun, type RoleRun, type TaskResult } from '../../helpers/role.js';
+import { roleRun } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const TASK = 'firewall : table inet k8sbm, live and in its file';
 const machineRuleset = (): string => spawnSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }).stdout;
 
 let lab: TestLab;
-let role: RoleRun;
 let machineBefore: string;
 const work = tempDir('role-firewall');
+const { cli, results, statuses, onNode, inventoryWith } = roleRun(() => lab, work, 'hardening,firewall', TASK);
 before(async () => {
   machineBefore = machineRuleset();
   lab = await startLab({ name: 'rfw', nodes: 5 });
-  role = roleRun(lab, work, 'hardening,firewall');
 });
 after(async () => {
   await lab?.down();
   removeTempDir(work);
 });
 
-const cli = (command: 'run' | 'plan', code: number | 'fail', inventory?: string): CliResult => role.cli(command, code, { inventory });
-const results = (stdout: string, task = TASK): Record<string, TaskResult> => role.results(stdout, task);
-const statuses = (stdout: string, task = TASK): Record<string, string> => role.statuses(stdout, task);
-const onNode = (node: string, command: string | readonly string[]): Promise<string> => role.onNode(node, command);
 const etcHash = (node: string): string => treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
 /** The live table, counters left out (they move with every packet). */
 const table = async (node: string): Promise<string> =>
@@ -141,15 +136,13 @@ describe('role firewall on 3 control planes and 2 workers', () => {
     cli('plan', 0);
   });
 
-  /** The lab's inventory in a folder of its own, with host_vars for node05. */
-  const inventoryWith = (name: string, groupVars: string, node05: string): string => role.inventoryWith(name, { groupVars, hostVars: { node05 } });
   const lockedOut = 'admin_cidrs: [192.0.2.0/24]\n';
 
   it('a table that would lock out the run is refused before anything is sent: node files and table as they were', async () => {
-    const inv = inventoryWith('refused', '', lockedOut);
+    const inv = inventoryWith('refused', { hostVars: { node05: lockedOut } });
     const hash = etcHash('node05');
     const live = await table('node05');
-    const r = cli('run', 'fail', inv);
+    const r = cli('run', 'fail', { inventory: inv });
     const pre = results(r.stdout);
     assert.equal(pre.node05?.status, 'failed');
     assert.match(pre.node05!.msg, /lockout refused: table inet k8sbm would not admit a new SSH connection from \S+ to port 22 \(this run's own connection\)/);
@@ -161,12 +154,14 @@ describe('role firewall on 3 control planes and 2 workers', () => {
   });
 
   it('with the check off, the same table is rolled back by the node within its timer; the others apply theirs', async () => {
-    const inv = inventoryWith('rolled-back', 'firewall_extra_rules: [{port: 9100, comment: node exporter}]\n',
-      `${lockedOut}firewall_skip_lockout_check: true\nfirewall_confirm_timeout: 5\n`);
+    const inv = inventoryWith('rolled-back', {
+      groupVars: 'firewall_extra_rules: [{port: 9100, comment: node exporter}]\n',
+      hostVars: { node05: `${lockedOut}firewall_skip_lockout_check: true\nfirewall_confirm_timeout: 5\n` },
+    });
     const file = '/etc/nftables.d/k8sbm.nft';
     const fileBefore = await onNode('node05', ['cat', file]);
     const live = await table('node05');
-    const r = cli('run', 'fail', inv);
+    const r = cli('run', 'fail', { inventory: inv });
     const cc = results(r.stdout, 'commit confirmed: host firewall');
     assert.equal(cc.node05?.status, 'failed');
     assert.equal(cc.node05?.code, 'K8SBM_COMMIT_ROLLED_BACK');

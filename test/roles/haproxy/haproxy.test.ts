@@ -44,9 +44,9 @@ const work = tempDir('role-haproxy');
 before(async () => {
   lab = await startLab({ name: 'rhap', nodes: 4 });
   vip = String((parse(readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8')) as Record<string, unknown>).api_vip);
-  both = roleRun(lab, work, 'hardening,haproxy');
-  haproxyOnly = roleRun(lab, work, 'haproxy');
-  hardeningOnly = roleRun(lab, work, 'hardening');
+  both = roleRun(() => lab, work, 'hardening,haproxy');
+  haproxyOnly = roleRun(() => lab, work, 'haproxy');
+  hardeningOnly = roleRun(() => lab, work, 'hardening');
 });
 after(async () => {
   await lab?.down();

@@ -19,9 +19,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
-import { jsonEvents, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { jsonEvents, recapOf, treeHash } from '../../helpers/cli.js';
 import { startLab, type TestLab } from '../../helpers/lab.js';
-import { roleRun, type RoleRun, type TaskResult } from '../../helpers/role.js';
+import { roleRun } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const TASK = 'network : links, addresses and routes, live and in their files';
@@ -29,21 +29,16 @@ const CC = 'commit confirmed: links, addresses and routes';
 const FILE = '/etc/network/interfaces.d/k8sbm';
 
 let lab: TestLab;
-let role: RoleRun;
 const work = tempDir('role-network');
+const { cli, results, statuses, onNode, inventoryWith } = roleRun(() => lab, work, 'network', TASK);
 before(async () => {
   lab = await startLab({ name: 'rnet', nodes: 3 });
-  role = roleRun(lab, work, 'network');
 });
 after(async () => {
   await lab?.down();
   removeTempDir(work);
 });
 
-const cli = (command: 'run' | 'plan', code: number | 'fail', inventory?: string): CliResult => role.cli(command, code, { inventory });
-const results = (stdout: string, task = TASK): Record<string, TaskResult> => role.results(stdout, task);
-const statuses = (stdout: string, task = TASK): Record<string, string> => role.statuses(stdout, task);
-const onNode = (node: string, command: string | readonly string[]): Promise<string> => role.onNode(node, command);
 const etcHash = (node: string): string => treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
 const addressOf = (node: string): string => lab.nodes.find((n) => n.name === node)!.address;
 /** The machine's address on the lab bridge: the lab's admin network, and the route's gateway. */
@@ -59,9 +54,6 @@ async function link(node: string): Promise<{ addresses: string[]; mtu: number; r
     routes: routes.filter((r) => r.protocol !== 'kernel').map((r) => `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}`),
   };
 }
-
-/** The lab's inventory in a folder of its own, with these host_vars. */
-const inventoryWith = (name: string, hostVars: Readonly<Record<string, string>>): string => role.inventoryWith(name, { hostVars });
 
 describe('role network on three lab nodes (ifupdown on eth0, for real)', () => {
   it('check mode on fresh nodes: plan exits 2, predicts the route and the file under commit-confirmed, and no node file or link changes', async () => {
@@ -117,14 +109,14 @@ describe('role network on three lab nodes (ifupdown on eth0, for real)', () => {
   });
 
   it('a node moved to an address the machine cannot reach is rolled back by the node within its timer and answers on its old address; the others apply their change', async () => {
-    const inv = inventoryWith('moved', {
+    const inv = inventoryWith('moved', { hostVars: {
       node01: 'network_ethernets:\n  eth0:\n    address: 10.99.0.11/24\n    mtu: 1500\nnetwork_confirm_timeout: 10\n',
       node02: `network_ethernets:\n  eth0:\n    address: "{{ ansible_host }}/24"\n    mtu: 1450\n    routes: [{ to: 203.0.113.0/24, via: ${gateway()} }]\n`,
       node03: `network_ethernets:\n  eth0:\n    address: "{{ ansible_host }}/24"\n    mtu: 1450\n    routes: [{ to: 203.0.113.0/24, via: ${gateway()} }]\n`,
-    });
+    } });
     const fileBefore = await onNode('node01', ['cat', FILE]);
     const linkBefore = await link('node01');
-    const r = cli('run', 'fail', inv);
+    const r = cli('run', 'fail', { inventory: inv });
     const task = results(r.stdout);
     assert.equal(task.node01?.status, 'changed');
     assert.match(task.node01!.msg, /eth0: address 10\.99\.0\.11\/24 absent → present/);
@@ -147,9 +139,9 @@ describe('role network on three lab nodes (ifupdown on eth0, for real)', () => {
   });
 
   it('a bond member that is no NIC of the node stops the run before anything is sent, naming the host_vars line', async () => {
-    const inv = inventoryWith('typo', { node03: 'bond:\n  name: bond0\n  slaves: [eth0, eht1]\n' });
+    const inv = inventoryWith('typo', { hostVars: { node03: 'bond:\n  name: bond0\n  slaves: [eth0, eht1]\n' } });
     const hashes = lab.nodes.map((n) => etcHash(n.name));
-    const r = cli('run', 'fail', inv);
+    const r = cli('run', 'fail', { inventory: inv });
     assert.match(r.stdout + r.stderr, /K8SBM_DESIGN_INVALID/);
     assert.match(r.stdout + r.stderr, /node03: .*eht1/);
     assert.match(r.stdout + r.stderr, /host_vars\/node03\.yml:3:\d+/);
