@@ -1,14 +1,18 @@
 /**
- * The kube-apiserver TEST DOUBLE (test/doubles/kube-apiserver) on lab nodes: started on the API
- * port of each node given (the repository is readable from the nodes, which see the machine's
- * files under their own layer), ready when its pid file is written; made to fail and healed
- * through its fail file.
+ * The kube-apiserver TEST DOUBLE (test/doubles/kube-apiserver) on lab nodes: copied into each
+ * node's own layer (a node sees the machine's files, but not its /tmp, where a clone of the
+ * repository may live), started on the API port, ready when its pid file is written; made to
+ * fail and healed through its fail file.
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeRootPath } from '../../src/lab/index.js';
 import { labSsh, type TestLab } from './lab.js';
 import { repoRoot } from './paths.js';
 
-export const API_DOUBLE = join(repoRoot, 'test', 'doubles', 'kube-apiserver');
+export const API_DOUBLE_SOURCE = join(repoRoot, 'test', 'doubles', 'kube-apiserver');
+/** Where it is on a node. */
+export const API_DOUBLE = '/usr/local/sbin/kube-apiserver-double';
 export const API_DOUBLE_STATE = '/run/kube-apiserver-double';
 
 /** Polls a condition every 200 ms for up to `ms`; returns the milliseconds it took. */
@@ -23,6 +27,7 @@ export async function until(check: () => Promise<boolean>, what: string, ms = 60
 
 export async function startApiDoubles(lab: TestLab, nodes: readonly string[], port = 6443): Promise<void> {
   for (const n of nodes) {
+    copyFileSync(API_DOUBLE_SOURCE, join(nodeRootPath(lab.lab, n), API_DOUBLE));
     const r = await labSsh(lab, n, `setsid python3 ${API_DOUBLE} --port ${port} --name ${n} --state ${API_DOUBLE_STATE} >/dev/null 2>&1 </dev/null &`);
     if (r.code !== 0) throw new Error(`starting the API double on ${n}: ${r.stderr}`);
   }

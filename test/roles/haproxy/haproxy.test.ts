@@ -24,14 +24,13 @@ import { parse } from 'yaml';
 import { nodeRootPath } from '../../../src/lab/index.js';
 import { jsonEvents, recapOf, treeHash } from '../../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
-import { repoRoot } from '../../helpers/paths.js';
+import { API_DOUBLE_STATE, startApiDoubles } from '../../helpers/apiserver.js';
 import { roleRun, type RoleRun } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const CPS = ['node01', 'node02', 'node03'];
 const CONFIG = '/etc/haproxy/haproxy.cfg';
-const DOUBLE = join(repoRoot, 'test', 'doubles', 'kube-apiserver');
-const STATE = '/run/kube-apiserver-double';
+const STATE = API_DOUBLE_STATE;
 const T = (name: string): string => `haproxy : ${name}`;
 
 let lab: TestLab;
@@ -127,12 +126,8 @@ open(out + ".second", "w").write(ask())`;
 
 describe('role haproxy on 3 control planes, a worker as the client', () => {
   before(async () => {
-    // The kube-apiserver test double on each control plane's API port (the repository is
-    // readable from the nodes: they see the machine's files under their own layer).
-    for (const n of CPS) {
-      await onNode(n, `setsid python3 ${DOUBLE} --port 6443 --name ${n} --state ${STATE} >/dev/null 2>&1 </dev/null &`);
-    }
-    for (const n of CPS) await until(async () => (await labSsh(lab, n, ['test', '-s', `${STATE}/pid`])).code === 0, `the double on ${n}`);
+    // The kube-apiserver test double on each control plane's API port.
+    await startApiDoubles(lab, CPS);
   });
 
   it('check mode on fresh nodes: plan exits 2, predicts the configuration and the start, leaves /etc byte-identical and haproxy stopped', async () => {
