@@ -20,6 +20,25 @@ function sh(script: string, name: string, args: readonly string[], env: NodeJS.P
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
+/**
+ * Runs `body` with a network namespace of its own (removed afterwards) and a runner that runs a
+ * command in it and wants exit 0.
+ */
+async function inNetns(name: string, body: (run: (...argv: string[]) => string) => Promise<void>): Promise<void> {
+  const ns = `k8sbm-${name}-${process.pid}`;
+  const run = (...argv: string[]): string => {
+    const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, `${argv.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  assert.equal(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
+  try {
+    await body(run);
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
 describe('commit-confirmed scripts', () => {
   it('the rollback restores files byte-exact with mode and times, removes new ones, runs the restore lines', async () => {
     const t = tempDir('cc-script');
@@ -131,15 +150,8 @@ describe('commit-confirmed scripts', () => {
   });
 
   it('runtime nft table: only that table comes back (real nft in a namespace of its own); one that did not exist is deleted again', async () => {
-    const ns = `k8sbm-cc-${process.pid}`;
     const t = tempDir('cc-script');
-    const run = (...argv: string[]): string => {
-      const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 30_000 });
-      assert.equal(r.status, 0, `${argv.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
-    assert.equal(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
-    try {
+    await inNetns('cc', async (run) => {
       run('nft', 'add table inet k8sbm; add chain inet k8sbm input { type filter hook input priority 0; policy accept; }; add rule inet k8sbm input tcp dport 22 accept');
       run('nft', 'add table inet other');
       const before = run('nft', 'list', 'table', 'inet', 'k8sbm');
@@ -158,20 +170,11 @@ describe('commit-confirmed scripts', () => {
       const log = readFileSync(join(dir, 'log'), 'utf8');
       assert.match(log, /nft table inet k8sbm exit 0/);
       assert.match(log, /nft table inet fresh exit 0/);
-    } finally {
-      spawnSync('ip', ['netns', 'del', ns]);
-    }
+    });
   });
   it('runtime links and files: addresses, MTU and routes come back, a link the change created is deleted, a file a glob matches anew is removed (real ip in a namespace of its own)', async () => {
-    const ns = `k8sbm-ccl-${process.pid}`;
     const t = tempDir('cc-script');
-    const run = (...argv: string[]): string => {
-      const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { encoding: 'utf8', timeout: 30_000 });
-      assert.equal(r.status, 0, `${argv.join(' ')}: ${r.stderr}`);
-      return r.stdout;
-    };
-    assert.equal(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
-    try {
+    await inNetns('ccl', async (run) => {
       run('ip', 'link', 'add', 'vx0', 'type', 'veth', 'peer', 'name', 'vx1');
       run('ip', 'addr', 'add', '10.9.0.2/24', 'dev', 'vx0');
       run('ip', 'link', 'set', 'vx0', 'up');
@@ -204,8 +207,6 @@ describe('commit-confirmed scripts', () => {
       const log = readFileSync(join(dir, 'log'), 'utf8');
       assert.match(log, /link br9 deleted \(the change created it\)/);
       assert.match(log, /link vx0: mtu 1500, addresses and routes put back/);
-    } finally {
-      spawnSync('ip', ['netns', 'del', ns]);
-    }
+    });
   });
 });
