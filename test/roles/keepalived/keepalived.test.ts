@@ -22,13 +22,14 @@
  * generous bounds, so a loaded machine cannot make it flake.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
-import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { jsonEvents, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
-import { repoRoot } from '../../helpers/paths.js';
+import { startApiDoubles } from '../../helpers/apiserver.js';
+import { roleRun, type TaskResult } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const CONF_TASK = 'keepalived : keepalived configuration';
@@ -41,52 +42,28 @@ const work = tempDir('role-keepalived');
 before(async () => {
   lab = await startLab({ name: 'rka', nodes: 3 });
   vip = /^api_vip: (\S+)$/m.exec(readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8'))![1]!;
-  // The API double on each node, on the API port; ready when its pid file is written and it listens.
-  for (const n of NODES) {
-    const bin = join(nodeRootPath(lab.lab, n), 'usr', 'local', 'sbin', 'kube-apiserver-double');
-    copyFileSync(join(repoRoot, 'test', 'doubles', 'kube-apiserver'), bin);
-    await onNode(n, `setsid python3 /usr/local/sbin/kube-apiserver-double --port 6443 --name ${n} >/tmp/kube-apiserver-double.log 2>&1 < /dev/null &`);
-  }
-  for (const n of NODES) {
-    await until(async () => (await labSsh(lab, n, `test -s ${DOUBLE_STATE}/pid && ss -Hltn 'sport = :6443' | grep -q .`)).code === 0, `the API double on ${n}`);
-  }
+  // The API double on each node, on the API port; ready when its pid file is written (it listens by then).
+  await startApiDoubles(lab, NODES);
 });
 after(async () => {
   await lab?.down();
   removeTempDir(work);
 });
 
-/** The lab's inventory in a folder of its own, with control_plane group vars and host_vars. */
+const role = roleRun(() => lab, work, 'firewall,keepalived');
+/** The lab's inventory in a folder of its own, with control_plane group vars. */
 function inventory(name: string, cpVars = '', routerId = 51): string {
-  const dir = join(work, name);
-  mkdirSync(join(dir, 'group_vars'), { recursive: true });
-  mkdirSync(join(dir, 'host_vars'), { recursive: true });
-  copyFileSync(lab.inventoryFile, join(dir, 'hosts'));
-  cpSync(join(lab.dir, 'group_vars'), join(dir, 'group_vars'), { recursive: true });
+  const hosts = role.inventoryWith(name, {});
   // keepalived_check_haproxy false: no haproxy in this test (see the header).
-  writeFileSync(join(dir, 'group_vars', 'control_plane.yml'), `keepalived_router_id: ${routerId}\nkeepalived_check_haproxy: false\n${cpVars}`);
-  return join(dir, 'hosts');
+  writeFileSync(join(dirname(hosts), 'group_vars', 'control_plane.yml'), `keepalived_router_id: ${routerId}\nkeepalived_check_haproxy: false\n${cpVars}`);
+  return hosts;
 }
 let inv: string;
 
-function cli(command: 'run' | 'plan', code: number | 'fail', inventoryFile = inv, extra: readonly string[] = []): CliResult {
-  const r = k8sbm([command, join(repoRoot, 'playbooks', 'site.yml'), '-i', inventoryFile, '-t', 'firewall,keepalived', '--roles-path', join(repoRoot, 'roles'), '--json', ...extra], work);
-  if (code === 'fail') assert.ok(r.code !== 0 && r.code !== 2, `${command} exited ${r.code}, expected a failure\n${r.stdout}${r.stderr}`);
-  else assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
-  return r;
-}
-
-function results(stdout: string, task: string): Record<string, { status: string; msg: string }> {
-  const out: Record<string, { status: string; msg: string }> = {};
-  for (const e of jsonEvents(stdout)) if (e.event === 'task_result' && e.task === task) out[String(e.host)] = { status: String(e.status), msg: String(e.msg) };
-  return out;
-}
-
-async function onNode(node: string, command: string | readonly string[]): Promise<string> {
-  const r = await labSsh(lab, node, command);
-  assert.equal(r.code, 0, `${String(command)} on ${node}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
+const cli = (command: 'run' | 'plan', code: number | 'fail', inventoryFile = inv, extra: readonly string[] = []): CliResult =>
+  role.cli(command, code, { inventory: inventoryFile, extra });
+const results = (stdout: string, task: string): Record<string, TaskResult> => role.results(stdout, task);
+const onNode = (node: string, command: string | readonly string[]): Promise<string> => role.onNode(node, command);
 const etcHash = (node: string): string => treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
 
 /** Polls a condition (every 100 ms, up to `ms`). */
