@@ -73,7 +73,7 @@ describe('README and docs/', () => {
     // Priority "required" on Debian and Ubuntu (on every system), and openssh-server's dependency.
     const everywhere = ['util-linux', 'mount', 'passwd', 'hostname', 'openssh-client'];
     // What the main job's roles run on the nodes, which share the machine's packages.
-    const mainJob = ['nftables', 'ifupdown', 'haproxy', 'keepalived'];
+    const mainJob = ['curl', 'nftables', 'ifupdown', 'haproxy', 'keepalived', 'containerd', 'etcd-server', 'etcd-client', 'python3-yaml', 'openssl', 'dpkg-dev', 'gnupg'];
     const missing = [...new Set([...Object.values(LAB_TOOLS), ...mainJob])].filter((p) => !install.includes(p) && !everywhere.includes(p));
     assert.deepEqual(missing, []);
     assert.match(first, /npm ci && sudo npx k8sbm run playbooks\/site\.yml --lab$/);
@@ -81,7 +81,7 @@ describe('README and docs/', () => {
 
   it('.ci/run installs every package the lab needs', () => {
     const pkgs = /^PKGS=\(([^)]*)\)/m.exec(read(join(repoRoot, '.ci', 'run')))?.[1]?.split(/\s+/) ?? [];
-    const missing = [...new Set([...Object.values(LAB_TOOLS), 'nftables', 'ifupdown', 'haproxy', 'keepalived', 'netplan.io'])].filter((p) => !pkgs.includes(p));
+    const missing = [...new Set([...Object.values(LAB_TOOLS), 'nftables', 'ifupdown', 'haproxy', 'keepalived', 'netplan.io', 'containerd', 'etcd-server', 'etcd-client', 'python3-yaml', 'openssl', 'dpkg-dev', 'gnupg', 'curl'])].filter((p) => !pkgs.includes(p));
     assert.deepEqual(missing, []);
   });
 });
