@@ -1,8 +1,10 @@
+import type { Inventory } from '../inventory/index.js';
 import type { Play, Task } from '../playbook/model.js';
 import type { PreflightFinding, PreflightInstance } from '../modules/types.js';
 import { validateParams } from '../schema/params.js';
 import { K8sbmError } from '../source/errors.js';
-import { formatLoc, type Loc } from '../source/loc.js';
+import { formatLoc, recordKey, recordNode, type Loc } from '../source/loc.js';
+import type { VarLayer } from '../vars/layers.js';
 import { paramsBeforePlay } from './before-play.js';
 import { layersFor } from './host-vars.js';
 import { isActive } from './items.js';
@@ -38,6 +40,7 @@ export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRunti
   const errors: Placed[] = [];
   // A task in a loop gives a host one instance per item: the same finding is said once.
   const said = new Set<string>();
+  const groups = groupsLayer(env.pvc.inventory);
   for (const { task, scope } of tasks) {
     const module = env.modules[task.module]!;
     const instances: PreflightInstance<Record<string, unknown>>[] = [];
@@ -56,7 +59,7 @@ export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRunti
     for (const f of module.preflight!(instances)) {
       if (f.level !== 'error' && !inBatch.has(f.host)) continue;
       const h = env.allHosts.get(f.host);
-      const loc = h ? placeOfParam(task, layersFor(env.pvc, h, scope, task.vars), f.path) : task.loc;
+      const loc = h ? placeOfParam(task, [groups, ...layersFor(env.pvc, h, scope, task.vars)], f.path) : task.loc;
       const placed: Placed = { ...f, msg: mask(f.msg, env.secrets), hint: mask(f.hint, env.secrets), loc, task };
       const key = `${f.level}\0${f.host}\0${placed.msg}\0${formatLoc(loc)}`;
       if (said.has(key)) continue;
@@ -83,6 +86,32 @@ interface Placed extends PreflightFinding {
 function checkedTasks(env: PlayEnv, play: Play): { task: Task; scope: Scope }[] {
   return tasksOfPlay(play, (t) => env.modules[t.module]?.preflight !== undefined)
     .filter(({ scope }) => shouldRunByTags(scope.tags, env.tags));
+}
+
+/**
+ * `groups` (a magic variable, in no layer) with the inventory's places, so a finding about a group
+ * (`{{ groups }}` at ['groups', 'etcd']) points at the group's line, and one about a member at the
+ * host's line. Lowest of all layers: a variable of that name the operator sets wins.
+ */
+function groupsLayer(inventory: Inventory): VarLayer {
+  const groups: Record<string, string[]> = {};
+  const vars = { groups };
+  const at = [...inventory.groups.values()].find((g) => g.loc && g.loc.line > 0)?.loc;
+  if (at) {
+    recordNode(vars, at);
+    recordKey(vars, 'groups', { key: at, value: at });
+    recordNode(groups, at);
+  }
+  for (const g of inventory.groups.values()) {
+    const hosts = inventory.hostsOfGroup(g);
+    const names = hosts.map((h) => h.name);
+    groups[g.name] = names;
+    if (!g.loc || g.loc.line === 0) continue;
+    recordKey(groups, g.name, { key: g.loc, value: g.loc });
+    recordNode(names, g.loc);
+    hosts.forEach((h, i) => { if (h.loc) recordKey(names, i, { key: h.loc, value: h.loc }); });
+  }
+  return { level: 'role_defaults', name: 'inventory groups', vars };
 }
 
 function mask(text: string, secrets: ReadonlySet<string>): string {

@@ -9,7 +9,7 @@
 /** Section names, in the order the script prints them. */
 export const HOST_FACT_SECTIONS = [
   'hostname', 'fqdn', 'os_release', 'release_files', 'uname', 'cpu', 'meminfo',
-  'ip_addr', 'route4', 'route6', 'init', 'pkg', 'virt', 'cgroup', 'root_mount', 'user', 'end',
+  'ip_addr', 'route4', 'route6', 'init', 'pkg', 'virt', 'cgroup', 'root_mount', 'user', 'kube_apiserver', 'end',
 ] as const;
 
 export type HostFactSection = (typeof HOST_FACT_SECTIONS)[number];
@@ -102,6 +102,9 @@ printf '%s\\n' "$root"
 s user
 printf 'uid=%s\\n' "$(id -u 2>/dev/null)"
 printf 'name=%s\\n' "$(id -un 2>/dev/null)"
+
+s kube_apiserver
+if [ -r /etc/kubernetes/manifests/kube-apiserver.yaml ]; then grep -m 1 'image:' /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null; fi
 
 s end
 exit 0

@@ -124,3 +124,9 @@ export function userFactsFrom(text: string): UserFacts {
   const kv = parseKeyValues(text);
   return { uid: nonNegativeInt(kv.get('uid')), name: kv.get('name') ?? '' };
 }
+
+/** `image: registry.k8s.io/kube-apiserver:v1.31.4` (the manifest's image line) -> "1.31.4"; null without one. */
+export function kubeApiserverVersionFrom(text: string): string | null {
+  const m = /^\s*(?:-\s*)?image:\s*["']?\S*kube-apiserver[^:\s"']*:v?([0-9][0-9A-Za-z.+-]*)/m.exec(text);
+  return m ? m[1]! : null;
+}

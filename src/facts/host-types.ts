@@ -190,4 +190,9 @@ export interface HostFacts {
   readonly pkg_mgr: PackageManager;
   readonly virtualization: VirtualizationFacts;
   readonly user: UserFacts;
+  /**
+   * The Kubernetes version a control plane runs: the tag of kube-apiserver's image in
+   * /etc/kubernetes/manifests/kube-apiserver.yaml (kubeadm writes it); null without that file.
+   */
+  readonly kube_apiserver_version: string | null;
 }

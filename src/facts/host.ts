@@ -4,7 +4,7 @@ import { EMPTY_OS, debArchitectureOf, osFactsFrom } from './host-os.js';
 import { allAddresses, defaultIpv4Of, defaultIpv6Of, parseDefaultRoute, parseIpAddrJson } from './host-network.js';
 import {
   cpuFactsFrom, initSystemFrom, kernelFactsFrom, memoryFactsFrom, packageManagerFrom,
-  userFactsFrom, virtualizationFrom,
+  kubeApiserverVersionFrom, userFactsFrom, virtualizationFrom,
 } from './host-system.js';
 import type { FactDef } from './types.js';
 import type { HostFacts } from './host-types.js';
@@ -57,6 +57,7 @@ export const EMPTY_HOST_FACTS: HostFacts = {
   interfaces: {}, all_ipv4_addresses: [], all_ipv6_addresses: [], default_ipv4: null, default_ipv6: null,
   init_system: 'other', pid1: '', pkg_mgr: 'unknown',
   virtualization: { type: 'none', container: false }, user: { uid: null, name: '' },
+  kube_apiserver_version: null,
 };
 
 /** Pure and total: any text gives HostFacts; a missing or garbled section gives its defaults. */
@@ -95,6 +96,7 @@ export function parseHostFacts(stdout: string): HostFacts {
     pkg_mgr: packageManagerFrom(get('pkg')),
     virtualization: virtualizationFrom(get('virt'), get('cgroup'), get('root_mount')),
     user: userFactsFrom(get('user')),
+    kube_apiserver_version: kubeApiserverVersionFrom(get('kube_apiserver')),
   };
 }
 

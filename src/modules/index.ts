@@ -1,5 +1,6 @@
 import { apt_repository } from './packages/apt_repository.js';
 import { assert } from './control/assert.js';
+import { cluster_design } from './control/cluster_design.js';
 import { authorized_key } from './accounts/authorized_key.js';
 import { blockinfile } from './files/blockinfile.js';
 import { command } from './commands/command.js';
@@ -33,7 +34,7 @@ import type { AnyModule } from './types.js';
 
 /** Every module by its YAML key. Module name = YAML key = file name = fixture folder. */
 export const modules = {
-  command, shell, copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, debug, set_fact, assert, fail, meta, setup,
+  command, shell, copy, template, file, lineinfile, blockinfile, stat, slurp, fetch, debug, set_fact, assert, fail, meta, setup, cluster_design,
   user, group, authorized_key,
   // `package` is a reserved word in strict JavaScript: the binding has another name, the key does not.
   package: packageModule, apt_repository, service,
