@@ -46,7 +46,7 @@ export function clusterDesignFindings(instances: readonly Inst[]): PreflightFind
   cephMonHosts(instances, f);
   apiVip(instances, f);
   metallbSegments(instances, f);
-  for (const inst of instances) cidrOverlaps(inst, f);
+  for (const inst of instances) cidrOverlaps(inst, instances, f);
   duplicateAddresses(instances, f);
   vrrp(instances, f);
   versionSkewFindings(instances, f);
@@ -182,7 +182,7 @@ function metallbSegments(insts: readonly Inst[], f: Findings): void {
 
 interface Net { readonly name: string; readonly text: string; readonly path: Path; readonly range: AddrRange }
 
-function cidrOverlaps(inst: Inst, f: Findings): void {
+function cidrOverlaps(inst: Inst, insts: readonly Inst[], f: Findings): void {
   const p = inst.params;
   const nets: Net[] = [];
   const add = (name: string, text: string | null | undefined, path: Path): void => {
@@ -198,11 +198,15 @@ function cidrOverlaps(inst: Inst, f: Findings): void {
   if (Array.isArray(p.metallb_pool)) p.metallb_pool.forEach((t, i) => add(`metallb_pool[${i}]`, t, ['metallb_pool', i]));
   else add('metallb_pool', p.metallb_pool, ['metallb_pool']);
   const same = [inst];
+  const mode = p.metallb_mode?.toLowerCase();
+  const l2 = mode === 'l2' || mode === 'layer2';
   for (let j = 1; j < nets.length; j++) {
     for (let i = 0; i < j; i++) {
       const a = nets[i]!;
       const b = nets[j]!;
       if (!overlaps(a.range, b.range)) continue;
+      // L2 mode announces the pool's addresses by ARP on the nodes' segment: the pool belongs in it.
+      if (l2 && a.name === 'node_cidr' && b.name.startsWith('metallb_pool')) continue;
       if (a.name === 'node_cidr' && b.name === 'storage_cidr' && sameRange(a.range, b.range)) {
         f.once(same, 'cidr_overlap', 'warning', b.path,
           `storage_cidr is node_cidr (${b.text}): Ceph's replication and recovery share the nodes' network with the API, the kubelets and etcd, and can starve them`,
@@ -212,6 +216,18 @@ function cidrOverlaps(inst: Inst, f: Findings): void {
       f.once(same, 'cidr_overlap', 'error', b.path,
         `${b.name} ${b.text} overlaps ${a.name} ${a.text}: an address in both is routed to one of them only, so pods, services, nodes or load-balanced addresses in the overlap are unreachable`,
         `choose ${b.name} and ${a.name} apart`);
+    }
+  }
+  // A pool holding a node's own address (MetalLB would give it to a service).
+  for (const n of nets.filter((x) => x.name.startsWith('metallb_pool'))) {
+    for (const other of insts) {
+      for (const [name, text] of Object.entries(other.params.addresses ?? {})) {
+        const a = typeof text === 'string' ? addressKey(text) : undefined;
+        if (!a || !inRange(n.range, a.version, a.addr)) continue;
+        f.once(same, 'cidr_overlap', 'error', n.path,
+          `${n.name} ${n.text} holds ${other.host}'s ${name} ${a.shown}: MetalLB may give a node's address to a service, and the two answer for it at random`,
+          `keep the pool clear of the nodes' addresses`);
+      }
     }
   }
   const vip = p.api_vip ? addressKey(p.api_vip) : undefined;
