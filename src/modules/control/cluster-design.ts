@@ -198,6 +198,7 @@ function cidrOverlaps(inst: Inst, insts: readonly Inst[], f: Findings): void {
   if (Array.isArray(p.metallb_pool)) p.metallb_pool.forEach((t, i) => add(`metallb_pool[${i}]`, t, ['metallb_pool', i]));
   else add('metallb_pool', p.metallb_pool, ['metallb_pool']);
   const same = [inst];
+  const node = nets.find((n) => n.name === 'node_cidr');
   const mode = p.metallb_mode?.toLowerCase();
   const l2 = mode === 'l2' || mode === 'layer2';
   for (let j = 1; j < nets.length; j++) {
@@ -206,7 +207,7 @@ function cidrOverlaps(inst: Inst, insts: readonly Inst[], f: Findings): void {
       const b = nets[j]!;
       if (!overlaps(a.range, b.range)) continue;
       // L2 mode announces the pool's addresses by ARP on the nodes' segment: the pool belongs in it.
-      if (l2 && a.name === 'node_cidr' && b.name.startsWith('metallb_pool')) continue;
+      if (l2 && b.name.startsWith('metallb_pool') && node && sameRange(a.range, node.range)) continue;
       if (a.name === 'node_cidr' && b.name === 'storage_cidr' && sameRange(a.range, b.range)) {
         f.once(same, 'cidr_overlap', 'warning', b.path,
           `storage_cidr is node_cidr (${b.text}): Ceph's replication and recovery share the nodes' network with the API, the kubelets and etcd, and can starve them`,
