@@ -13,18 +13,19 @@ import { HOST_FACTS_SCRIPT } from '../../../src/facts/host.js';
 import type { RunEvent, WarningEvent } from '../../../src/report/events.js';
 import { K8sbmError } from '../../../src/source/errors.js';
 import { formatLoc } from '../../../src/source/loc.js';
+import { nodeAddress, nodeName, subnetAt } from '../../../src/lab/names.js';
+import { renderInventory, renderLabVars } from '../../../src/lab/render.js';
 import { runEngine, type EngineRun } from '../../helpers/engine.js';
 import { repoRoot } from '../../helpers/paths.js';
 
-/** The shipped role's files, under roles/preflight/ of the test's tree. */
-function roleFiles(): Record<string, string> {
+/** A folder's files under `under` of the test's tree (the shipped role's by default). */
+function roleFiles(root = join(repoRoot, 'roles', 'preflight'), under = join('roles', 'preflight')): Record<string, string> {
   const out: Record<string, string> = {};
-  const root = join(repoRoot, 'roles', 'preflight');
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else out[join('roles', 'preflight', relative(root, p))] = readFileSync(p, 'utf8');
+      else out[join(under, relative(root, p))] = readFileSync(p, 'utf8');
     }
   };
   walk(root);
@@ -85,6 +86,8 @@ interface Case {
   /** Each host's kube-apiserver manifest image line, as the fact gathering reads it. */
   readonly running?: Record<string, string>;
   readonly extraVars?: readonly string[];
+  readonly inventory?: string;
+  readonly check?: boolean;
 }
 
 const factsOutput = (image: string | undefined): string => `\n@@k8sbm:hostname@@\nnode\n${image ? `\n@@k8sbm:kube_apiserver@@\n    image: ${image}\n` : ''}\n@@k8sbm:end@@\n`;
@@ -95,7 +98,7 @@ async function run(c: Case): Promise<{ run?: EngineRun; error?: K8sbmError; even
   const files = { 'inv/hosts.ini': HOSTS, 'inv/group_vars/all.yml': ALL, 'site.yml': SITE, ...roleFiles(), ...c.files };
   try {
     const r = await runEngine({
-      files, inventory: 'inv/hosts.ini', extraVars: c.extraVars,
+      files, inventory: c.inventory ?? 'inv/hosts.ini', extraVars: c.extraVars, check: c.check,
       onEvent: (e) => events.push(e),
       responders: [(req, host) => {
         (calls.get(host) ?? calls.set(host, []).get(host)!).push([...req.argv]);
@@ -254,9 +257,33 @@ describe('role preflight: the cluster design checked before anything is sent', (
   });
 
   it('every error is listed at once, and check mode stops the same way', async () => {
-    const r = await run({ files: { 'inv/hosts.ini': HOSTS.replace('[etcd:children]\ncontrol_plane\n', '[etcd]\ncp1\ncp2\n'), 'inv/host_vars/cp3.yml': 'keepalived_router_id: 52\n' } });
+    const r = await run({ check: true, files: { 'inv/hosts.ini': HOSTS.replace('[etcd:children]\ncontrol_plane\n', '[etcd]\ncp1\ncp2\n'), 'inv/host_vars/cp3.yml': 'keepalived_router_id: 52\n' } });
     assert.ok(r.error);
     assert.match(r.error.message, /etcd_quorum/);
     assert.match(r.error.message, /vrrp_router_id/);
+  });
+
+  it('the reference cluster (inventories/example) passes, with no warning', async () => {
+    const r = await run({ files: { ...roleFiles(join(repoRoot, 'inventories', 'example'), 'example') }, inventory: 'example/hosts' });
+    assert.ok(r.run, r.error?.message);
+    assert.equal(r.run.outcome.exitCode, 0);
+    assert.deepEqual(r.events.filter((e) => e.event === 'warning'), []);
+  });
+
+  it('the lab\'s contract values (k8sbm lab up, 3 nodes) pass; its one network for nodes and storage is a warning', async () => {
+    const subnet = subnetAt(4);
+    const nodes = [1, 2, 3].map((i) => ({ name: nodeName(i), address: nodeAddress(subnet, i) }));
+    const r = await run({
+      inventory: 'lab/hosts.ini',
+      files: {
+        'lab/hosts.ini': renderInventory('t', nodes, { keyFile: '/nonexistent/key', knownHostsFile: '/nonexistent/known_hosts' }),
+        'lab/group_vars/all.yml': renderLabVars(subnet.cidr, subnet.gateway),
+      },
+    });
+    assert.ok(r.run, r.error?.message);
+    assert.equal(r.run.outcome.exitCode, 0);
+    const warnings = r.events.filter((e): e is WarningEvent => e.event === 'warning').map((w) => rel(w.msg));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /^node01: cidr_overlap: storage_cidr is node_cidr \(198\.18\.4\.0\/24\)/);
   });
 });
