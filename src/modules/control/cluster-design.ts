@@ -145,9 +145,11 @@ function apiVip(insts: readonly Inst[], f: Findings): void {
       continue;
     }
     const own = hostAddresses(inst);
+    // Nothing known of the host's addresses (a DNS name, no facts): nothing to compare.
+    if (!own.some((a) => addressKey(a.text))) continue;
     if (own.some((a) => { const k = addressKey(a.text); return k !== undefined && k.key !== v.key && inRange(range, k.version, k.addr); })) continue;
     f.add(inst, 'api_vip_subnet', 'error', ['api_vip_cidr'],
-      `api_vip ${vip} is on ${net}, where control plane ${inst.host} has no address (it has ${own.map((a) => a.text).filter((t, i, all) => all.indexOf(t) === i).join(', ') || 'none known'}): keepalived cannot put the VIP on a link of that network, so when ${inst.host} holds it the API is unreachable`,
+      `api_vip ${vip} is on ${net}, where control plane ${inst.host} has no address (it has ${own.map((a) => a.text).filter((t, i, all) => all.indexOf(t) === i).join(', ')}): keepalived cannot put the VIP on a link of that network, so when ${inst.host} holds it the API is unreachable`,
       `choose api_vip in a network every control plane has an address on, or give ${inst.host} an address in ${net}`);
   }
 }

@@ -6,8 +6,9 @@
  * taken from the diffs. The machine's own interface stands in for the VRRP interface, since
  * `keepalived -t` requires the interface to exist; the scripts are written to a folder of the
  * test's, since it requires them to exist and to be safe (enable_script_security).
- * The design checks the role makes on the controller (one virtual_router_id per virtual address
- * on a segment, the track script's weight against the spread of priorities) are run the same way.
+ * The design checks made on the controller (the track script's weight against the spread of
+ * priorities, the role's own; one virtual_router_id per virtual address on a segment, the preflight
+ * role's, run before it as in site.yml) are run the same way.
  * Needs keepalived installed on the machine.
  */
 import assert from 'node:assert/strict';
@@ -45,15 +46,15 @@ function render(name: string, groupVars: string): Record<string, Record<string, 
   return files;
 }
 
-/** `plan --diff --json` of the role alone on the five hosts, with these group vars (and host vars). */
-function plan(name: string, groupVars: string, hostVars: Record<string, string> = {}): CliResult {
+/** `plan --diff --json` of the role alone (or of `play`) on the five hosts, with these group vars (and host vars). */
+function plan(name: string, groupVars: string, hostVars: Record<string, string> = {}, play = '- hosts: control_plane\n  roles: [keepalived]\n'): CliResult {
   const dir = join(work, name);
   mkdirSync(join(dir, 'group_vars'), { recursive: true });
   mkdirSync(join(dir, 'host_vars'), { recursive: true });
   for (const [h, text] of Object.entries(hostVars)) writeFileSync(join(dir, 'host_vars', `${h}.yml`), text);
   writeFileSync(join(dir, 'hosts'), `[control_plane]\n${CPS.join('\n')}\n\n[all:vars]\nansible_connection=local\n`);
   writeFileSync(join(dir, 'group_vars', 'all.yml'), groupVars);
-  writeFileSync(join(dir, 'play.yml'), '- hosts: control_plane\n  roles: [keepalived]\n');
+  writeFileSync(join(dir, 'play.yml'), play);
   return k8sbm(['plan', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '--roles-path', join(repoRoot, 'roles'), '--diff', '--json'], dir);
 }
 
@@ -138,21 +139,30 @@ describe('role keepalived: configurations for 5 control planes, checked by keepa
 });
 
 describe('role keepalived: the design is checked before anything is sent', () => {
-  const VRID_TASK = 'keepalived : one virtual_router_id per virtual address on each segment';
+  // The virtual_router_id checks are the preflight role's (vrrp_router_id), first in site.yml.
+  const withPreflight = '- hosts: all\n  roles: [preflight]\n- hosts: control_plane\n  roles: [keepalived]\n';
+  const preflightContract = `${contract}pod_cidr: 10.244.0.0/16\nservice_cidr: 10.96.0.0/12\nkubernetes_version: "1.31.4"\nkubelet_version: "1.31.4"\nkubectl_version: "1.31.4"\n`
+    // This machine stands in for the control planes and has no address in the VIP's network.
+    + 'preflight_ignore: [api_vip_subnet]\n';
+  const refused = (r: CliResult): string => {
+    const out = `${r.stdout}${r.stderr}`;
+    assert.ok(r.code !== 0 && r.code !== 2, `plan exited ${r.code}\n${out}`);
+    assert.match(out, /K8SBM_DESIGN_INVALID/);
+    assert.deepEqual(jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.task !== 'Gathering Facts'), [], 'a task ran');
+    return out;
+  };
 
-  it('one control plane with another virtual_router_id (host_vars) is refused, naming every host\'s values', () => {
-    const r = plan('vrid-split', contract, { cp3: 'keepalived_router_id: 52\n' });
-    assert.ok(r.code !== 0 && r.code !== 2, `plan exited ${r.code}`);
-    const msg = Object.values(failures(r, VRID_TASK))[0];
-    assert.ok(msg, r.stdout);
-    assert.match(msg, /10\.30\.10\.0\/24 10\.30\.10\.100 51; 10\.30\.10\.0\/24 10\.30\.10\.100 52/);
-    assert.match(msg, /not per host/);
+  it('one control plane with another virtual_router_id (host_vars) is refused at that line, naming both ids', () => {
+    const out = refused(plan('vrid-split', preflightContract, { cp3: 'keepalived_router_id: 52\n' }, withPreflight));
+    assert.match(out, /cp3: vrrp_router_id: keepalived_router_id 52 on cp3, 51 on cp1, for one api_vip 10\.30\.10\.100 on 10\.30\.10\.0\/24/);
+    assert.match(out, /host_vars\/cp3\.yml:1:23/);
+    assert.match(out, /not per host/);
   });
 
   it('a virtual_router_id another VRRP router on the segment uses (keepalived_router_ids_taken) is refused', () => {
-    const r = plan('vrid-taken', `${contract}keepalived_router_ids_taken: [50, 51]\n`);
-    assert.ok(r.code !== 0 && r.code !== 2, `plan exited ${r.code}`);
-    assert.match(Object.values(failures(r, VRID_TASK))[0] ?? '', /keepalived_router_ids_taken \(50, 51\)/);
+    const out = refused(plan('vrid-taken', `${preflightContract}keepalived_router_ids_taken: [50, 51]\n`, {}, withPreflight));
+    assert.match(out, /keepalived_router_id 51 is in keepalived_router_ids_taken \(50, 51\)/);
+    assert.match(out, /group_vars\/all\.yml:6:23/);
   });
 
   it('a track script weight smaller than the spread of priorities is refused', () => {
