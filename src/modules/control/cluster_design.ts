@@ -28,8 +28,8 @@ export const cluster_design = defineModule({
 `,
     notes: [
       'Pass each value as a whole template ("{{ api_vip }}"): a finding then points at the inventory line that gave it.',
-      'The checks, their risks and their names for ignore are in docs/preflight.md; the preflight role is the one caller.',
-      'The running Kubernetes version comes from the kube_apiserver_version fact, so the play gathers facts.',
+      'The checks, their risks and their names for ignore: [the preflight role](preflight.md), the one caller.',
+      'The version a cluster runs comes from the kube_apiserver_version fact, so the play gathers facts (with become: the manifest is root\'s).',
     ],
   },
   schema: ClusterDesignParams,
