@@ -291,4 +291,28 @@ vlans:
     assert.equal(rel(e.message), 'cp1: bond member eno3 of bond0 is not an interface of this host (inv/group_vars/all.yml:5:7)');
     assert.equal(e.hint, 'did you mean "eno1"? the host has eno1, eno2');
   });
+
+  it('a finding about a group (`{{ groups }}`) points at the group\'s line in the inventory, one about a member at its host line', async () => {
+    const groupcheck = defineModule({
+      name: 'groupcheck',
+      schema: Type.Object({ groups: Type.Record(Type.String(), Type.Array(Type.String())) }, { additionalProperties: false }),
+      controllerOnly: true,
+      preflight(instances) {
+        const g = instances[0]!.params.groups;
+        return [
+          { host: instances[0]!.host, level: 'error', msg: `etcd has ${g.etcd?.length}`, hint: 'odd', path: ['groups', 'etcd'] },
+          { host: instances[0]!.host, level: 'error', msg: `second member ${g.etcd?.[1]}`, hint: 'odd', path: ['groups', 'etcd', 1] },
+        ];
+      },
+      async plan() { return { kind: 'ok', reason: 'checked' }; },
+    });
+    const e = await refusal({
+      files: {
+        'inv/hosts.ini': '[control_plane]\ncp1\ncp2\n\n[etcd:children]\ncontrol_plane\n',
+        'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - groupcheck: { groups: "{{ groups }}" }\n',
+      },
+      inventory: 'inv/hosts.ini', modules: { groupcheck },
+    });
+    assert.equal(rel(e.message), ['cp1: etcd has 2 (inv/hosts.ini:5:2)', 'cp1: second member cp2 (inv/hosts.ini:3:1)'].join('\n'));
+  });
 });
