@@ -127,7 +127,7 @@ function apiVip(insts: readonly Inst[], f: Findings): void {
     const { api_vip: vip, api_vip_cidr: cidr } = inst.params;
     if (!vip) continue;
     const v = addressKey(vip);
-    if (!v) { f.add(inst, 'api_vip_subnet', 'error', ['api_vip'], `api_vip ${vip} is not an IP address`, 'an address such as 10.30.10.100'); continue; }
+    if (!v) { f.once([inst], 'api_vip_subnet', 'error', ['api_vip'], `api_vip ${vip} is not an IP address`, 'an address such as 10.30.10.100'); continue; }
     // The VIP as a node's own address (the inventory's, not the facts': the holder has it on a link).
     for (const [name, text] of Object.entries(inst.params.addresses ?? {})) {
       if (typeof text === 'string' && addressKey(text)?.key === v.key) {
@@ -139,9 +139,9 @@ function apiVip(insts: readonly Inst[], f: Findings): void {
     if (!cidr || !inGroup(inst, 'control_plane')) continue;
     const net = networkOf(cidr, undefined);
     const range = rangeOf(cidr);
-    if (!net || !range) { f.add(inst, 'api_vip_subnet', 'error', ['api_vip_cidr'], `api_vip_cidr ${cidr} is not a network`, 'the VIP with its prefix: 10.30.10.100/24'); continue; }
+    if (!net || !range) { f.once([inst], 'api_vip_subnet', 'error', ['api_vip_cidr'], `api_vip_cidr ${cidr} is not a network`, 'the VIP with its prefix: 10.30.10.100/24'); continue; }
     if (!inRange(range, v.version, v.addr) || cidr.split('/')[0]!.trim() !== vip.trim()) {
-      f.add(inst, 'api_vip_subnet', 'error', ['api_vip_cidr'], `api_vip_cidr ${cidr} is not api_vip ${vip} with its prefix length`, `write it as ${vip}/${cidr.split('/')[1] ?? '24'}`);
+      f.once([inst], 'api_vip_subnet', 'error', ['api_vip_cidr'], `api_vip_cidr ${cidr} is not api_vip ${vip} with its prefix length`, `write it as ${vip}/${cidr.split('/')[1] ?? '24'}`);
       continue;
     }
     const own = hostAddresses(inst);
@@ -272,7 +272,7 @@ function vrrp(insts: readonly Inst[], f: Findings): void {
     if (!inGroup(inst, 'control_plane') || raw === null || raw === undefined || raw === '' || !vip) continue;
     const rid = Number(raw);
     if (!Number.isInteger(rid) || rid < 1 || rid > 255) {
-      f.add(inst, 'vrrp_router_id', 'error', ['keepalived_router_id'], `keepalived_router_id ${String(raw)} is not a VRRP virtual_router_id (1-255)`, 'a whole number from 1 to 255');
+      f.once([inst], 'vrrp_router_id', 'error', ['keepalived_router_id'], `keepalived_router_id ${String(raw)} is not a VRRP virtual_router_id (1-255)`, 'a whole number from 1 to 255');
       continue;
     }
     const taken = (inst.params.keepalived_router_ids_taken ?? []).map(Number);

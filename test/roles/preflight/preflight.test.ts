@@ -176,6 +176,12 @@ describe('role preflight: the cluster design checked before anything is sent', (
     assert.equal(f.loc, 'inv/group_vars/all.yml:5:15');
   });
 
+  it('api_vip_subnet: api_vip_cidr that is not the VIP is said once, at its line', async () => {
+    const f = await refused(withAll((a) => a.replace('api_vip_cidr: 10.0.1.100/24', 'api_vip_cidr: 10.0.1.101/24')));
+    assert.deepEqual(f.lines, ['cp1: api_vip_subnet: api_vip_cidr 10.0.1.101/24 is not api_vip 10.0.1.100 with its prefix length (inv/group_vars/all.yml:5:15)']);
+    assert.equal(f.hint, 'write it as 10.0.1.100/24; or accept the risk with preflight_ignore: [api_vip_subnet]');
+  });
+
   it('api_vip_address: the VIP is a node\'s address, at the host_vars line', async () => {
     const f = await refused({ files: { 'inv/host_vars/w1.yml': '# the kubernetes VLAN\nkubernetes_address: 10.0.1.100/24\n' } });
     assert.ok(f.lines.includes('w1: api_vip_address: kubernetes_address 10.0.1.100/24 of w1 is the API\'s virtual address (api_vip 10.0.1.100): the node and keepalived answer for one address, so clients reach the API or the node at random, and the node loses its address when the VIP moves (inv/host_vars/w1.yml:2:21)'), f.lines.join('\n'));
@@ -219,6 +225,8 @@ describe('role preflight: the cluster design checked before anything is sent', (
     const f = await refused({ files: { 'inv/host_vars/cp3.yml': 'keepalived_router_id: 52\n' } });
     assert.deepEqual(f.lines, ['cp3: vrrp_router_id: keepalived_router_id 52 on cp3, 51 on cp1, for one api_vip 10.0.1.100 on 10.0.1.0/24 (api_vip keepalived_router_id: 10.0.1.100 51; 10.0.1.100 52): VRRP peers with different ids do not hear each other, and each holds the address (inv/host_vars/cp3.yml:1:23)']);
     assert.equal(f.hint, 'set keepalived_router_id once, for the control_plane group (group_vars/control_plane.yml), not per host; or accept the risk with preflight_ignore: [vrrp_router_id]');
+    const range = await refused(withAll((a) => a.replace('keepalived_router_id: 51', 'keepalived_router_id: 300')));
+    assert.deepEqual(range.lines, ['cp1: vrrp_router_id: keepalived_router_id 300 is not a VRRP virtual_router_id (1-255) (inv/group_vars/all.yml:12:23)']);
     const taken = await refused(withAll((a) => `${a}keepalived_router_ids_taken: [50, 51]\n`));
     assert.deepEqual(taken.lines, ['cp1', 'cp2', 'cp3'].map((h) => `${h}: vrrp_router_id: keepalived_router_id 51 is in keepalived_router_ids_taken (50, 51): another VRRP router on the segment uses it; each group drops the other's adverts as bogus and both keep a MASTER, so two routers claim their addresses (inv/group_vars/all.yml:12:23)`));
   });
