@@ -1,14 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSignedRepo, createSigningKey, type DebPackage, makeWorldReadable, stopGpgAgent } from '../../src/lab/apt-repo.js';
 import { removeTempDir, tempDir } from './temp.js';
 
 /**
- * A real, signed apt repository built on the machine for lab tests: tiny .deb packages made with
- * dpkg-deb, indexed with dpkg-scanpackages, a Release file signed (InRelease) by a gpg key made
- * here. Nothing is installed on the machine: packages are only built into a temp directory, and
- * the repository is then copied into a node.
+ * A real, signed apt repository built on the machine for lab tests (src/lab/apt-repo.ts, which
+ * also builds the lab's Kubernetes package repository): tiny .deb packages, a Release file signed
+ * (InRelease) by a gpg key made here. Nothing is installed on the machine: packages are only
+ * built into a temp directory, and the repository is then copied into a node.
  *
  *   k8sbm-demo 1.0-1 and 1.1-1: a SysV service (/etc/init.d/k8sbm-demo) whose daemon records the
  *     version and its configuration file (a conffile) in /run/k8sbm-demo/started, then waits.
@@ -70,15 +70,8 @@ mkdir -p /run/k8sbm-demo
 exec sleep 2147483647
 `;
 
-interface PackageDef {
-  readonly name: string;
-  readonly version: string;
-  readonly files: Readonly<Record<string, { content: string; mode: number }>>;
-  readonly conffiles?: readonly string[];
-}
-
-const PACKAGES: readonly PackageDef[] = [
-  ...['1.0-1', '1.1-1'].map((version): PackageDef => ({
+const PACKAGES: readonly DebPackage[] = [
+  ...['1.0-1', '1.1-1'].map((version): DebPackage => ({
     name: 'k8sbm-demo',
     version,
     files: {
@@ -91,79 +84,31 @@ const PACKAGES: readonly PackageDef[] = [
   { name: 'k8sbm-tool', version: '2.0-1', files: { 'usr/share/k8sbm-tool/README': { content: 'k8sbm test tool\n', mode: 0o644 } } },
 ];
 
-function buildDeb(stage: string, pool: string, pkg: PackageDef): void {
-  const root = join(stage, `${pkg.name}_${pkg.version}`);
-  mkdirSync(join(root, 'DEBIAN'), { recursive: true });
-  for (const [rel, f] of Object.entries(pkg.files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true, mode: 0o755 });
-    writeFileSync(join(root, rel), f.content);
-    chmodSync(join(root, rel), f.mode);
-  }
-  writeFileSync(join(root, 'DEBIAN', 'control'), [
-    `Package: ${pkg.name}`, `Version: ${pkg.version}`, 'Architecture: all', 'Maintainer: k8sbm tests <tests@k8sbm.test>',
-    'Section: misc', 'Priority: optional', `Description: ${pkg.name} for k8sbm's package tests`, '',
-  ].join('\n'));
-  if (pkg.conffiles) writeFileSync(join(root, 'DEBIAN', 'conffiles'), `${pkg.conffiles.join('\n')}\n`);
-  execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, join(pool, `${pkg.name}_${pkg.version}_all.deb`)], { stdio: 'pipe' });
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** Builds the repository for the node's architecture (`dpkg --print-architecture`). */
 export function buildDemoRepo(): DemoRepo {
   const work = tempDir('debrepo');
   const gnupg = join(work, 'gnupg');
   const dir = join(work, 'repo');
   const cleanup = (): void => {
-    spawnSync('gpgconf', ['--homedir', gnupg, '--kill', 'all'], { stdio: 'ignore' });
+    stopGpgAgent(gnupg);
     removeTempDir(work);
   };
   try {
-    mkdirSync(gnupg, { mode: 0o700 });
-    const pool = join(dir, 'pool', 'main');
-    mkdirSync(pool, { recursive: true, mode: 0o755 });
-    for (const p of PACKAGES) buildDeb(join(work, 'stage'), pool, p);
-
-    const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
-    const listDir = join(dir, 'dists', 'stable', 'main', `binary-${arch}`);
-    mkdirSync(listDir, { recursive: true });
-    const packages = execFileSync('dpkg-scanpackages', ['--multiversion', 'pool', '/dev/null'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    writeFileSync(join(listDir, 'Packages'), packages);
-    const rel = `main/binary-${arch}/Packages`;
-    const release = [
-      'Origin: k8sbm-tests', 'Label: k8sbm-tests', 'Suite: stable', 'Codename: stable',
-      `Date: ${new Date().toUTCString()}`, `Architectures: ${arch} all`, 'Components: main',
-      'Description: k8sbm package tests', 'SHA256:', ` ${sha256(packages)} ${packages.length} ${rel}`, '',
-    ].join('\n');
-    writeFileSync(join(dir, 'dists', 'stable', 'Release'), release);
-
-    const gpg = (args: readonly string[], input?: string): Buffer =>
-      execFileSync('gpg', ['--homedir', gnupg, '--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
-    gpg(['--quick-gen-key', 'k8sbm test repository <repo@k8sbm.test>', 'ed25519', 'sign', 'never']);
-    gpg(['--yes', '--clearsign', '--output', join(dir, 'dists', 'stable', 'InRelease'), join(dir, 'dists', 'stable', 'Release')]);
-    const armoredKey = gpg(['--armor', '--export', 'repo@k8sbm.test']).toString('utf8');
-    const binaryKey = gpg(['--export', 'repo@k8sbm.test']);
-    writeFileSync(join(dir, 'key.asc'), armoredKey);
-    // apt reads file: repositories as its unprivileged _apt user.
-    chmodTree(dir);
-    return { dir, armoredKey, binaryKey, cleanup };
+    const key = createSigningKey(gnupg, 'k8sbm test repository <repo@k8sbm.test>');
+    buildSignedRepo({ dir, layout: { suite: 'stable', component: 'main' }, packages: PACKAGES, key, stage: join(work, 'stage') });
+    writeFileSync(join(dir, 'key.asc'), key.armored);
+    makeWorldReadable(dir);
+    return { dir, armoredKey: key.armored, binaryKey: key.binary, cleanup };
   } catch (e) {
     cleanup();
     throw e;
   }
 }
 
-function chmodTree(dir: string): void {
-  execFileSync('chmod', ['-R', 'u=rwX,go=rX', dir]);
-  if ((statSync(dir).mode & 0o005) !== 0o005) throw new Error(`${dir} is not world-readable`);
-}
-
 /** The sha256 of a file, or "absent". */
 export function fileSha256(path: string): string {
   try {
-    return sha256(readFileSync(path));
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
   } catch {
     return 'absent';
   }
