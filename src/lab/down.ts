@@ -132,7 +132,7 @@ function removeLabFiles(paths: LabPaths): boolean {
     throw new K8sbmError('K8SBM_LAB_DOWN_STUCK', `something is mounted inside the lab directory: ${mounted.join(', ')}`, { hint: 'unmount it (umount PATH), then run `k8sbm lab down` again' });
   }
   let had = false;
-  for (const f of [paths.inventory, paths.groupVars, paths.sshConfig, paths.knownHosts, paths.key, paths.publicKey, paths.state, paths.nodesDir]) {
+  for (const f of [paths.inventory, paths.groupVars, paths.sshConfig, paths.knownHosts, paths.key, paths.publicKey, paths.state, paths.nodesDir, paths.aptCache]) {
     try { rmSync(f, { recursive: true }); had = true; } catch { /* not there */ }
   }
   for (const f of safeReaddir(paths.dir)) {

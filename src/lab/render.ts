@@ -1,5 +1,6 @@
 import { K8sbmError } from '../source/errors.js';
 import { shellQuote } from '../transport/quote.js';
+import { LAB_APT_DIR } from './lab-packages.js';
 import { CONTROL_PLANE_SIZE } from './names.js';
 
 /** The files `lab up` writes for its users and into its nodes. Pure text, tested as such. */
@@ -78,6 +79,11 @@ export function renderLabVars(subnet: string, gateway: string | undefined): stri
     'kubernetes_version: "1.31.4"',
     'kubelet_version: "{{ kubernetes_version }}"',
     'kubectl_version: "{{ kubernetes_version }}"',
+    '# The kube_packages role installs kubeadm, kubelet and kubectl from the lab\'s own signed package',
+    `# repository in each node (${LAB_APT_DIR}: TEST DOUBLE packages, one flat repository per minor`,
+    '# release, as pkgs.k8s.io has them); the nodes reach no mirror.',
+    `kube_packages_repo_url: "file://${LAB_APT_DIR}/v{{ kubernetes_version | regex_search('^[0-9]+[.][0-9]+') }}/"`,
+    `kube_packages_key_url: "file://${LAB_APT_DIR}/Release.key"`,
     'metallb_mode: l2',
     '# keepalived\'s VRRP router id for the API VIP: each lab has a bridge (an L2 segment) of its own.',
     'keepalived_router_id: 51',

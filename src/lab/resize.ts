@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { K8sbmError } from '../source/errors.js';
+import { ensureLabAptRepo } from './lab-packages.js';
 import { removeNodes } from './down.js';
 import { type LabNames, subnetAt, subnetIndexOf } from './names.js';
 import type { Tools } from './network.js';
@@ -15,7 +16,7 @@ import type { LabNodeState, LabPaths, LabState } from './state.js';
  */
 
 /** Adds nodes up to `count`; a node that fails to start takes the other new ones with it. */
-export async function growLab(tools: Tools, paths: LabPaths, names: LabNames, state: LabState, count: number, opts: Omit<StartNodesOptions, 'sshdLogLevel'>): Promise<LabState> {
+export async function growLab(tools: Tools, paths: LabPaths, names: LabNames, state: LabState, count: number, opts: Omit<StartNodesOptions, 'sshdLogLevel' | 'aptRepo'>): Promise<LabState> {
   const index = subnetIndexOf(state.subnet ?? '');
   if (index === undefined) {
     throw new K8sbmError('K8SBM_LAB_STATE_INVALID', `the lab state file ${paths.state} names no lab subnet (${state.subnet ?? 'none'})`, { hint: 'remove the lab with `k8sbm lab down`, then bring it up again' });
@@ -28,7 +29,7 @@ export async function growLab(tools: Tools, paths: LabPaths, names: LabNames, st
   let started: LabNodeState[];
   try {
     const authorizedKey = readFileSync(paths.publicKey, 'utf8').trim();
-    started = await startNodes(tools, paths, state.bridge, subnet, added, all, authorizedKey, { ...opts, sshdLogLevel: state.sshdLogLevel });
+    started = await startNodes(tools, paths, state.bridge, subnet, added, all, authorizedKey, { ...opts, sshdLogLevel: state.sshdLogLevel, aptRepo: ensureLabAptRepo(paths.aptCache).dir });
   } catch (e) {
     await removeNodes(tools, paths, added).catch(() => undefined);
     throw e;

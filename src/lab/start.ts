@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { type LabNames, type LabSubnet, netnsName, nodeAddress, nodeGroup, nodeName, vethName } from './names.js';
+import { installLabAptRepo } from './lab-packages.js';
 import { createNodeLink, netnsPath, tool, type Tools } from './network.js';
 import { nodeLaunchArgv } from './node-init.js';
 import { childPidOf, launchNode, type LaunchedNode, readNodeHostKey, waitForSsh } from './node.js';
@@ -22,6 +23,8 @@ export function planNodes(names: LabNames, subnet: LabSubnet, first: number, las
 export interface StartNodesOptions {
   readonly parallel?: number | undefined;
   readonly deadline: number;
+  /** The lab's package repository (ensureLabAptRepo), copied into each node. */
+  readonly aptRepo: string;
   readonly sshdLogLevel?: SshdLogLevel | undefined;
   readonly onNodeReady?: ((node: string, ready: number, total: number) => void) | undefined;
 }
@@ -46,6 +49,9 @@ export async function startNodes(tools: Tools, paths: LabPaths, bridge: string, 
     await waitForSsh(n.address, { deadline: opts.deadline, exited: launched.exited, node: n.name, logFile });
     const pid = childPidOf(launched.launcherPid);
     if (!pid) throw new Error(`node ${n.name}: its PID 1 is not a child of ${launched.launcherPid}`);
+    // Into the node's own layer, through its root: the lab directory may be under the machine's
+    // /tmp, which a node does not see.
+    installLabAptRepo(opts.aptRepo, `/proc/${pid}/root`);
     opts.onNodeReady?.(n.name, ++ready, toStart.length);
     return { ...n, pid, launcherPid: launched.launcherPid, hostKey: readNodeHostKey(pid) };
   })));

@@ -20,6 +20,8 @@ export interface LabPaths {
   readonly publicKey: string;
   readonly state: string;
   readonly nodesDir: string;
+  /** The lab's Kubernetes package repository, built once and copied into every node (lab-packages.ts). */
+  readonly aptCache: string;
 }
 
 export function labPaths(dir: string): LabPaths {
@@ -33,6 +35,7 @@ export function labPaths(dir: string): LabPaths {
     publicKey: join(dir, 'id_ed25519.pub'),
     state: join(dir, 'state.json'),
     nodesDir: join(dir, 'nodes'),
+    aptCache: join(dir, 'apt'),
   };
 }
 

@@ -55,6 +55,9 @@ export const LAB_TOOLS: Readonly<Record<string, string>> = {
   useradd: 'passwd',
   chpasswd: 'passwd',
   hostname: 'hostname',
+  // The lab's package repository (lab-packages.ts); dpkg-deb is dpkg's, on every Debian system.
+  'dpkg-scanpackages': 'dpkg-dev',
+  gpg: 'gnupg',
 };
 
 /** The node runs Debian's sshd by its full path: PATH inside a node is not the caller's. */

@@ -7,6 +7,7 @@ import { DEFAULT_LAB_NAME, DEFAULT_LAB_NODES, type LabNames, validateNodeCount }
 import { claimSubnet, createBridge, tool, type Tools } from './network.js';
 import { sshBanner } from './node.js';
 import type { SshdLogLevel } from './render.js';
+import { ensureLabAptRepo } from './lab-packages.js';
 import { growLab, shrinkLab } from './resize.js';
 import { planNodes, startNodes, writeLabFiles } from './start.js';
 import { type LabPaths, type LabState, readLabState, writeLabState } from './state.js';
@@ -121,8 +122,9 @@ async function buildLab(tools: Tools, name: string, count: number, paths: LabPat
   const subnetFields = { subnet: subnet.cidr, gateway: subnet.gateway };
   writeLabState(paths, { ...base, ...subnetFields, phase: 'starting', nodes: planned });
 
+  const aptRepo = ensureLabAptRepo(paths.aptCache).dir;
   const nodes = await startNodes(tools, paths, names.bridge, subnet, planned, planned, authorizedKey, {
-    parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * count), sshdLogLevel: opts.sshdLogLevel, onNodeReady: opts.onNodeReady,
+    aptRepo, parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * count), sshdLogLevel: opts.sshdLogLevel, onNodeReady: opts.onNodeReady,
   });
   const state: LabState = { ...base, ...subnetFields, phase: 'up', nodes };
   writeLabFiles(paths, state);
