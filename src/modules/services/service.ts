@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { fileFact } from '../../facts/file.js';
 import { packagesFact } from '../../facts/packages.js';
 import { serviceFact, serviceKey, type ServiceState } from '../../facts/services.js';
 import { systemdActions, type BootChange, type ServiceOp } from './service-systemd.js';
@@ -60,6 +61,12 @@ async function missingService(ctx: PlanContext, name: string, st: ServiceState):
     const pkg = pkgs.packages[key];
     if (pkg?.installed && pkg.predicted) {
       return { ...st, exists: true, active: false, enabled: false, hasLinks: false, predicted: true, providedBy: key };
+    }
+    // Or an earlier task wrote its init script (a role that brings its own for hosts without
+    // systemd): the service fact read the host, where the script is not yet.
+    if (st.init === 'sysv') {
+      const script = await ctx.fact(fileFact, st.unit);
+      if (script.exists && script.type === 'file') return { ...st, exists: true, active: false, enabled: false, hasLinks: false, predicted: true };
     }
   }
   return `service ${name} not found (${where}); install the package that ships it first`;
@@ -154,7 +161,7 @@ export const service = defineModule({
     notes: [
       'One exec reads the service (systemctl show, or the init script\'s status and rc links); a change is one more (systemctl enable --now) or two.',
       'systemd when it is PID 1, otherwise SysV scripts in /etc/init.d (containers, minimal nodes).',
-      'A service that does not exist fails the task (stopped and not enabled are simply true of it), except in check mode when an earlier task predicted installing the package of the same name: the task then plans as on a fresh install.',
+      'A service that does not exist fails the task (stopped and not enabled are simply true of it), except in check mode when an earlier task predicted installing the package of the same name, or writing its SysV init script: the task then plans as on a fresh install.',
       'restarted and reloaded always report a change; use them from handlers.',
     ],
   },
