@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,16 +38,30 @@ export interface SigningKey {
   readonly binary: Buffer;
 }
 
-const gpg = (home: string, args: readonly string[]): Buffer =>
-  execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs a tool to its end, asynchronously (the lab keeps starting its nodes meanwhile); its stdout,
+ * or an error naming the command with the tail of its stderr.
+ */
+export function run(argv: readonly string[], opts: { cwd?: string } = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(argv[0]!, argv.slice(1), { cwd: opts.cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const tail = stderr.toString('utf8').trim().split('\n').slice(-3).join(' | ');
+      reject(new Error(`${argv.slice(0, 2).join(' ')} failed: ${tail || err.message}`));
+    });
+  });
+}
+
+export const gpg = (home: string, args: readonly string[]): Promise<Buffer> =>
+  run(['gpg', '--homedir', home, '--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', ...args]);
 
 /** A new ed25519 signing key in `gnupgHome` (made 0700). */
-export function createSigningKey(gnupgHome: string, uid: string): SigningKey {
+export async function createSigningKey(gnupgHome: string, uid: string): Promise<SigningKey> {
   mkdirSync(gnupgHome, { recursive: true, mode: 0o700 });
   chmodSync(gnupgHome, 0o700);
   const email = /<([^>]+)>/.exec(uid)?.[1] ?? uid;
-  gpg(gnupgHome, ['--quick-gen-key', uid, 'ed25519', 'sign', 'never']);
-  return { gnupgHome, uid: email, armored: gpg(gnupgHome, ['--armor', '--export', email]).toString('utf8'), binary: gpg(gnupgHome, ['--export', email]) };
+  await gpg(gnupgHome, ['--quick-gen-key', uid, 'ed25519', 'sign', 'never']);
+  return { gnupgHome, uid: email, armored: (await gpg(gnupgHome, ['--armor', '--export', email])).toString('utf8'), binary: await gpg(gnupgHome, ['--export', email]) };
 }
 
 /** Stops the gpg-agent that key generation and signing started for this home. */
@@ -65,7 +79,7 @@ export function controlFileOf(pkg: DebPackage): string {
 }
 
 /** Builds one package into `pool` (its staging tree under `stage`); returns the .deb's path. */
-export function buildDeb(stage: string, pool: string, pkg: DebPackage): string {
+export async function buildDeb(stage: string, pool: string, pkg: DebPackage): Promise<string> {
   const root = join(stage, `${pkg.name}_${pkg.version}`);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'DEBIAN'), { recursive: true, mode: 0o755 });
@@ -78,7 +92,7 @@ export function buildDeb(stage: string, pool: string, pkg: DebPackage): string {
   if (pkg.conffiles?.length) writeFileSync(join(root, 'DEBIAN', 'conffiles'), `${pkg.conffiles.join('\n')}\n`);
   mkdirSync(pool, { recursive: true, mode: 0o755 });
   const deb = join(pool, `${pkg.name}_${pkg.version}_all.deb`);
-  execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, deb], { stdio: 'pipe' });
+  await run(['dpkg-deb', '--root-owner-group', '-Zgzip', '--build', root, deb]);
   return deb;
 }
 
@@ -113,17 +127,17 @@ export interface BuildRepoOptions {
  * a suite one under dists/SUITE/. The key is beside them as Release.key, world-readable like the
  * rest: apt reads file: repositories as its unprivileged _apt user.
  */
-export function buildSignedRepo(o: BuildRepoOptions): void {
+export async function buildSignedRepo(o: BuildRepoOptions): Promise<void> {
   rmSync(o.dir, { recursive: true, force: true });
   const component = 'flat' in o.layout ? undefined : o.layout.component;
   const pool = join(o.dir, 'pool', component ?? 'main');
   try {
-    for (const p of o.packages) buildDeb(o.stage, pool, p);
+    await Promise.all(o.packages.map((p) => buildDeb(o.stage, pool, p)));
   } finally {
     rmSync(o.stage, { recursive: true, force: true });
   }
-  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
-  const packages = execFileSync('dpkg-scanpackages', ['--multiversion', 'pool', '/dev/null'], { cwd: o.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const arch = (await run(['dpkg', '--print-architecture'])).toString('utf8').trim();
+  const packages = await run(['dpkg-scanpackages', '--multiversion', 'pool', '/dev/null'], { cwd: o.dir });
   const releaseDir = 'flat' in o.layout ? o.dir : join(o.dir, 'dists', o.layout.suite);
   const rel = 'flat' in o.layout ? 'Packages' : `${o.layout.component}/binary-${arch}/Packages`;
   mkdirSync(dirname(join(releaseDir, rel)), { recursive: true });
@@ -131,12 +145,12 @@ export function buildSignedRepo(o: BuildRepoOptions): void {
   // A flat repository's suite is its path ("/"), which apt does not compare with the Release file.
   const suite = 'flat' in o.layout ? 'stable' : o.layout.suite;
   writeFileSync(join(releaseDir, 'Release'), renderRelease({ suite, arch, components: component, rel, packages, date: new Date(), label: o.label ?? 'k8sbm-tests' }));
-  gpg(o.key.gnupgHome, ['--yes', '--local-user', o.key.uid, '--clearsign', '--output', join(releaseDir, 'InRelease'), join(releaseDir, 'Release')]);
+  await gpg(o.key.gnupgHome, ['--yes', '--local-user', o.key.uid, '--clearsign', '--output', join(releaseDir, 'InRelease'), join(releaseDir, 'Release')]);
   writeFileSync(join(o.dir, 'Release.key'), o.key.armored);
   makeWorldReadable(o.dir);
 }
 
-export function makeWorldReadable(dir: string): void {
-  execFileSync('chmod', ['-R', 'u=rwX,go=rX', dir]);
+export async function makeWorldReadable(dir: string): Promise<void> {
+  await run(['chmod', '-R', 'u=rwX,go=rX', dir]);
   if ((statSync(dir).mode & 0o005) !== 0o005) throw new Error(`${dir} is not world-readable`);
 }

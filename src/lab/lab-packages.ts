@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { K8sbmError } from '../source/errors.js';
 import { packageRoot } from '../util/package-root.js';
-import { buildSignedRepo, createSigningKey, type DebPackage, makeWorldReadable, type SigningKey, stopGpgAgent } from './apt-repo.js';
+import { buildSignedRepo, createSigningKey, type DebPackage, gpg, makeWorldReadable, type SigningKey, stopGpgAgent } from './apt-repo.js';
 
 /**
  * The lab's Kubernetes package repository. Lab nodes reach no mirror, so `lab up` builds, on the
@@ -142,7 +142,7 @@ export interface LabAptRepo {
  * The signing key is made once and kept there (secret part 0600); gpg works in a short-lived
  * home under the machine's temporary folder (its agent socket needs a short path), stopped after.
  */
-export function ensureLabAptRepo(cacheDir: string, root: string = packageRoot()): LabAptRepo {
+export async function ensureLabAptRepo(cacheDir: string, root: string = packageRoot()): Promise<LabAptRepo> {
   const doubles = readDoubles(root);
   const hash = labRepoInputsHash(doubles);
   const dir = join(cacheDir, 'repo');
@@ -152,47 +152,57 @@ export function ensureLabAptRepo(cacheDir: string, root: string = packageRoot())
   mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
   const home = mkdtempSync(join(tmpdir(), 'k8sbm-gpg-'));
   try {
-    const key = signingKey(cacheDir, home);
-    const next = join(cacheDir, 'repo.new');
-    rmSync(next, { recursive: true, force: true });
-    mkdirSync(next, { recursive: true });
-    for (const version of LAB_KUBE_VERSIONS) {
-      buildSignedRepo({
-        dir: join(next, minorDirOf(version)), layout: { flat: true }, packages: labKubePackages(version, doubles), key,
-        stage: join(cacheDir, 'stage'), label: 'k8sbm-lab',
-      });
-    }
-    writeFileSync(join(next, 'Release.key'), key.armored);
-    makeWorldReadable(next);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(next, dir);
-    writeFileSync(stamp, `${hash}\n`);
-    return { dir, built: true };
+    return await buildLabAptRepo(cacheDir, home, dir, stamp, hash, doubles);
+  } catch (e) {
+    if (e instanceof K8sbmError) throw e;
+    throw new K8sbmError('K8SBM_LAB_COMMAND_FAILED', 'building the lab\'s package repository failed', {
+      details: [`| ${(e as Error).message}`],
+      hint: 'it needs dpkg-deb, dpkg-scanpackages and gpg (Debian\'s dpkg-dev and gnupg); `k8sbm lab down` cleans up, then try again',
+    });
   } finally {
     stopGpgAgent(home);
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-function signingKey(cacheDir: string, home: string): SigningKey {
+async function buildLabAptRepo(cacheDir: string, home: string, dir: string, stamp: string, hash: string, doubles: ReturnType<typeof readDoubles>): Promise<LabAptRepo> {
+  const key = await signingKey(cacheDir, home);
+  const next = join(cacheDir, 'repo.new');
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next, { recursive: true });
+  await Promise.all(LAB_KUBE_VERSIONS.map((version) => buildSignedRepo({
+    dir: join(next, minorDirOf(version)), layout: { flat: true }, packages: labKubePackages(version, doubles), key,
+    stage: join(cacheDir, 'stage', version), label: 'k8sbm-lab',
+  })));
+  rmSync(join(cacheDir, 'stage'), { recursive: true, force: true });
+  writeFileSync(join(next, 'Release.key'), key.armored);
+  await makeWorldReadable(next);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(next, dir);
+  writeFileSync(stamp, `${hash}\n`);
+  return { dir, built: true };
+}
+
+async function signingKey(cacheDir: string, home: string): Promise<SigningKey> {
   const secret = join(cacheDir, 'signing-key.asc');
   const uid = 'k8sbm lab packages <lab-packages@k8sbm.test>';
   if (!existsSync(secret)) {
-    const key = createSigningKey(home, uid);
-    const exported = execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--armor', '--export-secret-keys', key.uid], { stdio: ['ignore', 'pipe', 'pipe'] });
-    writeFileSync(secret, exported, { mode: 0o600 });
+    const key = await createSigningKey(home, uid);
+    writeFileSync(secret, await gpg(home, ['--armor', '--export-secret-keys', key.uid]), { mode: 0o600 });
     return key;
   }
-  execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', '--import', secret], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await gpg(home, ['--import', secret]);
   const email = 'lab-packages@k8sbm.test';
-  const out = (args: string[]): Buffer => execFileSync('gpg', ['--homedir', home, '--batch', ...args, email], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return { gnupgHome: home, uid: email, armored: out(['--armor', '--export']).toString('utf8'), binary: out(['--export']) };
+  return { gnupgHome: home, uid: email, armored: (await gpg(home, ['--armor', '--export', email])).toString('utf8'), binary: await gpg(home, ['--export', email]) };
 }
 
-/** Copies the repository into a node's own layer, through its root as the machine sees it. */
-export function installLabAptRepo(repoDir: string, nodeRoot: string): void {
+/**
+ * Copies the repository into a node's own layer, through its root as the machine sees it.
+ * Asynchronous: a lab of many nodes keeps waiting for the others' sshd meanwhile.
+ */
+export async function installLabAptRepo(repoDir: string, nodeRoot: string): Promise<void> {
   const dest = join(nodeRoot, LAB_APT_DIR);
-  rmSync(dest, { recursive: true, force: true });
-  mkdirSync(join(nodeRoot, 'srv'), { recursive: true, mode: 0o755 });
-  cpSync(repoDir, dest, { recursive: true });
+  await rm(dest, { recursive: true, force: true });
+  await mkdir(join(nodeRoot, 'srv'), { recursive: true, mode: 0o755 });
+  await cp(repoDir, dest, { recursive: true });
 }

@@ -29,7 +29,7 @@ export async function growLab(tools: Tools, paths: LabPaths, names: LabNames, st
   let started: LabNodeState[];
   try {
     const authorizedKey = readFileSync(paths.publicKey, 'utf8').trim();
-    started = await startNodes(tools, paths, state.bridge, subnet, added, all, authorizedKey, { ...opts, sshdLogLevel: state.sshdLogLevel, aptRepo: ensureLabAptRepo(paths.aptCache).dir });
+    started = await startNodes(tools, paths, state.bridge, subnet, added, all, authorizedKey, { ...opts, sshdLogLevel: state.sshdLogLevel, aptRepo: (await ensureLabAptRepo(paths.aptCache)).dir });
   } catch (e) {
     await removeNodes(tools, paths, added).catch(() => undefined);
     throw e;

@@ -23,8 +23,8 @@ export function planNodes(names: LabNames, subnet: LabSubnet, first: number, las
 export interface StartNodesOptions {
   readonly parallel?: number | undefined;
   readonly deadline: number;
-  /** The lab's package repository (ensureLabAptRepo), copied into each node. */
-  readonly aptRepo: string;
+  /** The lab's package repository (ensureLabAptRepo, maybe still being built), copied into each node. */
+  readonly aptRepo: string | Promise<string>;
   readonly sshdLogLevel?: SshdLogLevel | undefined;
   readonly onNodeReady?: ((node: string, ready: number, total: number) => void) | undefined;
 }
@@ -51,7 +51,7 @@ export async function startNodes(tools: Tools, paths: LabPaths, bridge: string, 
     if (!pid) throw new Error(`node ${n.name}: its PID 1 is not a child of ${launched.launcherPid}`);
     // Into the node's own layer, through its root: the lab directory may be under the machine's
     // /tmp, which a node does not see.
-    installLabAptRepo(opts.aptRepo, `/proc/${pid}/root`);
+    await installLabAptRepo(await opts.aptRepo, `/proc/${pid}/root`);
     opts.onNodeReady?.(n.name, ++ready, toStart.length);
     return { ...n, pid, launcherPid: launched.launcherPid, hostKey: readNodeHostKey(pid) };
   })));

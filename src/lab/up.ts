@@ -111,6 +111,9 @@ async function buildLab(tools: Tools, name: string, count: number, paths: LabPat
   mkdirSync(paths.nodesDir, { recursive: true, mode: 0o755 });
   writeLabState(paths, { ...base, phase: 'starting', nodes: [] });
 
+  // Built while the nodes start (each waits for it only to copy it into its layer).
+  const aptRepo = ensureLabAptRepo(paths.aptCache).then((r) => r.dir);
+  aptRepo.catch(() => undefined);
   rmSync(paths.key, { force: true });
   rmSync(paths.publicKey, { force: true });
   await mustRun([tool(tools, 'ssh-keygen'), '-q', '-t', 'ed25519', '-N', '', '-C', `k8sbm-lab-${name}`, '-f', paths.key], 'creating the lab key');
@@ -122,7 +125,6 @@ async function buildLab(tools: Tools, name: string, count: number, paths: LabPat
   const subnetFields = { subnet: subnet.cidr, gateway: subnet.gateway };
   writeLabState(paths, { ...base, ...subnetFields, phase: 'starting', nodes: planned });
 
-  const aptRepo = ensureLabAptRepo(paths.aptCache).dir;
   const nodes = await startNodes(tools, paths, names.bridge, subnet, planned, planned, authorizedKey, {
     aptRepo, parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * count), sshdLogLevel: opts.sshdLogLevel, onNodeReady: opts.onNodeReady,
   });

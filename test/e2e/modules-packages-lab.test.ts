@@ -20,7 +20,7 @@ const machineDpkg = fileSha256('/var/lib/dpkg/status');
 const machineSources = existsSync('/etc/apt/sources.list.d') ? readdirSync('/etc/apt/sources.list.d').sort().join(',') : '';
 
 before(async () => {
-  repo = buildDemoRepo();
+  repo = await buildDemoRepo();
   lab = await startLab({ name: 'pkglab', nodes: 2 });
   for (const n of lab.nodes) {
     // The repository goes into the node's own layer; the machine's sources leave it (the node

@@ -85,7 +85,7 @@ const PACKAGES: readonly DebPackage[] = [
 ];
 
 /** Builds the repository for the node's architecture (`dpkg --print-architecture`). */
-export function buildDemoRepo(): DemoRepo {
+export async function buildDemoRepo(): Promise<DemoRepo> {
   const work = tempDir('debrepo');
   const gnupg = join(work, 'gnupg');
   const dir = join(work, 'repo');
@@ -94,10 +94,10 @@ export function buildDemoRepo(): DemoRepo {
     removeTempDir(work);
   };
   try {
-    const key = createSigningKey(gnupg, 'k8sbm test repository <repo@k8sbm.test>');
-    buildSignedRepo({ dir, layout: { suite: 'stable', component: 'main' }, packages: PACKAGES, key, stage: join(work, 'stage') });
+    const key = await createSigningKey(gnupg, 'k8sbm test repository <repo@k8sbm.test>');
+    await buildSignedRepo({ dir, layout: { suite: 'stable', component: 'main' }, packages: PACKAGES, key, stage: join(work, 'stage') });
     writeFileSync(join(dir, 'key.asc'), key.armored);
-    makeWorldReadable(dir);
+    await makeWorldReadable(dir);
     return { dir, armoredKey: key.armored, binaryKey: key.binary, cleanup };
   } catch (e) {
     cleanup();

@@ -19,8 +19,8 @@ import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const work = tempDir('lab-packages');
 let repo: string;
-before(() => {
-  repo = ensureLabAptRepo(join(work, 'apt'), repoRoot).dir;
+before(async () => {
+  repo = (await ensureLabAptRepo(join(work, 'apt'), repoRoot)).dir;
 });
 after(() => removeTempDir(work));
 
@@ -79,9 +79,9 @@ describe("the lab's Kubernetes package repository", () => {
     assert.match(controlFileOf({ name: 'kubelet', version: '1.31.4-1.1', files: {} }), /^Package: kubelet\nVersion: 1\.31\.4-1\.1\nArchitecture: all\n/);
   });
 
-  it('is built once: a second call reuses it; a changed double rebuilds it, signed by the same key', () => {
+  it('is built once: a second call reuses it; a changed double rebuilds it, signed by the same key', async () => {
     const key = readFileSync(join(repo, 'Release.key'), 'utf8');
-    assert.equal(ensureLabAptRepo(join(work, 'apt'), repoRoot).built, false);
+    assert.equal((await ensureLabAptRepo(join(work, 'apt'), repoRoot)).built, false);
     // A copy of the repository's doubles with one changed stands in for an edited clone.
     const clone = join(work, 'clone');
     cpSync(join(repoRoot, 'test', 'doubles'), join(clone, 'test', 'doubles'), { recursive: true });
@@ -91,7 +91,7 @@ describe("the lab's Kubernetes package repository", () => {
     cpSync(join(work, 'apt', 'signing-key.asc'), join(work, 'apt2', 'signing-key.asc'));
     cpSync(join(work, 'apt', 'repo'), join(work, 'apt2', 'repo'), { recursive: true });
     cpSync(join(work, 'apt', 'inputs.sha256'), join(work, 'apt2', 'inputs.sha256'));
-    const again = ensureLabAptRepo(join(work, 'apt2'), clone);
+    const again = await ensureLabAptRepo(join(work, 'apt2'), clone);
     assert.equal(again.built, true);
     assert.equal(readFileSync(join(again.dir, 'Release.key'), 'utf8'), key, 'the same signing key');
     assert.ok(verifies(join(again.dir, 'v1.31', 'InRelease'), key));
