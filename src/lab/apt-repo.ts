@@ -147,7 +147,7 @@ export async function buildSignedRepo(o: BuildRepoOptions): Promise<void> {
   writeFileSync(join(releaseDir, 'Release'), renderRelease({ suite, arch, components: component, rel, packages, date: new Date(), label: o.label ?? 'k8sbm-tests' }));
   await gpg(o.key.gnupgHome, ['--yes', '--local-user', o.key.uid, '--clearsign', '--output', join(releaseDir, 'InRelease'), join(releaseDir, 'Release')]);
   writeFileSync(join(o.dir, 'Release.key'), o.key.armored);
-  makeWorldReadable(o.dir);
+  await makeWorldReadable(o.dir);
 }
 
 export async function makeWorldReadable(dir: string): Promise<void> {
