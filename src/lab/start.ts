@@ -49,15 +49,18 @@ export async function startNodes(tools: Tools, paths: LabPaths, bridge: string, 
     await waitForSsh(n.address, { deadline: opts.deadline, exited: launched.exited, node: n.name, logFile });
     const pid = childPidOf(launched.launcherPid);
     if (!pid) throw new Error(`node ${n.name}: its PID 1 is not a child of ${launched.launcherPid}`);
-    // Into the node's own layer, through its root: the lab directory may be under the machine's
-    // /tmp, which a node does not see.
-    await installLabAptRepo(await opts.aptRepo, `/proc/${pid}/root`);
     opts.onNodeReady?.(n.name, ++ready, toStart.length);
     return { ...n, pid, launcherPid: launched.launcherPid, hostKey: readNodeHostKey(pid) };
   })));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<LabNodeState>).value);
+  const started = results.map((r) => (r as PromiseFulfilledResult<LabNodeState>).value);
+  // The package repository (built meanwhile) into each node's own layer, through its root: the
+  // lab directory may be under the machine's /tmp, which a node does not see. After every node
+  // answers, so the build never holds up a node's start.
+  const repo = await opts.aptRepo;
+  await Promise.all(started.map((n) => limit(() => installLabAptRepo(repo, `/proc/${n.pid}/root`))));
+  return started;
 }
 
 function launchNodeProcess(tools: Tools, n: LabNodeState, scratch: string, logFile: string, authorizedKey: string, all: readonly LabNodeState[], logLevel: SshdLogLevel | undefined): LaunchedNode {

@@ -111,9 +111,19 @@ async function buildLab(tools: Tools, name: string, count: number, paths: LabPat
   mkdirSync(paths.nodesDir, { recursive: true, mode: 0o755 });
   writeLabState(paths, { ...base, phase: 'starting', nodes: [] });
 
-  // Built while the nodes start (each waits for it only to copy it into its layer).
+  // Built while the nodes start; copied into them once they answer.
   const aptRepo = ensureLabAptRepo(paths.aptCache).then((r) => r.dir);
+  // Observed from the start: a failed build is reported where the nodes wait for it.
   aptRepo.catch(() => undefined);
+  try {
+    return await bringUp(tools, name, count, paths, names, opts, base, aptRepo);
+  } finally {
+    // Settled before the caller removes a lab that failed, so the build writes nothing after.
+    await aptRepo.catch(() => undefined);
+  }
+}
+
+async function bringUp(tools: Tools, name: string, count: number, paths: LabPaths, names: LabNames, opts: LabUpOptions, base: Omit<LabState, 'phase' | 'nodes'>, aptRepo: Promise<string>): Promise<LabState> {
   rmSync(paths.key, { force: true });
   rmSync(paths.publicKey, { force: true });
   await mustRun([tool(tools, 'ssh-keygen'), '-q', '-t', 'ed25519', '-N', '', '-C', `k8sbm-lab-${name}`, '-f', paths.key], 'creating the lab key');
