@@ -2,7 +2,8 @@
  * The container_runtime role on a lab node, through playbooks/site.yml with `-t container_runtime`,
  * in docs/roles.md's steps: check mode on a fresh node (its /etc byte-identical, no containerd
  * running), apply and the operator's checks, a second run with changed=0, a configuration
- * containerd refuses never going live, drift repaired with a restart.
+ * containerd refuses never going live, Docker's repository (by variable) in check mode, drift
+ * repaired with a restart.
  *
  * Real in the lab: Debian's containerd and runc (the machine's packages, shared by the node's
  * overlay root), the daemon itself started by the role's SysV init script (lab nodes have no
@@ -11,7 +12,8 @@
  * (`containerd --config FILE config dump`), which refuses a value of the wrong type.
  * Not real: no container or pod runs (no image can be pulled: nodes reach no registry, and
  * overlayfs snapshots inside a node's overlay root are not tried); SystemdCgroup = true is read
- * back from containerd's own view of the live file, not exercised (no systemd in the lab).
+ * back from containerd's own view of the live file, not exercised (no systemd in the lab); Docker's
+ * repository and containerd.io are only planned (the lab's key stands in for Docker's).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -101,6 +103,23 @@ describe('role container_runtime on a lab node (no systemd: the role\'s SysV ini
     assert.equal(fileHash(CONFIG), before, 'the live file is as it was');
     assert.equal(await containerdPid(), pid, 'the same containerd runs');
     assert.doesNotMatch(await onNode(NODE, 'ls -a /etc/containerd'), /many|tmp/i, 'no candidate file left beside the live one');
+  });
+
+  it("Docker's repository by variable, in check mode: its source with its own keyring (the host's codename and architecture) and containerd.io are planned, nothing changes", () => {
+    // The lab's own key and a path on the node stand in for Docker's (nodes reach no mirror).
+    const inventory = role.inventoryWith('docker', {
+      groupVars: 'container_runtime_source: docker\ncontainer_runtime_docker_repo_url: file:///srv/k8sbm-lab-apt/docker\ncontainer_runtime_docker_key_url: file:///srv/k8sbm-lab-apt/Release.key\n',
+    });
+    const etc = treeHash(nodeFile('etc'));
+    const plan = cli('plan', 2, { inventory });
+    const [repo] = results(plan.stdout, T("Docker's package repository"));
+    assert.equal(repo?.status, 'changed', plan.stdout);
+    const codename = /^VERSION_CODENAME=(.*)$/m.exec(readFileSync(nodeFile('etc/os-release'), 'utf8'))?.[1] ?? '';
+    const unified = (repo.diff as { unified?: string }[]).map((d) => d.unified ?? '').join('\n');
+    for (const line of [`Suites: ${codename}`, 'Components: stable', 'Signed-By: /etc/apt/keyrings/docker.gpg']) assert.match(unified, new RegExp(`^\\+${line}$`, 'm'), line);
+    assert.match(unified, /^\+Architectures: [a-z0-9]+$/m);
+    assert.match(String(results(plan.stdout, T('containerd installed'))[0]?.msg), /install containerd\.io/);
+    assert.equal(treeHash(nodeFile('etc')), etc, 'plan changed a file');
   });
 
   it('the sandbox image changed by hand: plan names the file and touches nothing; run puts it back and restarts containerd', async () => {
