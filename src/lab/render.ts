@@ -87,6 +87,8 @@ export function renderLabVars(subnet: string, gateway: string | undefined): stri
     'metallb_mode: l2',
     '# keepalived\'s VRRP router id for the API VIP: each lab has a bridge (an L2 segment) of its own.',
     'keepalived_router_id: 51',
+    '# kubeadm: lab nodes have one address (no Kubernetes VLAN, so no kubernetes_address).',
+    'kubeadm_advertise_address_var: ansible_host',
     'bgp_peers: []',
     '# The network role on lab nodes: no bond or VLAN can exist here (docs/lab.md), so each node\'s',
     '# eth0 is configured by ifupdown, for real: its address, MTU and a static route (TEST-NET-3',

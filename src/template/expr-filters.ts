@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYamlText, stringify as toYamlText } from 'yaml';
-import { isSecret } from '../util/secret.js';
+import { Secret, isSecret } from '../util/secret.js';
 import { CidrError, cidrAddress, cidrBroadcast, cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, parseNet } from './cidr.js';
 import {
   cmpAny, keepSecret, num, pyStr, pyTruthy, regex, seq, tests, text, toBool, toFloat, toInt, type Filter, type LibContext,
@@ -274,6 +274,8 @@ export const filters: Readonly<Record<string, Filter>> = {
     return createHash(a).update(isSecret(x) ? x.reveal() : text(x, c, '| hash')).digest('hex');
   }),
   checksum: f('x | checksum', 0, 0, (x, _a, c) => createHash('sha1').update(isSecret(x) ? x.reveal() : text(x, c, '| checksum')).digest('hex')),
+  // Marks text as a secret (a token read from a command's output): masked in output from then on.
+  secret: f('x | secret', 0, 0, (x, _a, c) => (isSecret(x) ? x : new Secret(text(x, c, '| secret')))),
   b64encode: f('x | b64encode', 0, 0, (x, _a, c) => keepSecret(x, Buffer.from(text(x, c, '| b64encode'), 'utf8').toString('base64'))),
   b64decode: f('x | b64decode', 0, 0, (x, _a, c) => {
     const s = text(x, c, '| b64decode');

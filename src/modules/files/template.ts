@@ -3,10 +3,14 @@ import { fileFact, normalizeFilePath } from '../../facts/file.js';
 import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { FilePath } from '../../schema/formats.js';
 import { defineModule } from '../types.js';
+import { assertRenderedSchema, TEMPLATE_SCHEMAS, type TemplateSchemaName } from './template-schema.js';
 
 const schema = Type.Object({
   src: Type.String({ minLength: 1, description: "A template, looked up in the role's templates/ then the playbook's templates/." }),
   dest: FilePath({ description: 'Remote path of the rendered file.' }),
+  schema: Type.Optional(Type.Union(Object.keys(TEMPLATE_SCHEMAS).map((k) => Type.Literal(k)), {
+    description: "Check the rendered YAML on the controller against a JSON Schema the project keeps (kubeadm: kubeadm's v1beta4 configuration); a wrong field fails the plan at the template's line.",
+  })),
   ...WRITE_FILE_PARAMS,
 }, { additionalProperties: false });
 
@@ -34,6 +38,7 @@ export const template = defineModule({
     const srcPath = ctx.findLocal('templates', p.src);
     const text = (await ctx.readLocal(srcPath)).toString('utf8');
     const rendered = ctx.renderTemplate(text, srcPath);
+    if (p.schema !== undefined) assertRenderedSchema(p.schema as TemplateSchemaName, text, srcPath, rendered);
     const dest = normalizeFilePath(p.dest);
     return planWriteFile(ctx, {
       dest,
