@@ -1,0 +1,211 @@
+/**
+ * The kubeadm role on a 5-node lab (node01-03 control planes with stacked etcd, node04-05
+ * workers), through playbooks/site.yml with `-t hardening,haproxy,keepalived,kubeadm`, so the
+ * joins reach the cluster through the real API endpoint (keepalived's VIP, haproxy on 8443).
+ *
+ * Real: etcd (Debian's, started by the double with the PKI it made with openssl): a 3-member
+ * cluster, its members added and removed by the joins and resets; keepalived, haproxy, TLS to
+ * the VIP; the certificate checks (openssl on the nodes). TEST DOUBLES: kubeadm
+ * (test/doubles/kubeadm, installed as /usr/bin/kubeadm in each node's layer: it records every
+ * call with its arguments, which the test reads for the order of things) and the API server
+ * (test/doubles/kube-apiserver, started by the kubeadm double on api_port, as the kubelet would
+ * run the static pod; it serves the double's discovery). No kubelet or container runs.
+ *
+ * One lab for the whole file: first run (node03's first join told to fail once), second run and
+ * plan, API certificate drift, a reset of a control plane and a worker and their rejoin (-vv).
+ * Secrets (tokens, certificate keys, admin.conf's key) are looked for in every output and in the
+ * workstation's files.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { nodeRootPath } from '../../../src/lab/index.js';
+import { API_DOUBLE, API_DOUBLE_SOURCE } from '../../helpers/apiserver.js';
+import { k8sbm, recapOf, type CliResult } from '../../helpers/cli.js';
+import { startLab, type TestLab } from '../../helpers/lab.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { roleRun, type RoleRun } from '../../helpers/role.js';
+import { removeTempDir, tempDir } from '../../helpers/temp.js';
+
+const CPS = ['node01', 'node02', 'node03'];
+const WORKERS = ['node04', 'node05'];
+const ALL = [...CPS, ...WORKERS];
+const DOUBLE_LOG = '/var/log/kubeadm-double.log';
+const ETCDCTL = ['etcdctl', '--endpoints=https://127.0.0.1:2379', '--cacert=/etc/kubernetes/pki/etcd/ca.crt',
+  '--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt', '--key=/etc/kubernetes/pki/apiserver-etcd-client.key'];
+
+interface Call { time: number; node: string; argv: string[]; rc?: number }
+
+let lab: TestLab;
+let role: RoleRun;
+/** The kubeadm role alone (the endpoint's roles are applied by the first run). */
+let kubeadm: RoleRun;
+let vip: string;
+const work = tempDir('role-kubeadm');
+const outputs: string[] = [];
+const started = Date.now();
+
+before(async () => {
+  lab = await startLab({ name: 'rkadm', nodes: 5 });
+  role = roleRun(() => lab, work, 'hardening,haproxy,keepalived,kubeadm');
+  kubeadm = roleRun(() => lab, work, 'kubeadm');
+  vip = lab.nodes[0]!.address.replace(/\.\d+$/, '.250');
+  for (const n of ALL) {
+    const root = nodeRootPath(lab.lab, n);
+    copyFileSync(join(repoRoot, 'test', 'doubles', 'kubeadm'), join(root, 'usr/bin/kubeadm'));
+    chmodSync(join(root, 'usr/bin/kubeadm'), 0o755);
+    copyFileSync(API_DOUBLE_SOURCE, join(root, API_DOUBLE));
+  }
+  // node03's first join fails after writing part of its state: the role must reset it and retry.
+  mkdirSync(join(nodeRootPath(lab.lab, 'node03'), 'var/lib/kubeadm-double'), { recursive: true });
+  writeFileSync(join(nodeRootPath(lab.lab, 'node03'), 'var/lib/kubeadm-double/fail-next-join'), '');
+});
+after(async () => {
+  await lab?.down();
+  removeTempDir(work);
+  process.stderr.write(`kubeadm role lab test: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+});
+
+/** Every call the kubeadm doubles recorded, start records only, in time order; ends carry rc. */
+function calls(): { starts: Call[]; ends: Call[] } {
+  const all: Call[] = [];
+  for (const n of ALL) {
+    const f = join(nodeRootPath(lab.lab, n), DOUBLE_LOG);
+    if (!existsSync(f)) continue;
+    for (const l of readFileSync(f, 'utf8').split('\n').filter(Boolean)) all.push(JSON.parse(l) as Call);
+  }
+  all.sort((a, b) => a.time - b.time);
+  return { starts: all.filter((c) => c.rc === undefined), ends: all.filter((c) => c.rc !== undefined) };
+}
+const isJoin = (c: Call): boolean => c.argv[0] === 'join';
+const argOf = (c: Call, name: string): string | undefined => c.argv[c.argv.indexOf(name) + 1];
+const endOf = (c: Call, ends: readonly Call[]): Call => {
+  const e = ends.find((x) => x.node === c.node && x.time >= c.time && JSON.stringify(x.argv) === JSON.stringify(c.argv));
+  assert.ok(e, `no end recorded for ${c.node} ${c.argv.slice(0, 3).join(' ')}`);
+  return e;
+};
+
+/** The values that must never leave the nodes: every token and certificate key used, admin.conf's key. */
+function secretValues(): string[] {
+  const out = new Set<string>();
+  for (const c of calls().starts) {
+    for (const flag of ['--token', '--certificate-key']) { const v = argOf(c, flag); if (c.argv.includes(flag) && v) out.add(v); }
+  }
+  const admin = readFileSync(join(nodeRootPath(lab.lab, 'node01'), 'etc/kubernetes/admin.conf'), 'utf8');
+  out.add(/client-key-data: (\S+)/.exec(admin)![1]!);
+  return [...out];
+}
+
+/** Every file under dir (the workstation's side of the test), but admin.conf itself. */
+function workstationFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).filter((f) => !f.endsWith('admin.conf'));
+}
+
+function assertNoSecrets(texts: readonly string[], where: string): void {
+  const secrets = secretValues();
+  assert.ok(secrets.length >= 8, `expected tokens, keys and admin.conf's key, got ${secrets.length}`);
+  for (const s of secrets) for (const t of texts) assert.ok(!t.includes(s), `a secret (${s.slice(0, 4)}...) appears in ${where}`);
+}
+
+async function etcdMembers(): Promise<string[]> {
+  const out = await role.onNode('node01', [...ETCDCTL, 'member', 'list', '-w', 'json']);
+  return (JSON.parse(out) as { members: { name: string }[] }).members.map((m) => m.name).sort();
+}
+
+const track = (r: CliResult): CliResult => { outputs.push(r.stdout, r.stderr); return r; };
+
+describe('role kubeadm: a 3-control-plane cluster with stacked etcd behind the VIP, and 2 workers', () => {
+  const report = join(work, 'report.json');
+
+  it('first run: init once, control planes joined one at a time with a fresh certificate key each, node03 reset and retried, workers joined', () => {
+    const run = track(role.cli('run', 0, { extra: ['--report', report] }));
+    outputs.push(readFileSync(report, 'utf8'));
+    const { starts, ends } = calls();
+    const inits = starts.filter((c) => c.argv[0] === 'init' && c.argv[1] !== 'phase');
+    assert.deepEqual(inits.map((c) => c.node), ['node01'], 'kubeadm init runs once, on the first control plane');
+    assert.ok(inits[0]!.argv.includes('--upload-certs'));
+
+    const cpJoins = starts.filter((c) => isJoin(c) && c.argv.includes('--control-plane'));
+    assert.deepEqual(cpJoins.map((c) => c.node), ['node02', 'node03', 'node03'], 'node02, then node03 twice (its first join fails)');
+    assert.deepEqual(cpJoins.map((c) => endOf(c, ends).rc), [0, 1, 0]);
+    // One at a time: each control-plane join starts after the previous one ended, and after a
+    // fresh upload-certs on node01 that came after that end.
+    const uploads = starts.filter((c) => c.node === 'node01' && c.argv.slice(0, 3).join(' ') === 'init phase upload-certs');
+    assert.ok(uploads.length >= 2, 'one upload-certs per control-plane join');
+    let previousEnd = inits[0] ? endOf(inits[0], ends).time : 0;
+    for (const j of [cpJoins[0]!, cpJoins[1]!]) {
+      assert.ok(j.time > previousEnd, `${j.node}'s join started before the previous step ended`);
+      assert.ok(uploads.some((u) => u.time > previousEnd && u.time < j.time), `no fresh upload-certs right before ${j.node}'s join`);
+      previousEnd = endOf(j, ends).time;
+    }
+    const keys = cpJoins.map((c) => argOf(c, '--certificate-key'));
+    assert.notEqual(keys[0], keys[1], 'each control-plane join has its own certificate key');
+    const tokens = starts.filter(isJoin).map((c) => argOf(c, '--token'));
+    assert.equal(new Set(tokens.slice(0, 2)).size, 2, 'each join has its own token');
+    // The failed join was undone before the retry.
+    const reset = starts.find((c) => c.node === 'node03' && c.argv[0] === 'reset');
+    assert.ok(reset && reset.time > endOf(cpJoins[1]!, ends).time && reset.time < cpJoins[2]!.time, 'node03 reset between its two joins');
+    // Workers join after the control planes, without --control-plane.
+    const workerJoins = starts.filter((c) => isJoin(c) && !c.argv.includes('--control-plane'));
+    assert.deepEqual(workerJoins.map((c) => c.node).sort(), WORKERS);
+    for (const w of workerJoins) { assert.equal(endOf(w, ends).rc, 0); assert.ok(w.time > endOf(cpJoins[2]!, ends).time); }
+    assert.ok(Object.values(recapOf(run.stdout)).every((c) => (c.failed ?? 0) === 0));
+  });
+
+  it('a real 3-member etcd cluster is healthy, and the API answers through the VIP', async () => {
+    assert.deepEqual(await etcdMembers(), CPS);
+    // etcdctl prints its health report on stderr.
+    const health = await role.onNode('node01', `${ETCDCTL.join(' ')} endpoint health --cluster 2>&1`);
+    assert.equal((health.match(/is healthy/g) ?? []).length, 3, health);
+    assert.equal((await role.onNode('node04', ['curl', '-sk', '--max-time', '5', `https://${vip}:8443/healthz`])).trim(), 'ok');
+    const image = await role.onNode('node02', ['grep', 'image:', '/etc/kubernetes/manifests/kube-apiserver.yaml']);
+    assert.match(image, /registry\.k8s\.io\/kube-apiserver:v1\.31\.4/);
+    for (const n of WORKERS) await role.onNode(n, ['test', '-s', '/etc/kubernetes/kubelet.conf']);
+  });
+
+  it('admin.conf is on the workstation: mode 0600, its server the VIP endpoint', () => {
+    const file = join(work, '.k8sbm', 'admin.conf');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.match(readFileSync(file, 'utf8'), new RegExp(`server: https://${vip.replace(/\./g, '\\.')}:8443\\n`));
+  });
+
+  it('second run changes nothing and calls no kubeadm command that writes; plan exits 0', () => {
+    const before = calls().starts.length;
+    const again = track(role.cli('run', 0));
+    for (const [h, c] of Object.entries(recapOf(again.stdout))) assert.equal(c.changed, 0, `${h} changed on the second run`);
+    const later = calls().starts.slice(before).map((c) => c.argv.join(' '));
+    assert.deepEqual(later.filter((a) => !/^version\b/.test(a)), [], 'only read-only kubeadm calls');
+    track(kubeadm.cli('plan', 0));
+  });
+
+  it('API certificate drift: a name asked for and missing is shown by plan and put in by run', async () => {
+    const extra = ['-e', '{"kubeadm_cert_sans": ["api.lab.example"]}'];
+    track(kubeadm.cli('plan', 2, { extra }));
+    track(kubeadm.cli('run', 0, { extra }));
+    for (const n of CPS) assert.match(await role.onNode(n, ['openssl', 'x509', '-in', '/etc/kubernetes/pki/apiserver.crt', '-noout', '-ext', 'subjectAltName']), /DNS:api\.lab\.example/);
+    track(kubeadm.cli('plan', 0, { extra }));
+  });
+
+  it('reset.yml undoes a control plane and a worker (etcd member removed), and site.yml joins them again (-vv)', async () => {
+    const resetArgs = ['run', join(repoRoot, 'playbooks', 'reset.yml'), '-i', lab.inventoryFile, '--roles-path', join(repoRoot, 'roles'), '-l', 'node03,node05'];
+    const refused = track(k8sbm(resetArgs, work));
+    assert.ok(refused.code !== 0 && refused.code !== 2, 'no reset without the confirmation');
+    assert.deepEqual(await etcdMembers(), CPS);
+    const r = track(k8sbm([...resetArgs, '-e', 'reset_confirm=node03,node05'], work));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await etcdMembers(), ['node01', 'node02']);
+    assert.ok(!existsSync(join(nodeRootPath(lab.lab, 'node05'), 'etc/kubernetes/kubelet.conf')));
+    const v = track(k8sbm(['run', join(repoRoot, 'playbooks', 'site.yml'), '-i', lab.inventoryFile, '-t', 'kubeadm', '--roles-path', join(repoRoot, 'roles'), '-vv'], work));
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /--token \*\*\*/, 'the join is shown with its token masked');
+    assert.deepEqual(await etcdMembers(), CPS);
+    await role.onNode('node05', ['test', '-s', '/etc/kubernetes/kubelet.conf']);
+  });
+
+  it('no token, certificate key or admin.conf key in any output, report, or file on the workstation', () => {
+    assertNoSecrets(outputs, 'the output of a run (--json, -vv, --report, stderr)');
+    assertNoSecrets(workstationFiles(work).map((f) => readFileSync(f, 'latin1')), 'a file on the workstation');
+  });
+});
