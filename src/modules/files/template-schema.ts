@@ -128,7 +128,8 @@ export function assertRenderedSchema(name: TemplateSchemaName, template: string,
   const line = templateLineOf(template, rendered, p.line);
   const loc: Loc = { file, line: line ?? 1, col: 1 };
   const where = line === undefined ? ` (line ${p.line} of the rendered file)` : '';
-  throw new K8sbmError('K8SBM_TEMPLATE_SCHEMA', `the rendered ${TEMPLATE_SCHEMAS[name].what} is refused: ${p.pointer ? `${p.pointer}: ` : ''}${p.message}${where}`, {
+  // The place is in the message too: a task's failure summary shows the message, not the location.
+  throw new K8sbmError('K8SBM_TEMPLATE_SCHEMA', `${file}:${loc.line}: the rendered ${TEMPLATE_SCHEMAS[name].what} is refused: ${p.pointer ? `${p.pointer}: ` : ''}${p.message}${where}`, {
     loc,
     details: problems.slice(1).map((q) => `also: ${q.pointer ? `${q.pointer}: ` : ''}${q.message} (rendered line ${q.line})`),
     hint: `fix the template (the field names of ${TEMPLATE_SCHEMAS[name].what} are in docs/kubeadm.md and kubeadm's reference)`,
