@@ -23,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
 import { API_DOUBLE, API_DOUBLE_SOURCE } from '../../helpers/apiserver.js';
 import { k8sbm, recapOf, type CliResult } from '../../helpers/cli.js';
-import { startLab, type TestLab } from '../../helpers/lab.js';
+import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { roleRun, type RoleRun } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
@@ -116,6 +116,30 @@ async function etcdMembers(): Promise<string[]> {
 
 const track = (r: CliResult): CliResult => { outputs.push(r.stdout, r.stderr); return r; };
 
+/**
+ * The double refuses a join as kubeadm would (node03 is reset, so it can try): an unknown token,
+ * a wrong certificate key, and uploaded certificates that have expired (uploaded with a TTL of 0).
+ */
+async function joinsRefusedLikeKubeadm(): Promise<void> {
+  const joinCmd = (await role.onNode('node01', ['kubeadm', 'token', 'create', '--print-join-command'])).trim().split(/\s+/).slice(1);
+  const key = (await role.onNode('node01', ['kubeadm', 'init', 'phase', 'upload-certs', '--upload-certs'])).trim().split('\n').at(-1)!;
+  const cp = ['--control-plane', '--apiserver-advertise-address', lab.nodes[2]!.address];
+  const tryJoin = async (args: string[], env = ''): Promise<string> => {
+    const r = await labSsh(lab, 'node03', `${env}kubeadm ${args.map((a) => `'${a}'`).join(' ')}`);
+    assert.notEqual(r.code, 0, `the join ${args.slice(0, 2).join(' ')} should fail`);
+    return r.stderr;
+  };
+  const token = joinCmd[joinCmd.indexOf('--token') + 1]!;
+  const badToken = joinCmd.map((a) => (a === token ? `${token.slice(0, 7)}${'0'.repeat(16)}` : a));
+  assert.match(await tryJoin([...badToken, ...cp, '--certificate-key', key]), /is invalid for this cluster or it has expired/);
+  const wrongKey = key.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  assert.match(await tryJoin([...joinCmd, ...cp, '--certificate-key', wrongKey]), /error decrypting data/);
+  const stale = (await role.onNode('node01', 'K8SBM_KUBEADM_DOUBLE_CERTS_TTL=0 kubeadm init phase upload-certs --upload-certs')).trim().split('\n').at(-1)!;
+  assert.match(await tryJoin([...joinCmd, ...cp, '--certificate-key', stale]), /Secret "kubeadm-certs" was not found/);
+  // Nothing of those joins stayed on node03.
+  assert.ok(!existsSync(join(nodeRootPath(lab.lab, 'node03'), 'etc/kubernetes/pki/ca.crt')));
+}
+
 describe('role kubeadm: a 3-control-plane cluster with stacked etcd behind the VIP, and 2 workers', () => {
   const report = join(work, 'report.json');
 
@@ -197,6 +221,7 @@ describe('role kubeadm: a 3-control-plane cluster with stacked etcd behind the V
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(await etcdMembers(), ['node01', 'node02']);
     assert.ok(!existsSync(join(nodeRootPath(lab.lab, 'node05'), 'etc/kubernetes/kubelet.conf')));
+    await joinsRefusedLikeKubeadm();
     const v = track(k8sbm(['run', join(repoRoot, 'playbooks', 'site.yml'), '-i', lab.inventoryFile, '-t', 'kubeadm', '--roles-path', join(repoRoot, 'roles'), '-vv'], work));
     assert.equal(v.code, 0, v.stdout + v.stderr);
     assert.match(v.stdout, /--token \*\*\*/, 'the join is shown with its token masked');
