@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeRootPath } from '../../../src/lab/index.js';
 import { API_DOUBLE, API_DOUBLE_SOURCE } from '../../helpers/apiserver.js';
-import { k8sbm, recapOf, type CliResult } from '../../helpers/cli.js';
+import { jsonEvents, k8sbm, recapOf, type CliResult } from '../../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { roleRun, type RoleRun } from '../../helpers/role.js';
@@ -77,6 +77,15 @@ function calls(): { starts: Call[]; ends: Call[] } {
   }
   all.sort((a, b) => a.time - b.time);
   return { starts: all.filter((c) => c.rc === undefined), ends: all.filter((c) => c.rc !== undefined) };
+}
+/**
+ * "HOST TASK" of every kubeadm task a run reports changed, or a plan predicts: changed, or a
+ * command check mode does not run but says it would (creates: decided it).
+ */
+function changedKubeadmTasks(stdout: string): Set<string> {
+  return new Set(jsonEvents(stdout).filter((e) => e.event === 'task_result' && String(e.task).startsWith('kubeadm : ') &&
+    (e.status === 'changed' || (e.status === 'skipped' && String(e.msg).startsWith('would run ('))))
+    .map((e) => `${String(e.host)} ${String(e.task)}`));
 }
 const isJoin = (c: Call): boolean => c.argv[0] === 'join';
 const argOf = (c: Call, name: string): string | undefined => c.argv[c.argv.indexOf(name) + 1];
@@ -143,6 +152,16 @@ async function joinsRefusedLikeKubeadm(): Promise<void> {
 describe('role kubeadm: a 3-control-plane cluster with stacked etcd behind the VIP, and 2 workers', () => {
   const report = join(work, 'report.json');
 
+  let planned: Set<string>;
+  it('plan on fresh nodes calls no kubeadm and writes nothing there', () => {
+    const plan = track(role.cli('plan', 2));
+    planned = changedKubeadmTasks(plan.stdout);
+    assert.ok(planned.has('node01 kubeadm : the cluster initialised on the first control plane'), [...planned].join('\n'));
+    assert.deepEqual(calls().starts, [], 'no kubeadm call in check mode');
+    for (const n of ALL) assert.ok(!existsSync(join(nodeRootPath(lab.lab, n), 'etc/kubernetes/kubelet.conf')));
+    assert.ok(!existsSync(join(work, '.k8sbm', 'admin.conf')));
+  });
+
   it('first run: init once, control planes joined one at a time with a fresh certificate key each, node03 reset and retried, workers joined', () => {
     const run = track(role.cli('run', 0, { extra: ['--report', report] }));
     outputs.push(readFileSync(report, 'utf8'));
@@ -176,6 +195,11 @@ describe('role kubeadm: a 3-control-plane cluster with stacked etcd behind the V
     assert.deepEqual(workerJoins.map((c) => c.node).sort(), WORKERS);
     for (const w of workerJoins) { assert.equal(endOf(w, ends).rc, 0); assert.ok(w.time > endOf(cpJoins[2]!, ends).time); }
     assert.ok(Object.values(recapOf(run.stdout)).every((c) => (c.failed ?? 0) === 0));
+    // The plan predicted the kubeadm tasks the run changed; only node03's failed join (reset and
+    // retried, which no plan can know) differs.
+    const changed = changedKubeadmTasks(run.stdout);
+    const retry = ['node03 kubeadm : the failed join undone', 'node03 kubeadm : join the cluster, second attempt'];
+    assert.deepEqual([...changed].filter((t) => !retry.includes(t)).sort(), [...planned].filter((t) => t !== 'node03 kubeadm : join the cluster').sort());
   });
 
   it('a real 3-member etcd cluster is healthy, and the API answers through the VIP', async () => {
