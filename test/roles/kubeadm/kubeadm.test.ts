@@ -1,7 +1,8 @@
 /**
  * The kubeadm role on a 5-node lab (node01-03 control planes with stacked etcd, node04-05
- * workers), through playbooks/site.yml with `-t hardening,haproxy,keepalived,kubeadm`, so the
- * joins reach the cluster through the real API endpoint (keepalived's VIP, haproxy on 8443).
+ * workers), through playbooks/site.yml with `-t hardening,firewall,haproxy,keepalived,kubeadm`,
+ * so the joins reach the cluster through the real API endpoint (keepalived's VIP, haproxy on
+ * 8443) and etcd's peers and clients pass the firewall role's ruleset (policy drop).
  *
  * Real: etcd (Debian's, started by the double with the PKI it made with openssl): a 3-member
  * cluster, its members added and removed by the joins and resets; keepalived, haproxy, TLS to
@@ -11,7 +12,7 @@
  * (test/doubles/kube-apiserver, started by the kubeadm double on api_port, as the kubelet would
  * run the static pod; it serves the double's discovery). No kubelet or container runs.
  *
- * One lab for the whole file: first run (node03's first join told to fail once), second run and
+ * One lab for the whole file: plan on fresh nodes (compared with the first run), first run (node03's first join told to fail once), second run and
  * plan, API certificate drift, a reset of a control plane and a worker and their rejoin (-vv).
  * Secrets (tokens, certificate keys, admin.conf's key) are looked for in every output and in the
  * workstation's files.
@@ -48,7 +49,7 @@ const started = Date.now();
 
 before(async () => {
   lab = await startLab({ name: 'rkadm', nodes: 5 });
-  role = roleRun(() => lab, work, 'hardening,haproxy,keepalived,kubeadm');
+  role = roleRun(() => lab, work, 'hardening,firewall,haproxy,keepalived,kubeadm');
   kubeadm = roleRun(() => lab, work, 'kubeadm');
   vip = lab.nodes[0]!.address.replace(/\.\d+$/, '.250');
   for (const n of ALL) {
