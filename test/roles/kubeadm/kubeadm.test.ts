@@ -195,6 +195,8 @@ describe('role kubeadm: a 3-control-plane cluster with stacked etcd behind the V
     const workerJoins = starts.filter((c) => isJoin(c) && !c.argv.includes('--control-plane'));
     assert.deepEqual(workerJoins.map((c) => c.node).sort(), WORKERS);
     for (const w of workerJoins) { assert.equal(endOf(w, ends).rc, 0); assert.ok(w.time > endOf(cpJoins[2]!, ends).time); }
+    // In parallel: both started before either ended.
+    assert.ok(Math.max(...workerJoins.map((w) => w.time)) < Math.min(...workerJoins.map((w) => endOf(w, ends).time)), 'the workers join in parallel');
     assert.ok(Object.values(recapOf(run.stdout)).every((c) => (c.failed ?? 0) === 0));
     // The plan predicted the kubeadm tasks the run changed; only node03's failed join (reset and
     // retried, which no plan can know) differs.
