@@ -81,7 +81,7 @@ export function doubleWrapper(name: string, version: string): string {
 }
 
 /** The doubles the packages carry, read from the repository. */
-export function readDoubles(root: string = packageRoot()): Record<'kubeadm' | 'kubelet' | 'kubectl', Buffer> {
+export function readDoubles(root: string = packageRoot()): Record<'kubeadm' | 'kubelet' | 'kubectl' | 'kube-apiserver', Buffer> {
   const read = (name: string): Buffer => {
     const file = join(root, 'test', 'doubles', name);
     if (!existsSync(file)) {
@@ -91,7 +91,7 @@ export function readDoubles(root: string = packageRoot()): Record<'kubeadm' | 'k
     }
     return readFileSync(file);
   };
-  return { kubeadm: read('kubeadm'), kubelet: read('kubelet'), kubectl: read('kubectl') };
+  return { kubeadm: read('kubeadm'), kubelet: read('kubelet'), kubectl: read('kubectl'), 'kube-apiserver': read('kube-apiserver') };
 }
 
 /** kubeadm, kubelet and kubectl at one release, named as pkgs.k8s.io names them. */
@@ -108,7 +108,9 @@ export function labKubePackages(version: string, doubles: ReturnType<typeof read
     },
   });
   return [
-    pkg('kubeadm'),
+    // The kubeadm double starts the kube-apiserver double (as the kubelet would start the static
+    // pod) and looks for it beside itself.
+    pkg('kubeadm', { [`${DOUBLES_DIR}/kube-apiserver-double`]: { content: doubles['kube-apiserver'], mode: 0o755 } }),
     pkg('kubelet', { 'etc/init.d/kubelet': { content: KUBELET_INIT, mode: 0o755 } }),
     pkg('kubectl'),
   ];
