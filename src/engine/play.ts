@@ -66,7 +66,7 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
   if (names.length === 0) return { aborted: false };
   for (const n of names) if (!rc.hosts.has(n)) rc.hosts.set(n, newHostRuntime(n));
   const runtimes = names.map((n) => rc.hosts.get(n)!);
-  for (const h of runtimes) h.ended = false;
+  for (const h of runtimes) { h.ended = false; h.targeted = true; }
   const batches = computeBatches(names, play.serial, play.loc);
   for (const batchNames of batches) {
     const batch = runtimes.filter((h) => batchNames.includes(h.name) && !h.unreachable && !h.failed);

@@ -85,7 +85,8 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
     await rc.connections.closeAll();
   }
   const hosts: Record<string, HostCounts> = {};
-  for (const [name, h] of rc.hosts) hosts[name] = { ...h.counts };
+  // Counted as Ansible counts: a delegate's results belong to the host they were delegated for.
+  for (const [name, h] of rc.hosts) if (h.targeted) hosts[name] = { ...h.counts };
   const recap: RecapEvent = {
     event: 'recap', hosts, failures,
     slowest: [...durations.values()].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5),

@@ -43,6 +43,8 @@ export interface RunOptions {
 /** Per-host mutable state for the whole run (facts and set_facts survive across plays). */
 export interface HostRuntime {
   readonly name: string;
+  /** A play targeted it (a host reached only as a delegate is not in the recap, as in Ansible). */
+  targeted: boolean;
   failed: boolean;
   unreachable: boolean;
   /** meta: end_host / end_play for this host in the current play. */
@@ -76,7 +78,7 @@ export interface OwnedBy {
 export function newHostRuntime(name: string): HostRuntime {
   return {
     owned: new Map(),
-    name, failed: false, unreachable: false, ended: false, facts: undefined,
+    name, targeted: false, failed: false, unreachable: false, ended: false, facts: undefined,
     setVars: {}, notified: new Set(), overlay: new FactOverlay(), counts: emptyCounts(), inventoryLayers: undefined,
   };
 }

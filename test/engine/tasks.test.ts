@@ -278,6 +278,9 @@ describe('run_once, delegate_to and includes', () => {
     });
     assert.deepEqual(r.lines, ['w1 drain changed']);
     assert.ok(seen.includes('lb1:drain w1'), seen.join(','));
+    // As in Ansible's recap: the change counts for w1; lb1, only a delegate here, has no line.
+    assert.deepEqual(Object.keys(r.outcome.recap.hosts), ['w1']);
+    assert.equal(r.outcome.recap.hosts.w1!.changed, 1);
   });
 
   it('include_tasks loads the file per host when reached; a circular include is an error', async () => {
