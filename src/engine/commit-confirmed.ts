@@ -97,8 +97,9 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
         emit(h, 'failed', d.msg, { code: d.code, hint: d.hint, detail: d.detail });
         continue;
       }
+      // ok, as in a run: the changes are the block's tasks' own; this line says how they would be guarded.
       if (h.counts.changed > before.get(h)!) {
-        emit(h, 'changed', `would apply the changes above under commit-confirmed: snapshot ${describePaths(paths, runtime)}, arm a ${timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
+        emit(h, 'ok', `would apply the changes above under commit-confirmed: snapshot ${describePaths(paths, runtime)}, arm a ${timeout} s rollback timer on the node, then confirm through a new SSH connection`, { predicted: true });
       } else {
         emit(h, 'ok', `would snapshot ${describePaths(paths, runtime)} and arm a ${timeout} s rollback timer on the node; the block plans no change`, { predicted: true });
       }

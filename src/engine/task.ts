@@ -255,13 +255,20 @@ function withoutContent(diffs: ChangePlan['diffs']): ChangePlan['diffs'] {
 function applyOverrides(task: Task, vars: Record<string, unknown>, o: Outcome): Outcome {
   if (o.status === 'skipped' || o.status === 'unreachable') return o;
   const withResult = extendVars(vars, { [task.register ?? 'result']: markData(o.result) });
+  // A command check mode did not run has no rc or output: a condition that needs them cannot be
+  // judged, and the plan shows what the command would do when it runs (a change, no failure).
+  const unrun = o.predicted === true && (task.module === 'command' || task.module === 'shell');
+  const judge = (cond: NonNullable<Task['changedWhen']>, unjudged: boolean): boolean => {
+    if (!unrun) return evalCondition(cond, withResult, task.loc);
+    try { return evalCondition(cond, withResult, task.loc); } catch { return unjudged; }
+  };
   let out = o;
   if (task.changedWhen && o.status !== 'failed') {
-    const changed = evalCondition(task.changedWhen, withResult, task.loc);
+    const changed = judge(task.changedWhen, true);
     out = { ...out, status: changed ? 'changed' : 'ok', result: { ...out.result, changed } };
   }
   if (task.failedWhen) {
-    const failed = evalCondition(task.failedWhen, withResult, task.loc);
+    const failed = judge(task.failedWhen, false);
     if (failed) out = { ...out, status: 'failed', msg: `failed_when condition is true: ${task.failedWhen.map(String).join(' and ')}`, result: { ...out.result, failed: true } };
     else if (out.status === 'failed') out = { ...out, status: out.result.changed ? 'changed' : 'ok', result: { ...out.result, failed: false } };
   }

@@ -81,7 +81,7 @@ describe('commit_confirmed in the engine', () => {
     assert.deepEqual(seen, []);
     const cc = r.results.filter((e) => e.module === 'commit_confirmed');
     assert.deepEqual(cc.map((e) => e.host), ['h1']);
-    assert.deepEqual(r.lines.filter((l) => l.startsWith('h1 ')).slice(0, 2), ['h1 copy changed', 'h1 commit confirmed: guarded changed'], r.lines.join('\n'));
+    assert.deepEqual(r.lines.filter((l) => l.startsWith('h1 ')).slice(0, 2), ['h1 copy changed', 'h1 commit confirmed: guarded ok'], r.lines.join('\n'));
     assert.equal(cc[0]!.predicted, true);
     assert.match(cc[0]!.msg, /would apply the changes above under commit-confirmed: snapshot \/etc\/x\.conf, arm a 7 s rollback timer/);
   });

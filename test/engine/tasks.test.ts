@@ -200,7 +200,24 @@ describe('tags and start-at-task', () => {
 });
 
 describe('check mode', () => {
-  it('skips command without creates/removes and never runs it; exit 2 with detailed exit code', async () => {
+  it('a command check mode does not run: changed_when/failed_when that need its output are not judged; a constant one is', async () => {
+    const r = await runEngine({
+      files: { 'hosts.ini': one, 'site.yml': play(`    - name: needs output
+      command: mkthing
+      register: out
+      changed_when: "'created' in out.stdout"
+      failed_when: out.rc not in [0, 1]
+    - name: never a change
+      command: readthing
+      changed_when: false
+`) },
+      check: true,
+      detailedExitCode: true,
+    });
+    assert.deepEqual(r.lines, ['w1 needs output changed', 'w1 never a change ok']);
+    assert.equal(r.outcome.exitCode, 2);
+  });
+  it('never runs a command; one that would run is a predicted change: exit 2 with detailed exit code', async () => {
     const calls: ExecRequest[] = [];
     const r = await runEngine({
       files: { 'hosts.ini': one, 'site.yml': play(`    - name: risky\n      command: rm-everything\n`) },
@@ -208,9 +225,10 @@ describe('check mode', () => {
       check: true,
       detailedExitCode: true,
     });
-    assert.deepEqual(r.lines, ['w1 risky skipped']);
+    assert.deepEqual(r.lines, ['w1 risky changed']);
+    assert.equal(r.results[0]!.predicted, true);
     assert.ok(!calls.some((c) => c.argv.includes('rm-everything')));
-    assert.equal(r.outcome.exitCode, 0);
+    assert.equal(r.outcome.exitCode, 2);
   });
 
   it('check_mode: false runs the task for real even in check mode', async () => {

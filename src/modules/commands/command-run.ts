@@ -43,18 +43,15 @@ export async function planCommand(ctx: PlanContext, spec: CommandSpec, o: Comman
     if (!(await ctx.fact(fileFact, path)).exists) return skipped(`${path} does not exist`);
     wouldRun.push(`${path} exists`);
   }
-  if (ctx.check) {
-    return {
-      kind: 'skip',
-      reason: wouldRun.length
-        ? `would run (${wouldRun.join(', ')}), but commands do not run in check mode`
-        : 'commands do not run in check mode (creates/removes let it decide)',
-    };
-  }
   const stdin = o.stdin === undefined ? undefined : o.stdin_add_newline === false ? o.stdin : `${o.stdin}\n`;
+  const why = wouldRun.length ? ` (${wouldRun.join(', ')})` : '';
+  // In check mode the command does not run, but it would, and a command that runs is a change:
+  // the plan shows it as one (predicted), so plan's exit code and the tasks it shows changed are
+  // what the run does. The registered result has no rc or output (changed_when/failed_when that
+  // need them are not judged: docs/modules.md).
   return {
     kind: 'change',
-    summary: `run ${spec.display}`,
+    summary: ctx.check ? `would run ${spec.display}${why}; commands do not run in check mode` : `run ${spec.display}`,
     diffs: [],
     actions: [{ kind: 'exec', argv: spec.argv, cwd: o.chdir, stdin }],
     effects: [],

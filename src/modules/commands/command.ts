@@ -36,7 +36,7 @@ export const command = defineModule({
 `,
     notes: [
       'No pipes, redirections or $VARS: the words reach the program as written (use shell for those).',
-      'Check mode skips the command unless creates/removes decide it; check_mode: false runs a read-only command anyway.',
+      'Check mode does not run the command: where it would run (creates/removes do not say it is done) the plan shows it as a change, so plan counts it; the registered result then has no rc or output, and a changed_when or failed_when that needs them is not judged. check_mode: false runs a read-only command anyway.',
       'Registers rc, stdout, stderr, stdout_lines and stderr_lines; a non-zero exit fails the task with what the exit code usually means and the tail of stderr.',
     ],
   },

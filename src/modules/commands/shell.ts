@@ -28,7 +28,7 @@ export const shell = defineModule({
 `,
     notes: [
       'The script goes to EXECUTABLE -c as one argument: k8sbm never re-quotes it.',
-      'Check mode skips the script unless creates/removes decide it; check_mode: false runs a read-only script anyway.',
+      'Check mode does not run the script: where it would run (creates/removes do not say it is done) the plan shows it as a change, so plan counts it; the registered result then has no rc or output, and a changed_when or failed_when that needs them is not judged. check_mode: false runs a read-only script anyway.',
     ],
   },
   schema,
