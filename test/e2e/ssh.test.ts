@@ -125,7 +125,9 @@ describe('SshConnection exec', () => {
       const res = await c.exec({ argv: ['sleep', '30'], timeoutMs: 500 });
       assert.ok(Date.now() - started < 5_000, 'returned long before the command would have ended');
       assert.equal(res.code, null);
-      assert.equal(res.signal, 'SIGTERM');
+      // timeout(1) on the node sends TERM; on a loaded machine the workstation's own give-up
+      // (3 s later) can come before the node's exit status, and says KILL: killed either way.
+      assert.match(String(res.signal), /^SIG(TERM|KILL)$/);
       assert.match(res.stderr, /timed out after 0\.5s/);
       assert.equal((await c.exec({ argv: ['echo', 'still here'] })).stdout, 'still here\n');
     } finally {
