@@ -1,5 +1,6 @@
 /**
- * The main job on the reference cluster's shape: playbooks/site.yml, every role, from fresh lab
+ * The kubeadm role's test is the main job, since the role needs every role before it (the VIP,
+ * haproxy, the firewall, containerd, the packages): playbooks/site.yml on the reference cluster's shape: playbooks/site.yml, every role, from fresh lab
  * nodes to a 3-control-plane cluster with stacked etcd behind the VIP and 2 workers joined
  * (node01-03 control planes, node04-05 workers). This is the issue's "done when" as a test.
  *
@@ -24,12 +25,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { nodeRootPath } from '../../src/lab/index.js';
-import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../helpers/cli.js';
-import { labSsh, startLab, type TestLab } from '../helpers/lab.js';
-import { repoRoot } from '../helpers/paths.js';
-import { roleRun, type RoleRun } from '../helpers/role.js';
-import { removeTempDir, tempDir } from '../helpers/temp.js';
+import { nodeRootPath } from '../../../src/lab/index.js';
+import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
+import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
+import { repoRoot } from '../../helpers/paths.js';
+import { roleRun, type RoleRun } from '../../helpers/role.js';
+import { removeTempDir, tempDir } from '../../helpers/temp.js';
 
 const CPS = ['node01', 'node02', 'node03'];
 const WORKERS = ['node04', 'node05'];
