@@ -1,7 +1,7 @@
 /**
  * The kubeadm role's test is the main job, since the role needs every role before it (the VIP,
- * haproxy, the firewall, containerd, the packages): playbooks/site.yml on the reference cluster's shape: playbooks/site.yml, every role, from fresh lab
- * nodes to a 3-control-plane cluster with stacked etcd behind the VIP and 2 workers joined
+ * haproxy, the firewall, containerd, the packages): playbooks/site.yml, every role, on the
+ * reference cluster's shape, from fresh lab nodes to a 3-control-plane cluster with stacked etcd behind the VIP and 2 workers joined
  * (node01-03 control planes, node04-05 workers). This is the issue's "done when" as a test.
  *
  * Real: sshd, the hardening, firewall (nftables, policy drop), network, keepalived (VRRP VIP)
