@@ -22,6 +22,8 @@ import { runTask } from './task.js';
 import { openSessions, settleSessions, takeUpPendingHandlers } from './play-sessions.js';
 import type { RunContext } from './run.js';
 import { GATHER_FACTS_MODULE } from '../modules/index.js';
+import type { GateStop } from '../report/events.js';
+import { type BatchPlace, type GateFailure, runGates } from './gates.js';
 
 const IMPLICIT_LOCALHOST = ['localhost', '127.0.0.1'];
 
@@ -68,14 +70,23 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
   const runtimes = names.map((n) => rc.hosts.get(n)!);
   for (const h of runtimes) { h.ended = false; h.targeted = true; }
   const batches = computeBatches(names, play.serial, play.loc);
-  for (const batchNames of batches) {
+  for (const [i, batchNames] of batches.entries()) {
     const batch = runtimes.filter((h) => batchNames.includes(h.name) && !h.unreachable && !h.failed);
     if (batch.length === 0) continue;
     const env = makeEnv(rc, play, names, batchNames);
     await loadVarsFiles(env, play, batch);
     maskSecretParamsOfPlay(env, play, batch);
     checkOwnedOnce(env, play, batch);
-    await runBatch(env, play, batch);
+    const gate = await runBatch(env, play, batch, { index: i + 1, count: batches.length });
+    if (gate) {
+      // A failing gate stops the rollout whatever max_fail_percentage allows: no later batch starts.
+      const later = batches.slice(i + 1).flat();
+      const untouched = gate.phase === 'before' ? [...batchNames, ...later] : later;
+      const stop: GateStop = { ...gate, untouched };
+      rc.recordStop(stop);
+      rc.emit({ event: 'warning', msg: describeStop(stop), file: gate.file, line: gate.line });
+      return { aborted: true };
+    }
     const failed = batch.filter((h) => h.failed || h.unreachable).length;
     if (failed === batch.length || exceedsFailPercentage(failed, batch.length, play.maxFailPercentage)) {
       if (batches.length > 1 || play.maxFailPercentage !== undefined) {
@@ -86,6 +97,13 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
     if (rc.opts.signal?.aborted) return { aborted: true };
   }
   return { aborted: false };
+}
+
+/** One line for humans: which batch, which gate, on which host, why, and who was not touched. */
+export function describeStop(s: GateStop): string {
+  const on = s.delegatedTo !== undefined && s.delegatedTo !== s.host ? `${s.host} (checked on ${s.delegatedTo})` : s.host;
+  const left = s.untouched.length ? `; not started on: ${s.untouched.join(', ')}` : '; no batch was left';
+  return `rollout stopped ${s.phase} batch ${s.batch}/${s.batches} of play "${s.play}": gate "${s.name}" failed on ${on}: ${s.msg}${left}`;
 }
 
 function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: string[]): PlayEnv {
@@ -160,21 +178,28 @@ const GATHER: Omit<Task, 'loc' | 'moduleLoc'> = {
   kind: 'task', name: 'Gathering Facts', module: GATHER_FACTS_MODULE, args: {}, when: [], tags: ['always'], vars: {}, notify: [], listen: [],
 };
 
-async function runBatch(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {
-  if (play.strategy === 'free') {
-    // free: each host runs through the play at its own pace (forks hosts at a time). Design
-    // checks compare hosts, so with some to run every host gathers its facts first.
-    const limit = pLimit(env.forks);
-    if (!hasPreflightTasks(env, play)) {
-      await Promise.all(batch.map((h) => limit(() => runSections(env, play, [h]))));
-      return;
-    }
-    await Promise.all(batch.map((h) => limit(() => openPlay(env, play, [h]))));
-    runPreflight(env, play, batch);
-    await Promise.all(batch.map((h) => limit(() => playSections(env, play, [h]))));
-    return;
+/**
+ * One batch: facts, design checks, before-gates, the play's sections, after-gates. A failing
+ * before-gate leaves the batch's tasks unrun; the failing gate is returned to stop the rollout.
+ */
+async function runBatch(env: PlayEnv, play: Play, batch: readonly HostRuntime[], place: BatchPlace): Promise<GateFailure | undefined> {
+  const free = play.strategy === 'free';
+  const limit = pLimit(env.forks);
+  const gated = (play.gates?.before.length ?? 0) + (play.gates?.after.length ?? 0) > 0;
+  if (free && !gated && !hasPreflightTasks(env, play)) {
+    // free: each host runs through the play at its own pace (forks hosts at a time).
+    await Promise.all(batch.map((h) => limit(() => runSections(env, play, [h]))));
+    return undefined;
   }
-  await runSections(env, play, batch);
+  // Design checks and gates look at the batch as a whole: with free, every host gathers its facts first.
+  if (free) await Promise.all(batch.map((h) => limit(() => openPlay(env, play, [h]))));
+  else await openPlay(env, play, batch);
+  runPreflight(env, play, batch);
+  const before = await runGates(env, play, 'before', batch, place);
+  if (before) return before;
+  if (free) await Promise.all(batch.map((h) => limit(() => playSections(env, play, [h]))));
+  else await playSections(env, play, batch);
+  return runGates(env, play, 'after', batch, place);
 }
 
 async function runSections(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Playbook } from '../playbook/model.js';
-import type { HostCounts, RecapEvent, RunEvent } from '../report/events.js';
+import type { GateStop, HostCounts, RecapEvent, RunEvent } from '../report/events.js';
 import type { Loc } from '../source/loc.js';
 import { HostSessions } from './host-session.js';
 import { ConnectionPool } from './play-env.js';
@@ -23,6 +23,8 @@ export interface RunContext {
   recordDuration(task: string, loc: Loc, ms: number): void;
   recordFailure(host: string, task: string, loc: Loc, msg: string): void;
   forgetFailures(hosts: readonly string[]): void;
+  /** A failing gate stopped a play's rollout (the run ends there). */
+  recordStop(stop: GateStop): void;
 }
 
 export interface RunOutcome {
@@ -50,6 +52,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
   const started = now();
   const durations = new Map<string, { task: string; file: string; line: number; durationMs: number }>();
   const failures: RecapEvent['failures'][number][] = [];
+  let stopped: GateStop | undefined;
   const rc: RunContext = {
     opts,
     playbookDir: playbook.dir,
@@ -67,6 +70,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
       if (e) e.durationMs += ms; else durations.set(k, { task, file: loc.file, line: loc.line, durationMs: ms });
     },
     recordFailure(host, task, loc, msg) { failures.push({ host, task, file: loc.file, line: loc.line, msg }); },
+    recordStop(stop) { stopped = stop; },
     forgetFailures(hosts) {
       for (let i = failures.length - 1; i >= 0; i--) if (hosts.includes(failures[i]!.host)) failures.splice(i, 1);
     },
@@ -93,6 +97,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
     durationMs: now() - started,
     check: opts.check,
     execs: execCounts,
+    ...(stopped ? { stopped } : {}),
   };
   opts.emit(recap);
   const anyFailed = Object.values(hosts).some((c) => c.failed > 0 || c.unreachable > 0);

@@ -206,18 +206,36 @@ async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntim
     try {
       o = await realise(plan, module, params, inputs);
     } catch (e) {
-      // A command's exit code is for failed_when to judge (`failed_when: false` keeps any code).
-      if (!(e instanceof ActionFailed) || !task.failedWhen) throw e;
+      // A command's exit code is for failed_when to judge (`failed_when: false` keeps any code),
+      // and a failed attempt under `until` is retried, as in Ansible (`until: result.rc == 0`).
+      if (!(e instanceof ActionFailed) || (!task.failedWhen && !task.until)) throw e;
       o = failureOutcome(e, h, task, env.pvc.verbosity);
     }
     o = applyOverrides(task, vars, o);
     if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
-    const untilVars = task.register ? extendVars(vars, { [task.register]: markData(o.result) }) : vars;
+    // Without register the result is `result` here, as for changed_when and failed_when.
+    const untilVars = extendVars(vars, { [task.register ?? 'result']: markData(o.result) });
     if (o.status !== 'failed' && evalCondition(task.until, untilVars, task.loc)) return { ...o, result: { ...o.result, attempts: attempt + 1 } };
-    if (attempt >= retries) return { ...o, status: 'failed', msg: `retries exhausted (${retries + 1} attempts): until condition still false`, result: { ...o.result, attempts: attempt + 1, failed: true } };
+    if (attempt >= retries) {
+      if (o.status === 'failed') return { ...o, msg: retries > 0 ? `${o.msg} (after ${retries + 1} attempts)` : o.msg, result: { ...o.result, attempts: attempt + 1 } };
+      const cond = task.until.filter((c) => c !== true).map(String).join(' and ');
+      const attempts = retries > 0 ? `retries exhausted (${retries + 1} attempts): ` : '';
+      return { ...o, status: 'failed', msg: `${attempts}until condition still false${cond ? `: ${cond}` : ''}`, detail: o.detail ?? outputTail(o.result), result: { ...o.result, attempts: attempt + 1, failed: true } };
+    }
     attempt++;
     await env.sleep((task.delay ?? 5) * 1000);
   }
+}
+
+/** The last lines of a command's output, to show why a condition on it is false. */
+function outputTail(result: Record<string, unknown>): string[] | undefined {
+  const lines: string[] = [];
+  for (const k of ['stdout', 'stderr'] as const) {
+    const v = result[k];
+    if (typeof v !== 'string' || v.trim() === '') continue;
+    lines.push(`${k}:`, ...v.trimEnd().split('\n').slice(-5).map((l) => `  ${l}`));
+  }
+  return lines.length ? lines : undefined;
 }
 
 async function realise(plan: Plan, module: AnyModule, params: Record<string, unknown>, inputs: ContextInputs): Promise<Outcome> {

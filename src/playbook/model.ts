@@ -155,6 +155,31 @@ export interface RoleInstance {
   readonly argumentSpec?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/**
+ * A health gate: a named check run on each host of a batch (or delegated, or once), before the
+ * batch starts or after it ends. It passes when its module succeeds and `that` holds (retried
+ * `retries` times, `delay` seconds apart, for a cluster to settle). One failure stops the rollout.
+ */
+export interface Gate {
+  readonly name: string;
+  readonly phase: GatePhase;
+  /** The check as a task: its module and params, `that` as `until`, retries and delay. */
+  readonly task: Task;
+  /** As written; the registered result is `result`. Undefined: the module's success alone. */
+  readonly that: readonly Condition[] | undefined;
+  /** Declared read-only: a before-gate then runs in check mode too. */
+  readonly readOnly: boolean;
+  readonly loc: Loc;
+}
+
+export type GatePhase = 'before' | 'after';
+
+export interface Gates {
+  readonly before: readonly Gate[];
+  readonly after: readonly Gate[];
+  readonly loc: Loc;
+}
+
 export interface Play extends Inheritable {
   readonly name: string;
   readonly hosts: string; // pattern (may be a template of extra vars)
@@ -177,6 +202,8 @@ export interface Play extends Inheritable {
   readonly serial: readonly (number | string)[];
   readonly maxFailPercentage?: number | undefined;
   readonly strategy: 'linear' | 'free';
+  /** Checks before and after each batch (`gates:`); none when absent. */
+  readonly gates?: Gates | undefined;
 }
 
 export interface Playbook {

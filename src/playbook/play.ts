@@ -10,6 +10,7 @@ import { type RoleHooks, buildRole, parseRoleEntry } from './roles.js';
 import type { ParseScope, PlayState } from './scope.js';
 import { checkKeywordTemplates } from './template-check.js';
 import { parseHandlerList, parseItemList } from './tasks.js';
+import { readGates } from './gates.js';
 
 const STRATEGIES = ['linear', 'free'] as const;
 
@@ -85,7 +86,7 @@ export interface PlayContext {
   readonly fallback: Loc;
 }
 
-const PLAY_ITEM_KEYS = new Set(['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles']);
+const PLAY_ITEM_KEYS = new Set(['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'gates']);
 
 export function parsePlay(raw: Raw, ctx: PlayContext): Play {
   const pre = new Fields(raw, 'play', ctx.fallback);
@@ -131,5 +132,6 @@ export function parsePlay(raw: Raw, ctx: PlayContext): Play {
     serial: readSerial(f),
     maxFailPercentage: f.number('max_fail_percentage', { min: 0, max: 100 }),
     strategy: strategy as Play['strategy'],
+    gates: readGates(f, scope, ctx.hooks.modules),
   };
 }

@@ -78,6 +78,32 @@ export interface TaskResultEvent {
   readonly predicted?: boolean | undefined;
   /** Execs this task sent to the host. */
   readonly execs?: number | undefined;
+  /** The result of a health gate (`gates:` of the play): which one, around which batch. */
+  readonly gate?: GatePlace | undefined;
+}
+
+/** Where a gate stands: its name, before or after which batch (1-based) of how many. */
+export interface GatePlace {
+  readonly name: string;
+  readonly phase: 'before' | 'after';
+  readonly batch: number;
+  readonly batches: number;
+}
+
+/** A rollout a failing gate stopped: which batch, which gate, on which host, why, and who was left alone. */
+export interface GateStop extends GatePlace {
+  readonly play: string;
+  /** The batch host the gate failed for. */
+  readonly host: string;
+  /** Where the check ran instead, when the gate is delegated. */
+  readonly delegatedTo?: string | undefined;
+  readonly msg: string;
+  readonly code?: string | undefined;
+  /** Where the gate is written. */
+  readonly file: string;
+  readonly line: number;
+  /** Hosts of the play no task of it ran on (the stopped batch's too, for a before-gate). */
+  readonly untouched: readonly string[];
 }
 
 export interface WarningEvent {
@@ -98,6 +124,8 @@ export interface RecapEvent {
   readonly check: boolean;
   /** Execs (round trips) sent to each host over the run. */
   readonly execs?: Readonly<Record<string, number>> | undefined;
+  /** A failing health gate stopped a rollout: no later batch started. */
+  readonly stopped?: GateStop | undefined;
 }
 
 export type RunEvent = RunStartEvent | PlayStartEvent | TaskStartEvent | TaskResultEvent | WarningEvent | RecapEvent;

@@ -146,7 +146,8 @@ export function resultLines(e: TaskResultEvent, chalk: ChalkInstance, opts: { ve
   const paint = statusPaint(e.status, chalk);
   let head = `${STATUS_WORDS[e.status]}: [${e.host}]`;
   if (e.item !== undefined) head += ` (item=${e.item})`;
-  const msg = showsMessage(e.status, opts.verbosity) ? e.msg.split('\n') : [];
+  // A gate check mode did not run says what it would check at any verbosity.
+  const msg = showsMessage(e.status, opts.verbosity) || (e.gate !== undefined && e.predicted) ? e.msg.split('\n') : [];
   if (msg.length > 0 && msg[0] !== '') head += ` => ${msg[0]}`;
   if (opts.verbosity >= 2) head += ` (${formatDuration(e.durationMs)}${e.execs !== undefined ? `, ${e.execs} exec${e.execs === 1 ? '' : 's'}` : ''})`;
   const lines = [paint(head)];

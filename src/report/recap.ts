@@ -1,4 +1,4 @@
-import type { HostCounts, RecapEvent } from './events.js';
+import type { GateStop, HostCounts, RecapEvent } from './events.js';
 import type { ChalkInstance } from './color.js';
 import { banner, formatDuration, formatPlace } from './format.js';
 
@@ -34,6 +34,8 @@ export function renderRecap(e: RecapEvent, chalk: ChalkInstance, width: number):
     }
   }
 
+  if (e.stopped) lines.push('', ...renderStop(e.stopped, chalk));
+
   const slowest = [...e.slowest].sort((a, b) => b.durationMs - a.durationMs).slice(0, SLOWEST_SHOWN);
   if (slowest.length > 0) {
     lines.push('', 'SLOWEST TASKS');
@@ -47,6 +49,17 @@ export function renderRecap(e: RecapEvent, chalk: ChalkInstance, width: number):
   lines.push('', `Total time: ${formatDuration(e.durationMs)}`);
   if (e.check) lines.push(chalk.cyan('(check mode: nothing was changed)'));
   return lines;
+}
+
+/** Which batch, which gate, on which host and why a rollout stopped, and the hosts it left alone. */
+export function renderStop(s: GateStop, chalk: ChalkInstance): string[] {
+  const on = s.delegatedTo !== undefined && s.delegatedTo !== s.host ? `${s.host} (checked on ${s.delegatedTo})` : s.host;
+  return [
+    chalk.red.bold(`ROLLOUT STOPPED ${s.phase} batch ${s.batch}/${s.batches} of play "${s.play}"`),
+    chalk.red(`  gate "${s.name}" (${formatPlace(s.file, s.line)}) failed on ${on}${s.code ? `  ${s.code}` : ''}`),
+    ...s.msg.split('\n').map((m) => chalk.red(`      ${m}`)),
+    s.untouched.length ? `  not started on: ${s.untouched.join(', ')}` : '  no batch was left to start',
+  ];
 }
 
 /** `node1                      : ok=3    changed=1    unreachable=0 ...` with Ansible's spacing. */

@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../contract/schema.js';
 import type {
-  BlockKeyword, PlayKeyword, SpecialTaskKey, TaskKeyword,
+  BlockKeyword, GateKeyword, PlayKeyword, SpecialTaskKey, TaskKeyword,
 } from './playbook-keywords.js';
 
 /**
@@ -148,4 +148,32 @@ export const KEYWORD_SCHEMAS: Readonly<Record<AnyKeyword, JsonSchema>> = {
   import_role: describe('A role\'s tasks, inserted here before the play runs.', ref('roleRef')),
   include_role: describe('A role, loaded when a host gets here.', ref('roleRef')),
   import_playbook: { type: 'string', description: 'Another playbook, run here (relative to this file).' },
+  gates: {
+    type: 'object',
+    description: 'Health gates: named checks run before each batch (serial) starts and after it ends; one failing stops the rollout, and no later batch starts.',
+    properties: {
+      before: { type: ['array', 'null'], items: ref('gate'), description: 'Checks run on the batch before its first task (after facts); a failure leaves the batch untouched.' },
+      after: { type: ['array', 'null'], items: ref('gate'), description: 'Checks run on the batch after its last task and handlers.' },
+    },
+    additionalProperties: false,
+  },
+};
+
+/** The keywords of one gate (its module comes on top, as in a task). */
+export const GATE_KEYWORD_SCHEMAS: Readonly<Record<GateKeyword, JsonSchema>> = {
+  name: { type: 'string', minLength: 1, description: 'Names the gate in the output and in the recap of a stopped rollout.' },
+  that: describe('The gate passes when its module succeeds and this holds; the module\'s result is `result`.', ref('condition')),
+  retries: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\d+$' }], description: 'Further attempts before the gate fails (default 0), for a cluster to settle.' },
+  delay: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d+)?$' }], description: 'Seconds between attempts (default 5).' },
+  read_only: describe('The check only reads: a before-gate then runs in check mode too (others are shown, not run).', ref('boolean')),
+  delegate_to: { type: 'string', description: 'Run the check on this host (for each batch host, or once with run_once).' },
+  run_once: describe('Check once for the batch (on its first host, or its delegate).', ref('boolean')),
+  when: describe('Check only where this holds.', ref('condition')),
+  vars: ref('vars'),
+  become: ref('boolean'),
+  become_user: { type: 'string' },
+  environment: ref('environment'),
+  timeout: ref('timeout'),
+  no_log: ref('boolean'),
+  args: { type: 'object', description: 'Module params (merged under those written with the module).' },
 };

@@ -13,6 +13,7 @@ export const PLAY_KEYWORDS = [
   'name', 'hosts', 'vars', 'vars_files', 'roles', 'pre_tasks', 'tasks', 'post_tasks', 'handlers',
   'become', 'become_user', 'gather_facts', 'serial', 'max_fail_percentage', 'any_errors_fatal',
   'strategy', 'tags', 'environment', 'check_mode', 'diff', 'no_log', 'ignore_errors', 'timeout',
+  'gates',
 ] as const;
 
 export const IMPORT_PLAYBOOK_KEYWORDS = ['import_playbook', 'name', 'when', 'tags', 'vars'] as const;
@@ -48,6 +49,7 @@ export type PlayKeyword = (typeof PLAY_KEYWORDS)[number];
 export type TaskKeyword = (typeof TASK_KEYWORDS)[number];
 export type BlockKeyword = (typeof BLOCK_KEYWORDS)[number];
 export type SpecialTaskKey = (typeof SPECIAL_TASK_KEYS)[number];
+export type GateKeyword = (typeof GATE_KEYWORDS)[number];
 
 /** Ansible spellings k8sbm does not take, with what to write instead. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -78,3 +80,12 @@ export function stripFqcn(key: string): string {
 export function moduleKeySpellings(name: string): string[] {
   return [name, ...FQCN_PREFIXES.map((p) => p + name)];
 }
+
+/** Keys of a play's `gates:` mapping: checks run before and after each batch. */
+export const GATE_PHASES = ['before', 'after'] as const;
+
+/** Keywords of one gate (its module key comes on top). */
+export const GATE_KEYWORDS = [
+  'name', 'that', 'retries', 'delay', 'read_only', 'delegate_to', 'run_once', 'when', 'vars',
+  'become', 'become_user', 'environment', 'timeout', 'no_log', 'args',
+] as const;

@@ -1,9 +1,9 @@
 import type { JsonSchema, ParamsSpec } from '../contract/schema.js';
 import {
-  BLOCK_KEYWORDS, IMPORT_KEYWORDS, IMPORT_PLAYBOOK_KEYWORDS, INCLUDE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS,
+  BLOCK_KEYWORDS, GATE_KEYWORDS, IMPORT_KEYWORDS, IMPORT_PLAYBOOK_KEYWORDS, INCLUDE_KEYWORDS, PLAY_KEYWORDS, TASK_KEYWORDS,
   moduleKeySpellings,
 } from './playbook-keywords.js';
-import { type AnyKeyword, KEYWORD_DEFINITIONS, KEYWORD_SCHEMAS } from './keywords.js';
+import { type AnyKeyword, GATE_KEYWORD_SCHEMAS, KEYWORD_DEFINITIONS, KEYWORD_SCHEMAS } from './keywords.js';
 import { ERROR_ANNOTATIONS, formatSpec } from './formats.js';
 import { paramsValidator } from './params.js';
 
@@ -127,11 +127,32 @@ function itemSchema(modules: Readonly<Record<string, ParamsSpec>>, handler: bool
   };
 }
 
+/** One gate: a name, one module (any spelling) and the gate keywords. */
+function gateSchema(modules: Readonly<Record<string, ParamsSpec>>): JsonSchema {
+  const properties: Record<string, unknown> = { ...GATE_KEYWORD_SCHEMAS };
+  const forms: JsonSchema[] = [];
+  for (const name of Object.keys(modules).sort()) {
+    for (const spelling of moduleKeySpellings(name)) {
+      properties[spelling] = { $ref: `#/definitions/module.${name}` };
+      forms.push({ required: [spelling], propertyNames: { enum: [spelling, ...GATE_KEYWORDS] } });
+    }
+  }
+  return {
+    type: 'object',
+    description: 'A gate: a named check (one module and its params) with a condition, retries and delay.',
+    properties,
+    required: ['name'],
+    additionalProperties: false,
+    anyOf: forms,
+  };
+}
+
 function definitions(modules: Readonly<Record<string, ParamsSpec>>): Mutable {
   const defs: Mutable = { ...KEYWORD_DEFINITIONS };
   for (const [name, mod] of Object.entries(modules)) defs[`module.${name}`] = moduleDefinition(mod, defs);
   defs.task = itemSchema(modules, false);
   defs.handler = itemSchema(modules, true);
+  defs.gate = gateSchema(modules);
   defs.play = {
     type: 'object',
     description: 'A play: hosts and what to run on them.',
