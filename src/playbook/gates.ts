@@ -79,6 +79,8 @@ function readGate(entry: unknown, at: Loc, phase: GatePhase, scope: ParseScope, 
     ...base,
     // Gates run for real whenever they run: in check mode only read-only before-gates do.
     checkMode: false,
+    // A check changes nothing: a command gate that ran is ok, not changed.
+    changedWhen: [false],
     until: that ?? (retries > 0 ? [true] : undefined),
     retries,
     delay,
