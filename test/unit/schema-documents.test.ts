@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { modules } from '../../src/modules/index.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from '../../src/playbook/index.js';
 import { inventorySchema } from '../../src/schema/inventory.js';
+import { GATE_KEYWORDS } from '../../src/schema/playbook-keywords.js';
 import { paramsValidator } from '../../src/schema/params.js';
 import { playbookSchema, tasksSchema } from '../../src/schema/playbook.js';
 import { parseYaml } from '../../src/source/yaml.js';
@@ -62,6 +63,20 @@ describe('playbook schema', () => {
   it('accepts blocks, imports and includes', () => {
     accepts(play('    - block:\n        - command: a\n      rescue: []\n      always: []\n      when: x\n    - import_tasks: t.yml\n    - include_tasks: {file: t.yml}\n      loop: [1]\n    - import_role: {name: r}\n    - include_role: {name: r, tasks_from: x}\n'));
     accepts('- import_playbook: other.yml\n  tags: t\n');
+  });
+
+  it('describes health gates as the loader reads them', () => {
+    const gate: Record<string, unknown> = {
+      name: 'g', command: 'check', that: 'result.rc == 0', retries: 3, delay: 1, read_only: true, delegate_to: 'cp1', run_once: true,
+      when: 'x', vars: { a: 1 }, become: true, become_user: 'u', environment: { A: '1' }, timeout: 30, no_log: false, args: { chdir: '/' },
+    };
+    assert.ok(validate([{ hosts: 'all', serial: 1, gates: { before: [gate], after: [{ name: 'h', 'ansible.builtin.command': 'x' }] } }]), JSON.stringify(validate.errors));
+    assert.deepEqual(Object.keys(gate).filter((k) => k !== 'command').sort(), [...GATE_KEYWORDS].sort());
+    rejects('- hosts: all\n  gates:\n    - name: x\n      command: y\n');
+    rejects('- hosts: all\n  gates:\n    befor: []\n');
+    rejects('- hosts: all\n  gates:\n    before:\n      - command: y\n');
+    rejects('- hosts: all\n  gates:\n    before:\n      - name: x\n        command: y\n        until: z\n');
+    rejects('- hosts: all\n  gates:\n    before:\n      - name: x\n        that: z\n');
   });
 
   it('accepts listen in handlers only', () => {
