@@ -4,6 +4,7 @@ import { Chalk } from 'chalk';
 import type { RecapEvent, TaskResultEvent } from '../../src/report/events.js';
 import { toJsonLine } from '../../src/report/json.js';
 import { renderRecap } from '../../src/report/recap.js';
+import { resultLines } from '../../src/report/pretty.js';
 import { K8sbmError } from '../../src/source/errors.js';
 import type { ExecRequest } from '../../src/transport/connection.js';
 import { type Responder, respond } from '../../src/transport/memory.js';
@@ -269,6 +270,54 @@ describe('health gates', () => {
     assert.deepEqual(rec.calls, ['n1: check reads']);
     assert.equal(recapOf(r.events).stopped?.name, 'reads');
     assert.equal(r.outcome.exitCode, 1);
+  });
+});
+
+describe('health gates with strategy free', () => {
+  it('gather every host of the batch, gate it as a whole, then let hosts run at their own pace', async () => {
+    const rec = recorder();
+    const r = await runEngine({
+      files: {
+        'hosts.ini': memoryInventory({ nodes: ['n1', 'n2', 'n3', 'n4'] }),
+        'site.yml': `
+- hosts: nodes
+  gather_facts: false
+  strategy: free
+  serial: 2
+  gates:
+    before:
+      - name: ready
+        command: check ready
+    after:
+      - name: done
+        command: check done
+        that: result.stdout == "healthy"
+  tasks:
+    - name: upgrade
+      command: upgrade
+`,
+      },
+      responders: [rec.responder, (req, host) => (req.argv[0] === 'check' ? { stdout: req.argv[1] === 'done' && host === 'n4' ? 'sick' : 'healthy' } : undefined), ...ok],
+    });
+    const batchOf = (c: string): number => (/^n[12]:/.test(c) ? 1 : 2);
+    const phases = rec.calls.map((c) => `${batchOf(c)} ${c.split(': ')[1]}`);
+    // Within a batch: both before-gates, then both upgrades, then both after-gates.
+    assert.deepEqual(phases, ['1 check ready', '1 check ready', '1 upgrade', '1 upgrade', '1 check done', '1 check done',
+      '2 check ready', '2 check ready', '2 upgrade', '2 upgrade', '2 check done', '2 check done']);
+    const stop = recapOf(r.events).stopped!;
+    assert.deepEqual([stop.batch, stop.phase, stop.host, stop.untouched], [2, 'after', 'n4', []]);
+    assert.match(renderRecap(recapOf(r.events), noColor, 80).join('\n'), /no batch was left to start/);
+  });
+});
+
+describe('health gates in the human output', () => {
+  it('a gate check mode does not run says what it would check without -v', () => {
+    const line = resultLines({
+      event: 'task_result', host: 'n1', task: 'gate after batch 1/2: ready', module: 'command', file: 'site.yml', line: 3, status: 'skipped',
+      msg: 'check mode: not run (the batch was only predicted); would check: result.rc == 0', durationMs: 0, predicted: true,
+      gate: { name: 'ready', phase: 'after', batch: 1, batches: 2 },
+    }, noColor, { verbosity: 0 });
+    assert.deepEqual(line, ['skipped: [n1] => check mode: not run (the batch was only predicted); would check: result.rc == 0']);
   });
 });
 
