@@ -1,6 +1,7 @@
 import { type Loc, keyPosOf, locOf, recordKey, recordNode } from '../source/loc.js';
 import { checkCondition } from '../template/index.js';
-import { BLOCK_KEYWORDS, GATE_KEYWORDS, GATE_PHASES, TASK_KEYWORDS } from '../schema/playbook-keywords.js';
+import { BLOCK_KEYWORDS, GATE_KEYWORDS, GATE_PHASES, TASK_KEYWORDS, stripFqcn } from '../schema/playbook-keywords.js';
+import { checkKeywordTemplates } from './template-check.js';
 import { Fields, type Raw, describeType, fail, isMapping } from './fields.js';
 import type { Gate, GatePhase, Gates } from './model.js';
 import { type ModuleRegistry, parseModuleTask } from './module-task.js';
@@ -74,7 +75,10 @@ function readGate(entry: unknown, at: Loc, phase: GatePhase, scope: ParseScope, 
   const readOnly = f.bool('read_only') ?? false;
   const retries = f.number('retries', { integer: true, min: 0 }) ?? 0;
   const delay = f.number('delay', { min: 0 }) ?? 5;
-  const base = parseModuleTask(taskPart(entry, loc), scope, modules, loc);
+  const part = taskPart(entry, loc);
+  const base = parseModuleTask(part, scope, modules, loc);
+  // The gate's own keywords (when, delegate_to, vars ...): their templates and conditions, as a task's.
+  checkKeywordTemplates(part, (k) => k === 'args' || Object.hasOwn(modules, stripFqcn(k)), loc);
   const task = {
     ...base,
     // Gates run for real whenever they run: in check mode only read-only before-gates do.

@@ -332,6 +332,8 @@ describe('bad gate definitions are refused before anything runs', () => {
     { what: 'a gate with no module', gates: '  gates:\n    after:\n      - name: x\n        that: true\n', code: 'K8SBM_TASK_NO_MODULE', line: 6, col: 9, hint: /command: uptime/ },
     { what: 'a misspelt module', gates: '  gates:\n    after:\n      - name: x\n        comand: check\n', code: 'K8SBM_UNKNOWN_MODULE', line: 7, col: 9, hint: /did you mean "command"/ },
     { what: 'a condition that does not parse', gates: '  gates:\n    after:\n      - name: x\n        command: check\n        that: "result.rc =="\n', code: 'K8SBM_EXPR_SYNTAX', line: 8, col: 28, hint: /./ },
+    { what: 'a when that does not parse', gates: '  gates:\n    after:\n      - name: x\n        command: check\n        when: "a =="\n', code: 'K8SBM_EXPR_SYNTAX', line: 8, col: 20, hint: /./ },
+    { what: 'a delegate_to with an unknown filter', gates: '  gates:\n    after:\n      - name: x\n        command: check\n        delegate_to: "{{ groups.cp | frist }}"\n', code: 'K8SBM_EXPR_UNSUPPORTED', line: 8, col: 38, hint: /first/ },
     { what: 'negative retries', gates: '  gates:\n    after:\n      - name: x\n        command: check\n        retries: -1\n', code: 'K8SBM_KEYWORD_INVALID', line: 8, col: 18, hint: /whole number/ },
     { what: 'two gates of one name', gates: '  gates:\n    after:\n      - name: x\n        command: check\n      - name: x\n        command: check\n', code: 'K8SBM_GATE_INVALID', line: 8, col: 9, hint: /its own name/ },
   ];
