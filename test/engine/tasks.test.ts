@@ -61,6 +61,28 @@ describe('loops and register', () => {
     assert.deepEqual(r.lines, ['w1 wait ok']);
   });
 
+  it('until retries a failed attempt too, sees the result as `result` without register, and says what stayed false', async () => {
+    let n = 0;
+    const r = await runEngine({
+      files: {
+        'hosts.ini': one,
+        'site.yml': play(`
+    - name: wait
+      command: poll
+      until: result.stdout == "ready"
+      retries: 2
+      delay: 0
+      changed_when: false
+`),
+      },
+      responders: [respond('poll', () => [{ code: 1, stderr: 'refused' }, { stdout: 'starting' }, { stdout: 'still starting' }][n++]!)],
+    });
+    assert.equal(n, 3);
+    assert.deepEqual(r.lines, ['w1 wait failed']);
+    assert.equal(r.results[0]!.msg, 'retries exhausted (3 attempts): until condition still false: result.stdout == "ready"');
+    assert.deepEqual(r.results[0]!.detail, ['stdout:', '  still starting']);
+  });
+
   it('changed_when, failed_when and ignore_errors decide the status', async () => {
     const r = await runEngine({
       files: {
