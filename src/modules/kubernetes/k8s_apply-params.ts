@@ -79,6 +79,10 @@ export const K8S_APPLY_SCHEMA = Type.Object({
     description: 'CRD files on the controller to check custom resources against: files, directories or name patterns (crds/*.yaml). Default: the variable k8sbm_crd_paths.',
   })),
   allow_unknown_kinds: Type.Optional(Type.Boolean({ default: false, description: 'Send custom resources whose CRD is not in crd_paths with only the minimal check (apiVersion, kind, metadata.name).' })),
+  cluster_from_earlier_plays: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'kubectl and the kubeconfig come from earlier plays of the same run (kube packages, kubeadm init): in check mode, where either is not on the node yet, every object is planned as new instead of failing. A run is not affected.',
+  })),
 }, {
   additionalProperties: false,
   oneOf: [{ required: ['definition'] }, { required: ['src'] }, { required: ['template'] }, { required: ['url'] }],
@@ -135,6 +139,7 @@ export const K8S_APPLY_DOC: ModuleDoc = {
     'The plan is `kubectl diff --server-side` (one exec, manifest on stdin, never on the command line): no difference is ok with the reason, a difference is a change whose --diff shows each object before and after. Applying is one more exec, the wait one more; with wait, an unchanged run still checks readiness (a second exec), so a rollout an earlier run left unfinished is not taken for done.',
     'Check mode runs only the diff, a server-side dry run. A namespace or CRD that an earlier task of the same check run would create is taken into account: the objects that need it are planned as new instead of failing.',
     'Run it on a node that has kubectl and the kubeconfig (delegate_to a control-plane node, run_once). Objects dropped from a manifest are not deleted (no pruning).',
+    'On fresh nodes an earlier play of the same run installs kubectl and creates the cluster: with cluster_from_earlier_plays, check mode plans every object as new where kubectl is missing (exit 127) or the kubeconfig does not exist (one more exec, only then), so plan predicts what the run does. A run still fails when either is missing.',
   ],
 };
 

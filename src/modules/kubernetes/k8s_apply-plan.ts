@@ -65,6 +65,22 @@ export function changePlanOf(objects: readonly ManifestObject[], diffText: strin
   };
 }
 
+/**
+ * Check mode before the cluster exists (kubectl or the kubeconfig comes from an earlier play of
+ * the run): every object is new, as it will be when the run gets here.
+ */
+export function newClusterPlan(objects: readonly ManifestObject[], why: string, o: KubectlOptions, stdin: string, readyArgv: readonly string[] | undefined, t: KubectlTarget): ChangePlan {
+  const created = objects.map(objectLabel);
+  return {
+    kind: 'change',
+    summary: `${summaryOf(created, [], objects.length, o.fieldManager)} (${why}: an earlier play of the run provides it, so every object is new)`,
+    diffs: objects.map((x): Diff => ({ kind: 'text', subject: subjectOf(x), before: null, after: objectYaml(x) })),
+    actions: actionsOf(o, stdin, readyArgv),
+    effects: effectsOf(objects, t),
+    result: { objects: created, created, dependencies: [why] },
+  };
+}
+
 /** kubectl's complaint, without client-go's log noise, as a failed plan. */
 export function kubectlFailure(what: string, res: ExecResult): FailPlan {
   const lines = `${res.stderr}\n${res.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^[EWI]\d{4} /.test(l) && !l.startsWith('k8sbm-ready '));

@@ -1,3 +1,4 @@
+import { fileFact } from '../../facts/file.js';
 import type { KubectlTarget } from '../../facts/k8s.js';
 import { failureReason } from '../../facts/types.js';
 import { K8sbmError } from '../../source/errors.js';
@@ -7,7 +8,7 @@ import {
   readinessArgv, readinessTargets,
 } from './k8s_apply-kubectl.js';
 import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, type K8sApplyParams, NAMESPACE_RULE, resolveCrdPaths, type WaitOptions } from './k8s_apply-params.js';
-import { changePlanOf, dependencyPlan, kubectlFailure } from './k8s_apply-plan.js';
+import { changePlanOf, dependencyPlan, kubectlFailure, newClusterPlan } from './k8s_apply-plan.js';
 import { loadCrdFiles } from './k8s-schemas.js';
 import { apiGroupsOf, shippedCrdFiles } from './shipped-crds.js';
 import { ActionFailed, defineModule, type Plan, type PlanContext } from '../types.js';
@@ -80,6 +81,12 @@ export const k8s_apply = defineModule({
       return { kind: 'ok', reason: `${same}; ${ready.count} readiness check${ready.count === 1 ? '' : 's'} passed`, result: { objects: objects.map(objectLabel) } };
     }
     if (res.code === 1 && res.stdout.trim() !== '') return changePlanOf(objects, res.stdout, o, stdin, ready?.argv, target);
+    if (ctx.check && p.cluster_from_earlier_plays === true) {
+      // The kubeconfig is looked at only now: a reachable cluster costs no extra exec.
+      const absent = res.code === 127 ? `${o.kubectl} is not installed on ${ctx.host} yet`
+        : !(await ctx.fact(fileFact, o.kubeconfig)).exists ? `${o.kubeconfig} does not exist on ${ctx.host} yet` : undefined;
+      if (absent) return newClusterPlan(objects, absent, o, stdin, ready?.argv, target);
+    }
     if (res.code === 127) {
       return { kind: 'fail', msg: `${o.kubectl} is not installed on ${ctx.host} (exit 127): run k8s_apply on a node with kubectl (delegate_to a control-plane node), or set kubectl: to its path` };
     }
