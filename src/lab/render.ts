@@ -85,6 +85,8 @@ export function renderLabVars(subnet: string, gateway: string | undefined): stri
     `kube_packages_repo_url: "file://${LAB_APT_DIR}/v{{ kubernetes_version | regex_search('^[0-9]+[.][0-9]+') }}/"`,
     `kube_packages_key_url: "file://${LAB_APT_DIR}/Release.key"`,
     'metallb_mode: l2',
+    '# MetalLB\'s service addresses: the top of the lab\'s /24, below the VIP (no node has them).',
+    `metallb_pool: ${base}.240-${base}.249`,
     '# keepalived\'s VRRP router id for the API VIP: each lab has a bridge (an L2 segment) of its own.',
     'keepalived_router_id: 51',
     '# kubeadm: lab nodes have one address (no Kubernetes VLAN, so no kubernetes_address).',
