@@ -22,6 +22,8 @@ import { runTask } from './task.js';
 import { openSessions, settleSessions, takeUpPendingHandlers } from './play-sessions.js';
 import type { RunContext } from './run.js';
 import { GATHER_FACTS_MODULE } from '../modules/index.js';
+import { listPlayTasks } from './listing.js';
+import type { TagFilter } from './tags.js';
 import type { GateStop } from '../report/events.js';
 import { type BatchPlace, type GateFailure, runGates } from './gates.js';
 
@@ -64,6 +66,10 @@ function playHosts(rc: RunContext, play: Play): string[] {
 
 export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: boolean }> {
   const names = playHosts(rc, play);
+  if (names.length > 0 && deselectedByTags(play, rc.opts.tags)) {
+    rc.emit({ event: 'play_start', play: play.name, hosts: names, file: play.loc.file, line: play.loc.line, skipped: 'tags' });
+    return { aborted: false };
+  }
   rc.emit({ event: 'play_start', play: play.name, hosts: names, file: play.loc.file, line: play.loc.line });
   if (names.length === 0) return { aborted: false };
   for (const n of names) if (!rc.hosts.has(n)) rc.hosts.set(n, newHostRuntime(n));
@@ -97,6 +103,19 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
     if (rc.opts.signal?.aborted) return { aborted: true };
   }
   return { aborted: false };
+}
+
+/**
+ * A play with tasks of which --tags/--skip-tags select none, and no gates, has nothing to do:
+ * it is passed over without connecting or gathering facts (a role test's `-t ROLE` on site.yml
+ * would otherwise gather facts once per play and per serial batch). Ansible gathers them anyway
+ * (its fact task is tagged `always`); facts a later play needs are gathered by that play. A play
+ * without any task (the "gather facts of all hosts" idiom) still runs, whatever the tags.
+ */
+export function deselectedByTags(play: Play, tags: TagFilter): boolean {
+  if (tags.only.length === 0 && tags.skip.length === 0) return false;
+  if ((play.gates?.before.length ?? 0) + (play.gates?.after.length ?? 0) > 0) return false;
+  return listPlayTasks(play, tags).length === 0 && listPlayTasks(play, { only: [], skip: [] }).length > 0;
 }
 
 /** One line for humans: which batch, which gate, on which host, why, and who was not touched. */

@@ -4,7 +4,7 @@ import type { Loc } from '../source/loc.js';
 import { HostSessions } from './host-session.js';
 import { ConnectionPool } from './play-env.js';
 import { listPlayTasks } from './listing.js';
-import { playHostsFor, runPlay } from './play.js';
+import { deselectedByTags, playHostsFor, runPlay } from './play.js';
 import type { HostRuntime, RunOptions } from './runtime.js';
 
 /** Run-wide state shared by the plays of one playbook run. */
@@ -41,6 +41,7 @@ function estimateTasks(playbook: Playbook, opts: RunOptions): number {
   for (const play of playbook.plays) {
     try {
       const hosts = playHostsFor(opts.inventory, play, opts.extraVars, opts.limit).hosts.length;
+      if (deselectedByTags(play, opts.tags)) continue;
       n += (listPlayTasks(play, opts.tags).length + (play.gatherFacts ? 1 : 0)) * hosts;
     } catch { /* a templated pattern that cannot be resolved yet: no estimate for that play */ }
   }

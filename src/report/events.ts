@@ -41,6 +41,11 @@ export interface PlayStartEvent {
   readonly hosts: readonly string[];
   readonly file: string;
   readonly line: number;
+  /**
+   * Why the play does not run on its hosts although it has some: `tags` when --tags/--skip-tags
+   * select none of its tasks (and it has no gates), so its facts are not gathered either.
+   */
+  readonly skipped?: 'tags';
 }
 
 export interface TaskStartEvent {

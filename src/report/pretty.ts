@@ -78,7 +78,7 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
         case 'play_start':
           bannerKey = undefined;
           progress.playStart();
-          print(['', banner(`PLAY [${e.play}]`, width), ...(e.hosts.length === 0 ? [chalk.cyan('skipping: no hosts matched')] : [])]);
+          print(['', banner(`PLAY [${e.play}]`, width), ...(e.hosts.length === 0 ? [chalk.cyan('skipping: no hosts matched')] : e.skipped === 'tags' ? [chalk.cyan('skipping: no task of this play is selected by --tags/--skip-tags')] : [])]);
           return;
         case 'task_start':
           onTaskStart(e);

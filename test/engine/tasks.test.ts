@@ -216,6 +216,42 @@ describe('tags and start-at-task', () => {
     assert.deepEqual((await runEngine({ files, tags: ['debugonly'] })).results.map((x) => x.task), ['c', 'd']);
     assert.deepEqual((await runEngine({ files, tags: ['untagged'] })).results.map((x) => x.task), ['c', 'e']);
   });
+  it('a play whose tasks --tags select none is passed over without gathering facts; a play with no task at all still gathers', async () => {
+    const site = `
+- hosts: web
+  name: facts only
+- hosts: web
+  name: alpha play
+  tasks:
+    - { name: a, debug: { msg: a }, tags: [alpha] }
+- hosts: web
+  name: beta play
+  tasks:
+    - { name: b, debug: { msg: b }, tags: [beta] }
+`;
+    const r = await runEngine({ files: { 'hosts.ini': one, 'site.yml': site }, tags: ['alpha'] });
+    assert.deepEqual(r.lines, ['w1 Gathering Facts ok', 'w1 Gathering Facts ok', 'w1 a ok']);
+    const starts = r.events.filter((e) => e.event === 'play_start');
+    assert.deepEqual(starts.map((e) => [e.play, e.event === 'play_start' ? e.skipped : undefined]), [['facts only', undefined], ['alpha play', undefined], ['beta play', 'tags']]);
+    // Without a tag filter every play runs.
+    assert.deepEqual((await runEngine({ files: { 'hosts.ini': one, 'site.yml': site } })).lines.filter((l) => l.includes('Gathering')).length, 3);
+    // --skip-tags that leaves nothing of a play passes it over too.
+    const skipped = await runEngine({ files: { 'hosts.ini': one, 'site.yml': site }, skipTags: ['beta'] });
+    assert.deepEqual(skipped.lines, ['w1 Gathering Facts ok', 'w1 Gathering Facts ok', 'w1 a ok']);
+  });
+  it('a play with gates still runs them when --tags select none of its tasks', async () => {
+    const site = `
+- hosts: web
+  gather_facts: false
+  gates:
+    before:
+      - { name: healthy, debug: { msg: ok } }
+  tasks:
+    - { name: b, debug: { msg: b }, tags: [beta] }
+`;
+    const r = await runEngine({ files: { 'hosts.ini': one, 'site.yml': site }, tags: ['alpha'] });
+    assert.deepEqual(r.lines, ['w1 gate before batch 1/1: healthy ok']);
+  });
   it('--start-at-task skips what comes before the named task', async () => {
     assert.deepEqual((await runEngine({ files, startAtTask: 'c' })).results.map((x) => x.task), ['c', 'e']);
   });
