@@ -142,7 +142,7 @@ describe('rook_ceph: the reference cluster\'s objects, checked against the shipp
     ['a storage_cidr without its prefix', { storage_cidr: '10.30.20.0' }, /the storage network is not one: storage_cidr is 10\.30\.20\.0/],
     ['ceph_public_network another network than storage_cidr (the firewall opens Ceph\'s ports to storage_cidr)', { ceph_public_network: '10.30.99.0/24' }, /ceph_public_network is 10\.30\.99\.0\/24/],
     ['a cluster network outside the storage network', { rook_ceph_cluster_cidr: '10.30.99.0/24' }, /rook_ceph_cluster_cidr is\s+\\"10\.30\.99\.0\/24\\" \(it must lie inside storage_cidr\)/],
-    ['a storage node without devices', { rook_ceph_osd_devices: [] }, /worker01 is in ceph_osd: it needs rook_ceph_osd_devices/],
+    ['a storage node without devices', { ceph_osd_devices: [] }, /worker01 is in ceph_osd: it needs ceph_osd_devices/],
   ] as const) {
     it(`${what}: refused before any kubectl call`, () => {
       const r = plan(['-e', JSON.stringify(extra)]);

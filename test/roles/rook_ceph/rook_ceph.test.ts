@@ -35,7 +35,7 @@ before(async () => {
   const dir = join(work, 'inv');
   mkdirSync(join(dir, 'group_vars'), { recursive: true });
   writeFileSync(join(dir, 'hosts'), `${readFileSync(lab.inventoryFile, 'utf8')}\n[ceph_osd]\n${NODES.join('\n')}\n`);
-  writeFileSync(join(dir, 'group_vars', 'all.yml'), `${readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8')}rook_ceph_osd_devices: [vdb]\nrook_ceph_operator_timeout: 20\n`);
+  writeFileSync(join(dir, 'group_vars', 'all.yml'), `${readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8')}ceph_osd_devices: [vdb]\nrook_ceph_operator_timeout: 20\n`);
   inventory = join(dir, 'hosts');
   writeFileSync(join(work, 'rook.yml'), [
     '- hosts: control_plane',
