@@ -16,7 +16,7 @@ export function k8sbm(args: readonly string[], cwd: string, env: Readonly<Record
   // An empty FORCE_COLOR still forces colour (Node's rule), so it must be absent, not empty.
   if (!env.FORCE_COLOR) delete base.FORCE_COLOR;
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'k8sbm.js'), ...args], {
-    cwd, encoding: 'utf8', env: base, timeout: 120_000, maxBuffer: 64 * 1024 * 1024,
+    cwd, encoding: 'utf8', env: base, timeout: 300_000, maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
