@@ -2,26 +2,35 @@
  * The etcd_backup role and the etcd-backup.yml and etcd-restore.yml playbooks on 3 lab control
  * planes, against a real etcd cluster.
  *
- * Real: sshd, apt installing kubeadm/kubelet/kubectl from the lab's repository, etcd (Debian's
- * 3.4, three members started with the PKI the kubeadm double made with openssl), etcdctl on the
- * nodes and on the workstation (snapshot save, status, restore), the role's script taking
- * snapshots and pruning them by age and count, the fetch to the workstation, the static pod
- * manifests moved aside and back, each member's data directory restored and swapped.
+ * Real: sshd, etcd (Debian's 3.4, three members started with the PKI the kubeadm double made with
+ * openssl), etcdctl on the nodes and on the workstation (snapshot save, status, restore), the
+ * role's script taking snapshots and pruning them by age and count, the fetch to the
+ * workstation, the static pod manifests moved aside and back, each member's data directory
+ * restored and swapped.
  * TEST DOUBLES: kubeadm (test/doubles/kubeadm) and the API server double it starts; the part of
  * the kubelet that runs etcd's static pod is the double's small runner (etcd runs while
  * /etc/kubernetes/manifests/etcd.yaml is there). No systemd in the lab: the role writes the cron
  * entry, checked by the script's --check-cron (no cron daemon runs it here); the systemd units are
  * checked with systemd-analyze verify in test/unit/etcd-backup-units.test.ts.
  *
- * The cluster is built in before() with site.yml -t kube_packages, then -t kubeadm (the API endpoint is
- * node01's own port: no VIP or haproxy in this lab).
+ * The cluster is built in before() by one run of site.yml's control plane play (its kubeadm role;
+ * the API endpoint is node01's own port: no VIP or haproxy in this lab), once the files of the lab
+ * repository's kubeadm package are on the nodes (installing it with apt is the kube_packages
+ * role's test, and took a quarter of this file's time). The role is applied by site.yml's
+ * etcd_backup play alone. Both playbooks are those plays of site.yml as they are there, so that no
+ * run gathers facts for the plays a `-t` would leave without a task (a third of each run here);
+ * the whole-site test (test/roles/kubeadm/) runs site.yml itself, this role in it. The file must
+ * stay fast (CI runs it beside the other lab tests): each step is as few CLI runs and node round
+ * trips as prove it, and nothing waits for a time, only for a state.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { nodeRootPath } from '../../../src/lab/index.js';
+import { labKubePackages, readDoubles } from '../../../src/lab/lab-packages.js';
 import { jsonEvents, k8sbm, recapOf, treeHash, type CliResult } from '../../helpers/cli.js';
 import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
 import { repoRoot } from '../../helpers/paths.js';
@@ -37,18 +46,26 @@ const BACKUPS = '/var/backups/etcd';
 let lab: TestLab;
 const work = tempDir('role-etcdbk');
 const role = roleRun(() => lab, work, 'etcd_backup');
-const { cli, onNode } = role;
-let endpointArg: string[];
+const { onNode } = role;
+let rolePlaybook = '';
 const started = Date.now();
 
 before(async () => {
   lab = await startLab({ name: 'etcdbk', nodes: 3 });
-  endpointArg = ['-e', `control_plane_endpoint=${lab.nodes[0]!.address}:6443`];
-  // Two runs, each within the CLI helper's time limit: the packages, then the cluster.
-  for (const tags of ['kube_packages', 'kubeadm']) {
-    const r = k8sbm(['run', join(repoRoot, 'playbooks', 'site.yml'), '-i', lab.inventoryFile, '-t', tags, '--roles-path', join(repoRoot, 'roles'), ...endpointArg], work);
-    assert.equal(r.code, 0, `the cluster was not built (-t ${tags})\n${r.stdout.slice(-4000)}${r.stderr}`);
+  // The lab repository's kubeadm package (the double, the API server double beside it, the
+  // wrapper at the lab's version): its files, where dpkg would put them.
+  const version = (parseYaml(readFileSync(join(lab.dir, 'group_vars', 'all.yml'), 'utf8')) as { kubernetes_version: string }).kubernetes_version;
+  const kubeadmPackage = labKubePackages(version, readDoubles()).find((p) => p.name === 'kubeadm')!;
+  for (const n of CPS) {
+    for (const [path, f] of Object.entries(kubeadmPackage.files)) {
+      mkdirSync(dirname(nodePath(n, path)), { recursive: true });
+      writeFileSync(nodePath(n, path), f.content, { mode: f.mode });
+    }
   }
+  const cluster = sitePlays('cluster.yml', { 'The control plane (kubeadm init, then one join at a time)': ['kubeadm'] });
+  rolePlaybook = sitePlays('etcd-backup-role.yml', { 'etcd backups on the control planes': ['etcd_backup'] });
+  const r = k8sbm(['run', cluster, '-i', lab.inventoryFile, '--roles-path', join(repoRoot, 'roles'), '-e', `control_plane_endpoint=${lab.nodes[0]!.address}:6443`], work);
+  assert.equal(r.code, 0, `the cluster was not built\n${r.stdout.slice(-4000)}${r.stderr}`);
 });
 after(async () => {
   await lab?.down();
@@ -56,6 +73,25 @@ after(async () => {
   process.stderr.write(`etcd_backup lab test: ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 });
 
+/** A playbook in the work folder: the named plays of site.yml as they are there, with only the given roles. */
+function sitePlays(file: string, plays: Readonly<Record<string, readonly string[]>>): string {
+  const site = parseYaml(readFileSync(join(repoRoot, 'playbooks', 'site.yml'), 'utf8')) as { name: string; roles?: ({ role: string } | string)[] }[];
+  const picked = Object.entries(plays).map(([name, roles]) => {
+    const play = site.find((p) => p.name === name);
+    assert.ok(play, `site.yml has no play "${name}"`);
+    const kept = (play.roles ?? []).filter((r) => roles.includes(typeof r === 'string' ? r : r.role));
+    assert.equal(kept.length, roles.length, `site.yml's play "${name}" has not all of ${roles.join(', ')}`);
+    return { ...play, roles: kept };
+  });
+  writeFileSync(join(work, file), stringifyYaml(picked));
+  return join(work, file);
+}
+/** `k8sbm run|plan` of site.yml's etcd_backup play, --json, with the exit code it must have. */
+function roleCli(command: 'run' | 'plan', code: number): CliResult {
+  const r = k8sbm([command, rolePlaybook, '-i', lab.inventoryFile, '--roles-path', join(repoRoot, 'roles'), '--json'], work);
+  assert.equal(r.code, code, `${command} exited ${r.code}, expected ${code}\n${r.stdout}${r.stderr}`);
+  return r;
+}
 const nodePath = (n: string, p: string): string => join(nodeRootPath(lab.lab, n), p);
 /**
  * What check mode must leave as it is: the node's /etc, the script's folder, the backups' folder,
@@ -81,9 +117,9 @@ function localStatus(file: string): { hash: number; revision: number; totalKey: 
 }
 
 describe('etcd backups and a restore of every member, on a real 3-member etcd', () => {
-  it('check mode: plan -t etcd_backup exits 2 with the role\'s changes and leaves every node byte-identical', () => {
+  it('check mode: plan of the role exits 2 with the role\'s changes and leaves every node byte-identical', () => {
     const states = CPS.map(nodeState);
-    const p = cli('plan', 2, { extra: endpointArg });
+    const p = roleCli('plan', 2);
     const changed = jsonEvents(p.stdout).filter((e) => e.event === 'task_result' && e.status === 'changed').map((e) => `${String(e.host)} ${String(e.task)}`);
     for (const n of CPS) {
       for (const t of ["the snapshots' folder", 'backup settings', 'the backup script', 'backup cron entry']) {
@@ -93,8 +129,8 @@ describe('etcd backups and a restore of every member, on a real 3-member etcd', 
     assert.deepEqual(CPS.map(nodeState), states, 'a node changed in check mode');
   });
 
-  it('apply: script, settings and a cron entry that passes its check (no systemd here); a malformed entry is refused; second run changed=0, plan 0', async () => {
-    const r = cli('run', 0, { extra: endpointArg });
+  it('apply: script, settings and a cron entry that passes its check (no systemd here); malformed entries are refused; second run changed=0', async () => {
+    const r = roleCli('run', 0);
     for (const [h, c] of Object.entries(recapOf(r.stdout))) assert.equal(c.failed ?? 0, 0, `${h}: ${JSON.stringify(c)}`);
     for (const n of CPS) {
       assert.equal(readFileSync(nodePath(n, 'etc/cron.d/k8sbm-etcd-backup'), 'utf8'),
@@ -103,46 +139,47 @@ describe('etcd backups and a restore of every member, on a real 3-member etcd', 
       assert.match(readFileSync(nodePath(n, 'etc/default/k8sbm-etcd-backup'), 'utf8'), /^KEEP_COUNT=28\nKEEP_DAYS=7\n/m);
       assert.ok(!existsSync(nodePath(n, 'etc/systemd/system/k8sbm-etcd-backup.timer')));
     }
-    await onNode('node01', [SCRIPT, '--check-cron', '/etc/cron.d/k8sbm-etcd-backup']);
-    for (const bad of ['17 0,6 * * * root /usr/local/sbin/k8sbm-etcd-backup', '61 1 * * * root /usr/local/sbin/k8sbm-etcd-backup\n', '17 1 * * * /usr/local/sbin/k8sbm-etcd-backup\n', '17 24 * * * root /usr/local/sbin/k8sbm-etcd-backup\n']) {
-      const res = await labSsh(lab, 'node01', `printf '%s' '${bad}' > /tmp/cron-bad && ${SCRIPT} --check-cron /tmp/cron-bad`);
-      assert.equal(res.code, 2, `accepted: ${JSON.stringify(bad)}`);
-      assert.match(res.stderr, /k8sbm-etcd-backup: \/tmp\/cron-bad: /);
-    }
-    const again = cli('run', 0, { extra: endpointArg });
+    // The live entry passes the check, and each malformed one is refused (exit 2, the file named):
+    // one round trip for all of them.
+    const bad = ['17 0,6 * * * root /usr/local/sbin/k8sbm-etcd-backup', '61 1 * * * root /usr/local/sbin/k8sbm-etcd-backup\n', '17 1 * * * /usr/local/sbin/k8sbm-etcd-backup\n', '17 24 * * * root /usr/local/sbin/k8sbm-etcd-backup\n'];
+    const checks = await onNode('node01', [
+      `${SCRIPT} --check-cron /etc/cron.d/k8sbm-etcd-backup 2>&1; echo "rc=$?"`,
+      ...bad.map((b, i) => `printf '%s' '${b}' > /tmp/cron-bad-${i}; ${SCRIPT} --check-cron /tmp/cron-bad-${i} 2>&1; echo "rc=$?"; rm -f /tmp/cron-bad-${i}`),
+    ].join('; '));
+    const outcomes = checks.split(/^rc=(\d+)\n/m);
+    assert.deepEqual([outcomes[0], outcomes[1]], ['', '0'], checks);
+    bad.forEach((b, i) => {
+      assert.equal(outcomes[2 * i + 3], '2', `accepted: ${JSON.stringify(b)}\n${checks}`);
+      assert.match(outcomes[2 * i + 2]!, new RegExp(`^k8sbm-etcd-backup: /tmp/cron-bad-${i}: `), checks);
+    });
+    const again = roleCli('run', 0);
     for (const [h, c] of Object.entries(recapOf(again.stdout))) assert.equal(c.changed, 0, `${h} changed on the second run`);
-    cli('plan', 0, { extra: endpointArg });
   });
 
   it('the script takes a real snapshot and prunes by age and by count; it refuses to start below the free-space floor', async () => {
     const n = 'node02';
-    // A test copy of the settings: 3 kept, 2 days.
-    await onNode(n, `sed -e 's/^KEEP_COUNT=.*/KEEP_COUNT=3/' -e 's/^KEEP_DAYS=.*/KEEP_DAYS=2/' /etc/default/k8sbm-etcd-backup > /tmp/etcd-backup.conf`);
+    // A test copy of the settings (3 kept, 2 days), a first real snapshot read back, and three
+    // copies of it aged 10 days (past KEEP_DAYS), 1 day and 3 hours (within it).
     const env = 'K8SBM_ETCD_BACKUP_CONF=/tmp/etcd-backup.conf';
-    const first = (await onNode(n, `${env} ${SCRIPT}`)).trim().split('\n');
-    const firstPath = first.at(-1)!;
-    assert.match(firstPath, /^\/var\/backups\/etcd\/etcd-snapshot-node02-\d{8}T\d{6}\.\d{3}Z\.db$/);
-    assert.match(await onNode(n, ['etcdctl', 'snapshot', 'status', firstPath, '-w', 'json']), /"revision":\d+/);
-    // Two older snapshots (copies of a real one): 10 days old (past KEEP_DAYS), 1 day old (within).
-    await onNode(n, `cp ${firstPath} ${BACKUPS}/etcd-snapshot-node02-old10d.db && touch -d '10 days ago' ${BACKUPS}/etcd-snapshot-node02-old10d.db && ` +
-      `cp ${firstPath} ${BACKUPS}/etcd-snapshot-node02-old1d.db && touch -d '1 day ago' ${BACKUPS}/etcd-snapshot-node02-old1d.db`);
+    const first = await onNode(n, `sed -e 's/^KEEP_COUNT=.*/KEEP_COUNT=3/' -e 's/^KEEP_DAYS=.*/KEEP_DAYS=2/' /etc/default/k8sbm-etcd-backup > /tmp/etcd-backup.conf && ` +
+      `f=$(${env} ${SCRIPT} | tail -n 1) && etcdctl snapshot status "$f" -w json && echo "$f" && ` +
+      ['10 days ago', '1 day ago', '3 hours ago'].map((age, i) => `cp "$f" ${BACKUPS}/etcd-snapshot-node02-old${i}.db && touch -d '${age}' ${BACKUPS}/etcd-snapshot-node02-old${i}.db`).join(' && '));
+    const [status, firstPath] = first.trim().split('\n');
+    assert.match(firstPath!, /^\/var\/backups\/etcd\/etcd-snapshot-node02-\d{8}T\d{6}\.\d{3}Z\.db$/);
+    assert.match(status!, /"revision":\d+/);
+    // One run prunes both ways: old0 by age; then, of old1, old2 and the first (newest first), all
+    // but KEEP_COUNT - 1 beside the new snapshot: old1.
     const second = await onNode(n, `${env} ${SCRIPT}`);
-    assert.match(second, /pruned \(older than 2 days\): \/var\/backups\/etcd\/etcd-snapshot-node02-old10d\.db/);
-    assert.ok(!snapshots(n).includes('etcd-snapshot-node02-old10d.db'));
-    assert.ok(snapshots(n).includes('etcd-snapshot-node02-old1d.db'), 'within the age and the count: kept');
-    const third = await onNode(n, `${env} ${SCRIPT}`);
-    assert.match(third, /pruned \(more than 3 kept\): \/var\/backups\/etcd\/etcd-snapshot-node02-old1d\.db/);
-    const newest = (await onNode(n, `${env} ${SCRIPT}`)).trim().split('\n').at(-1)!;
+    assert.match(second, /pruned \(older than 2 days\): \/var\/backups\/etcd\/etcd-snapshot-node02-old0\.db\n/);
+    assert.match(second, /pruned \(more than 3 kept\): \/var\/backups\/etcd\/etcd-snapshot-node02-old1\.db\n/);
+    assert.equal((second.match(/pruned/g) ?? []).length, 2, second);
     const kept = snapshots(n);
-    assert.equal(kept.length, 3, kept.join(' '));
-    assert.ok(!kept.includes(firstPath.split('/').at(-1)!), 'the oldest real snapshot pruned by count');
-    assert.ok(kept.includes(newest.split('/').at(-1)!));
+    assert.deepEqual(kept, [firstPath!, second.trim().split('\n').at(-1)!].map((f) => f.split('/').at(-1)!).concat('etcd-snapshot-node02-old2.db').sort());
     // Free-space floor: no snapshot, exit 3.
-    const low = await labSsh(lab, n, `sed -i 's/^MIN_FREE_MB=.*/MIN_FREE_MB=999999999/' /tmp/etcd-backup.conf && ${env} ${SCRIPT}`);
+    const low = await labSsh(lab, n, `sed -i 's/^MIN_FREE_MB=.*/MIN_FREE_MB=999999999/' /tmp/etcd-backup.conf && ${env} ${SCRIPT}; rc=$?; rm -f /tmp/etcd-backup.conf; exit $rc`);
     assert.equal(low.code, 3, low.stderr);
     assert.match(low.stderr, /below MIN_FREE_MB=999999999: no snapshot taken/);
     assert.deepEqual(snapshots(n), kept);
-    await onNode(n, ['rm', '-f', '/tmp/etcd-backup.conf']);
   });
 
   let restoreFile = '';
@@ -155,20 +192,24 @@ describe('etcd backups and a restore of every member, on a real 3-member etcd', 
     assert.equal(p.code, 2, p.stdout + p.stderr);
     assert.deepEqual(CPS.map(nodeState), states, 'a node changed in check mode');
     assert.ok(!existsSync(local), 'check mode made the workstation folder');
-    const taken: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = playbook('etcd-backup.yml', args);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      const kept = jsonEvents(r.stdout).find((e) => e.event === 'task_result' && e.task === 'the snapshot kept');
-      const m = /^(\/\S+\/etcd-snapshot-node01-\S+\.db): revision (\d+), hash (\d+), (\d+) keys, (\d+) bytes$/.exec(String(kept?.msg));
-      assert.ok(m, r.stdout);
-      const st = localStatus(m[1]!);
-      assert.deepEqual([st.revision, st.hash, st.totalKey, st.totalSize], [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])]);
-      taken.push(m[1]!);
+    // Earlier snapshots in the folder (2 days and 1 day old) and a file of the operator's.
+    mkdirSync(local, { recursive: true });
+    const earlier = ['etcd-snapshot-node01-20261201T001700.000Z.db', 'etcd-snapshot-node01-20261202T001700.000Z.db'];
+    for (const [i, f] of [...earlier, 'notes.txt'].entries()) {
+      writeFileSync(join(local, f), 'an earlier file\n');
+      const t = new Date(Date.now() - (2 - i) * 86_400_000 - 3_600_000);
+      utimesSync(join(local, f), t, t);
     }
-    const kept = readdirSync(local).sort();
-    assert.deepEqual(kept, taken.slice(1).map((f) => f.split('/').at(-1)!).sort(), 'the newest 2 kept on the workstation');
-    restoreFile = taken.at(-1)!;
+    const r = playbook('etcd-backup.yml', args);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const msg = jsonEvents(r.stdout).find((e) => e.event === 'task_result' && e.task === 'the snapshot kept');
+    const m = /^(\/\S+\/etcd-snapshot-node01-\S+\.db): revision (\d+), hash (\d+), (\d+) keys, (\d+) bytes$/.exec(String(msg?.msg));
+    assert.ok(m, r.stdout);
+    restoreFile = m[1]!;
+    const st = localStatus(restoreFile);
+    assert.deepEqual([st.revision, st.hash, st.totalKey, st.totalSize], [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])]);
+    // The newest 2 snapshots kept: the one just taken and the one of a day ago; no other file touched.
+    assert.deepEqual(readdirSync(local).sort(), [earlier[1]!, restoreFile.split('/').at(-1)!, 'notes.txt'].sort());
     await etcdctl('node02', 'put', '/k8sbm-test/after', 'written-after-the-snapshot');
   });
 
@@ -193,20 +234,22 @@ describe('etcd backups and a restore of every member, on a real 3-member etcd', 
   it('etcd-restore.yml restores every member from the one snapshot: the key written before it is back, the one written after is gone', async () => {
     const r = playbook('etcd-restore.yml', [...restoreArgs(), '-e', `etcd_restore_confirm=${restoreFile.split('/').at(-1)!}`]);
     assert.equal(r.code, 0, r.stdout.slice(-6000) + r.stderr);
+    // Every member, read on its own endpoint: exactly the key written before the snapshot.
+    const keys = await Promise.all(CPS.map((n) => etcdctl(n, 'get', '/k8sbm-test/', '--prefix')));
+    assert.deepEqual(keys, CPS.map(() => '/k8sbm-test/before\nwritten-before-the-snapshot\n'));
     for (const n of CPS) {
-      assert.equal((await etcdctl(n, 'get', '/k8sbm-test/before', '--print-value-only')).trim(), 'written-before-the-snapshot', n);
-      assert.equal((await etcdctl(n, 'get', '/k8sbm-test/after', '--print-value-only')).trim(), '', `${n}: a key written after the snapshot survived`);
       assert.ok(readdirSync(nodePath(n, 'var/lib')).some((d) => d.startsWith('etcd.before-restore-')), `${n}: the old data directory is not kept`);
       assert.ok(!existsSync(nodePath(n, 'var/lib/etcd-restore/' + restoreFile.split('/').at(-1)!)), 'the pushed snapshot is removed');
       assert.ok(existsSync(nodePath(n, 'etc/kubernetes/manifests/kube-apiserver.yaml')));
     }
-    const members = JSON.parse(await etcdctl('node01', 'member', 'list', '-w', 'json')) as { members: { name: string }[] };
-    assert.deepEqual(members.members.map((m) => m.name).sort(), CPS);
-    const health = await onNode('node01', `${ETCDCTL.join(' ')} endpoint health --cluster 2>&1`);
+    const [list, health] = await Promise.all([
+      etcdctl('node01', 'member', 'list', '-w', 'json'),
+      onNode('node01', `${ETCDCTL.join(' ')} endpoint health --cluster 2>&1`),
+    ]);
+    assert.deepEqual((JSON.parse(list) as { members: { name: string }[] }).members.map((m) => m.name).sort(), CPS);
     assert.equal((health.match(/is healthy/g) ?? []).length, 3, health);
     // The restored cluster takes writes on every member, and the scheduled backup works on it.
-    await etcdctl('node03', 'put', '/k8sbm-test/after-restore', 'ok');
+    await onNode('node03', `${ETCDCTL.join(' ')} put /k8sbm-test/after-restore ok && ${SCRIPT}`);
     assert.equal((await etcdctl('node01', 'get', '/k8sbm-test/after-restore', '--print-value-only')).trim(), 'ok');
-    await onNode('node03', [SCRIPT]);
   });
 });
