@@ -25,7 +25,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -206,6 +206,7 @@ describe('etcd backups and a restore of every member, on a real 3-member etcd', 
     const m = /^(\/\S+\/etcd-snapshot-node01-\S+\.db): revision (\d+), hash (\d+), (\d+) keys, (\d+) bytes$/.exec(String(msg?.msg));
     assert.ok(m, r.stdout);
     restoreFile = m[1]!;
+    assert.deepEqual([statSync(local).mode & 0o777, statSync(restoreFile).mode & 0o777], [0o700, 0o600], 'the folder 0700, the snapshot 0600');
     const st = localStatus(restoreFile);
     assert.deepEqual([st.revision, st.hash, st.totalKey, st.totalSize], [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])]);
     // The newest 2 snapshots kept: the one just taken and the one of a day ago; no other file touched.
