@@ -6,6 +6,7 @@
  * value is refused before any kubectl call is made. K8SBM_UPDATE_GOLDEN=1 rewrites the golden files.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -17,10 +18,10 @@ import { expandCrdPath, loadCrdFiles } from '../../src/modules/kubernetes/k8s-sc
 import { PlaybookLoader } from '../../src/playbook/index.js';
 import type { RunEvent, TaskResultEvent } from '../../src/report/events.js';
 import type { Connection } from '../../src/transport/connection.js';
-import { MemoryConnection } from '../../src/transport/memory.js';
+import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
 import { parseExtraVars } from '../../src/vars/extra.js';
 import { repoRoot } from '../helpers/paths.js';
-import { tempTree } from '../helpers/temp.js';
+import { tempDir, tempTree } from '../helpers/temp.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'metallb');
 const update = process.env.K8SBM_UPDATE_GOLDEN === '1';
@@ -29,16 +30,40 @@ const PLAYBOOK = '- hosts: control_plane\n  gather_facts: false\n  become: true\
 
 interface Planned { results: TaskResultEvent[]; events: RunEvent[]; calls: string[][]; stdins: string[]; output: string }
 
-async function plan(inventory: 'l2' | 'bgp', extraVars: readonly string[] = []): Promise<Planned> {
+/**
+ * kubectl on the memory connection's hosts is the TEST DOUBLE test/doubles/kubectl, run here with
+ * its state, call log and journal in dir (the kubeconfig it wants: dir/admin.conf).
+ */
+function kubectlDouble(dir: string): { responder: Responder; kubeconfig: string; log: string; journal: string } {
+  const files = { kubeconfig: join(dir, 'admin.conf'), log: join(dir, 'kubectl-double.log'), journal: join(dir, 'kubectl-double.journal') };
+  writeFileSync(files.kubeconfig, '# read by the kubectl test double only\n');
+  const env = { ...process.env, K8SBM_KUBECTL_DOUBLE_STATE: join(dir, 'state'), K8SBM_KUBECTL_DOUBLE_LOG: files.log, K8SBM_KUBECTL_DOUBLE_JOURNAL: files.journal };
+  const responder: Responder = (req) => {
+    let argv = [...req.argv];
+    const set: Record<string, string> = {};
+    if (argv[0] === 'env') {
+      argv = argv.slice(1);
+      while (argv.length && /^[A-Z_]+=/.test(argv[0]!)) { const [k, ...v] = argv.shift()!.split('='); set[k!] = v.join('='); }
+    }
+    if (argv[0] !== 'kubectl') return undefined;
+    const r = spawnSync('python3', [join(repoRoot, 'test', 'doubles', 'kubectl'), ...argv.slice(1)], { input: req.stdin ?? '', env: { ...env, ...set }, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  return { responder, ...files };
+}
+
+interface PlanOptions { readonly run?: boolean; readonly responders?: readonly Responder[] }
+
+async function plan(inventory: 'l2' | 'bgp', extraVars: readonly string[] = [], opts: PlanOptions = {}): Promise<Planned> {
   const dir = tempTree('metallb-role', { 'site.yml': PLAYBOOK }, { after });
   const inv = await loadInventory([join(fixtures, inventory, 'hosts')]);
   const loader = new PlaybookLoader({ modules, rolesPath: [join(repoRoot, 'roles')] });
   const events: RunEvent[] = [];
   const conns: MemoryConnection[] = [];
-  // No responder: every program is missing (exit 127), kubectl included.
-  const connect = (spec: { host: string }): Connection => { const c = new MemoryConnection(spec.host); conns.push(c); return c; };
+  // Without responders every program is missing (exit 127), kubectl included.
+  const connect = (spec: { host: string }): Connection => { const c = new MemoryConnection(spec.host, opts.responders ?? []); conns.push(c); return c; };
   await runPlaybook(loader.loadPlaybook(join(dir, 'site.yml')), {
-    inventory: inv, loader, modules, connect, emit: (e) => events.push(e), check: true, diff: true,
+    inventory: inv, loader, modules, connect, emit: (e) => events.push(e), check: opts.run !== true, diff: true,
     tags: { only: [], skip: [] }, extraVars: parseExtraVars(extraVars, dir),
   });
   const results = events.filter((e): e is TaskResultEvent => e.event === 'task_result');
@@ -135,16 +160,43 @@ describe('metallb role: the objects of an inventory, checked before anything is 
     await refused('bgp', '{"bgp_peers": [{"address": "10.30.10.1", "asn": "64512x"}]}', 'metallb : every AS number is one (0 to 4294967295)', /AS number "64512x"/);
   });
 
-  it('what the role does not check itself, the shipped CRDs do, before the pools are sent: file:line, code and the field', async () => {
+  const CHECK_TASK = 'metallb : MetalLB\'s address pools and their announcement, checked before anything is sent';
+
+  it('what the role does not check itself, the shipped CRDs do, before anything is sent: file:line, code and the field', async () => {
     const p = await plan('bgp', ['{"metallb_bgp_aggregation_length": "32"}']);
-    const [config] = byTask(p, CONFIG_TASK);
-    assert.equal(config?.status, 'failed');
+    const failed = p.results.filter((r) => r.status === 'failed');
+    assert.deepEqual(failed.map((r) => r.task), [CHECK_TASK]);
+    const [config] = failed;
     assert.equal(config?.code, 'K8SBM_K8S_SCHEMA');
     assert.match(String(config?.msg), /BGPAdvertisement metallb-system\/k8sbm: \/spec\/aggregationLength must be integer/);
     assert.match(String(config?.detail?.[0]), /roles\/metallb\/templates\/metallb-config\.yaml\.hbs \(rendered\):\d+:\d+$/);
     assert.ok(config?.detail?.some((l) => l.includes('aggregationLength: "32"')), JSON.stringify(config?.detail));
-    assert.equal(config?.execs, 0, 'the pools task ran a command');
-    assert.ok(!p.stdins.some((x) => /"apiVersion":"metallb\.io\/v1beta1","kind":"BGPAdvertisement"/.test(x)), 'the pools were sent to kubectl');
-    assert.ok(p.stdins.some((x) => /"kind":"CustomResourceDefinition"/.test(x)), 'the manifest task did not run before');
+    assert.equal(config?.execs, 0, 'the check ran a command');
+    // Not even the manifest was diffed: the check comes before every task that talks to kubectl.
+    assert.deepEqual(kubectlCalls(p), [], 'kubectl was called');
+    assert.deepEqual(byTask(p, 'metallb : MetalLB (the release shipped with the role), its controller and speakers ready'), []);
+  });
+
+  it('a run with a value only the BGPPeer CRD refuses (hold_time as a number) fails before kubectl (a TEST DOUBLE) is called at all', async (t) => {
+    // Good values reach the double (planned here: the lab test runs the role): its log is where a call would show.
+    const good = kubectlDouble(tempDir('metallb-double-good', t));
+    const ok = await plan('bgp', [`{"metallb_kubeconfig": "${good.kubeconfig}"}`], { responders: [good.responder] });
+    assert.ok(readFileSync(good.log, 'utf8').split('\n').filter(Boolean).length > 0, 'the double was not reached by a good run');
+    assert.equal(byTask(ok, CHECK_TASK)[0]?.status, 'ok');
+    assert.match(String(byTask(ok, CHECK_TASK)[0]?.msg), /^6 objects checked on the controller \(6 custom resources against the CRD schemas\): validate_only, nothing sent$/);
+
+    const bad = kubectlDouble(tempDir('metallb-double-bad', t));
+    const peers = '[{"address": "10.30.10.1", "asn": 64512, "name": "rack1-tor", "hold_time": 90}]';
+    const p = await plan('bgp', [`{"metallb_kubeconfig": "${bad.kubeconfig}", "bgp_peers": ${peers}}`], { run: true, responders: [bad.responder] });
+    const failed = p.results.filter((r) => r.status === 'failed');
+    assert.deepEqual(failed.map((r) => r.task), [CHECK_TASK], JSON.stringify(p.results.map((r) => `${r.task} ${r.status} ${r.msg}`)));
+    assert.equal(failed[0]!.code, 'K8SBM_K8S_SCHEMA');
+    assert.match(String(failed[0]!.msg), /BGPPeer metallb-system\/rack1-tor: \/spec\/holdTime must be string/);
+    assert.match(String(failed[0]!.detail?.[0]), /metallb-config\.yaml\.hbs \(rendered\):\d+:\d+$/);
+    assert.ok(failed[0]!.detail?.some((l) => l.includes('holdTime: 90')), JSON.stringify(failed[0]!.detail));
+    assert.ok(failed[0]!.detail?.some((l) => /schema: BGPPeer metallb\.io\/v1beta2 from .*metallb\.io_bgppeers\.yaml/.test(l)), JSON.stringify(failed[0]!.detail));
+    assert.deepEqual(kubectlCalls(p), [], 'kubectl was called');
+    assert.equal(existsSync(bad.log) ? readFileSync(bad.log, 'utf8') : '', '', 'the kubectl double logged a call');
+    assert.equal(existsSync(bad.journal) ? readFileSync(bad.journal, 'utf8') : '', '', 'the kubectl double journaled a call');
   });
 });
