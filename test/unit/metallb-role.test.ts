@@ -6,7 +6,6 @@
  * value is refused before any kubectl call is made. K8SBM_UPDATE_GOLDEN=1 rewrites the golden files.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -20,6 +19,7 @@ import type { RunEvent, TaskResultEvent } from '../../src/report/events.js';
 import type { Connection } from '../../src/transport/connection.js';
 import { MemoryConnection, type Responder } from '../../src/transport/memory.js';
 import { parseExtraVars } from '../../src/vars/extra.js';
+import { kubectlDouble } from '../helpers/kubectl-double.js';
 import { repoRoot } from '../helpers/paths.js';
 import { tempDir, tempTree } from '../helpers/temp.js';
 
@@ -29,28 +29,6 @@ const CONFIG_TASK = 'metallb : MetalLB\'s address pools and their announcement';
 const PLAYBOOK = '- hosts: control_plane\n  gather_facts: false\n  become: true\n  roles: [metallb]\n';
 
 interface Planned { results: TaskResultEvent[]; events: RunEvent[]; calls: string[][]; stdins: string[]; output: string }
-
-/**
- * kubectl on the memory connection's hosts is the TEST DOUBLE test/doubles/kubectl, run here with
- * its state, call log and journal in dir (the kubeconfig it wants: dir/admin.conf).
- */
-function kubectlDouble(dir: string): { responder: Responder; kubeconfig: string; log: string; journal: string } {
-  const files = { kubeconfig: join(dir, 'admin.conf'), log: join(dir, 'kubectl-double.log'), journal: join(dir, 'kubectl-double.journal') };
-  writeFileSync(files.kubeconfig, '# read by the kubectl test double only\n');
-  const env = { ...process.env, K8SBM_KUBECTL_DOUBLE_STATE: join(dir, 'state'), K8SBM_KUBECTL_DOUBLE_LOG: files.log, K8SBM_KUBECTL_DOUBLE_JOURNAL: files.journal };
-  const responder: Responder = (req) => {
-    let argv = [...req.argv];
-    const set: Record<string, string> = {};
-    if (argv[0] === 'env') {
-      argv = argv.slice(1);
-      while (argv.length && /^[A-Z_]+=/.test(argv[0]!)) { const [k, ...v] = argv.shift()!.split('='); set[k!] = v.join('='); }
-    }
-    if (argv[0] !== 'kubectl') return undefined;
-    const r = spawnSync('python3', [join(repoRoot, 'test', 'doubles', 'kubectl'), ...argv.slice(1)], { input: req.stdin ?? '', env: { ...env, ...set }, encoding: 'utf8' });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  return { responder, ...files };
-}
 
 interface PlanOptions { readonly run?: boolean; readonly responders?: readonly Responder[] }
 
