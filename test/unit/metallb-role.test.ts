@@ -6,6 +6,7 @@
  * value is refused before any kubectl call is made. K8SBM_UPDATE_GOLDEN=1 rewrites the golden files.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -136,6 +137,43 @@ describe('metallb role: the objects of an inventory, checked before anything is 
   it('an AS number out of range or not a number is refused before kubectl is called', async () => {
     await refused('bgp', '{"metallb_local_asn": 4294967296}', 'metallb : every AS number is one (0 to 4294967295)', /AS number "4294967296"/);
     await refused('bgp', '{"bgp_peers": [{"address": "10.30.10.1", "asn": "64512x"}]}', 'metallb : every AS number is one (0 to 4294967295)', /AS number "64512x"/);
+  });
+
+  const LABEL_TASK = 'metallb : the control planes\' label node.kubernetes.io/exclude-from-external-load-balancers (metallb_exclude_control_planes)';
+  const EXCLUDE = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+  it('control planes\' exclude label on fresh nodes: true is ok (kubeadm gives it), false plans its removal from each control plane with the diff', async () => {
+    const keep = await plan('l2');
+    const [kept] = byTask(keep, LABEL_TASK);
+    assert.equal(kept?.status, 'ok');
+    assert.match(String(kept?.msg), new RegExp(`^${EXCLUDE} present: already so on Node cp1, cp2 \\(kubectl is not installed on cp1 yet: compared with the labels the earlier play gives them\\)$`));
+    const drop = await plan('l2', ['{"metallb_exclude_control_planes": false}']);
+    const [dropped] = byTask(drop, LABEL_TASK);
+    assert.equal(dropped?.status, 'changed', JSON.stringify(dropped));
+    const diffs = dropped!.diff as unknown as { subject: string; before: Record<string, string>; after: Record<string, string> }[];
+    assert.deepEqual(diffs.map((d) => d.subject), ['Node cp1 labels', 'Node cp2 labels']);
+    for (const d of diffs) {
+      assert.deepEqual([EXCLUDE in d.before, EXCLUDE in d.after, 'node-role.kubernetes.io/control-plane' in d.after], [true, false, true]);
+    }
+    assert.ok(kubectlCalls(drop).every((a) => !a.includes('label')), 'check mode labelled a node');
+  });
+
+  it('control planes\' exclude label on a running cluster (the kubectl TEST DOUBLE\'s nodes): only the node that differs is planned', async (t) => {
+    const d = kubectlDouble(tempDir('metallb-nodes', t));
+    const cpLabels = (name: string, exclude: boolean): Record<string, string> => ({ 'kubernetes.io/hostname': name, 'node-role.kubernetes.io/control-plane': '', ...(exclude ? { [EXCLUDE]: '' } : {}) });
+    d.store({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp1', labels: cpLabels('cp1', true) } } as never);
+    d.store({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp2', labels: cpLabels('cp2', false) } } as never);
+    // The file facts k8s_apply reads (is the kubeconfig there) are answered by this machine's sh.
+    const sh: Responder = (req) => {
+      if (req.argv[0] !== 'sh') return undefined;
+      const res = spawnSync('sh', req.argv.slice(1), { input: req.stdin ?? '', encoding: 'utf8' });
+      return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+    };
+    const p = await plan('l2', [`{"metallb_kubeconfig": "${d.kubeconfig}"}`], { responders: [d.responder, sh] });
+    const [r] = byTask(p, LABEL_TASK);
+    assert.equal(r?.status, 'changed', JSON.stringify(p.results.map((x) => [x.task, x.status, x.msg])));
+    assert.deepEqual((r!.diff as unknown as { subject: string }[]).map((x) => x.subject), ['Node cp2 labels']);
+    assert.deepEqual(d.calls().filter((a) => a.includes('label')), [], 'check mode labelled a node');
   });
 
   const CHECK_TASK = 'metallb : MetalLB\'s address pools and their announcement, checked before anything is sent';
