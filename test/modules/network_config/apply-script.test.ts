@@ -65,7 +65,9 @@ function machineState(): string {
     else out.push(`${p} ${st.mode.toString(8)} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
   };
   WATCHED.forEach(walk);
-  out.push(`/sys/class/net: ${readdirSync('/sys/class/net').sort().join(' ')}`);
+  // Lab links (bridge k8sbm-ID, veths kb-ID-NN) come and go with other test files' labs running
+  // beside this one; the script makes neither kind.
+  out.push(`/sys/class/net: ${readdirSync('/sys/class/net').filter((l) => !/^(k8sbm|kb)-[0-9a-f]{6}(-\d+)?$/.test(l)).sort().join(' ')}`);
   return out.join('\n');
 }
 
