@@ -70,8 +70,9 @@ export function upgradeScenario(ctx: UpgradeContext): void {
         if (c.argv[0] === 'upgrade' && c.rc === undefined) at(n, `kubeadm upgrade ${c.argv[1]}`, c.time);
       }
       for (const l of lines(n, 'var/log/kubelet-double.log')) {
-        const k = JSON.parse(l) as { argv: string[]; version: string; time: number };
-        if (!k.argv.includes('--version') && k.version === `v${TARGET}`) at(n, `kubelet v${TARGET} started`, k.time);
+        const k = JSON.parse(l) as { argv: string[]; version: string; time: number; stopped?: boolean };
+        if (k.stopped) at(n, 'kubelet stopped', k.time);
+        else if (!k.argv.includes('--version') && k.version === `v${TARGET}`) at(n, `kubelet v${TARGET} started`, k.time);
       }
       for (const l of lines(n, 'var/log/dpkg.log')) {
         const m = /^(\S+ \S+) status installed (kubeadm|kubelet):all (\S+)$/.exec(l);
@@ -84,10 +85,19 @@ export function upgradeScenario(ctx: UpgradeContext): void {
     }
     return out.sort((a, b) => a.lo - b.lo);
   };
-  /** The node's steps, in an order consistent with their times (a dpkg second may hold several). */
+  /**
+   * The node's steps, in an order consistent with their times (a dpkg second may hold several).
+   * The kubelet's restart is its stop (the init script waits for it); the new kubelet starts in
+   * the background, after that stop, and says so when it is up, which may be after the uncordon.
+   */
   const stepsOf = (all: readonly Step[], node: string, expected: readonly string[]): Step[] => {
     const mine = all.filter((s) => s.node === node);
-    assert.deepEqual([...mine.map((s) => s.what)].sort(), [...expected].sort(), `${node}'s steps: ${JSON.stringify(mine)}`);
+    const restarted = expected.includes('kubelet stopped');
+    assert.deepEqual([...mine.map((s) => s.what)].sort(), [...expected, ...(restarted ? [`kubelet v${TARGET} started`] : [])].sort(), `${node}'s steps: ${JSON.stringify(mine)}`);
+    if (restarted) {
+      const [stop, start] = ['kubelet stopped', `kubelet v${TARGET} started`].map((w) => mine.find((s) => s.what === w)!);
+      assert.ok(start!.lo >= stop!.lo, `${node}: the new kubelet started before the old one stopped`);
+    }
     const ordered = expected.map((w) => mine.find((s) => s.what === w)!);
     for (let i = 1; i < ordered.length; i++) {
       assert.ok(ordered[i - 1]!.lo <= ordered[i]!.hi, `${node}: "${ordered[i - 1]!.what}" came after "${ordered[i]!.what}"`);
@@ -96,7 +106,7 @@ export function upgradeScenario(ctx: UpgradeContext): void {
   };
   const fullSteps = (cp: 'apply' | 'node' | 'worker'): string[] => [
     'drain (dry run)', ...(cp === 'apply' ? ['kubeadm upgrade plan'] : []), 'drain', `kubeadm upgrade ${cp === 'apply' ? 'apply' : 'node'}`,
-    `kubelet package ${TARGET}`, `kubelet v${TARGET} started`, 'uncordon'];
+    `kubelet package ${TARGET}`, 'kubelet stopped', 'uncordon'];
 
   const apiserverImage = (n: string): string => /image: (\S+)/.exec(readFileSync(join(root(n), 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8'))![1]!;
   const nodeOf = async (n: string): Promise<{ unschedulable: boolean; ready: string; kubelet: string }> => {
@@ -149,21 +159,24 @@ export function upgradeScenario(ctx: UpgradeContext): void {
   it('run: node01 upgraded; node02\'s drain fails, node02 is uncordoned and the rollout stops; node03 and the workers untouched', async () => {
     mkdirSync(join(root('node01'), 'var/lib/kubectl-double/drain'), { recursive: true });
     writeFileSync(drainSwitch(), '');
-    started = Date.now() / 1000;
-    const r = upgrade('run', ['-e', 'upgrade_drain_timeout=3']);
-    expectCode(r, 1, 'the run with a drain that fails');
-    assert.match(r.stdout, /the upgrade of node02 to v1\.32\.0 failed \(see the failed task above\); the node is uncordoned and the rollout stops here/);
-    assert.match(r.stdout, /error when waiting for pod \\"stuck-node02\\" in namespace \\"default\\" to terminate: global timeout reached: 3s/);
-    const s = steps(started);
-    stepsOf(s, 'node01', ['kubeadm package 1.32.0', ...fullSteps('apply')]);
-    stepsOf(s, 'node02', ['kubeadm package 1.32.0', 'drain (dry run)', 'drain failed', 'uncordon']);
-    for (const n of ['node03', ...ctx.workers]) stepsOf(s, n, ['kubeadm package 1.32.0']);
-    assert.deepEqual(await nodeOf('node02'), { unschedulable: false, ready: 'True', kubelet: 'v1.31.4' }, 'node02 is uncordoned, not upgraded');
-    assert.deepEqual(await nodeOf('node01'), { unschedulable: false, ready: 'True', kubelet: 'v1.32.0' });
-    assert.equal(apiserverImage('node01'), 'registry.k8s.io/kube-apiserver:v1.32.0');
-    for (const n of ['node02', 'node03']) assert.equal(apiserverImage(n), 'registry.k8s.io/kube-apiserver:v1.31.4');
-    for (const n of ['node03', ...ctx.workers]) assert.equal(versions(n), 'kubeadm=1.32.0-1.1 kubelet=1.31.4-1.1 kubectl=1.31.4-1.1');
-    rmSync(drainSwitch());
+    try {
+      started = Date.now() / 1000;
+      const r = upgrade('run', ['-e', 'upgrade_drain_timeout=3']);
+      expectCode(r, 1, 'the run with a drain that fails');
+      assert.match(r.stdout, /the upgrade of node02 to v1\.32\.0 failed \(see the failed task above\); the node is uncordoned and the rollout stops here/);
+      assert.match(r.stdout, /error when waiting for pod \\"stuck-node02\\" in namespace \\"default\\" to terminate: global timeout reached: 3s/);
+      const s = steps(started);
+      stepsOf(s, 'node01', ['kubeadm package 1.32.0', ...fullSteps('apply')]);
+      stepsOf(s, 'node02', ['kubeadm package 1.32.0', 'drain (dry run)', 'drain failed', 'uncordon']);
+      for (const n of ['node03', ...ctx.workers]) stepsOf(s, n, ['kubeadm package 1.32.0']);
+      assert.deepEqual(await nodeOf('node02'), { unschedulable: false, ready: 'True', kubelet: 'v1.31.4' }, 'node02 is uncordoned, not upgraded');
+      assert.deepEqual(await nodeOf('node01'), { unschedulable: false, ready: 'True', kubelet: 'v1.32.0' });
+      assert.equal(apiserverImage('node01'), 'registry.k8s.io/kube-apiserver:v1.32.0');
+      for (const n of ['node02', 'node03']) assert.equal(apiserverImage(n), 'registry.k8s.io/kube-apiserver:v1.31.4');
+      for (const n of ['node03', ...ctx.workers]) assert.equal(versions(n), 'kubeadm=1.32.0-1.1 kubelet=1.31.4-1.1 kubectl=1.31.4-1.1');
+    } finally {
+      rmSync(drainSwitch(), { force: true });
+    }
   });
 
   it('an etcd member stopped: the gate before node02\'s batch stops the rollout, the recap says so, node02 and node03 untouched', async () => {
