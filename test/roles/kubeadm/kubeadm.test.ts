@@ -12,8 +12,9 @@
  * TEST DOUBLES (packaged by the lab as kubeadm/kubelet/kubectl 1.31.4-1.1): kubeadm
  * (test/doubles/kubeadm: it records every call with its arguments, which the test reads for the
  * order of things), the API server (test/doubles/kube-apiserver, started by the kubeadm double
- * on api_port as the kubelet would run the static pod; it serves the double's discovery). No
- * kubelet or container runs.
+ * on api_port as the kubelet would run the static pod; it serves the double's discovery), the
+ * kubelet (test/doubles/kubelet, started by init and join as kubeadm starts it; it reports its
+ * version on its port). No container runs.
  *
  * One lab for the whole file: plan on fresh nodes (nothing changes there; compared task by task
  * with the first run), the first run, a second run and plan, API certificate drift, the rolling
