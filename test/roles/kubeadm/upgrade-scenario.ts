@@ -180,7 +180,10 @@ export function upgradeScenario(ctx: UpgradeContext): void {
   });
 
   it('an etcd member stopped: the gate before node02\'s batch stops the rollout, the recap says so, node02 and node03 untouched', async () => {
-    const pid = etcdPid('node03');
+    // etcd.pid is etcd's, or the static pod runner's that starts it: then etcd is its child.
+    const runner = etcdPid('node03');
+    const child = (await labSsh(ctx.lab(), 'node03', ['pgrep', '-P', runner])).stdout.trim().split('\n').filter(Boolean);
+    const pid = child.length === 1 ? child[0]! : runner;
     assert.equal((await labSsh(ctx.lab(), 'node03', ['kill', '-STOP', pid])).code, 0);
     try {
       started = Date.now() / 1000;
