@@ -9,6 +9,7 @@ import { sshOptionFlags } from './ssh-options.js';
 import { runCommand, type RunArgs } from './run.js';
 import { describeUncaught, endQuietlyWhenOutputCloses, verbosityOf } from './stdio.js';
 import { helpWidth, yargs } from './yargs.js';
+import { packageVersion } from '../util/package-root.js';
 
 /** Exit codes: 0 success, 1 failure or invalid input, 2 changes pending (plan, --detailed-exitcode). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -30,7 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // The package's own version, wherever k8sbm is started from (yargs would look from the working directory).
+    .version(packageVersion())
     .wrap(helpWidth())
     .fail((msg, err) => {
       if (err) throw err;

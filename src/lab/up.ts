@@ -65,7 +65,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
       return result(shrunk, { removed: existing.nodes.slice(count).map((n) => n.name) });
     }
     const grown = await growLab(tools, paths, names, existing, count, {
-      parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * (count - have)), onNodeReady: opts.onNodeReady,
+      parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? labStartBudgetMs(count - have)), onNodeReady: opts.onNodeReady,
     });
     return result(grown, { added: grown.nodes.slice(have).map((n) => n.name) });
   }
@@ -136,9 +136,18 @@ async function bringUp(tools: Tools, name: string, count: number, paths: LabPath
   writeLabState(paths, { ...base, ...subnetFields, phase: 'starting', nodes: planned });
 
   const nodes = await startNodes(tools, paths, names.bridge, subnet, planned, planned, authorizedKey, {
-    aptRepo, parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? 30_000 + 500 * count), sshdLogLevel: opts.sshdLogLevel, onNodeReady: opts.onNodeReady,
+    aptRepo, parallel: opts.parallel, deadline: Date.now() + (opts.timeoutMs ?? labStartBudgetMs(count)), sshdLogLevel: opts.sshdLogLevel, onNodeReady: opts.onNodeReady,
   });
   const state: LabState = { ...base, ...subnetFields, phase: 'up', nodes };
   writeLabFiles(paths, state);
   return state;
+}
+
+/**
+ * How long starting `nodes` nodes may take before the lab gives up: a minute plus a second a
+ * node. Sixty nodes start in about 15 s on an idle 2-core machine, but took over 90 s on one
+ * loaded by other labs (its sshd processes start slowly, not wrongly).
+ */
+export function labStartBudgetMs(nodes: number): number {
+  return 60_000 + 1_000 * nodes;
 }

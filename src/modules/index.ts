@@ -11,6 +11,7 @@ import { fetch } from './files/fetch.js';
 import { group } from './accounts/group.js';
 import { hostname } from './system/hostname.js';
 import { k8s_apply } from './kubernetes/k8s_apply.js';
+import { k8s_label } from './kubernetes/k8s_label.js';
 import { file } from './files/file.js';
 import { lineinfile } from './files/lineinfile.js';
 import { meta } from './control/meta.js';
@@ -39,7 +40,7 @@ export const modules = {
   // `package` is a reserved word in strict JavaScript: the binding has another name, the key does not.
   package: packageModule, apt_repository, service,
   sysctl, modprobe, mount, hostname,
-  wait_for, uri, nftables, network_config, k8s_apply,
+  wait_for, uri, nftables, network_config, k8s_apply, k8s_label,
 } as const satisfies Record<string, AnyModule>;
 
 export type ModuleName = keyof typeof modules;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse as parseYamlText, stringify as toYamlText } from 'yaml';
+import { parse as parseYamlText, parseAllDocuments, stringify as toYamlText } from 'yaml';
 import { Secret, isSecret } from '../util/secret.js';
 import { CidrError, cidrAddress, cidrBroadcast, cidrContains, cidrHost, cidrNetmask, cidrNetwork, cidrPrefix, parseNet } from './cidr.js';
 import {
@@ -291,6 +291,14 @@ export const filters: Readonly<Record<string, Filter>> = {
   }),
   from_yaml: f('text | from_yaml', 0, 0, (x, _a, c) => {
     try { return parseYamlText(text(x, c, '| from_yaml')) as unknown; } catch (e) { return c.fail(`| from_yaml: ${(e as Error).message.split('\n')[0]}`); }
+  }),
+  // Ansible's from_yaml_all: every document of a multi-document text, empty ones dropped.
+  from_yaml_all: f('text | from_yaml_all', 0, 0, (x, _a, c) => {
+    const docs = parseAllDocuments(text(x, c, '| from_yaml_all'));
+    const list = Array.isArray(docs) ? docs : [docs];
+    const bad = list.find((d) => d.errors.length > 0);
+    if (bad) return c.fail(`| from_yaml_all: ${bad.errors[0]!.message.split('\n')[0]}`);
+    return list.map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined);
   }),
   type_debug: f('x | type_debug', 0, 0, (x) => pyType(x)),
   ipaddr: f("x | ipaddr('address')", 0, 1, (x, [q], c) => ipQuery(x, q, undefined, c)),

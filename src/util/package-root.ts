@@ -34,3 +34,8 @@ export function packageRoot(): string {
   cached ??= packageRootFrom(dirname(fileURLToPath(import.meta.url)));
   return cached;
 }
+
+/** The version in k8sbm's own package.json. */
+export function packageVersion(): string {
+  return String((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+}

@@ -122,3 +122,16 @@ describe('an inventory that matches nothing', () => {
     }
   });
 });
+
+describe('--version', () => {
+  it("prints the package's version from any working directory", () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    const dir = writeTree({ 'package.json': '{"name": "someone-else", "version": "9.9.9"}\n' });
+    dirs.push(dir);
+    for (const cwd of [repoRoot, dir]) {
+      const r = k8sbm(['--version'], cwd);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), version, cwd);
+    }
+  });
+});

@@ -93,6 +93,7 @@ test('the Ansible filters roles use every day', () => {
   assert.equal(r('{{ cfg | to_nice_json(indent=2) }}'), '{\n  "a": 1,\n  "b": {\n    "c": 2\n  }\n}');
   assert.deepEqual(r('{{ "{\\"x\\": [1]}" | from_json }}'), { x: [1] });
   assert.deepEqual(r('{{ "x: [1]" | from_yaml }}'), { x: [1] });
+  assert.deepEqual(r('{{ "a: 1\\n---\\n---\\nb: 2\\n" | from_yaml_all }}'), [{ a: 1 }, { b: 2 }], 'empty documents are dropped');
   assert.equal(r('{{ (n > 2) | ternary("many", "few") }}'), 'many');
   assert.equal(r('{{ "/etc/kubernetes/admin.conf" | basename }}'), 'admin.conf');
   assert.equal(r('{{ "/etc/kubernetes/admin.conf" | dirname }}'), '/etc/kubernetes');

@@ -83,6 +83,10 @@ export const K8S_APPLY_SCHEMA = Type.Object({
     default: false,
     description: 'kubectl and the kubeconfig come from earlier plays of the same run (kube packages, kubeadm init): in check mode, where either is not on the node yet, every object is planned as new instead of failing. A run is not affected.',
   })),
+  validate_only: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'Only render and check the objects on the controller (custom resources against their CRD schemas), in a run as in check mode: nothing is sent, the node is not contacted, the task never changes anything. A first task of a role so that a wrong value is refused before any task sends anything.',
+  })),
 }, {
   additionalProperties: false,
   oneOf: [{ required: ['definition'] }, { required: ['src'] }, { required: ['template'] }, { required: ['url'] }],
@@ -117,11 +121,35 @@ export const NAMESPACE_RULE: ParamRule<K8sApplyParams> = {
   },
 };
 
+/**
+ * validate_only contacts no node: a manifest the node would fetch (url) cannot be checked that way,
+ * and there is nothing applied to wait for.
+ */
+export const VALIDATE_ONLY_RULE: ParamRule<K8sApplyParams> = {
+  params: ['validate_only', 'url', 'wait'],
+  check(p) {
+    if (p.validate_only !== true) return undefined;
+    if (p.url !== undefined) {
+      return { message: 'validate_only checks on the controller, but url is fetched by the node', hint: 'check a manifest the controller holds (src, template or definition), or drop validate_only', param: 'url' };
+    }
+    if (p.wait !== undefined) {
+      return { message: 'validate_only sends nothing, so there is nothing to wait for', hint: 'drop wait from the validate_only task (the task that applies the objects waits)', param: 'wait' };
+    }
+    return undefined;
+  },
+};
+
 export const K8S_APPLY_DOC: ModuleDoc = {
   summary: 'Applies Kubernetes objects with kubectl server-side apply on a node, after checking every object (custom resources against their CRD schemas) on the controller.',
   check: 'full',
   diff: 'content',
-  example: `- name: MetalLB address pool and its L2 announcement
+  example: `- name: the pool's objects checked against their CRDs before anything is sent
+  k8s_apply:
+    template: metallb-pool.yaml.j2
+    crd_paths: [crds/metallb/*.yaml]
+    validate_only: true
+
+- name: MetalLB address pool and its L2 announcement
   k8s_apply:
     template: metallb-pool.yaml.j2
     crd_paths: [crds/metallb/*.yaml]
@@ -139,6 +167,7 @@ export const K8S_APPLY_DOC: ModuleDoc = {
     'The plan is `kubectl diff --server-side` (one exec, manifest on stdin, never on the command line): no difference is ok with the reason, a difference is a change whose --diff shows each object before and after. Applying is one more exec, the wait one more; with wait, an unchanged run still checks readiness (a second exec), so a rollout an earlier run left unfinished is not taken for done.',
     'Check mode runs only the diff, a server-side dry run. A namespace or CRD that an earlier task of the same check run would create is taken into account: the objects that need it are planned as new instead of failing.',
     'Run it on a node that has kubectl and the kubeconfig (delegate_to a control-plane node, run_once). Objects dropped from a manifest are not deleted (no pruning).',
+    'validate_only: true makes a task that only renders and checks its objects on the controller (the checks above), in a run as in check mode, and reports ok with the number of objects checked: no exec on the node, nothing sent. A role puts one first, with the same template or definition as the task that applies it later, so a value only a CRD schema refuses stops the play before any earlier task (a manifest, a wait) has sent anything. It cannot be combined with url (the node fetches it) or wait.',
     'On fresh nodes an earlier play of the same run installs kubectl and creates the cluster: with cluster_from_earlier_plays, check mode plans every object as new where kubectl is missing (exit 127) or the kubeconfig does not exist (one more exec, only then), so plan predicts what the run does. A run still fails when either is missing.',
   ],
 };

@@ -2,14 +2,14 @@ import { fileFact } from '../../facts/file.js';
 import type { KubectlTarget } from '../../facts/k8s.js';
 import { failureReason } from '../../facts/types.js';
 import { K8sbmError } from '../../source/errors.js';
-import { checkManifest, flattenManifest, type ManifestObject, manifestStdin, objectLabel, parseManifestText } from './k8s_apply-manifest.js';
+import { BUILTIN_GROUPS, checkManifest, flattenManifest, type ManifestObject, manifestStdin, objectLabel, parseManifestText } from './k8s_apply-manifest.js';
 import {
   classifyKubectlError, countReady, FETCH_SCRIPT, fetchArgv, kubectlDiffArgv, type KubectlOptions, READINESS_SCRIPT,
   readinessArgv, readinessTargets,
 } from './k8s_apply-kubectl.js';
-import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, type K8sApplyParams, NAMESPACE_RULE, resolveCrdPaths, type WaitOptions } from './k8s_apply-params.js';
+import { K8S_APPLY_DOC, K8S_APPLY_SCHEMA, type K8sApplyParams, NAMESPACE_RULE, resolveCrdPaths, VALIDATE_ONLY_RULE, type WaitOptions } from './k8s_apply-params.js';
 import { changePlanOf, dependencyPlan, kubectlFailure, newClusterPlan } from './k8s_apply-plan.js';
-import { loadCrdFiles } from './k8s-schemas.js';
+import { loadCrdFiles, splitApiVersion } from './k8s-schemas.js';
 import { apiGroupsOf, shippedCrdFiles } from './shipped-crds.js';
 import { ActionFailed, defineModule, type Plan, type PlanContext } from '../types.js';
 
@@ -53,10 +53,21 @@ function readiness(o: KubectlOptions, objects: readonly ManifestObject[], w: Wai
   return { argv: readinessArgv(o, targets, w?.timeout ?? 300), count: targets.length };
 }
 
+/** validate_only: the checks passed; nothing was sent and nothing will be. */
+function validatedPlan(objects: readonly ManifestObject[]): Plan {
+  const custom = objects.filter((o) => !BUILTIN_GROUPS.has(splitApiVersion(o.apiVersion).group)).length;
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return {
+    kind: 'ok',
+    reason: `${plural(objects.length, 'object')} checked on the controller${custom ? ` (${plural(custom, 'custom resource')} against the CRD schemas)` : ''}: validate_only, nothing sent`,
+    result: { objects: objects.map(objectLabel), validated: true },
+  };
+}
+
 export const k8s_apply = defineModule({
   name: 'k8s_apply',
   schema: K8S_APPLY_SCHEMA,
-  rules: [NAMESPACE_RULE],
+  rules: [NAMESPACE_RULE, VALIDATE_ONLY_RULE],
   doc: K8S_APPLY_DOC,
   async plan(ctx, p) {
     const o = kubectlOptionsOf(p);
@@ -68,6 +79,7 @@ export const k8s_apply = defineModule({
     // Every object is checked before anything leaves the controller.
     const objects = checkManifest(docs, registry, { namespace: p.namespace, allowUnknownKinds: p.allow_unknown_kinds, loc: ctx.loc, crdPathsGiven: crdFiles.length > 0 });
     if (objects.length === 0) return { kind: 'fail', msg: 'the manifest holds no objects' };
+    if (p.validate_only === true) return validatedPlan(objects);
     const stdin = manifestStdin(objects);
     const target: KubectlTarget = { kubectl: o.kubectl, kubeconfig: o.kubeconfig };
     const ready = readiness(o, objects, p.wait);

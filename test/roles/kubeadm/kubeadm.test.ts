@@ -169,7 +169,7 @@ describe('site.yml on 3 control planes and 2 workers: from fresh nodes to a clus
     planned = changedTasks(plan.stdout);
     const design = jsonEvents(plan.stdout).filter((e) => e.event === 'task_result' && String(e.task).startsWith('preflight : '));
     assert.ok(design.length >= ALL.length && design.every((e) => e.status === 'ok'), JSON.stringify(design));
-    for (const role of ['base', 'hardening', 'network', 'firewall', 'haproxy', 'keepalived', 'container_runtime', 'kube_packages', 'kubeadm', 'metallb']) {
+    for (const role of ['base', 'hardening', 'network', 'firewall', 'haproxy', 'keepalived', 'container_runtime', 'kube_packages', 'kubeadm', 'metallb', 'etcd_backup']) {
       assert.ok(planned.some((t) => t.split(' ')[1] === role), `the plan has no change of the ${role} role`);
     }
     assert.ok(planned.includes('node01 kubeadm : the cluster initialised on the first control plane'), planned.join('\n'));

@@ -9,6 +9,9 @@
  * webhook ... connection refused"), makes every object ready 2 s after its last apply (a rollout
  * that takes time), and keeps a journal of what each diff, apply and wait was about: the test
  * reads the order manifest -> wait ready -> custom resources from it. Nothing of MetalLB runs.
+ * The double holds node01's Node as kubeadm leaves a control plane (labelled
+ * node.kubernetes.io/exclude-from-external-load-balancers); the inventory says
+ * metallb_exclude_control_planes: false, so the role removes that label, and true puts it back.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,10 +47,15 @@ function cli(command: 'run' | 'plan', code: number, extra: readonly string[] = [
 const outputs: string[] = [];
 const started = Date.now();
 
-interface Entry { verb: string; objects?: string[]; object?: string; rc: number; error?: string }
+interface Entry { verb: string; objects?: string[]; object?: string; rc: number; error?: string; remove?: string[] }
 const journal = (): Entry[] => {
   const f = join(root, 'var/log/kubectl-double.journal');
   return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Entry) : [];
+};
+/** Every call the double had (its argv), in order. */
+const doubleLog = (): string[] => {
+  const f = join(root, 'var/log/kubectl-double.log');
+  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : [];
 };
 /** The node's files check mode must not touch: its /etc and the double's cluster state. */
 const nodeState = (): string => `${treeHash(join(root, 'etc'))} ${treeHash(join(root, 'var/lib/kubectl-double'))}`;
@@ -58,6 +66,9 @@ const kubectl = async (args: string, stdin?: string): Promise<string> => {
   assert.equal(r.code, 0, `kubectl ${args}: ${r.stderr}`);
   return r.stdout;
 };
+const EXCLUDE = 'node.kubernetes.io/exclude-from-external-load-balancers';
+const LABEL_TASK = 'metallb : the control planes\' label node.kubernetes.io/exclude-from-external-load-balancers (metallb_exclude_control_planes)';
+const nodeLabels = async (): Promise<Record<string, string>> => (JSON.parse(await kubectl('get node node01 -o json')) as { metadata: { labels: Record<string, string> } }).metadata.labels;
 const isCustom = (label: string): boolean => /^(IPAddressPool|L2Advertisement|BGPPeer|BGPAdvertisement|BFDProfile) /.test(label);
 
 before(async () => {
@@ -75,6 +86,10 @@ before(async () => {
     JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, data: { 'config.conf': KUBE_PROXY } }),
     JSON.stringify({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-proxy', namespace: 'kube-system' }, spec: { selector: { matchLabels: { k8s: 'kube-proxy' } }, template: { metadata: { labels: { k8s: 'kube-proxy' } } } } }),
   ].join('\n---\n'));
+  // node01's Node as kubeadm init leaves a control plane (the kubelet's labels, mark-control-plane's).
+  await kubectl('apply --server-side --field-manager=kubeadm -f -', JSON.stringify({
+    apiVersion: 'v1', kind: 'Node', metadata: { name: 'node01', labels: { 'kubernetes.io/hostname': 'node01', 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/control-plane': '', [EXCLUDE]: '' } },
+  }));
   writeFileSync(join(work, 'metallb.yml'), '- hosts: control_plane\n  gather_facts: false\n  become: true\n  roles: [metallb]\n');
   inventory = role.inventoryWith('bgp', {
     hostVars: {
@@ -86,6 +101,8 @@ before(async () => {
         `metallb_bgp_password: "${PASSWORD}"`,
         'metallb_bfd_profile: { receiveInterval: 300, transmitInterval: 300 }',
         'metallb_bgp_communities: ["65535:65282"]',
+        // node01 is the only node: MetalLB must be allowed to announce from it.
+        'metallb_exclude_control_planes: false',
         '',
       ].join('\n'),
     },
@@ -99,6 +116,18 @@ after(async () => {
 
 describe('metallb role on a lab node (kubectl is a TEST DOUBLE)', () => {
   let planned: string[];
+  it('a value only the CRDs refuse (a peer\'s hold_time as a number): the run fails before kubectl is called at all', () => {
+    const peers = JSON.stringify({ bgp_peers: [{ address: '192.0.2.1', name: 'rack1-tor', hold_time: 90 }] });
+    const [journalBefore, logBefore] = [journal().length, doubleLog().length];
+    const r = cli('run', 1, ['-e', peers]);
+    const failed = jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.status === 'failed');
+    assert.deepEqual(failed.map((e) => [e.task, e.code]), [['metallb : MetalLB\'s address pools and their announcement, checked before anything is sent', 'K8SBM_K8S_SCHEMA']]);
+    assert.match(String(failed[0]!.msg), /BGPPeer metallb-system\/rack1-tor: \/spec\/holdTime must be string/);
+    // The double has had no call from the run: nothing in its log or journal.
+    assert.deepEqual(doubleLog().slice(logBefore), []);
+    assert.deepEqual(journal().slice(journalBefore), []);
+  });
+
   it('plan on a cluster without MetalLB: every object predicted (the custom resources through the manifest\'s CRDs), nothing sent', () => {
     const state = nodeState();
     const before = journal().length;
@@ -108,8 +137,10 @@ describe('metallb role on a lab node (kubectl is a TEST DOUBLE)', () => {
       'node01 metallb : MetalLB (the release shipped with the role), its controller and speakers ready',
       'node01 metallb : MetalLB\'s address pools and their announcement',
       'node01 metallb : kube-proxy\'s strictARP, as MetalLB requires in IPVS mode',
+
       'node01 metallb : restart kube-proxy',
       'node01 metallb : the BGP sessions\' password (Secret metallb-bgp-password)',
+      `node01 ${LABEL_TASK}`,
     ]);
     // The plan shows each object's diff: the peers as they will be, kube-proxy's one line.
     const pools = jsonEvents(plan.stdout).find((e) => e.event === 'task_result' && e.task === 'metallb : MetalLB\'s address pools and their announcement');
@@ -118,6 +149,9 @@ describe('metallb role on a lab node (kubectl is a TEST DOUBLE)', () => {
     const proxy = jsonEvents(plan.stdout).find((e) => e.event === 'task_result' && e.task === 'metallb : kube-proxy\'s strictARP, as MetalLB requires in IPVS mode');
     const [d] = proxy?.diff as { before: string; after: string }[];
     assert.deepEqual([d!.before.includes('strictARP: false'), d!.after.includes('strictARP: true'), d!.after.includes('strictARP: false')], [true, true, false]);
+    const label = jsonEvents(plan.stdout).find((e) => e.event === 'task_result' && e.task === LABEL_TASK);
+    const [ld] = label?.diff as { subject: string; before: Record<string, string>; after: Record<string, string> }[];
+    assert.deepEqual([ld!.subject, EXCLUDE in ld!.before, EXCLUDE in ld!.after, ld!.after['node-role.kubernetes.io/control-plane']], ['Node node01 labels', true, false, '']);
     assert.deepEqual(journal().slice(before).filter((e) => e.verb !== 'diff'), [], 'check mode only diffs');
     assert.equal(nodeState(), state, 'check mode changed the node');
   });
@@ -139,9 +173,11 @@ describe('metallb role on a lab node (kubectl is a TEST DOUBLE)', () => {
       'IPAddressPool metallb-system/default', 'BFDProfile metallb-system/k8sbm', 'BGPPeer metallb-system/rack1-tor', 'BGPPeer metallb-system/peer-192-0-2-2', 'BGPAdvertisement metallb-system/k8sbm',
     ]);
     assert.ok(calls.some((e) => e.verb === 'rollout restart' && e.object === 'daemonset kube-system/kube-proxy'));
+    assert.deepEqual(calls.filter((e) => e.verb === 'label').map((e) => [e.object, e.remove]), [['node node01', [EXCLUDE]]]);
   });
 
-  it('what the cluster holds: the peers with their ASNs and password reference, the Secret, kube-proxy\'s strictARP', async () => {
+  it('what the cluster holds: the peers with their ASNs and password reference, the Secret, kube-proxy\'s strictARP, node01 without the exclude label', async () => {
+    assert.deepEqual(await nodeLabels(), { 'kubernetes.io/hostname': 'node01', 'kubernetes.io/os': 'linux', 'node-role.kubernetes.io/control-plane': '' });
     const peer = JSON.parse(await kubectl('get bgppeer rack1-tor -n metallb-system -o json')) as { spec: Record<string, unknown> };
     assert.deepEqual([peer.spec.peerASN, peer.spec.myASN, peer.spec.bfdProfile], [64512, 64513, 'k8sbm']);
     assert.deepEqual(peer.spec.passwordSecret, { name: 'metallb-bgp-password', namespace: 'metallb-system' });
@@ -175,6 +211,12 @@ describe('metallb role on a lab node (kubectl is a TEST DOUBLE)', () => {
     const state = nodeState();
     cli('plan', 0, ['--diff']);
     assert.equal(nodeState(), state);
+  });
+
+  it('metallb_exclude_control_planes true puts kubeadm\'s label back: only that task changes', async () => {
+    const run = cli('run', 0, ['-e', '{"metallb_exclude_control_planes": true}']);
+    assert.deepEqual(changedTasks(run.stdout), [`node01 ${LABEL_TASK}`]);
+    assert.equal((await nodeLabels())[EXCLUDE], '');
   });
 
   it('the BGP password (and its base64) is in no output: --json, --diff, --report, -vv', () => {
