@@ -75,6 +75,9 @@ export function doubleWrapper(name: string, version: string): string {
     `# repository's test/doubles/${name}, installed beside it in /${DOUBLES_DIR}, at this version.`,
     `${env}=\${${env}:-v${version}}`,
     `export ${env}`,
+    // The lab has no controllers: what kubectl applies rolls out a second later, as in a cluster
+    // (MetalLB's wait in site.yml would otherwise never end). Tests set the double's flags instead.
+    ...(name === 'kubectl' ? ['K8SBM_KUBECTL_DOUBLE_READY_AFTER=${K8SBM_KUBECTL_DOUBLE_READY_AFTER:-1}', 'export K8SBM_KUBECTL_DOUBLE_READY_AFTER'] : []),
     `exec "$(dirname "$0")/../lib/k8sbm-lab-doubles/${name}" "$@"`,
     '',
   ].join('\n');
@@ -126,7 +129,7 @@ export function minorDirOf(version: string): string {
 /** What the built repository depends on: a change rebuilds it. */
 export function labRepoInputsHash(doubles: ReturnType<typeof readDoubles>): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ versions: LAB_KUBE_VERSIONS, revision: LAB_KUBE_REVISION, layout: 2 }));
+  h.update(JSON.stringify({ versions: LAB_KUBE_VERSIONS, revision: LAB_KUBE_REVISION, layout: 3 }));
   for (const [name, data] of Object.entries(doubles)) h.update(name).update(data);
   h.update(KUBELET_INIT);
   return h.digest('hex');

@@ -76,6 +76,17 @@ describe("the lab's Kubernetes package repository", () => {
       assert.equal(runIn(ctl, 'kubectl', ['version', '--client']), `Client Version: v${v}`);
     }
     assert.match(doubleWrapper('kubelet', '1.31.4'), /^# TEST DOUBLE of kubelet 1\.31\.4/m);
+    // The lab has no controllers: the packaged kubectl has what it applies roll out a second later
+    // (site.yml's MetalLB wait on the lab), where the raw double waits for a test's flag.
+    const ctl = unpack('v1.31', 'kubectl', '1.31.4-1.1');
+    const state = join(ctl, 'state');
+    const env = { PATH: process.env.PATH ?? '', K8SBM_KUBECTL_DOUBLE_STATE: state, K8SBM_KUBECTL_DOUBLE_LOG: join(ctl, 'calls.log'), K8SBM_KUBECTL_DOUBLE_JOURNAL: join(ctl, 'journal') };
+    const deployment = JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } } } } });
+    execFileSync(join(ctl, 'usr/bin/kubectl'), ['apply', '--server-side', '--field-manager=t', '-f', '-'], { input: deployment, env });
+    const rollout = (bin: string, timeout: string) => spawnSync(bin, ['rollout', 'status', 'deployment/web', '-n', 'default', `--timeout=${timeout}`], { encoding: 'utf8', env });
+    assert.notEqual(rollout(join(ctl, 'usr/lib/k8sbm-lab-doubles/kubectl'), '0.3s').status, 0, 'the raw double: not ready without a flag');
+    const packaged = rollout(join(ctl, 'usr/bin/kubectl'), '20s');
+    assert.equal(packaged.status, 0, packaged.stderr);
     assert.match(controlFileOf({ name: 'kubelet', version: '1.31.4-1.1', files: {} }), /^Package: kubelet\nVersion: 1\.31\.4-1\.1\nArchitecture: all\n/);
   });
 
