@@ -75,7 +75,7 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
   for (const n of names) if (!rc.hosts.has(n)) rc.hosts.set(n, newHostRuntime(n));
   const runtimes = names.map((n) => rc.hosts.get(n)!);
   for (const h of runtimes) { h.ended = false; h.targeted = true; }
-  const batches = computeBatches(names, play.serial, play.loc);
+  const batches = computeBatches(names, serialOf(play, rc.opts.extraVars), play.loc);
   for (const [i, batchNames] of batches.entries()) {
     const batch = runtimes.filter((h) => batchNames.includes(h.name) && !h.unreachable && !h.failed);
     if (batch.length === 0) continue;
@@ -103,6 +103,21 @@ export async function runPlay(rc: RunContext, play: Play): Promise<{ aborted: bo
     if (rc.opts.signal?.aborted) return { aborted: true };
   }
   return { aborted: false };
+}
+
+/**
+ * The play's `serial`, a templated entry rendered with the play's vars and the extra vars (as
+ * Ansible does: no host's variables, since batches are made before any host is looked at), so a
+ * rollout's batch size can be a variable: `serial: "{{ upgrade_workers_serial | default('20%') }}"`.
+ */
+export function serialOf(play: Play, extraVars: readonly VarLayer[]): (number | string)[] {
+  if (!play.serial.some((s) => typeof s === 'string' && s.includes('{{'))) return [...play.serial];
+  const vars = mergeLayers([{ level: 'play_vars', name: 'play vars', vars: play.vars }, ...extraVars]);
+  return play.serial.map((s) => {
+    if (typeof s !== 'string' || !s.includes('{{')) return s;
+    const v = renderValue(s, vars, play.loc);
+    return typeof v === 'number' ? v : String(v);
+  });
 }
 
 /**

@@ -137,6 +137,24 @@ describe('linear strategy', () => {
     });
     assert.ok(!f.results.some((x) => x.host === 'h3' || x.host === 'h4'), 'second batch must not run');
   });
+
+  it('a templated serial takes its size from the play\'s vars, and -e overrides them', async () => {
+    const play = `
+- hosts: all
+  gather_facts: false
+  vars: { size: "50%" }
+  serial: "{{ batch | default(size) }}"
+  tasks:
+    - name: t
+      debug: { msg: x }
+`;
+    const batchesOf = (r: Awaited<ReturnType<typeof runEngine>>): readonly string[][] =>
+      r.events.filter((e) => e.event === 'task_start').map((e) => [...(e as { hosts: readonly string[] }).hosts]);
+    const files = { 'hosts.ini': memoryInventory({ all_hosts: ['h1', 'h2', 'h3', 'h4'] }), 'site.yml': play };
+    assert.deepEqual(batchesOf(await runEngine({ files })), [['h1', 'h2'], ['h3', 'h4']]);
+    assert.deepEqual(batchesOf(await runEngine({ files, extraVars: ['batch=3'] })), [['h1', 'h2', 'h3'], ['h4']]);
+    await assert.rejects(runEngine({ files, extraVars: ['batch=many'] }), (e: Error & { code?: string }) => e.code === 'K8SBM_SERIAL_INVALID' && /got "many"/.test(e.message));
+  });
 });
 
 describe('handlers', () => {

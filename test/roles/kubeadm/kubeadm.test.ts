@@ -12,12 +12,14 @@
  * TEST DOUBLES (packaged by the lab as kubeadm/kubelet/kubectl 1.31.4-1.1): kubeadm
  * (test/doubles/kubeadm: it records every call with its arguments, which the test reads for the
  * order of things), the API server (test/doubles/kube-apiserver, started by the kubeadm double
- * on api_port as the kubelet would run the static pod; it serves the double's discovery). No
- * kubelet or container runs.
+ * on api_port as the kubelet would run the static pod; it serves the double's discovery), the
+ * kubelet (test/doubles/kubelet, started by init and join as kubeadm starts it; it reports its
+ * version on its port). No container runs.
  *
  * One lab for the whole file: plan on fresh nodes (nothing changes there; compared task by task
- * with the first run), the first run, a second run and plan, API certificate drift, a reset of a
- * control plane and a worker and their rejoin with node03's join told to fail once (-vv).
+ * with the first run), the first run, a second run and plan, API certificate drift, the rolling
+ * upgrade to 1.32.0 of playbooks/upgrade.yml (upgrade-scenario.ts, which says what is real there),
+ * a reset of a control plane and a worker and their rejoin with node03's join told to fail once (-vv).
  * Secrets (tokens, certificate keys, admin.conf's key) are looked for in every output and in the
  * workstation's files.
  */
@@ -31,6 +33,7 @@ import { labSsh, startLab, type TestLab } from '../../helpers/lab.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { roleRun, type RoleRun } from '../../helpers/role.js';
 import { removeTempDir, tempDir } from '../../helpers/temp.js';
+import { upgradeScenario } from './upgrade-scenario.js';
 
 const CPS = ['node01', 'node02', 'node03'];
 const WORKERS = ['node04', 'node05'];
@@ -249,6 +252,9 @@ describe('site.yml on 3 control planes and 2 workers: from fresh nodes to a clus
     for (const n of CPS) assert.match(await kubeadm.onNode(n, ['openssl', 'x509', '-in', '/etc/kubernetes/pki/apiserver.crt', '-noout', '-ext', 'subjectAltName']), /DNS:api\.lab\.example/);
     track(kubeadm.cli('plan', 0, { extra }));
   });
+
+  // playbooks/upgrade.yml to 1.32.0 on this cluster (upgrade-scenario.ts): it reuses the lab.
+  upgradeScenario({ lab: () => lab, work, track, nodeState, cps: CPS, workers: WORKERS });
 
   it('reset.yml undoes a control plane and a worker (etcd member removed); site.yml joins them again, node03 reset and retried after a failed join (-vv)', async () => {
     const resetArgs = ['run', join(repoRoot, 'playbooks', 'reset.yml'), '-i', lab.inventoryFile, '--roles-path', join(repoRoot, 'roles'), '-l', 'node03,node05'];
