@@ -10,6 +10,7 @@ import { evalCondition, evalExpression, renderTemplateText } from '../template/i
 import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
+import { readThroughBatch, type FactBatch } from './fact-batch.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
 
@@ -42,6 +43,8 @@ export interface ContextInputs {
    * one (its content diffs are then withheld); revealed texts go to `sink` for masking.
    */
   readonly secrets?: { seen: boolean; readonly sink: Set<string> } | undefined;
+  /** Facts read ahead for the host's next tasks, many in one exec (fact-batch.ts); unset: each read is its own exec. */
+  readonly batch?: FactBatch | undefined;
 }
 
 /** The task ran out of its `timeout:`. */
@@ -74,7 +77,8 @@ export function makePlanContext(i: ContextInputs): PlanContext {
     // A file written while it was read is read again; the third time it stands.
     for (let attempt = 1; ; attempt++) {
       try {
-        return def.parse(await exec(def.argv(arg)), arg);
+        const read = { def: def as FactDef<unknown, unknown>, arg: arg as unknown };
+        return def.parse(await (i.batch ? readThroughBatch(i.batch, read, exec) : exec(def.argv(arg))), arg);
       } catch (e) {
         if (!(e instanceof FactChangedError) || attempt >= READ_ATTEMPTS) throw e;
       }
@@ -141,7 +145,12 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
   }
   if (i.host.beforeChange) await i.host.beforeChange();
   const actx = makeApplyContext(i);
-  if (module.apply) return module.apply(actx, plan, params);
-  for (const a of plan.actions) await actx.run(a);
-  return undefined;
+  try {
+    if (module.apply) return await module.apply(actx, plan, params);
+    for (const a of plan.actions) await actx.run(a);
+    return undefined;
+  } finally {
+    // Facts read ahead of this change may no longer be true (even when it failed half-way).
+    i.factHost.factCache.changed(plan.effects, module.changesOnlyItsEffects === true);
+  }
 }

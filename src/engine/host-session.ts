@@ -7,6 +7,7 @@ import { classifyFactFailure } from '../facts/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { addEntries, parseJournal, removeEntries, serializeJournal, type Journal, type JournalEntry } from './handler-journal.js';
 import { HEARTBEAT_SECONDS, heldWarning, hostLockedError, leaseFailedError, leaseText, parseSessionOutput, type RunIdentity, type SessionAnswer } from './lease.js';
+import { batchScript, newMarker, splitBatch } from './fact-batch.js';
 import { beatArgv, journalArgv, releaseArgv, sessionArgv } from './lease-script.js';
 
 /**
@@ -27,6 +28,12 @@ export interface HostStateOptions {
   /** Tests: where the node scripts keep lease and journal instead of /run/k8sbm and /var/lib/k8sbm. */
   readonly base?: string | undefined;
   readonly heartbeatMs?: number | undefined;
+}
+
+/** Commands that go along in the session's first exec, and who takes their answers. */
+export interface SessionRider {
+  readonly argvs: readonly (readonly string[])[];
+  accept(results: readonly ExecResult[]): void;
 }
 
 /** How the session reaches its host: the host's own connection and the privilege it uses. */
@@ -72,15 +79,19 @@ export class HostSessions {
     private readonly emit: (e: RunEvent) => void,
   ) {}
 
-  /** The first round trip with the host, sent now and answered while the play goes on (no-op when open). */
-  open(target: SessionTarget): void {
+  /**
+   * The first round trip with the host, sent now and answered while the play goes on (no-op when
+   * open). `rider`: fact commands sent in the same exec, for the play's first tasks (fact-batch.ts).
+   */
+  open(target: SessionTarget, rider?: SessionRider): void {
     if (this.#sessions.has(target.host)) return;
     const mode = this.check ? 'peek' : 'take';
     const s: HostSession = {
       target, start: Promise.resolve({ kind: 'unreachable' }), settled: 'pending', taken: false, lost: false, released: false, beating: false,
       lockFile: '', journalFile: '', journal: { entries: [], other: [] }, earlier: [], dirty: false,
     };
-    s.start = this.#exec(target, sessionArgv(mode, leaseText(this.opts.identity), this.opts.base ?? '')).then((r): Start => {
+    const argv = sessionArgv(mode, leaseText(this.opts.identity), this.opts.base ?? '');
+    s.start = (rider && rider.argvs.length ? this.#execWithRider(target, argv, rider) : this.#exec(target, argv)).then((r): Start => {
       if (r.code !== 0) {
         const exit = describeExit(r);
         const detail = exit.tail.length ? [`${exit.tailFrom}:`, ...exit.tail.map((l) => `  ${l}`)] : [];
@@ -281,6 +292,17 @@ export class HostSessions {
         s.beating = false;
       }
     }));
+  }
+
+  /** The session's script and the rider's commands in one exec; the session alone when that did not come back whole. */
+  async #execWithRider(t: SessionTarget, argv: readonly string[], rider: SessionRider): Promise<ExecResult> {
+    const marker = newMarker();
+    const script = batchScript([argv, ...rider.argvs], marker);
+    if (script === undefined) return this.#exec(t, argv);
+    const parts = splitBatch(await this.#exec(t, ['sh', '-c', script]), rider.argvs.length + 1, marker);
+    if (!parts) return this.#exec(t, argv);
+    rider.accept(parts.slice(1));
+    return parts[0]!;
   }
 
   async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, afterStop = false): Promise<ExecResult> {

@@ -11,6 +11,7 @@ import { enterScope, type HostRuntime, type Scope } from './runtime.js';
 import { shouldRunByTags } from './tags.js';
 import { runTask } from './task.js';
 import { withCommitConfirmed } from './commit-confirmed.js';
+import type { Ahead } from './fact-lookahead.js';
 
 export function isActive(h: HostRuntime): boolean {
   return !h.failed && !h.unreachable && !h.ended;
@@ -20,15 +21,20 @@ export function isActive(h: HostRuntime): boolean {
  * Linear strategy: every host finishes an item before any host starts the next. Blocks send the
  * hosts that failed inside them to `rescue`, and everyone who entered to `always`.
  */
-export async function runItems(env: PlayEnv, items: readonly Item[], scope: Scope, hosts: readonly HostRuntime[], chain: readonly string[] = []): Promise<void> {
-  for (const item of items) {
+export async function runItems(env: PlayEnv, items: readonly Item[], scope: Scope, hosts: readonly HostRuntime[], chain: readonly string[] = [], after?: Ahead): Promise<void> {
+  for (let at = 0; at < items.length; at++) {
+    const item = items[at]!;
     if (env.signal?.aborted) return;
     if (!hosts.some(isActive)) return;
+    // Where each host stands: the tasks from here on are those whose facts a batch reads ahead.
+    const here: Ahead = { items, from: at, scope, after };
+    for (const h of hosts) h.ahead = here;
+    const next: Ahead = { items, from: at + 1, scope, after };
     switch (item.kind) {
       case 'task': await runTaskItem(env, item, scope, hosts); break;
-      case 'block': await runBlock(env, item, scope, hosts, chain); break;
-      case 'include_tasks': await runIncludeTasks(env, item, scope, hosts, chain); break;
-      case 'include_role': await runIncludeRole(env, item, scope, hosts, chain); break;
+      case 'block': await runBlock(env, item, scope, hosts, chain, next); break;
+      case 'include_tasks': await runIncludeTasks(env, item, scope, hosts, chain, next); break;
+      case 'include_role': await runIncludeRole(env, item, scope, hosts, chain, next); break;
       default: assertNever(item, 'item');
     }
   }
@@ -66,22 +72,22 @@ async function runMeta(env: PlayEnv, meta: string, asked: readonly HostRuntime[]
   }
 }
 
-async function runBlock(env: PlayEnv, block: Block, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[]): Promise<void> {
+async function runBlock(env: PlayEnv, block: Block, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[], after: Ahead): Promise<void> {
   const scope = enterScope(outer, block, { role: block.role });
   const entered = hosts.filter(isActive);
   if (entered.length === 0) return;
-  await withCommitConfirmed(env, block, scope, entered, (hs) => runItems(env, block.block, scope, hs, chain));
+  await withCommitConfirmed(env, block, scope, entered, (hs) => runItems(env, block.block, scope, hs, chain, after));
   const failedInBlock = entered.filter((h) => h.failed && !h.unreachable);
   if (block.rescue.length && failedInBlock.length) {
     for (const h of failedInBlock) { h.failed = false; h.counts.rescued++; h.counts.failed--; }
     env.forgetFailures(failedInBlock.map((h) => h.name));
-    await runItems(env, block.rescue, scope, failedInBlock, chain);
+    await runItems(env, block.rescue, scope, failedInBlock, chain, after);
   }
   if (block.always.length) {
     // `always` runs for failed hosts too; their failure stands afterwards.
     const stillFailed = entered.filter((h) => h.failed && !h.unreachable);
     for (const h of stillFailed) h.failed = false;
-    await runItems(env, block.always, scope, entered.filter((h) => !h.unreachable && !h.ended), chain);
+    await runItems(env, block.always, scope, entered.filter((h) => !h.unreachable && !h.ended), chain, after);
     for (const h of stillFailed) h.failed = true;
   }
 }
@@ -129,7 +135,7 @@ function failHost(env: PlayEnv, h: HostRuntime, inc: Pick<IncludeTasks | Include
   env.recordFailure(h.name, name, inc.loc, r.msg);
 }
 
-async function runIncludeTasks(env: PlayEnv, inc: IncludeTasks, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[]): Promise<void> {
+async function runIncludeTasks(env: PlayEnv, inc: IncludeTasks, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[], after: Ahead): Promise<void> {
   const tags = [...new Set([...outer.tags, ...inc.tags])];
   if (!shouldRunByTags(tags, env.tags)) return;
   const scope = enterScope(outer, { ...inc, vars: {} }, { role: inc.role, includeParams: inc.vars });
@@ -150,11 +156,11 @@ async function runIncludeTasks(env: PlayEnv, inc: IncludeTasks, outer: Scope, ho
     for (const h of g.hosts) h.counts.ok++;
     // Tags and conditions of the include decide whether it runs, not its tasks (Ansible semantics).
     const inner: Scope = { ...scope, when: [], tags: [] };
-    await runItems(env, items, inner, g.hosts, [...chain, g.value]);
+    await runItems(env, items, inner, g.hosts, [...chain, g.value], after);
   }
 }
 
-async function runIncludeRole(env: PlayEnv, inc: IncludeRole, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[]): Promise<void> {
+async function runIncludeRole(env: PlayEnv, inc: IncludeRole, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[], after: Ahead): Promise<void> {
   const tags = [...new Set([...outer.tags, ...inc.tags])];
   if (!shouldRunByTags(tags, env.tags)) return;
   const scope = enterScope(outer, { ...inc, vars: {} });
@@ -169,12 +175,12 @@ async function runIncludeRole(env: PlayEnv, inc: IncludeRole, outer: Scope, host
       continue;
     }
     env.addHandlers(role);
-    await runRole(env, role, { ...scope, when: [], tags: [] }, g.hosts, [...chain, `role:${role.name}`]);
+    await runRole(env, role, { ...scope, when: [], tags: [] }, g.hosts, [...chain, `role:${role.name}`], after);
   }
 }
 
 /** A role: its dependencies first, then its tasks, with the role's vars and files in scope. */
-export async function runRole(env: PlayEnv, role: RoleInstance, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[] = []): Promise<void> {
+export async function runRole(env: PlayEnv, role: RoleInstance, outer: Scope, hosts: readonly HostRuntime[], chain: readonly string[] = [], after?: Ahead): Promise<void> {
   const entered = role.entry ? enterScope(outer, role.entry) : outer;
   for (const dep of role.dependencies) await runRole(env, dep, entered, hosts, chain);
   const scope = enterScope(entered, { when: [], tags: [], vars: {} }, { role });
@@ -195,7 +201,7 @@ export async function runRole(env: PlayEnv, role: RoleInstance, outer: Scope, ho
       return false;
     }
   });
-  await runItems(env, role.tasks, scope, ready, chain);
+  await runItems(env, role.tasks, scope, ready, chain, after);
 }
 
 /** Run notified handlers, in definition order, once per host, then forget the notifications. */

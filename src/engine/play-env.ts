@@ -22,6 +22,8 @@ export interface PlayEnv {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly forks: number;
+  /** Facts of a host's next tasks are read together (RunOptions.readAhead). */
+  readonly readAhead: boolean;
   readonly check: boolean;
   readonly diff: boolean;
   readonly connections: ConnectionPool;

@@ -5,7 +5,10 @@ import { varsFor } from './host-vars.js';
 import { describeError } from './failure.js';
 import { isActive } from './items.js';
 import { connectionSpecOf, toBool, type PlayEnv } from './play-env.js';
-import type { HostRuntime } from './runtime.js';
+import { enterScope, playScope, type HostRuntime } from './runtime.js';
+import { FactCache, reachKeyOf } from './fact-batch.js';
+import { discoverReads, type Ahead } from './fact-lookahead.js';
+import type { SessionRider } from './host-session.js';
 
 /**
  * Where a play meets the hosts' sessions (see host-session.ts): it opens them as it starts, so
@@ -21,7 +24,7 @@ export const LOCK_TASK = 'run lock';
  * take no lease and keep no journal: the workstation runs many k8sbm processes (other projects,
  * tests), which a lease there would tie together.
  */
-export function openSessions(env: PlayEnv, batch: readonly HostRuntime[]): Map<string, unknown> {
+export function openSessions(env: PlayEnv, batch: readonly HostRuntime[], riders: ReadonlyMap<string, SessionRider> = new Map()): Map<string, unknown> {
   const problems = new Map<string, unknown>();
   const sessions = env.sessions;
   if (!sessions) return problems;
@@ -33,14 +36,60 @@ export function openSessions(env: PlayEnv, batch: readonly HostRuntime[]): Map<s
       if (spec.kind === 'local') continue;
       // The lease is root's when the host's connection becomes root: then every login that
       // becomes root on the host shares it.
-      const become = toBool(vars.ansible_become) ? { user: 'root', method: 'sudo' as const } : undefined;
-      sessions.open({ host: h.name, connection: () => env.connections.get(spec), become });
+      const become = sessionBecome(vars);
+      sessions.open({ host: h.name, connection: () => env.connections.get(spec), become }, riders.get(h.name));
     } catch (e) {
       if (!isK8sbmError(e)) throw e;
       problems.set(h.name, e);
     }
   }
   return problems;
+}
+
+function sessionBecome(vars: Readonly<Record<string, unknown>>): { user: string; method: 'sudo' } | undefined {
+  return toBool(vars.ansible_become) ? { user: 'root', method: 'sudo' } : undefined;
+}
+
+/** Where the play's first tasks are, for the facts read along with the session (undefined: not known before it runs). */
+function firstAhead(play: Play): Ahead | undefined {
+  const scope = playScope(play);
+  if (play.preTasks.length) return { items: play.preTasks, from: 0, scope, after: undefined };
+  const role = play.roles[0];
+  if (!role) return { items: play.tasks, from: 0, scope, after: undefined };
+  if (role.dependencies.length) return undefined;
+  const entered = role.entry ? enterScope(scope, role.entry) : scope;
+  return { items: role.tasks, from: 0, scope: enterScope(entered, { when: [], tags: [], vars: {} }, { role }), after: undefined };
+}
+
+/**
+ * The facts the play's first tasks will read on each host whose session is not open yet: read in
+ * the session's own first exec, as they are read with the same privilege (fact-batch.ts).
+ */
+export async function sessionRiders(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): Promise<Map<string, SessionRider>> {
+  const riders = new Map<string, SessionRider>();
+  const sessions = env.sessions;
+  const ahead = firstAhead(play);
+  if (!sessions || !env.readAhead || !ahead) return riders;
+  await Promise.all(batch.map(async (h) => {
+    if (!isActive(h) || sessions.has(h.name)) return;
+    try {
+      const vars = varsFor(env.pvc, h, undefined);
+      if (connectionSpecOf(h.name, vars).kind === 'local') return;
+      const reachKey = reachKeyOf({ become: sessionBecome(vars), env: undefined });
+      h.ahead = ahead;
+      const reads = await discoverReads(env, h, reachKey, reachKeyOf);
+      if (reads.length === 0) return;
+      const argvs = reads.map((r) => r.def.argv(r.arg));
+      riders.set(h.name, {
+        argvs,
+        accept: (results) => results.forEach((res, j) => h.factCache.put(FactCache.keyOf(reachKey, argvs[j]!), reads[j]!.def.name, reads[j]!.def.key(reads[j]!.arg), res)),
+      });
+    } catch (e) {
+      // The session reports what is wrong with the host; the riders are only a head start.
+      if (!isK8sbmError(e)) throw e;
+    }
+  }));
+  return riders;
 }
 
 /** Before the play's first task: a host whose lease is refused fails here, before it changes anything. */

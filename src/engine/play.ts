@@ -19,7 +19,7 @@ import { flushHandlers, runItems, runRole } from './items.js';
 import type { PlayEnv } from './play-env.js';
 import { newHostRuntime, playScope, type HostRuntime, type Scope } from './runtime.js';
 import { runTask } from './task.js';
-import { openSessions, settleSessions, takeUpPendingHandlers } from './play-sessions.js';
+import { openSessions, sessionRiders, settleSessions, takeUpPendingHandlers } from './play-sessions.js';
 import type { RunContext } from './run.js';
 import { GATHER_FACTS_MODULE } from '../modules/index.js';
 import { listPlayTasks } from './listing.js';
@@ -158,6 +158,7 @@ function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: str
   return {
     pvc, modules: rc.opts.modules, emit: rc.emit, now: rc.now, sleep: rc.sleep,
     forks: Math.min(rc.opts.forks ?? Math.min(batch.length, 50), 50) || 1,
+    readAhead: rc.opts.readAhead ?? process.env.K8SBM_READ_AHEAD !== '0',
     check: rc.opts.check, diff: rc.opts.diff, connections: rc.connections, sessions: rc.sessions, allHosts: rc.hosts, secrets: rc.secrets,
     recordDuration: rc.recordDuration, recordFailure: rc.recordFailure, forgetFailures: rc.forgetFailures,
     loader: rc.opts.loader, tags: rc.opts.tags, startAt: rc.startAt, signal: rc.opts.signal,
@@ -247,7 +248,7 @@ async function openPlay(env: PlayEnv, play: Play, batch: readonly HostRuntime[])
   const scope: Scope = playScope(play);
   // The hosts' first round trip (lease, journal) goes out beside fact gathering, read-only as
   // that is; no task that may change a host starts before it is answered.
-  const problems = openSessions(env, batch);
+  const problems = openSessions(env, batch, await sessionRiders(env, play, batch));
   if (play.gatherFacts) {
     const gather: Task = { ...GATHER, loc: play.loc, moduleLoc: play.loc };
     await runTask(env, gather, { ...scope, when: [], checkMode: false }, batch);

@@ -9,6 +9,8 @@ import { emptyCounts } from '../report/events.js';
 import type { Connection, ConnectionSpec } from '../transport/connection.js';
 import type { VarLayer } from '../vars/layers.js';
 import { FactOverlay } from './fact-overlay.js';
+import { FactCache } from './fact-batch.js';
+import type { Ahead } from './fact-lookahead.js';
 import type { HostStateOptions } from './host-session.js';
 import type { TagFilter } from './tags.js';
 
@@ -23,6 +25,11 @@ export interface RunOptions {
   readonly diff: boolean;
   /** Parallel hosts per task; default: all hosts of the batch, capped at 50. */
   readonly forks?: number | undefined;
+  /**
+   * Read the facts of a host's next tasks together, in one exec, when a task first needs one
+   * (fact-batch.ts). Default on; K8SBM_READ_AHEAD=0 in the environment turns it off (to compare).
+   */
+  readonly readAhead?: boolean | undefined;
   readonly limit?: string | undefined;
   readonly tags: TagFilter;
   readonly extraVars: readonly VarLayer[];
@@ -66,6 +73,10 @@ export interface HostRuntime {
    * block arms its rollback there, just before the block's first change (commit-confirmed.ts).
    */
   beforeChange?: (() => Promise<void>) | undefined;
+  /** Facts read ahead for the next tasks, waiting to be used (fact-batch.ts). */
+  readonly factCache: FactCache;
+  /** Where the host is in its play, so the next tasks' facts can be read ahead (fact-lookahead.ts). */
+  ahead: Ahead | undefined;
 }
 
 /** Which task set a resource, to what. */
@@ -80,6 +91,7 @@ export function newHostRuntime(name: string): HostRuntime {
     owned: new Map(),
     name, targeted: false, failed: false, unreachable: false, ended: false, facts: undefined,
     setVars: {}, notified: new Set(), overlay: new FactOverlay(), counts: emptyCounts(), inventoryLayers: undefined,
+    factCache: new FactCache(), ahead: undefined,
   };
 }
 

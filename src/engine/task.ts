@@ -10,6 +10,8 @@ import { evalCondition, extendVars, markData, markDataKey, renderValue } from '.
 import { UnreachableError } from '../transport/connection.js';
 import { assertNever } from '../util/assert-never.js';
 import { revealSecrets } from '../util/secret.js';
+import { reachKeyOf, type FactBatch } from './fact-batch.js';
+import { discoverReads } from './fact-lookahead.js';
 import { carryOut, makePlanContext, taskTimeout, type ContextInputs } from './context.js';
 import { describeError, describeFailure } from './failure.js';
 import { type PlayEnv, reachFor, taskDisplayName } from './play-env.js';
@@ -197,7 +199,11 @@ async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntim
   const check = scope.checkMode ?? env.check;
   const diff = scope.diff ?? env.diff;
   const reach = reachFor(env, h, scope, vars);
-  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline, secrets };
+  const reachKey = reachKeyOf(reach.reach);
+  const batch: FactBatch | undefined = env.readAhead && reach.factHost === h
+    ? { cache: h.factCache, reachKey, used: new Set<string>(), discover: () => discoverReads(env, h, reachKey, reachKeyOf) }
+    : undefined;
+  const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline, secrets, batch };
   const retries = task.until ? task.retries ?? 3 : 0;
   let attempt = 0;
   for (;;) {
@@ -345,3 +351,4 @@ function finish(env: PlayEnv, task: Task, scope: Scope, h: HostRuntime, name: st
   }
   if (o.status === 'changed') for (const n of task.notify) h.notified.add(n);
 }
+

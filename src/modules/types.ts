@@ -160,6 +160,12 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
    * parameter path it is about; the engine turns that into the variable's file:line.
    */
   readonly preflight?: ((instances: readonly PreflightInstance<P>[]) => readonly PreflightFinding[]) | undefined;
+  /**
+   * Every change it makes on the host is named by its plan's effects (file, copy, template, the
+   * line editors: the paths they write). Facts of other paths read ahead of the change stay good
+   * (src/engine/fact-batch.ts); a change of a module without it drops every fact read ahead.
+   */
+  readonly changesOnlyItsEffects?: boolean | undefined;
   /** Params naming a controller template file (template's `src`): a literal name's file is checked at load time. */
   readonly templateFileParams?: readonly string[] | undefined;
   plan(ctx: PlanContext, params: P): Promise<Plan>;

@@ -1,7 +1,9 @@
 /**
- * Round trips per module on one lab node, through the CLI: a task that changes nothing costs
- * exactly one exec, a change at most three (task_result.execs of --json). One line per module
- * below; modules not in the registry (yet) are left out, so the list can run ahead of them.
+ * Round trips per module on one lab node, through the CLI: a task that reads its facts alone
+ * (K8SBM_READ_AHEAD=0) costs exactly one exec when it changes nothing, a change at most three
+ * (task_result.execs of --json); with facts read ahead (the default) the whole converged play
+ * costs one exec. One line per module below; modules not in the registry (yet) are left out, so
+ * the list can run ahead of them.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -67,12 +69,13 @@ describe('round trips per module on a lab node', () => {
     for (const m of ['copy', 'template', 'file', 'lineinfile', 'blockinfile', 'stat', 'slurp']) assert.ok(names.includes(m), m);
   });
 
-  it('a change costs at most three execs, a no-change task exactly one, in apply and in check mode', (t) => {
+  it('each task alone: a change costs at most three execs, a no-change task exactly one, in apply and in check mode', (t) => {
     const dir = project();
     const args = ['-i', lab.inventoryFile, '--known-hosts', lab.knownHostsFile, '--json'];
     const node = lab.nodes[0]!.name;
+    const alone = { K8SBM_READ_AHEAD: '0' };
 
-    const first = k8sbm(['run', 'site.yml', ...args], dir);
+    const first = k8sbm(['run', 'site.yml', ...args], dir, alone);
     assert.equal(first.code, 0, first.stdout + first.stderr);
     const r1 = results(first.stdout);
     for (const r of present) {
@@ -88,7 +91,7 @@ describe('round trips per module on a lab node', () => {
 
     const hashBefore = treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
     for (const [cmd, label] of [['run', 'second run'], ['plan', 'check mode']] as const) {
-      const again = k8sbm([cmd, 'site.yml', ...args], dir);
+      const again = k8sbm([cmd, 'site.yml', ...args], dir, alone);
       assert.equal(again.code, 0, `${label}: ${again.stdout}${again.stderr}`);
       const r2 = results(again.stdout);
       for (const r of present) {
@@ -97,5 +100,25 @@ describe('round trips per module on a lab node', () => {
     }
     assert.equal(treeHash(join(nodeRootPath(lab.lab, node), 'etc')), hashBefore, 'the no-op runs changed the node');
     t.diagnostic(`execs of the changes: ${present.map((r) => `${r.module}=${r1.get(taskName(r))?.execs}`).join(' ')}`);
+  });
+
+  it('facts read ahead: the converged play sends no exec of its own (every fact came with the run lock\'s exec), a run two in all, a plan one', () => {
+    const dir = project();
+    const args = ['-i', lab.inventoryFile, '--known-hosts', lab.knownHostsFile, '--json'];
+    const node = lab.nodes[0]!.name;
+    const hashBefore = treeHash(join(nodeRootPath(lab.lab, node), 'etc'));
+    for (const [cmd, label] of [['run', 'converged run'], ['plan', 'check mode']] as const) {
+      const r = k8sbm([cmd, 'site.yml', ...args], dir);
+      assert.equal(r.code, 0, `${label}: ${r.stdout}${r.stderr}`);
+      const got = results(r.stdout);
+      const statuses = present.map((m) => `${m.module}=${got.get(taskName(m))?.status}`);
+      assert.deepEqual(statuses, present.map((m) => `${m.module}=ok`), label);
+      const execs = present.map((m) => got.get(taskName(m))?.execs);
+      assert.deepEqual(execs, present.map(() => 0), `${label}: execs per task`);
+      const recap = jsonEvents(r.stdout).find((e) => e.event === 'recap')!;
+      // The run lock's exec (the facts ride along), and in a run its release.
+      assert.deepEqual(recap.execs, { [node]: cmd === 'run' ? 2 : 1 }, `${label}: execs of the run`);
+    }
+    assert.equal(treeHash(join(nodeRootPath(lab.lab, node), 'etc')), hashBefore, 'the no-op runs changed the node');
   });
 });

@@ -39,6 +39,7 @@ function markersOf(p: BlockinfileParams): { begin: string; end: string } {
 
 export const blockinfile = defineModule({
   name: 'blockinfile',
+  changesOnlyItsEffects: true,
   doc: {
     summary: 'Keeps a multi-line block of text between two marker lines in a file: inserted, updated in place, or removed.',
     check: 'full',

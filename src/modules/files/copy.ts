@@ -24,6 +24,7 @@ const schema = Type.Object({
 
 export const copy = defineModule({
   name: 'copy',
+  changesOnlyItsEffects: true,
   doc: {
     summary: 'Writes a file on the host from inline content or a controller file, with mode, owner and group, replacing it atomically.',
     check: 'full',

@@ -55,6 +55,7 @@ const schema = Type.Object({
 
 export const file = defineModule({
   name: 'file',
+  changesOnlyItsEffects: true,
   doc: {
     summary: 'Makes a path a file, a directory, a symlink, or absent, with mode, owner and group (recursively for directories).',
     check: 'full',

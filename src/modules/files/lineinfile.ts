@@ -26,6 +26,7 @@ const schema = Type.Object({
 
 export const lineinfile = defineModule({
   name: 'lineinfile',
+  changesOnlyItsEffects: true,
   doc: {
     summary: 'Ensures one line of a text file is present (added, or replaced where regexp matches) or absent.',
     check: 'full',

@@ -16,6 +16,7 @@ const schema = Type.Object({
 
 export const template = defineModule({
   name: 'template',
+  changesOnlyItsEffects: true,
   doc: {
     summary: "Renders a controller template (the role's templates/ first) with the task's variables and writes it to the host like copy.",
     check: 'full',

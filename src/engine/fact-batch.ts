@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import type { FactDef } from '../facts/types.js';
+import type { Effect } from '../modules/types.js';
+import { toShellLine } from '../transport/quote.js';
+import type { ExecResult } from '../transport/connection.js';
+
+/**
+ * Facts read ahead, many in one exec (docs/engine.md, "Fact batching").
+ *
+ * When a task's plan reads a fact the host has not answered yet, the engine does not send that one
+ * command alone: it asks the tasks ahead of it on the host (src/engine/fact-lookahead.ts) which
+ * facts their plans will read, and sends all of those commands in one exec. Their answers wait
+ * here until a plan asks for them, and every answer stays for later tasks (a task reading the same
+ * thing twice — a retry, a wait — gets the second from the host). A task that changes the host
+ * drops what it may have changed:
+ * for modules that say every change they make is in their plan's effects (file, copy, template,
+ * lineinfile, blockinfile) the answers about the paths they wrote, their parents and children,
+ * and everything that is not a plain path fact; for any other change, everything.
+ */
+
+/** What a read-ahead answer is about: the fact and its subject (a path for `file`). */
+export interface Read {
+  readonly def: FactDef<unknown, unknown>;
+  readonly arg: unknown;
+}
+
+interface Entry {
+  readonly fact: string;
+  readonly key: string;
+  readonly res: ExecResult;
+}
+
+/** Facts whose subject is one path and which read nothing but that path and its ancestors. */
+const PATH_FACTS: ReadonlySet<string> = new Set(['file']);
+
+/** The answers one host gave ahead of time, by the reach (privilege, environment) and command they were read with. */
+export class FactCache {
+  readonly #entries = new Map<string, Entry>();
+
+  static keyOf(reach: string, argv: readonly string[]): string {
+    return `${reach}\u0000${JSON.stringify(argv)}`;
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  peek(key: string): ExecResult | undefined {
+    return this.#entries.get(key)?.res;
+  }
+
+  put(key: string, fact: string, subject: string, res: ExecResult): void {
+    this.#entries.set(key, { fact, key: subject, res });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  /**
+   * A change was made on the host. `effects` are the change's declared effects; `complete` says the
+   * module names every change it makes there. Anything the change may have touched is dropped.
+   */
+  changed(effects: readonly Effect[], complete: boolean): void {
+    if (this.#entries.size === 0) return;
+    const paths = effects.filter((e) => PATH_FACTS.has(e.fact)).map((e) => e.key);
+    if (!complete || paths.length === 0 || paths.length !== effects.length) {
+      this.clear();
+      return;
+    }
+    for (const [k, e] of this.#entries) {
+      if (!PATH_FACTS.has(e.fact) || paths.some((p) => related(p, e.key))) this.#entries.delete(k);
+    }
+  }
+}
+
+/** One path is the other, or lies below it. */
+function related(a: string, b: string): boolean {
+  const under = (x: string, y: string): boolean => x === y || y === '/' || x.startsWith(`${y}/`);
+  return under(a, b) || under(b, a) || posix.dirname(a) === b || posix.dirname(b) === a;
+}
+
+/** Arguments this long are set once in a variable of the batch script (the same fact script for many paths). */
+const HOIST_AT = 160;
+/** The batch script stays well under the one-argument limit (MAX_COMMAND_BYTES). */
+export const BATCH_SCRIPT_LIMIT = 96 * 1024;
+
+/**
+ * One shell script running `commands` one after the other, each with its stdout and stderr
+ * followed by a line naming it (and its exit code) after a random marker nobody can guess.
+ * Returns undefined when the script would be too long.
+ */
+export function batchScript(commands: readonly (readonly string[])[], marker: string): string | undefined {
+  const hoisted = new Map<string, string>();
+  const lines: string[] = [];
+  const body: string[] = [];
+  commands.forEach((argv, i) => {
+    const words = argv.map((a) => {
+      if (a.length < HOIST_AT) return toShellLine([a]);
+      let v = hoisted.get(a);
+      if (!v) {
+        v = `k8sbm_s${hoisted.size}`;
+        hoisted.set(a, v);
+        lines.push(`${v}=${toShellLine([a])}`);
+      }
+      return `"$${v}"`;
+    });
+    body.push(`${words.join(' ')} </dev/null; printf '\\n%s %s %s\\n' "$m" ${i} $?; printf '\\n%s %s\\n' "$m" ${i} >&2`);
+  });
+  const script = [`m=${marker}`, ...lines, ...body].join('\n');
+  return Buffer.byteLength(script) > BATCH_SCRIPT_LIMIT ? undefined : script;
+}
+
+export function newMarker(): string {
+  return `k8sbm-batch-${randomBytes(16).toString('hex')}`;
+}
+
+/** The batch's output cut back into each command's result; undefined when it is not whole. */
+export function splitBatch(res: ExecResult, count: number, marker: string): ExecResult[] | undefined {
+  if (res.code !== 0 || res.signal !== null) return undefined;
+  const out: ExecResult[] = [];
+  let o = 0;
+  let e = 0;
+  for (let i = 0; i < count; i++) {
+    const tag = `\n${marker} ${i} `;
+    const at = res.stdout.indexOf(tag, o);
+    if (at < 0) return undefined;
+    const eol = res.stdout.indexOf('\n', at + tag.length);
+    if (eol < 0) return undefined;
+    const code = Number(res.stdout.slice(at + tag.length, eol));
+    if (!Number.isInteger(code)) return undefined;
+    const etag = `\n${marker} ${i}\n`;
+    const eat = res.stderr.indexOf(etag, e);
+    if (eat < 0) return undefined;
+    // A command killed by a signal shows as 128+n to the shell, as it would to one exec's caller.
+    out.push({ code, signal: null, stdout: res.stdout.slice(o, at), stderr: res.stderr.slice(e, eat) });
+    o = eol + 1;
+    e = eat + etag.length;
+  }
+  return out;
+}
+
+/** How a task's fact reads go through the host's read-ahead answers. */
+export interface FactBatch {
+  readonly cache: FactCache;
+  /** The privilege and environment the task reads with: answers read otherwise are not used. */
+  readonly reachKey: string;
+  /**
+   * What this task (this loop item, every attempt of an `until`) has read already: a second
+   * read of the same thing goes to the host, so a task that waits for something sees it happen.
+   */
+  readonly used: Set<string>;
+  /** The facts the host's next tasks will read (fact-lookahead.ts). */
+  discover(): Promise<Read[]>;
+}
+
+type Exec = (argv: readonly string[]) => Promise<ExecResult>;
+
+/**
+ * The host's answer to one fact command: read ahead already, or read now together with every
+ * fact the next tasks will need (one exec for all of them), or, when there is nothing to read
+ * along with it or the batch did not come back whole, alone as before. Whatever is read stays
+ * for the next tasks until a change may have made it untrue.
+ */
+export async function readThroughBatch(b: FactBatch, read: Read, exec: Exec): Promise<ExecResult> {
+  const argv = read.def.argv(read.arg);
+  const key = FactCache.keyOf(b.reachKey, argv);
+  const again = b.used.has(key);
+  b.used.add(key);
+  const keep = (res: ExecResult): ExecResult => {
+    b.cache.put(key, read.def.name, read.def.key(read.arg), res);
+    return res;
+  };
+  if (again) return keep(await exec(argv));
+  const hit = b.cache.peek(key);
+  if (hit) return hit;
+  const more = new Map<string, { read: Read; argv: readonly string[] }>();
+  for (const r of await b.discover()) {
+    const a = r.def.argv(r.arg);
+    const k = FactCache.keyOf(b.reachKey, a);
+    if (k !== key && !b.cache.has(k) && !more.has(k)) more.set(k, { read: r, argv: a });
+  }
+  let rest = [...more];
+  if (rest.length === 0) return keep(await exec(argv));
+  const marker = newMarker();
+  let script = batchScript([argv, ...rest.map(([, m]) => m.argv)], marker);
+  while (script === undefined && rest.length > 0) {
+    rest = rest.slice(0, Math.floor(rest.length / 2));
+    script = batchScript([argv, ...rest.map(([, m]) => m.argv)], marker);
+  }
+  if (script === undefined || rest.length === 0) return keep(await exec(argv));
+  const parts = splitBatch(await exec(['sh', '-c', script]), rest.length + 1, marker);
+  if (!parts) return keep(await exec(argv));
+  rest.forEach(([k, m], j) => b.cache.put(k, m.read.def.name, m.read.def.key(m.read.arg), parts[j + 1]!));
+  return keep(parts[0]!);
+}
+
+/** What decides how a fact reads on the host: the user it runs as and its environment. */
+export function reachKeyOf(r: { readonly become: { readonly user: string; readonly method: string } | undefined; readonly env: Readonly<Record<string, string>> | undefined }): string {
+  return JSON.stringify([r.become?.method ?? null, r.become?.user ?? null, r.env ?? null]);
+}
