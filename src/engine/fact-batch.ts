@@ -98,21 +98,25 @@ export const BATCH_SCRIPT_LIMIT = 96 * 1024;
 export function batchScript(commands: readonly (readonly string[])[], marker: string): string | undefined {
   const hoisted = new Map<string, string>();
   const lines: string[] = [];
-  const body: string[] = [];
-  commands.forEach((argv, i) => {
-    const words = argv.map((a) => {
-      if (a.length < HOIST_AT) return toShellLine([a]);
-      let v = hoisted.get(a);
-      if (!v) {
-        v = `k8sbm_s${hoisted.size}`;
-        hoisted.set(a, v);
-        lines.push(`${v}=${toShellLine([a])}`);
-      }
-      return `"$${v}"`;
-    });
-    body.push(`${words.join(' ')} </dev/null; printf '\\n%s %s %s\\n' "$m" ${i} $?; printf '\\n%s %s\\n' "$m" ${i} >&2`);
+  const word = (a: string): string => {
+    if (a.length < HOIST_AT) return toShellLine([a]);
+    let v = hoisted.get(a);
+    if (!v) {
+      v = `k8sbm_s${hoisted.size}`;
+      hoisted.set(a, v);
+      lines.push(`${v}=${toShellLine([a])}`);
+    }
+    return `"$${v}"`;
+  };
+  const body = commands.map((argv, i) => {
+    // `sh -c SCRIPT NAME ARGS...` runs in a subshell of the batch (a fork, no new shell started),
+    // unless it asks for its own process ($$); anything else as the command it is.
+    const run = argv[0] === 'sh' && argv[1] === '-c' && argv.length >= 3 && !argv[2]!.includes('$$')
+      ? `(set -- ${argv.slice(4).map(word).join(' ')}; eval ${word(argv[2]!)})`
+      : argv.map(word).join(' ');
+    return `${run} </dev/null; printf '\\n%s %s %s\\n' "$k8sbm_m" ${i} $?; printf '\\n%s %s\\n' "$k8sbm_m" ${i} >&2`;
   });
-  const script = [`m=${marker}`, ...lines, ...body].join('\n');
+  const script = [`k8sbm_m=${marker}`, ...lines, ...body].join('\n');
   return Buffer.byteLength(script) > BATCH_SCRIPT_LIMIT ? undefined : script;
 }
 

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { BATCH_SCRIPT_LIMIT, FactCache, batchScript, newMarker, readThroughBatch, splitBatch, type FactBatch, type Read } from '../../src/engine/fact-batch.js';
+import { fileFact, fileFactArgv } from '../../src/facts/file.js';
+import type { ExecResult } from '../../src/transport/connection.js';
+
+/** Facts read ahead: the batch script run by the real /bin/sh, the cache's rules, the read path. */
+
+function runSh(argv: readonly string[]): ExecResult {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('batch script', () => {
+  const commands: string[][] = [
+    ['printf', 'no newline at the end'],
+    ['sh', '-c', 'echo "out $1 $2"; echo "err $1" >&2; exit 3', 'name', 'a b', "it's"],
+    ['true'],
+    ['sh', '-c', 'printf "two\\n\\nblank lines\\n\\n"'],
+    ['sh', '-c', 'kill -s TERM $$'],
+    ['cat'],
+  ];
+
+  it('each command gets its own stdout, stderr and exit code back, as if it had run alone', () => {
+    const marker = newMarker();
+    const script = batchScript(commands, marker)!;
+    assert.match(script, /\(set -- 'a b'/, 'a shell script runs in a subshell of the batch');
+    const parts = splitBatch(runSh(['sh', '-c', script]), commands.length, marker);
+    assert.ok(parts);
+    const alone = commands.map((c) => runSh(c));
+    assert.deepEqual(parts.map((p) => p.stdout), alone.map((a) => a.stdout));
+    // The batch's shell says so when a command dies of a signal ("Terminated"); nothing else is added.
+    assert.deepEqual(parts.map((p, i) => (i === 4 ? '' : p.stderr)), alone.map((a, i) => (i === 4 ? '' : a.stderr)));
+    // A signal shows as the shell shows it (128 + n); the others' codes are their own.
+    assert.deepEqual(parts.map((p) => p.code), [0, 3, 0, 0, 143, 0]);
+    assert.equal(alone[5]!.stdout, '', 'cat reads nothing: every command gets /dev/null as stdin');
+  });
+
+  it('the same long script for many paths is sent once, in a variable', () => {
+    const paths = Array.from({ length: 40 }, (_, i) => `/etc/k8sbm-batch/${i}.conf`);
+    const script = batchScript(paths.map((p) => fileFactArgv(p)), newMarker())!;
+    const once = fileFactArgv('/x')[2]!;
+    assert.equal(script.split(once.slice(0, 40)).length - 1, 1, 'the file fact script appears once');
+    assert.ok(script.length < once.length + 40 * 200, `${script.length} bytes for 40 paths`);
+  });
+
+  it('file facts read in a batch parse as they do read alone (a missing path, a file, a folder)', () => {
+    const paths = ['/etc/hostname', '/etc', '/nonexistent/k8sbm/x', '/etc/passwd'];
+    const marker = newMarker();
+    const parts = splitBatch(runSh(['sh', '-c', batchScript(paths.map((p) => fileFactArgv(p)), marker)!]), paths.length, marker)!;
+    paths.forEach((p, i) => assert.deepEqual(fileFact.parse(parts[i]!, p), fileFact.parse(runSh(fileFactArgv(p)), p), p));
+  });
+
+  it('output that is not whole (a missing marker, a failed batch) is refused, not guessed', () => {
+    const marker = newMarker();
+    const res = runSh(['sh', '-c', batchScript([['echo', 'a'], ['echo', 'b']], marker)!]);
+    assert.ok(splitBatch(res, 2, marker));
+    assert.equal(splitBatch(res, 3, marker), undefined, 'a third command that never answered');
+    assert.equal(splitBatch({ ...res, code: 1 }, 2, marker), undefined, 'the batch itself failed (sudo refused, killed)');
+    assert.equal(splitBatch(res, 2, newMarker()), undefined, 'another marker');
+  });
+
+  it('a text that names the marker cannot fake the end of a command: the marker is random', () => {
+    assert.notEqual(newMarker(), newMarker());
+    assert.match(newMarker(), /^k8sbm-batch-[0-9a-f]{32}$/);
+  });
+
+  it('a batch longer than the limit is not built', () => {
+    const big = Array.from({ length: 200 }, (_, i) => ['echo', `${i}-${'x'.repeat(150)}`]);
+    assert.equal(batchScript(big.slice(0, 1), newMarker())!.length < BATCH_SCRIPT_LIMIT, true);
+    assert.equal(batchScript(Array.from({ length: 2000 }, (_, i) => ['echo', `${i}-${'x'.repeat(100)}`]), newMarker()), undefined);
+  });
+});
+
+describe('fact cache', () => {
+  const res = (s: string): ExecResult => ({ code: 0, signal: null, stdout: s, stderr: '' });
+  const filled = (): FactCache => {
+    const c = new FactCache();
+    for (const p of ['/etc/a/x.conf', '/etc/a', '/etc/b/y.conf', '/etc/a/sub/z.conf', '/etc/ab.conf']) c.put(`file ${p}`, 'file', p, res(p));
+    c.put('sysctl', 'sysctl', '', res('sysctl'));
+    return c;
+  };
+  const left = (c: FactCache): string[] => ['/etc/a/x.conf', '/etc/a', '/etc/b/y.conf', '/etc/a/sub/z.conf', '/etc/ab.conf'].filter((p) => c.has(`file ${p}`));
+
+  it('a change of a module that names all it writes drops those paths, their parents and children, and every fact that is not a path', () => {
+    const c = filled();
+    c.changed([{ fact: 'file', key: '/etc/a/sub', value: {} }], true);
+    assert.deepEqual(left(c), ['/etc/a/x.conf', '/etc/b/y.conf', '/etc/ab.conf']);
+    assert.equal(c.has('sysctl'), false);
+  });
+
+  it('any other change drops everything', () => {
+    for (const [effects, complete] of [[[{ fact: 'file', key: '/etc/a', value: {} }], false], [[], true], [[{ fact: 'sysctl', key: '', value: {} }], true]] as const) {
+      const c = filled();
+      c.changed(effects, complete);
+      assert.equal(c.size, 0, JSON.stringify(effects));
+    }
+  });
+});
+
+describe('reading through the batch', () => {
+  const read = (p: string): Read => ({ def: fileFact as never, arg: p });
+  const key = (p: string): string => FactCache.keyOf('k', fileFactArgv(p));
+
+  function setup(ahead: string[]) {
+    const sent: (readonly string[])[] = [];
+    const exec = async (argv: readonly string[]): Promise<ExecResult> => { sent.push(argv); return runSh(argv); };
+    const b: FactBatch = { cache: new FactCache(), reachKey: 'k', used: new Set(), discover: async () => ahead.map(read) };
+    return { sent, exec, b };
+  }
+
+  it('a miss reads every fact ahead in one exec; the next task finds its fact there; a second read of one thing goes to the host', async () => {
+    const { sent, exec, b } = setup(['/etc/hostname', '/etc/passwd', '/etc']);
+    const first = await readThroughBatch(b, read('/etc/hostname'), exec);
+    assert.equal(sent.length, 1);
+    assert.deepEqual(fileFact.parse(first, '/etc/hostname'), fileFact.parse(runSh(fileFactArgv('/etc/hostname')), '/etc/hostname'));
+    assert.ok(b.cache.has(key('/etc/passwd')) && b.cache.has(key('/etc')));
+    const next: FactBatch = { ...b, used: new Set() };
+    await readThroughBatch(next, read('/etc/passwd'), exec);
+    assert.equal(sent.length, 1, 'the next task read nothing');
+    await readThroughBatch(next, read('/etc/passwd'), exec);
+    assert.deepEqual(sent.slice(1), [fileFactArgv('/etc/passwd')], 'read again, alone');
+  });
+
+  it('nothing else to read: the fact is read alone, with no batch around it', async () => {
+    const { sent, exec, b } = setup(['/etc/hostname']);
+    await readThroughBatch(b, read('/etc/hostname'), exec);
+    assert.deepEqual(sent, [fileFactArgv('/etc/hostname')]);
+  });
+
+  it('a batch that does not come back whole: the fact is read alone, and nothing is kept from the batch', async () => {
+    const sent: (readonly string[])[] = [];
+    const exec = async (argv: readonly string[]): Promise<ExecResult> => { sent.push(argv); return argv[0] === 'sh' && argv.length === 3 ? { code: 1, signal: null, stdout: '', stderr: 'sudo: a password is required' } : runSh(argv); };
+    const b: FactBatch = { cache: new FactCache(), reachKey: 'k', used: new Set(), discover: async () => [read('/etc/passwd')] };
+    const r = await readThroughBatch(b, read('/etc/hostname'), exec);
+    assert.equal(r.code, 0);
+    assert.equal(sent.length, 2);
+    assert.equal(b.cache.has(key('/etc/passwd')), false);
+  });
+});
