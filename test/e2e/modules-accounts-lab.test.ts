@@ -16,6 +16,11 @@ import { jsonEvents, recapOf, treeHash } from '../helpers/cli.js';
 import { writeTree } from '../helpers/engine.js';
 import { labSsh, startLab, type TestLab } from '../helpers/lab.js';
 
+// These tests count each module's own round trips, as a task reading its facts alone does:
+// facts read ahead (many tasks' facts in one exec) are tested in read-ahead-lab and round-trips,
+// and by every role test. The CLI runs below inherit this.
+process.env.K8SBM_READ_AHEAD = '0';
+
 const HASH_ONE = '$6$k8sbmlabsaltA$jUvDJIkd1id9hn2zAfOR3kCEOAwDVrTNVh9aoc7rx0O6OHG0Lsqb2ijMVUuvjoLqN8qA0cT27mWA3yMgFbOFy1';
 const HASH_TWO = '$6$k8sbmlabsaltB$gdAs0Nd1G.I8GHl8G3TnUV1KuxIUVfyQv7KORj5I/vfcvSzGkoPoaZXheWIg6VhjLnuwL.qmaDZnnxtW5jBU71';
 const USER = 'k8sbm-alice';

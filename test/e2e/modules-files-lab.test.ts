@@ -11,6 +11,11 @@ import { jsonEvents, k8sbm, recapOf, treeHash } from '../helpers/cli.js';
 import { startLab, type TestLab } from '../helpers/lab.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';
 
+// These tests count each module's own round trips, as a task reading its facts alone does:
+// facts read ahead (many tasks' facts in one exec) are tested in read-ahead-lab and round-trips,
+// and by every role test. The CLI runs below inherit this.
+process.env.K8SBM_READ_AHEAD = '0';
+
 let lab: TestLab;
 const work = tempDir('files-lab');
 before(async () => { lab = await startLab({ name: 'fileslab', nodes: 3 }); });

@@ -13,6 +13,11 @@ import { writeTree } from '../helpers/engine.js';
 import { labSsh, startLab, type TestLab } from '../helpers/lab.js';
 import { buildDemoRepo, fileSha256, type DemoRepo } from '../helpers/package-repo.js';
 
+// These tests count each module's own round trips, as a task reading its facts alone does:
+// facts read ahead (many tasks' facts in one exec) are tested in read-ahead-lab and round-trips,
+// and by every role test. The CLI runs below inherit this.
+process.env.K8SBM_READ_AHEAD = '0';
+
 let lab: TestLab;
 let repo: DemoRepo;
 let project: string;
