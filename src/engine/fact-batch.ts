@@ -16,7 +16,9 @@ import type { ExecResult } from '../transport/connection.js';
  * drops what it may have changed:
  * for modules that say every change they make is in their plan's effects (file, copy, template,
  * lineinfile, blockinfile) the answers about the paths they wrote, their parents and children,
- * and everything that is not a plain path fact; for any other change, everything.
+ * and everything that is not a plain path fact; for any other change, everything. So does a task
+ * that waited for the host to change by itself (an `until` that retried, wait_for, uri, a
+ * rollout), and an answer older than a minute is read again.
  */
 
 /** What a read-ahead answer is about: the fact and its subject (a path for `file`). */
@@ -29,7 +31,11 @@ interface Entry {
   readonly fact: string;
   readonly key: string;
   readonly res: ExecResult;
+  readonly at: number;
 }
+
+/** An answer older than this is read again: the host also changes by itself (services write files). */
+export const MAX_AGE_MS = 60_000;
 
 /** Facts whose subject is one path and which read nothing but that path and its ancestors. */
 const PATH_FACTS: ReadonlySet<string> = new Set(['file']);
@@ -42,16 +48,23 @@ export class FactCache {
     return `${reach}\u0000${JSON.stringify(argv)}`;
   }
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   has(key: string): boolean {
-    return this.#entries.has(key);
+    return this.peek(key) !== undefined;
   }
 
   peek(key: string): ExecResult | undefined {
-    return this.#entries.get(key)?.res;
+    const e = this.#entries.get(key);
+    if (e && this.now() - e.at > MAX_AGE_MS) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e?.res;
   }
 
   put(key: string, fact: string, subject: string, res: ExecResult): void {
-    this.#entries.set(key, { fact, key: subject, res });
+    this.#entries.set(key, { fact, key: subject, res, at: this.now() });
   }
 
   get size(): number {

@@ -206,30 +206,38 @@ async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntim
   const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline, secrets, batch };
   const retries = task.until ? task.retries ?? 3 : 0;
   let attempt = 0;
-  for (;;) {
-    const plan: Plan = await module.plan(makePlanContext(inputs), params);
-    let o: Outcome;
-    try {
-      o = await realise(plan, module, params, inputs);
-    } catch (e) {
-      // A command's exit code is for failed_when to judge (`failed_when: false` keeps any code),
-      // and a failed attempt under `until` is retried, as in Ansible (`until: result.rc == 0`).
-      if (!(e instanceof ActionFailed) || (!task.failedWhen && !task.until)) throw e;
-      o = failureOutcome(e, h, task, env.pvc.verbosity);
+  try {
+    return await tryUntil();
+  } finally {
+    // A task that waited for the host to change by itself: what was read before it may be old news.
+    if (attempt > 0 || module.waits) reach.factHost.factCache.clear();
+  }
+  async function tryUntil(): Promise<Outcome> {
+    for (;;) {
+      const plan: Plan = await module.plan(makePlanContext(inputs), params);
+      let o: Outcome;
+      try {
+        o = await realise(plan, module, params, inputs);
+      } catch (e) {
+        // A command's exit code is for failed_when to judge (`failed_when: false` keeps any code),
+        // and a failed attempt under `until` is retried, as in Ansible (`until: result.rc == 0`).
+        if (!(e instanceof ActionFailed) || (!task.failedWhen && !task.until)) throw e;
+        o = failureOutcome(e, h, task, env.pvc.verbosity);
+      }
+      o = applyOverrides(task, vars, o);
+      if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
+      // Without register the result is `result` here, as for changed_when and failed_when.
+      const untilVars = extendVars(vars, { [task.register ?? 'result']: markData(o.result) });
+      if (o.status !== 'failed' && evalCondition(task.until, untilVars, task.loc)) return { ...o, result: { ...o.result, attempts: attempt + 1 } };
+      if (attempt >= retries) {
+        if (o.status === 'failed') return { ...o, msg: retries > 0 ? `${o.msg} (after ${retries + 1} attempts)` : o.msg, result: { ...o.result, attempts: attempt + 1 } };
+        const cond = task.until.filter((c) => c !== true).map(String).join(' and ');
+        const attempts = retries > 0 ? `retries exhausted (${retries + 1} attempts): ` : '';
+        return { ...o, status: 'failed', msg: `${attempts}until condition still false${cond ? `: ${cond}` : ''}`, detail: o.detail ?? outputTail(o.result), result: { ...o.result, attempts: attempt + 1, failed: true } };
+      }
+      attempt++;
+      await env.sleep((task.delay ?? 5) * 1000);
     }
-    o = applyOverrides(task, vars, o);
-    if (!task.until || o.status === 'skipped' || o.status === 'unreachable') return o;
-    // Without register the result is `result` here, as for changed_when and failed_when.
-    const untilVars = extendVars(vars, { [task.register ?? 'result']: markData(o.result) });
-    if (o.status !== 'failed' && evalCondition(task.until, untilVars, task.loc)) return { ...o, result: { ...o.result, attempts: attempt + 1 } };
-    if (attempt >= retries) {
-      if (o.status === 'failed') return { ...o, msg: retries > 0 ? `${o.msg} (after ${retries + 1} attempts)` : o.msg, result: { ...o.result, attempts: attempt + 1 } };
-      const cond = task.until.filter((c) => c !== true).map(String).join(' and ');
-      const attempts = retries > 0 ? `retries exhausted (${retries + 1} attempts): ` : '';
-      return { ...o, status: 'failed', msg: `${attempts}until condition still false${cond ? `: ${cond}` : ''}`, detail: o.detail ?? outputTail(o.result), result: { ...o.result, attempts: attempt + 1, failed: true } };
-    }
-    attempt++;
-    await env.sleep((task.delay ?? 5) * 1000);
   }
 }
 

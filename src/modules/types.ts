@@ -166,6 +166,8 @@ export interface ModuleDefinition<P = Record<string, unknown>> {
    * (src/engine/fact-batch.ts); a change of a module without it drops every fact read ahead.
    */
   readonly changesOnlyItsEffects?: boolean | undefined;
+  /** It may wait for the host to change by itself (a port, a URL, a rollout): facts read ahead of it are dropped after it. */
+  readonly waits?: boolean | undefined;
   /** Params naming a controller template file (template's `src`): a literal name's file is checked at load time. */
   readonly templateFileParams?: readonly string[] | undefined;
   plan(ctx: PlanContext, params: P): Promise<Plan>;

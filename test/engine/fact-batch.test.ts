@@ -90,6 +90,16 @@ describe('fact cache', () => {
     assert.equal(c.has('sysctl'), false);
   });
 
+  it('an answer older than a minute is read again', () => {
+    let now = 1_000;
+    const c = new FactCache(() => now);
+    c.put('k', 'file', '/etc/x', res('x'));
+    now += 59_000;
+    assert.ok(c.has('k'));
+    now += 2_000;
+    assert.equal(c.peek('k'), undefined);
+  });
+
   it('any other change drops everything', () => {
     for (const [effects, complete] of [[[{ fact: 'file', key: '/etc/a', value: {} }], false], [[], true], [[{ fact: 'sysctl', key: '', value: {} }], true]] as const) {
       const c = filled();

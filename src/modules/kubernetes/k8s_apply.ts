@@ -66,6 +66,7 @@ function validatedPlan(objects: readonly ManifestObject[]): Plan {
 
 export const k8s_apply = defineModule({
   name: 'k8s_apply',
+  waits: true,
   schema: K8S_APPLY_SCHEMA,
   rules: [NAMESPACE_RULE, VALIDATE_ONLY_RULE],
   doc: K8S_APPLY_DOC,

@@ -106,6 +106,7 @@ export function decideUri(p: UriParams, r: UriResponse): Plan {
 
 export const uri = defineModule({
   name: 'uri',
+  waits: true,
   schema,
   doc: {
     summary: 'Probes an HTTP(S) URL from the node (e.g. /healthz) and fails unless the status and body are as expected; never a change.',

@@ -86,6 +86,7 @@ export function decideWaitFor(s: WaitSpec, o: WaitOutcome, msg?: string): Plan {
 
 export const wait_for = defineModule({
   name: 'wait_for',
+  waits: true,
   schema,
   doc: {
     summary: 'Waits on the node until a TCP port opens or closes, or a file appears (with a matching line) or goes away; never a change.',
