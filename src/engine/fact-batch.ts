@@ -32,7 +32,13 @@ interface Entry {
   readonly key: string;
   readonly res: ExecResult;
   readonly at: number;
+  /** A task's plan has used it (not only a look ahead). */
+  served: boolean;
 }
+
+/** How many tasks a batch looks ahead at most, and at least once batches were found wasted. */
+export const MAX_WINDOW = 64;
+const MIN_WINDOW = 4;
 
 /** An answer older than this is read again: the host also changes by itself (services write files). */
 export const MAX_AGE_MS = 60_000;
@@ -47,6 +53,13 @@ export class FactCache {
   static keyOf(reach: string, argv: readonly string[]): string {
     return `${reach}\u0000${JSON.stringify(argv)}`;
   }
+
+  /**
+   * How many tasks the next batch looks ahead: halved when a change drops answers no task used
+   * (a play that changes at every task reads its facts ahead for nothing, and working out what
+   * the tasks ahead will read costs the workstation their plans), doubled when a batch was used.
+   */
+  window = MAX_WINDOW;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -63,8 +76,25 @@ export class FactCache {
     return e?.res;
   }
 
-  put(key: string, fact: string, subject: string, res: ExecResult): void {
-    this.#entries.set(key, { fact, key: subject, res, at: this.now() });
+  /** The answer for a task's plan (marked used). */
+  serve(key: string): ExecResult | undefined {
+    const res = this.peek(key);
+    if (res) this.#entries.get(key)!.served = true;
+    return res;
+  }
+
+  put(key: string, fact: string, subject: string, res: ExecResult, served = false): void {
+    this.#entries.set(key, { fact, key: subject, res, at: this.now(), served });
+  }
+
+  /** A new batch is read: the window grows back when every answer of the last one was used. */
+  batched(): void {
+    if ([...this.#entries.values()].every((e) => e.served)) this.window = Math.min(MAX_WINDOW, this.window * 2);
+  }
+
+  #drop(k: string): void {
+    if (!this.#entries.get(k)!.served) this.window = Math.max(MIN_WINDOW, Math.floor(this.window / 2));
+    this.#entries.delete(k);
   }
 
   get size(): number {
@@ -72,7 +102,7 @@ export class FactCache {
   }
 
   clear(): void {
-    this.#entries.clear();
+    for (const k of [...this.#entries.keys()]) this.#drop(k);
   }
 
   /**
@@ -87,7 +117,7 @@ export class FactCache {
       return;
     }
     for (const [k, e] of this.#entries) {
-      if (!PATH_FACTS.has(e.fact) || paths.some((p) => related(p, e.key))) this.#entries.delete(k);
+      if (!PATH_FACTS.has(e.fact) || paths.some((p) => related(p, e.key))) this.#drop(k);
     }
   }
 }
@@ -190,12 +220,13 @@ export async function readThroughBatch(b: FactBatch, read: Read, exec: Exec): Pr
   const again = b.used.has(key);
   b.used.add(key);
   const keep = (res: ExecResult): ExecResult => {
-    b.cache.put(key, read.def.name, read.def.key(read.arg), res);
+    b.cache.put(key, read.def.name, read.def.key(read.arg), res, true);
     return res;
   };
   if (again) return keep(await exec(argv));
-  const hit = b.cache.peek(key);
+  const hit = b.cache.serve(key);
   if (hit) return hit;
+  b.cache.batched();
   const more = new Map<string, { read: Read; argv: readonly string[] }>();
   for (const r of await b.discover()) {
     const a = r.def.argv(r.arg);

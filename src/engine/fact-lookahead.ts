@@ -7,7 +7,7 @@ import { evalCondition, extendVars, markData, markDataKey, renderValue } from '.
 import { revealSecrets } from '../util/secret.js';
 import { fileBytes } from '../vault/files.js';
 import { makePlanContext } from './context.js';
-import { FactCache, type Read } from './fact-batch.js';
+import { FactCache, MAX_WINDOW, type Read } from './fact-batch.js';
 import { varsFor } from './host-vars.js';
 import { reachFor, type PlayEnv } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
@@ -24,15 +24,14 @@ export interface Ahead {
   readonly after: Ahead | undefined;
 }
 
-/** How many tasks ahead a batch looks, and how many loop items of one task. */
-const MAX_TASKS = 64;
+/** How many loop items of one task a batch looks at. */
 const MAX_ITEMS = 32;
 
 /**
  * The tasks a host will meet next, as far as they are known before anything runs: through blocks
  * (their `block` part), up to the first dynamic include (its tasks are known only when it runs).
  */
-export function upcomingTasks(ahead: Ahead | undefined, max = MAX_TASKS): { task: Task; scope: Scope }[] {
+export function upcomingTasks(ahead: Ahead | undefined, max = MAX_WINDOW): { task: Task; scope: Scope }[] {
   const out: { task: Task; scope: Scope }[] = [];
   let stopped = false;
   const walk = (items: readonly Item[], from: number, scope: Scope): void => {
@@ -59,7 +58,7 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 export async function discoverReads(env: PlayEnv, h: HostRuntime, reachKey: string, reachKeyOf: (r: ReturnType<typeof reachFor>['reach']) => string): Promise<Read[]> {
   const reads = new Map<string, Read>();
   const cache = h.factCache;
-  for (const { task, scope } of upcomingTasks(h.ahead)) {
+  for (const { task, scope } of upcomingTasks(h.ahead, cache.window)) {
     const module = env.modules[task.module];
     if (!module || module.controllerOnly) continue;
     const tags = task.tags.length ? [...new Set([...scope.tags, ...task.tags])] : scope.tags;

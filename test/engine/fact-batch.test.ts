@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { BATCH_SCRIPT_LIMIT, FactCache, batchScript, newMarker, readThroughBatch, splitBatch, type FactBatch, type Read } from '../../src/engine/fact-batch.js';
+import { BATCH_SCRIPT_LIMIT, FactCache, MAX_WINDOW, batchScript, newMarker, readThroughBatch, splitBatch, type FactBatch, type Read } from '../../src/engine/fact-batch.js';
 import { fileFact, fileFactArgv } from '../../src/facts/file.js';
 import type { ExecResult } from '../../src/transport/connection.js';
 
@@ -98,6 +98,25 @@ describe('fact cache', () => {
     assert.ok(c.has('k'));
     now += 2_000;
     assert.equal(c.peek('k'), undefined);
+  });
+
+  it('answers dropped before any task used them halve how far the next batch looks; a batch used whole doubles it again', () => {
+    const c = new FactCache();
+    assert.equal(c.window, MAX_WINDOW);
+    c.put('a', 'file', '/a', res('a'));
+    c.put('b', 'file', '/b', res('b'));
+    c.serve('a');
+    c.clear();
+    assert.equal(c.window, MAX_WINDOW / 2, 'b was read for nothing');
+    for (let i = 0; i < 10; i++) { c.put('x', 'file', '/x', res('x')); c.clear(); }
+    assert.equal(c.window, 4, 'never below four tasks');
+    c.put('y', 'file', '/y', res('y'));
+    c.serve('y');
+    c.batched();
+    assert.equal(c.window, 8);
+    c.put('used', 'file', '/u', res('u'), true);
+    c.clear();
+    assert.equal(c.window, 8, 'dropping what was used costs nothing');
   });
 
   it('any other change drops everything', () => {
