@@ -1,12 +1,6 @@
-import type { Argv } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { K8sbmError } from '../source/errors.js';
-import { execCommand } from './exec.js';
-import { unlockCommand } from './unlock.js';
-import { labCommands } from './lab.js';
-import { vaultCommand, vaultPasswordFlags } from './vault.js';
-import { inspectCommands } from './inspect.js';
-import { sshOptionFlags } from './ssh-options.js';
-import { runCommand, type RunArgs } from './run.js';
+import type { RunArgs } from './run.js';
 import { describeUncaught, endQuietlyWhenOutputCloses, verbosityOf } from './stdio.js';
 import { helpWidth, yargs } from './yargs.js';
 import { packageVersion } from '../util/package-root.js';
@@ -16,16 +10,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   endQuietlyWhenOutputCloses();
   let code = 0;
   const set = (c: number): void => { code = c; };
-  const cli = yargs([...argv])
-    .scriptName('k8sbm')
-    .usage('$0 <command> [options]')
-    .command('run <playbook>', 'run a playbook against the inventory', (y) => runOptions(y), async (a) => set(await runCommand(a as unknown as RunArgs, 'run')))
-    .command('plan <playbook>', 'check + diff: exit 0 no change, 2 changes pending, 1 error', (y) => runOptions(y), async (a) => set(await runCommand(a as unknown as RunArgs, 'plan')))
-    .command(inspectCommands(set))
-    .command(execCommand(set))
-    .command(unlockCommand(set))
-    .command(labCommands(set))
-    .command(vaultCommand(set))
+  let cli: Argv;
+  try {
+    cli = yargs([...argv])
+      .scriptName('k8sbm')
+      .usage('$0 <command> [options]');
+    for (const c of await commandsFor(argv, set)) cli = cli.command(c as CommandModule);
+  } catch (e) {
+    process.stderr.write(`${describeUncaught(e, verbosityOf(argv))}\n`);
+    return 1;
+  }
+  cli = cli
     .demandCommand(1, 'name a command: run, plan, exec, unlock, inventory, vars, facts, schema, lab, vault')
     .strict()
     .recommendCommands()
@@ -47,7 +42,46 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function runOptions(y: Argv): Argv {
+/** Which module defines each command: only the one asked for is loaded (the engine is most of start-up). */
+const COMMAND_MODULES: Readonly<Record<string, 'run' | 'inspect' | 'exec' | 'unlock' | 'lab' | 'vault'>> = {
+  run: 'run', plan: 'run', inventory: 'inspect', vars: 'inspect', facts: 'inspect', schema: 'inspect',
+  exec: 'exec', unlock: 'unlock', lab: 'lab', vault: 'vault',
+};
+
+/**
+ * The commands to offer: the one named on the command line, or all of them (help, a mistyped
+ * command); none for a bare --version.
+ */
+async function commandsFor(argv: readonly string[], set: (c: number) => void): Promise<CommandModule[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const wanted = first !== undefined ? COMMAND_MODULES[first] : undefined;
+  if (first === undefined && argv.includes('--version') && !argv.some((a) => a === '--help' || a === '-h')) return [];
+  const load = (m: string): boolean => wanted === undefined || wanted === m;
+  const out: CommandModule[] = [];
+  if (load('run')) {
+    const [{ runCommand }, flags] = await Promise.all([import('./run.js'), runFlags()]);
+    const runOptions = (y: Argv): Argv => runOptionsWith(y, flags);
+    out.push(
+      { command: 'run <playbook>', describe: 'run a playbook against the inventory', builder: runOptions, handler: async (a) => set(await runCommand(a as unknown as RunArgs, 'run')) },
+      { command: 'plan <playbook>', describe: 'check + diff: exit 0 no change, 2 changes pending, 1 error', builder: runOptions, handler: async (a) => set(await runCommand(a as unknown as RunArgs, 'plan')) },
+    );
+  }
+  if (load('inspect')) out.push(...(await import('./inspect.js')).inspectCommands(set) as CommandModule[]);
+  if (load('exec')) out.push((await import('./exec.js')).execCommand(set) as CommandModule);
+  if (load('unlock')) out.push((await import('./unlock.js')).unlockCommand(set) as CommandModule);
+  if (load('lab')) out.push(...(await import('./lab.js')).labCommands(set));
+  if (load('vault')) out.push((await import('./vault.js')).vaultCommand(set) as CommandModule);
+  return out;
+}
+
+type Flags = { vaultPasswordFlags: (y: Argv) => Argv; sshOptionFlags: (y: Argv) => Argv };
+
+async function runFlags(): Promise<Flags> {
+  const [{ vaultPasswordFlags }, { sshOptionFlags }] = await Promise.all([import('./vault.js'), import('./ssh-options.js')]);
+  return { vaultPasswordFlags, sshOptionFlags };
+}
+
+function runOptionsWith(y: Argv, { vaultPasswordFlags, sshOptionFlags }: Flags): Argv {
   return vaultPasswordFlags(sshOptionFlags(y))
     .positional('playbook', { type: 'string', describe: 'playbook file', demandOption: true })
     .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file or directory (repeatable)' })
