@@ -13,7 +13,10 @@ export interface MachineInfo {
 export interface Versions {
   readonly node: string;
   readonly k8sbmCommit: string;
+  /** "absent" when Ansible was not measured. */
   readonly ansibleCore: string;
+  /** pyinfra's version ("3.1.1"), absent in files written before it was measured. */
+  readonly pyinfra?: string | undefined;
   readonly openssh: string;
   readonly python: string;
 }
@@ -34,15 +37,24 @@ export function parseAnsibleCoreVersion(line: string): string {
   return /\[core ([^\]]+)\]/.exec(line)?.[1] ?? line;
 }
 
-/** `env`: the clean environment the tools run in (Ansible reads no configuration of the machine). */
-export function versions(repoRoot: string, ansiblePlaybook: string, env: Record<string, string>): Versions {
+/** `pyinfra: v3.1.1` -> `3.1.1` */
+export function parsePyinfraVersion(line: string): string {
+  return /^pyinfra: v?(\S+)/.exec(line)?.[1] ?? line;
+}
+
+/**
+ * `env`: the clean environment the tools run in (Ansible reads no configuration of the machine).
+ * A peer that is not measured (undefined) is recorded as "absent".
+ */
+export function versions(repoRoot: string, ansiblePlaybook: string | undefined, pyinfra: string | undefined, env: Record<string, string>): Versions {
   const commit = firstLine(['git', '-C', repoRoot, 'rev-parse', '--short=12', 'HEAD']);
   // --no-optional-locks: reading the status must not rewrite the index.
   const dirty = spawnSync('git', ['--no-optional-locks', '-C', repoRoot, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).stdout?.trim();
   return {
     node: process.version,
     k8sbmCommit: dirty ? `${commit} (with uncommitted changes)` : commit,
-    ansibleCore: parseAnsibleCoreVersion(firstLine([ansiblePlaybook, '--version'], env)),
+    ansibleCore: ansiblePlaybook ? parseAnsibleCoreVersion(firstLine([ansiblePlaybook, '--version'], env)) : 'absent',
+    pyinfra: pyinfra ? parsePyinfraVersion(firstLine([pyinfra, '--version'], env)) : 'absent',
     openssh: firstLine(['ssh', '-V'], env),
     python: firstLine(['/usr/bin/python3', '--version']),
   };

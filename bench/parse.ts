@@ -155,3 +155,152 @@ export function parseProcStatTotals(stat: string): { busy: number; total: number
   const idle = (f[3] ?? 0) + (f[4] ?? 0);
   return { busy: total - idle, total };
 }
+
+export interface PyinfraRecap {
+  /** `run`: operations were executed (`-y`); `dry`: only the changes pyinfra detected (`--dry`). */
+  readonly mode: 'run' | 'dry';
+  /**
+   * Per host: ok = operations that succeeded (changed or not), changed = operations that
+   * executed commands ("Success"), failed, unreachable (could not connect). In a dry run only
+   * `changed` is known per host (from the "Detected changes" table).
+   */
+  readonly hosts: Readonly<Record<string, RecapCounts>>;
+  /** Operations listed in pyinfra's table (results or detected changes). */
+  readonly operations: number;
+  /**
+   * Changes and errors the tables count but do not name a host for: a dry run's host lists are
+   * cut at 48 characters ("7 (node01, node02, ..., node0...)"), and a host that failed counts
+   * as an error in every later operation without a line of its own.
+   */
+  readonly unattributedChanges: number;
+  readonly unattributedErrors: number;
+}
+
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** `    [node01] Success` (the host name is padded to the longest when names differ in length). */
+const HOST_LINE = /^\s*\[([^\]\s]+)\]\s+(.*?)\s*$/;
+
+/** Rows of one of pyinfra's tables: cells are separated by at least 4 spaces (print_rows pads to width + 4). */
+function tableRows(lines: readonly string[], headerAt: number): string[][] {
+  const rows: string[][] = [];
+  for (const line of lines.slice(headerAt + 1)) {
+    if (line.trim() === '' || line.startsWith('-->')) break;
+    rows.push(line.trim().split(/ {2,}/));
+  }
+  return rows;
+}
+
+/** "-" is 0; "7 (node01, node02, node0...)" is 7 changes and the hosts named in full. */
+function changeCell(cell: string, what: string): { count: number; hosts: string[] } {
+  if (cell === '-') return { count: 0, hosts: [] };
+  const m = /^(\d+) \((.*)\)$/.exec(cell);
+  if (!m) throw new Error(`unreadable ${what} cell in pyinfra's detected changes: ${JSON.stringify(cell)}`);
+  const names = m[2]!.split(', ');
+  if (names[names.length - 1]!.endsWith('...')) names.pop();
+  return { count: Number(m[1]), hosts: names };
+}
+
+const cellCount = (cell: string | undefined): number => (cell === undefined || cell === '-' ? 0 : Number(cell));
+
+/**
+ * pyinfra 3's log (it writes everything to stderr):
+ *
+ *   --> Connecting to hosts...
+ *       [node01] Connected                               (or "[node01] Could not connect (...)")
+ *   --> Beginning operation run...                       (a real run, `-y`)
+ *   --> Starting operation: network sysctls
+ *       [node01] Success                                 (commands executed: a change)
+ *       [node02] No changes
+ *       [node02] Error: executed 0 commands              (the host stops there)
+ *   --> Results:
+ *       Operation       Hosts   Success   Error   No Change
+ *       network sysctls 2       1         -       1
+ *
+ * and for `--dry`, instead of the run and the results, "--> Detected changes:" with a table of
+ * Operation, Change and Conditional Change ("-" or "N (host, host, ...)"). The per-host lines of
+ * a run are checked against its results table, so a line the reader missed is an error, not a
+ * change that goes unnoticed. Conditional changes count as changes.
+ */
+export function parsePyinfraOutput(output: string): PyinfraRecap {
+  const lines = output.replace(ANSI, '').split(/\r?\n/);
+  const counts = new Map<string, { ok: number; changed: number; unreachable: number; failed: number; ignored: number }>();
+  const host = (name: string) => {
+    let c = counts.get(name);
+    if (!c) counts.set(name, c = { ok: 0, changed: 0, unreachable: 0, failed: 0, ignored: 0 });
+    return c;
+  };
+  let stage: 'start' | 'connect' | 'prepare' | 'run' | 'after' = 'start';
+  let runStarted = false;
+  let resultsAt = -1;
+  let changesAt = -1;
+  lines.forEach((line, i) => {
+    if (line.startsWith('-->')) {
+      if (/^--> Connecting to hosts/.test(line)) stage = 'connect';
+      else if (/^--> Preparing operations/i.test(line)) stage = 'prepare';
+      else if (/^--> Beginning operation run/.test(line)) { stage = 'run'; runStarted = true; }
+      else if (/^--> Results:/.test(line)) { stage = 'after'; resultsAt = i; }
+      else if (/^--> Detected changes:/.test(line)) { stage = 'after'; changesAt = i; }
+      return;
+    }
+    const m = HOST_LINE.exec(line);
+    if (!m) return;
+    const [, name, what] = m as unknown as [string, string, string];
+    if (stage === 'connect') {
+      if (what === 'Connected') host(name);
+      else host(name).unreachable = 1;
+    } else if (stage === 'run') {
+      if (what === 'Success') { host(name).ok++; host(name).changed++; }
+      else if (what === 'No changes') host(name).ok++;
+      else if (/^Error \(ignored\b/.test(what)) host(name).ignored++;
+      else if (/^Error\b/.test(what)) host(name).failed++;
+    }
+  });
+  if (counts.size === 0) throw new Error('pyinfra connected to no host (no "[HOST] Connected" line)');
+  const toCounts = () => Object.fromEntries([...counts].map(([h, c]) => [h, { ...c, skipped: 0, rescued: 0 }]));
+
+  if (runStarted) {
+    if (resultsAt < 0) throw new Error('no "--> Results:" table in the output of pyinfra: the run did not finish');
+    const header = lines[resultsAt + 1] ?? '';
+    if (!/^\s*Operation\s+Hosts\s+Success\s+Error\s+No Change\s*$/.test(header)) throw new Error(`unexpected header of pyinfra's results table: ${JSON.stringify(header.trim())}`);
+    const rows = tableRows(lines, resultsAt + 1);
+    let success = 0;
+    let noChange = 0;
+    let errors = 0;
+    for (const row of rows) {
+      if (row.length < 5) throw new Error(`unreadable row of pyinfra's results table: ${JSON.stringify(row.join('  '))}`);
+      const [s, e, n] = row.slice(-3).map(cellCount) as [number, number, number];
+      if ([s, e, n].some((x) => !Number.isInteger(x))) throw new Error(`unreadable row of pyinfra's results table: ${JSON.stringify(row.join('  '))}`);
+      success += s;
+      errors += e;
+      noChange += n;
+    }
+    const list = [...counts.values()];
+    const lineChanged = list.reduce((a, c) => a + c.changed, 0);
+    const lineUnchanged = list.reduce((a, c) => a + c.ok - c.changed, 0);
+    const lineErrors = list.reduce((a, c) => a + c.failed + c.ignored, 0);
+    if (lineChanged !== success || lineUnchanged !== noChange) {
+      throw new Error(`pyinfra's results table counts ${success} changed and ${noChange} unchanged host operations, its per-host lines ${lineChanged} and ${lineUnchanged}`);
+    }
+    return { mode: 'run', hosts: toCounts(), operations: rows.length, unattributedChanges: 0, unattributedErrors: Math.max(0, errors - lineErrors) };
+  }
+
+  if (changesAt < 0) {
+    const unreachable = [...counts].filter(([, c]) => c.unreachable > 0).map(([h]) => h);
+    if (unreachable.length) throw new Error(`pyinfra could not connect to ${unreachable.join(', ')}`);
+    throw new Error('pyinfra neither ran operations nor listed detected changes (no "--> Beginning operation run" or "--> Detected changes:")');
+  }
+  const header = lines[changesAt + 1] ?? '';
+  if (!/^\s*Operation\s+Change\s+Conditional Change\s*$/.test(header)) throw new Error(`unexpected header of pyinfra's detected changes: ${JSON.stringify(header.trim())}`);
+  const rows = tableRows(lines, changesAt + 1);
+  let unattributed = 0;
+  for (const row of rows) {
+    if (row.length < 3) throw new Error(`unreadable row of pyinfra's detected changes: ${JSON.stringify(row.join('  '))}`);
+    for (const [cell, what] of [[row[row.length - 2]!, 'Change'], [row[row.length - 1]!, 'Conditional Change']] as const) {
+      const c = changeCell(cell, what);
+      for (const h of c.hosts) host(h).changed++;
+      unattributed += c.count - c.hosts.length;
+    }
+  }
+  return { mode: 'dry', hosts: toCounts(), operations: rows.length, unattributedChanges: unattributed, unattributedErrors: 0 };
+}

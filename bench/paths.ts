@@ -39,6 +39,11 @@ export function scenarioPath(root: string): string {
   return join(root, SCENARIO);
 }
 
+/** The same scenario as a pyinfra deploy, beside the playbook. */
+export function pyinfraDeployPath(root: string): string {
+  return join(root, 'bench', 'scenario', 'harden_pyinfra.py');
+}
+
 /** The k8sbm CLI entry compiled beside this file. */
 export function compiledK8sbmCli(): string {
   return join(dirname(fileURLToPath(import.meta.url)), 'k8sbm-cli.js');

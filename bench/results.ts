@@ -30,6 +30,16 @@ export interface PhaseRun {
   /** Busy CPU time of the whole machine over the phase (all cores), and the 1-minute load before it. */
   readonly machineBusyS: number;
   readonly loadAvg1: number;
+  /**
+   * First apply only: SHA-256 over what the scenario left on the first node (files.ts: type,
+   * mode, owner, content of every managed path). Every tool's must be the same in a repetition.
+   */
+  readonly managedFilesSha256?: string | undefined;
+}
+
+/** The tools a result measured: files written before the `tools` field measured k8sbm and Ansible. */
+export function toolsOf(r: Pick<BenchResult, 'tools'>): readonly Tool[] {
+  return r.tools ?? ['k8sbm', 'ansible'];
 }
 
 /** CPU the tool used on the controller: its process tree plus detached ssh masters. */
@@ -51,10 +61,13 @@ export interface BenchResult {
   readonly versions: Versions;
   readonly nodes: number;
   readonly reps: number;
+  /** The tools measured, k8sbm first (absent in files written before pyinfra was measured: k8sbm and Ansible). */
+  readonly tools?: readonly Tool[] | undefined;
   readonly settings: {
     readonly k8sbm: readonly string[];
-    readonly ansible: readonly string[];
-    readonly ansibleCfg: string;
+    readonly ansible?: readonly string[] | undefined;
+    readonly ansibleCfg?: string | undefined;
+    readonly pyinfra?: readonly string[] | undefined;
   };
   /** Lab start-up per tool and repetition (not part of any timed phase). */
   readonly labUpMs: readonly number[];

@@ -7,21 +7,27 @@ import { parse as parseYaml } from 'yaml';
 import { labDown } from '../src/lab/index.js';
 import { type BenchContext, benchmarkNodeCount, BenchFailure, closeControlMasters } from './bench.js';
 import { clockTicks, machineInfo, versions } from './environment.js';
-import { compiledK8sbmCli, findRepoRoot, scenarioPath } from './paths.js';
+import { managedPaths } from './files.js';
+import { compiledK8sbmCli, findRepoRoot, pyinfraDeployPath, scenarioPath } from './paths.js';
 import { renderMarkdown } from './report.js';
-import { toolEnv } from './tools.js';
+import { type Peer, type Tool, TOOLS, toolEnv } from './tools.js';
 
 /**
- * k8sbm against ansible-playbook on lab nodes: `node dist/bench/run.js --nodes 10,50 --reps 3`
- * (as root). Writes bench/results/harden-nN-STAMP.json per node count and prints the tables.
+ * k8sbm against ansible-playbook and pyinfra on lab nodes: `node dist/bench/run.js --nodes 10,50
+ * --reps 3` (as root). Writes bench/results/harden-nN-STAMP.json per node count and prints the
+ * tables.
  */
 
-const USAGE = `usage: node dist/bench/run.js [--nodes 10,50] [--reps 3] [--out DIR] [--k8sbm CLI.js] [--ansible-playbook PATH]
+const USAGE = `usage: node dist/bench/run.js [--nodes 10,50] [--reps 3] [--tools k8sbm,ansible,pyinfra] [--out DIR]
+                              [--k8sbm CLI.js] [--ansible-playbook PATH] [--pyinfra PATH] [--keep-work]
   --nodes             node counts, comma-separated (default 10,50)
   --reps              repetitions per tool and phase (default 3)
+  --tools             the tools to measure, k8sbm among them (default k8sbm,ansible,pyinfra; a peer that
+                      is not installed is then left out with a warning, one named here is required)
   --out               where the results JSON goes (default bench/results of the repository)
   --k8sbm             the k8sbm CLI entry node runs (default: the one built beside this script)
   --ansible-playbook  (default: ansible-playbook on PATH)
+  --pyinfra           pyinfra 3 executable (default: $K8SBM_BENCH_PYINFRA, else pyinfra on PATH)
   --keep-work         keep the temporary work directory (tool outputs of every run)`;
 
 interface Options {
@@ -29,19 +35,31 @@ interface Options {
   readonly reps: number;
   readonly out: string;
   readonly k8sbmCli: string;
-  readonly ansiblePlaybook: string;
+  /** The tools to measure, k8sbm first, in the order of TOOLS. */
+  readonly tools: readonly Tool[];
+  readonly ansiblePlaybook: string | undefined;
+  readonly pyinfra: string | undefined;
   readonly keepWork: boolean;
+  /** Peers left out because they are not installed (the default tool list only). */
+  readonly missing: readonly string[];
 }
 
-function parseOptions(argv: readonly string[], repoRoot: string): Options {
+const INSTALL: Readonly<Record<Peer, string>> = {
+  ansible: 'Debian: apt-get install ansible-core',
+  pyinfra: 'pip install pyinfra==3.1.1, then put it on PATH or name it with --pyinfra or K8SBM_BENCH_PYINFRA',
+};
+
+function parseOptions(argv: readonly string[], repoRoot: string, env: NodeJS.ProcessEnv): Options {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       nodes: { type: 'string', default: '10,50' },
       reps: { type: 'string', default: '3' },
+      tools: { type: 'string' },
       out: { type: 'string' },
       k8sbm: { type: 'string' },
       'ansible-playbook': { type: 'string' },
+      pyinfra: { type: 'string' },
       'keep-work': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -52,22 +70,48 @@ function parseOptions(argv: readonly string[], repoRoot: string): Options {
   if (nodes.some((n) => !Number.isInteger(n) || n < 1 || n > 240)) throw new UsageError(`--nodes takes whole numbers from 1 to 240, got ${values.nodes}`);
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new UsageError(`--reps takes a whole number of at least 1, got ${values.reps}`);
+  const asked = values.tools?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const unknown = asked?.filter((t) => !(TOOLS as readonly string[]).includes(t)) ?? [];
+  if (unknown.length) throw new UsageError(`--tools takes ${TOOLS.join(', ')}; unknown: ${unknown.join(', ')}`);
+  if (asked && !asked.includes('k8sbm')) throw new UsageError('--tools must include k8sbm: every peer is compared with it');
+  const wanted = TOOLS.filter((t) => !asked || asked.includes(t));
+
+  // A peer named by --tools (or by its own option) must be there; the default list does without.
+  const missing: string[] = [];
+  const find = (peer: Peer, explicit: string | undefined, cmd: string): string | undefined => {
+    if (!wanted.includes(peer)) return undefined;
+    const required = asked !== undefined || explicit !== undefined;
+    const path = explicit !== undefined ? executable(explicit) : which(cmd);
+    if (path) return path;
+    const why = explicit !== undefined ? `${explicit} is not an executable file` : `${cmd} is not on PATH`;
+    if (required) throw new UsageError(`${peer}: ${why} (${INSTALL[peer]})`);
+    missing.push(`${peer} (${why}; ${INSTALL[peer]})`);
+    return undefined;
+  };
+  const ansiblePlaybook = find('ansible', values['ansible-playbook'], 'ansible-playbook');
+  const pyinfra = find('pyinfra', values.pyinfra ?? (env.K8SBM_BENCH_PYINFRA || undefined), 'pyinfra');
   return {
     nodes, reps,
     out: resolve(values.out ?? join(repoRoot, 'bench', 'results')),
     k8sbmCli: resolve(values.k8sbm ?? compiledK8sbmCli()),
-    ansiblePlaybook: values['ansible-playbook'] ?? whichOrFail('ansible-playbook', 'ansible-core'),
+    tools: wanted.filter((t) => t === 'k8sbm' || (t === 'ansible' ? ansiblePlaybook : pyinfra) !== undefined),
+    ansiblePlaybook, pyinfra,
     keepWork: values['keep-work'],
+    missing,
   };
 }
 
 class UsageError extends Error {}
 
-function whichOrFail(cmd: string, pkg: string): string {
+function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' });
   const path = r.stdout.trim();
-  if (r.status !== 0 || !path) throw new UsageError(`${cmd} is not installed (Debian: apt-get install ${pkg})`);
-  return path;
+  return r.status === 0 && path.startsWith('/') ? path : undefined;
+}
+
+function executable(file: string): string | undefined {
+  const path = resolve(file);
+  try { accessSync(path, constants.X_OK); return path; } catch { return undefined; }
 }
 
 function checkPrerequisites(o: Options): void {
@@ -85,7 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const repoRoot = findRepoRoot();
   let o: Options;
   try {
-    o = parseOptions(argv, repoRoot);
+    o = parseOptions(argv, repoRoot, process.env);
     checkPrerequisites(o);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -93,19 +137,33 @@ async function main(argv: readonly string[]): Promise<number> {
     return e.message ? 2 : 0;
   }
   const scenario = scenarioPath(repoRoot);
-  const plays = parseYaml(readFileSync(scenario, 'utf8')) as { tasks?: unknown[] }[];
+  const pyinfraDeploy = pyinfraDeployPath(repoRoot);
+  const plays = parseYaml(readFileSync(scenario, 'utf8')) as { tasks?: unknown[]; vars?: Record<string, unknown> }[];
+  for (const m of o.missing) process.stderr.write(`NOT MEASURED: ${m}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'k8sbm-bench-'));
   const home = join(workDir, 'home');
   mkdirSync(home, { mode: 0o700 });
   const ctx: BenchContext = {
-    workDir, home, labName: 'bench', labDir: join(workDir, 'lab'), scenario,
+    workDir, home, labName: 'bench', labDir: join(workDir, 'lab'), scenario, pyinfraDeploy,
     tasks: plays.reduce((n, p) => n + (p.tasks?.length ?? 0), 0),
-    commands: { node: process.execPath, k8sbmCli: o.k8sbmCli, ansiblePlaybook: o.ansiblePlaybook, playbook: scenario, inventory: '', knownHosts: '' },
+    tools: o.tools,
+    scenarioVars: plays[0]?.vars ?? {},
+    // Every lab names its first node node01: that is the node whose files are compared.
+    managedPaths: managedPaths(plays, 'node01'),
+    commands: {
+      node: process.execPath, k8sbmCli: o.k8sbmCli, ansiblePlaybook: o.ansiblePlaybook ?? 'ansible-playbook', pyinfra: o.pyinfra ?? 'pyinfra',
+      playbook: scenario, pyinfraDeploy, inventory: '', pyinfraInventory: '', knownHosts: '', parallel: 1,
+    },
     clockTicks: clockTicks(), machine: machineInfo(),
-    versions: versions(repoRoot, o.ansiblePlaybook, toolEnv('ansible', home, join(workDir, 'none.cfg'))),
+    versions: versions(repoRoot, o.ansiblePlaybook, o.pyinfra, toolEnv('ansible', home, join(workDir, 'none.cfg'))),
     log: (line) => process.stderr.write(`${line}\n`),
     running: {},
   };
+  if (o.pyinfra && !ctx.versions.pyinfra?.startsWith('3.')) {
+    process.stderr.write(`${o.pyinfra} reports pyinfra ${ctx.versions.pyinfra}: the deploy and the output reader are written for pyinfra 3 (3.1.1)\n`);
+    rmSync(workDir, { recursive: true, force: true });
+    return 2;
+  }
 
   let cleaning: Promise<void> | undefined;
   const cleanup = (): Promise<void> => {
@@ -126,7 +184,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let failed = false;
   try {
     mkdirSync(o.out, { recursive: true });
-    ctx.log(`k8sbm ${ctx.versions.k8sbmCommit}, ansible-core ${ctx.versions.ansibleCore}; work directory ${workDir}`);
+    ctx.log(`k8sbm ${ctx.versions.k8sbmCommit}, ansible-core ${ctx.versions.ansibleCore}, pyinfra ${ctx.versions.pyinfra}; measuring ${o.tools.join(', ')}; work directory ${workDir}`);
     for (const n of o.nodes) {
       const result = await benchmarkNodeCount(n, o.reps, ctx);
       const file = join(o.out, `harden-n${n}-${stamp(result.startedAt)}.json`);
@@ -146,6 +204,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     if (!failed && !o.keepWork) rmSync(workDir, { recursive: true, force: true });
     else process.stderr.write(`work directory kept: ${workDir}\n`);
+    for (const m of o.missing) process.stderr.write(`NOT MEASURED: ${m}\n`);
   }
   return failed ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { countSshdSessions, parseAnsibleRecap, parseK8sbmRecap, parseProcStatCpuTicks, parseProcStatTotals, parseTimeOutput, TIME_FORMAT } from '../../bench/parse.js';
+import { countSshdSessions, parseAnsibleRecap, parseK8sbmRecap, parsePyinfraOutput, parseProcStatCpuTicks, parseProcStatTotals, parseTimeOutput, TIME_FORMAT } from '../../bench/parse.js';
+import { fixture } from '../helpers/paths.js';
 
 // The end of `ansible-playbook` output (ansible-core 2.14, default callback), trailing spaces kept.
 const ANSIBLE_OUTPUT = [
@@ -99,5 +101,78 @@ describe('GNU time and /proc readers', () => {
   it('counts busy machine time without idle and iowait', () => {
     const stat = 'cpu  100 5 50 1000 20 3 2 10 0 0\ncpu0 50 2 25 500 10 1 1 5 0 0\n';
     assert.deepEqual(parseProcStatTotals(stat), { busy: 170, total: 1190 });
+  });
+});
+
+/**
+ * pyinfra 3.1.1's stderr (it prints nothing on stdout), captured from real runs of
+ * bench/scenario/harden_pyinfra.py on lab nodes (the deploy's path shortened to the repository's):
+ * first apply, converged re-run and --dry on 2 converged nodes, --dry on 7 fresh nodes (host lists
+ * cut at 48 characters), a run where node02 fails its 32nd operation, and a run where node01's
+ * host key does not match and node02 does not answer.
+ */
+const pyinfraOutput = (name: string): string => readFileSync(fixture('bench', 'pyinfra-3.1.1', `${name}.stderr`), 'utf8');
+
+describe('parsePyinfraOutput', () => {
+  it('counts every operation of a first apply per host, changed when it executed commands', () => {
+    const r = parsePyinfraOutput(pyinfraOutput('first-apply'));
+    assert.equal(r.mode, 'run');
+    assert.equal(r.operations, 33);
+    // 33 operations: 4 directories that exist on the machine and the mode-only file task do not change.
+    assert.deepEqual(r.hosts.node01, { ok: 33, changed: 29, unreachable: 0, failed: 0, ignored: 0, skipped: 0, rescued: 0 });
+    assert.deepEqual(r.hosts.node02, r.hosts.node01);
+    assert.equal(r.unattributedChanges + r.unattributedErrors, 0);
+  });
+
+  it('reads a converged run as no change on every host (guarded operations are left out)', () => {
+    const r = parsePyinfraOutput(pyinfraOutput('converged'));
+    assert.equal(r.operations, 30);
+    assert.deepEqual(Object.keys(r.hosts).sort(), ['node01', 'node02']);
+    for (const c of Object.values(r.hosts)) assert.deepEqual([c.ok, c.changed, c.failed], [30, 0, 0]);
+  });
+
+  it('reads a dry run on converged nodes as no change', () => {
+    const r = parsePyinfraOutput(pyinfraOutput('dry-converged'));
+    assert.equal(r.mode, 'dry');
+    assert.equal(r.operations, 30);
+    assert.deepEqual(Object.keys(r.hosts).sort(), ['node01', 'node02']);
+    assert.equal(Object.values(r.hosts).reduce((a, c) => a + c.changed, 0) + r.unattributedChanges, 0);
+  });
+
+  it('counts the changes of a dry run also when the host list is cut short', () => {
+    const r = parsePyinfraOutput(pyinfraOutput('dry-fresh'));
+    assert.equal(Object.keys(r.hosts).length, 7);
+    // 30 operations would change all 7 hosts (the mode-only task too: its file is not there yet
+    // when pyinfra looks); each list names node01-node05 in full, the rest go unattributed.
+    assert.equal(r.hosts.node01?.changed, 30);
+    assert.equal(r.hosts.node06?.changed, 0);
+    assert.equal(r.unattributedChanges, 30 * 2);
+  });
+
+  it('counts a failed host and the later operations it never reached', () => {
+    const r = parsePyinfraOutput(pyinfraOutput('failed-host'));
+    assert.equal(r.hosts.node02?.failed, 1);
+    assert.equal(r.hosts.node01?.failed, 0);
+    assert.equal(r.hosts.node01?.ok, 33);
+    assert.equal(r.unattributedErrors, 1);
+  });
+
+  it('names the hosts it could not connect to', () => {
+    assert.throws(() => parsePyinfraOutput(pyinfraOutput('unreachable')), /could not connect to node01, node02/);
+  });
+
+  it('fails when a run ended before its results table', () => {
+    const text = pyinfraOutput('first-apply');
+    assert.throws(() => parsePyinfraOutput(text.slice(0, text.indexOf('--> Results:'))), /no "--> Results:" table/);
+  });
+
+  it('fails when a per-host line went missing, rather than count a change as none', () => {
+    const text = pyinfraOutput('first-apply').replace(/^ {4}\[node02\] Success\n/m, '');
+    assert.throws(() => parsePyinfraOutput(text), /results table counts 58 changed .* per-host lines 57/);
+  });
+
+  it('reads the same output with colours', () => {
+    const coloured = pyinfraOutput('converged').replace(/\[(node0\d)\] No changes/g, '\x1b[0m[\x1b[1mnode01\x1b[0m] \x1b[32mNo changes\x1b[0m'.replace('node01', '$1'));
+    assert.deepEqual(parsePyinfraOutput(coloured), parsePyinfraOutput(pyinfraOutput('converged')));
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { phaseRows, renderMarkdown } from '../../bench/report.js';
 import type { BenchResult, PhaseRun } from '../../bench/results.js';
-import { PHASES, type Phase, renderAnsibleCfg, type Tool, toolArgv, toolEnv } from '../../bench/tools.js';
+import { PHASES, type Phase, renderAnsibleCfg, renderPyinfraInventory, type Tool, toolArgv, toolEnv } from '../../bench/tools.js';
 
 const zero = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
 
@@ -16,6 +16,7 @@ function run(tool: Tool, phase: Phase, rep: number, wallS: number, sessions: num
   };
 }
 
+/** k8sbm and Ansible, as result files were before pyinfra was measured (no `tools` field). */
 function result(): BenchResult {
   const runs: PhaseRun[] = [];
   for (const phase of PHASES) {
@@ -38,12 +39,13 @@ describe('bench report', () => {
     assert.deepEqual(rows.map((r) => r.phase), ['first-apply', 'converged', 'check-diff']);
     const first = rows[0]!;
     assert.deepEqual(first.wallS.k8sbm, { median: 2, min: 1, max: 3, n: 3 });
-    assert.equal(first.ratio, 20);
+    assert.equal(first.peers.ansible?.ratio, 20);
     assert.equal(first.met, true);
     // Own CPU per run: k8sbm 1.5 + 2, Ansible 1.5 + 0.5 + 2.
-    assert.equal(first.cpuRatio, 4 / 3.5);
+    assert.equal(first.peers.ansible?.cpuRatio, 4 / 3.5);
+    assert.equal(first.peers.pyinfra, undefined);
     const converged = rows[1]!;
-    assert.equal(converged.ratio, 11);
+    assert.equal(converged.peers.ansible?.ratio, 11);
     assert.equal(converged.met, false);
   });
 
@@ -55,9 +57,9 @@ describe('bench report', () => {
 
   it('adds the ssh masters\' CPU to Ansible\'s controller CPU', () => {
     const row = phaseRows(result())[0]!;
-    assert.equal(row.cpuS.ansible.median, 2);
-    assert.equal(row.cpuS.k8sbm.median, 1.5);
-    assert.equal(row.otherCpuS.ansible.median, 6);
+    assert.equal(row.cpuS.ansible?.median, 2);
+    assert.equal(row.cpuS.k8sbm?.median, 1.5);
+    assert.equal(row.otherCpuS.ansible?.median, 6);
   });
 
   it('renders a table with the ratio, the verdict and the RSS target', () => {
@@ -80,6 +82,42 @@ describe('bench report', () => {
   });
 });
 
+describe('bench report with pyinfra', () => {
+  function withPyinfra(tools: readonly Tool[]): BenchResult {
+    const r = result();
+    const runs = r.runs.filter((x) => tools.includes(x.tool));
+    for (const phase of PHASES) for (const rep of [1, 2, 3]) runs.push(run('pyinfra', phase, rep, phase === 'first-apply' ? 10 : 8, 60));
+    return { ...r, tools, runs };
+  }
+
+  it('gives the ratio and CPU ratio of every peer from the same runs', () => {
+    const first = phaseRows(withPyinfra(['k8sbm', 'ansible', 'pyinfra']))[0]!;
+    assert.equal(first.peers.ansible?.ratio, 20);
+    assert.equal(first.peers.pyinfra?.ratio, 5);
+    // pyinfra's own CPU per run: 1.5 + 2 (no ssh masters), like k8sbm's.
+    assert.equal(first.peers.pyinfra?.cpuRatio, 1);
+    assert.equal(first.sshdSessions.pyinfra, '60-62');
+  });
+
+  it('puts pyinfra\'s columns beside Ansible\'s, and a row per tool for memory and CPU', () => {
+    const md = renderMarkdown({ ...withPyinfra(['k8sbm', 'ansible', 'pyinfra']), nodes: 50 });
+    assert.match(md, /\| phase \| k8sbm s \| Ansible s \| ratio \| target at 50 nodes \| CPU ratio \| pyinfra s \| ratio \| CPU ratio \|/);
+    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 40\.0 \(40\.0-40\.0\) \| \*\*20\.0x\*\* \| 15x met \| 1\.1x \| 10\.0 \(10\.0-10\.0\) \| \*\*5\.0x\*\* \| 1\.0x \|/);
+    assert.match(md, /\| converged \| pyinfra \| 57 \(57-57\) \|/);
+    assert.match(md, /Tools measured: k8sbm, Ansible, pyinfra\./);
+  });
+
+  it('compares with pyinfra alone when Ansible was not measured, and claims no target', () => {
+    const r = withPyinfra(['k8sbm', 'pyinfra']);
+    const first = phaseRows(r)[0]!;
+    assert.equal(first.met, undefined);
+    assert.equal(first.peers.ansible, undefined);
+    const md = renderMarkdown(r);
+    assert.doesNotMatch(md, /Ansible|target at/);
+    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 10\.0 \(10\.0-10\.0\) \| \*\*5\.0x\*\* \| 1\.0x \|/);
+  });
+});
+
 describe('bench tool settings', () => {
   it('gives Ansible forks, pipelining, multiplexing and a fixed interpreter', () => {
     const cfg = renderAnsibleCfg({ forks: 50, localTmp: '/t/tmp', controlPathDir: '/t/cp' });
@@ -88,10 +126,29 @@ describe('bench tool settings', () => {
     }
   });
 
-  it('runs both tools on the same playbook and inventory, check mode with diffs in the third phase', () => {
-    const c = { node: 'node', k8sbmCli: 'cli.js', ansiblePlaybook: 'ansible-playbook', playbook: 'h.yml', inventory: 'hosts', knownHosts: 'kh' };
+  it('runs every tool on the same scenario and nodes, check mode with diffs (pyinfra: --dry) in the third phase', () => {
+    const c = {
+      node: 'node', k8sbmCli: 'cli.js', ansiblePlaybook: 'ansible-playbook', pyinfra: 'pyinfra', playbook: 'h.yml', pyinfraDeploy: 'h.py',
+      inventory: 'hosts', pyinfraInventory: 'inv.py', knownHosts: 'kh', parallel: 10,
+    };
     assert.deepEqual(toolArgv('k8sbm', 'converged', c), ['node', 'cli.js', 'run', 'h.yml', '-i', 'hosts', '--known-hosts', 'kh', '--json']);
     assert.deepEqual(toolArgv('ansible', 'check-diff', c), ['ansible-playbook', '-i', 'hosts', 'h.yml', '--check', '--diff']);
+    assert.deepEqual(toolArgv('pyinfra', 'first-apply', c), ['pyinfra', '-y', '--parallel', '10', 'inv.py', 'h.py']);
+    assert.deepEqual(toolArgv('pyinfra', 'check-diff', c), ['pyinfra', '--dry', '--parallel', '10', 'inv.py', 'h.py']);
+  });
+
+  it('gives pyinfra the lab\'s nodes with strict host key checking and the scenario\'s variables', () => {
+    const text = renderPyinfraInventory([{ name: 'node01', address: '198.18.3.11' }, { name: 'node02', address: '198.18.3.12' }], {
+      key: '/t/lab/id "x"', knownHosts: '/t/lab/known_hosts', vars: { conf_dir: '/etc/k8sbm-bench', swappiness: 0 },
+    });
+    const m = /^hosts = \[\(h\["name"\], h\["data"\]\) for h in json\.loads\((".*")\)\]$/m.exec(text);
+    assert.ok(m, text);
+    const hosts = JSON.parse(JSON.parse(m[1]!) as string) as { name: string; data: Record<string, unknown> }[];
+    assert.deepEqual(hosts.map((h) => [h.name, h.data.ssh_hostname]), [['node01', '198.18.3.11'], ['node02', '198.18.3.12']]);
+    assert.equal(hosts[0]!.data.ssh_strict_host_key_checking, 'yes');
+    assert.equal(hosts[0]!.data.ssh_known_hosts_file, '/t/lab/known_hosts');
+    assert.equal(hosts[1]!.data.ssh_key, '/t/lab/id "x"');
+    assert.deepEqual(hosts[1]!.data.scenario_vars, { conf_dir: '/etc/k8sbm-bench', swappiness: 0 });
   });
 
   it('keeps the machine\'s configuration out of the tools\' environment', () => {
