@@ -7,7 +7,7 @@ import { evalCondition, extendVars, markData, markDataKey, renderValue } from '.
 import { revealSecrets } from '../util/secret.js';
 import { fileBytes } from '../vault/files.js';
 import { makePlanContext } from './context.js';
-import { FactCache, MAX_WINDOW, type Read } from './fact-batch.js';
+import { FactCache, MAX_WINDOW, reachKeyOf, type Read } from './fact-batch.js';
 import { varsFor } from './host-vars.js';
 import { reachFor, type PlayEnv } from './play-env.js';
 import { enterScope, type HostRuntime, type Scope } from './runtime.js';
@@ -55,7 +55,7 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
  * wait for a result registered on the way) is passed over: it reads its facts itself when it runs.
  * Tasks that run elsewhere (delegate_to, run_once) or with another privilege are passed over too.
  */
-export async function discoverReads(env: PlayEnv, h: HostRuntime, reachKey: string, reachKeyOf: (r: ReturnType<typeof reachFor>['reach']) => string): Promise<Read[]> {
+export async function discoverReads(env: PlayEnv, h: HostRuntime, reachKey: string): Promise<Read[]> {
   const reads = new Map<string, Read>();
   const cache = h.factCache;
   for (const { task, scope } of upcomingTasks(h.ahead, cache.window)) {

@@ -77,7 +77,7 @@ export async function sessionRiders(env: PlayEnv, play: Play, batch: readonly Ho
       if (connectionSpecOf(h.name, vars).kind === 'local') return;
       const reachKey = reachKeyOf({ become: sessionBecome(vars), env: undefined });
       h.ahead = ahead;
-      const reads = await discoverReads(env, h, reachKey, reachKeyOf);
+      const reads = await discoverReads(env, h, reachKey);
       if (reads.length === 0) return;
       const argvs = reads.map((r) => r.def.argv(r.arg));
       riders.set(h.name, {

@@ -201,7 +201,7 @@ async function runOneTimed(env: PlayEnv, task: Task, scope: Scope, h: HostRuntim
   const reach = reachFor(env, h, scope, vars);
   const reachKey = reachKeyOf(reach.reach);
   const batch: FactBatch | undefined = env.readAhead && reach.factHost === h
-    ? { cache: h.factCache, reachKey, used: new Set<string>(), discover: () => discoverReads(env, h, reachKey, reachKeyOf) }
+    ? { cache: h.factCache, reachKey, used: new Set<string>(), discover: () => discoverReads(env, h, reachKey) }
     : undefined;
   const inputs: ContextInputs = { host: h, factHost: reach.factHost, reach: reach.reach, vars, check, diff, loc: task.loc, role: scope.role, playbookDir: env.pvc.playbookDir, counter, deadline, secrets, batch };
   const retries = task.until ? task.retries ?? 3 : 0;
