@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { FactDef } from '../facts/types.js';
+import type { FactDef, ManyReads } from '../facts/types.js';
 import type { Effect } from '../modules/types.js';
 import { toShellLine } from '../transport/quote.js';
 import type { ExecResult } from '../transport/connection.js';
@@ -192,6 +192,57 @@ export function splitBatch(res: ExecResult, count: number, marker: string): Exec
   return out;
 }
 
+/**
+ * Reads to send in one batch: the commands, and each read's answer from their results. Reads of
+ * a fact that can answer many at once (FactDef.many: the file fact) share one command.
+ */
+export interface ReadBatch {
+  readonly argvs: readonly (readonly string[])[];
+  answers(results: readonly ExecResult[]): (ExecResult | undefined)[];
+}
+
+export function planReads(reads: readonly Read[]): ReadBatch {
+  const groups = new Map<unknown, number[]>();
+  reads.forEach((r, i) => {
+    if (!r.def.many) return;
+    const g = groups.get(r.def.many);
+    if (g) g.push(i); else groups.set(r.def.many, [i]);
+  });
+  const units: { readonly argv: readonly string[]; readonly of: readonly number[]; readonly split?: ManyReads['split'] }[] = [];
+  const done = new Set<unknown>();
+  reads.forEach((r, i) => {
+    const g = r.def.many ? groups.get(r.def.many)! : undefined;
+    if (!g || g.length < 2) {
+      units.push({ argv: r.def.argv(r.arg), of: [i] });
+    } else if (!done.has(r.def.many)) {
+      done.add(r.def.many);
+      const m = r.def.many!(g.map((j) => reads[j]!.arg));
+      units.push({ argv: m.argv, of: g, split: (res) => m.split(res) });
+    }
+  });
+  return {
+    argvs: units.map((u) => u.argv),
+    answers(results) {
+      const out = new Array<ExecResult | undefined>(reads.length).fill(undefined);
+      units.forEach((u, k) => {
+        const res = results[k];
+        if (!res) return;
+        const parts = u.split ? u.split(res) : [res];
+        u.of.forEach((j, n) => { out[j] = parts[n]; });
+      });
+      return out;
+    },
+  };
+}
+
+/** Files answers read ahead into the host's cache (every read but those left unanswered). */
+export function fileAnswers(cache: FactCache, reachKey: string, reads: readonly Read[], answers: readonly (ExecResult | undefined)[]): void {
+  reads.forEach((r, j) => {
+    const res = answers[j];
+    if (res) cache.put(FactCache.keyOf(reachKey, r.def.argv(r.arg)), r.def.name, r.def.key(r.arg), res);
+  });
+}
+
 /** How a task's fact reads go through the host's read-ahead answers. */
 export interface FactBatch {
   readonly cache: FactCache;
@@ -233,19 +284,22 @@ export async function readThroughBatch(b: FactBatch, read: Read, exec: Exec): Pr
     const k = FactCache.keyOf(b.reachKey, a);
     if (k !== key && !b.cache.has(k) && !more.has(k)) more.set(k, { read: r, argv: a });
   }
-  let rest = [...more];
+  let rest = [...more.values()].map((m) => m.read);
   if (rest.length === 0) return keep(await exec(argv));
   const marker = newMarker();
-  let script = batchScript([argv, ...rest.map(([, m]) => m.argv)], marker);
+  let plan = planReads([read, ...rest]);
+  let script = batchScript(plan.argvs, marker);
   while (script === undefined && rest.length > 0) {
     rest = rest.slice(0, Math.floor(rest.length / 2));
-    script = batchScript([argv, ...rest.map(([, m]) => m.argv)], marker);
+    plan = planReads([read, ...rest]);
+    script = batchScript(plan.argvs, marker);
   }
   if (script === undefined || rest.length === 0) return keep(await exec(argv));
-  const parts = splitBatch(await exec(['sh', '-c', script]), rest.length + 1, marker);
+  const parts = splitBatch(await exec(['sh', '-c', script]), plan.argvs.length, marker);
   if (!parts) return keep(await exec(argv));
-  rest.forEach(([k, m], j) => b.cache.put(k, m.read.def.name, m.read.def.key(m.read.arg), parts[j + 1]!));
-  return keep(parts[0]!);
+  const answers = plan.answers(parts);
+  fileAnswers(b.cache, b.reachKey, rest, answers.slice(1));
+  return keep(answers[0] ?? (await exec(argv)));
 }
 
 /** What decides how a fact reads on the host: the user it runs as and its environment. */

@@ -6,7 +6,7 @@ import { describeError } from './failure.js';
 import { isActive } from './items.js';
 import { connectionSpecOf, toBool, type PlayEnv } from './play-env.js';
 import { enterScope, playScope, type HostRuntime } from './runtime.js';
-import { FactCache, reachKeyOf } from './fact-batch.js';
+import { fileAnswers, planReads, reachKeyOf } from './fact-batch.js';
 import { discoverReads, type Ahead } from './fact-lookahead.js';
 import type { SessionRider } from './host-session.js';
 
@@ -79,11 +79,8 @@ export async function sessionRiders(env: PlayEnv, play: Play, batch: readonly Ho
       h.ahead = ahead;
       const reads = await discoverReads(env, h, reachKey);
       if (reads.length === 0) return;
-      const argvs = reads.map((r) => r.def.argv(r.arg));
-      riders.set(h.name, {
-        argvs,
-        accept: (results) => results.forEach((res, j) => h.factCache.put(FactCache.keyOf(reachKey, argvs[j]!), reads[j]!.def.name, reads[j]!.def.key(reads[j]!.arg), res)),
-      });
+      const plan = planReads(reads);
+      riders.set(h.name, { argvs: plan.argvs, accept: (results) => fileAnswers(h.factCache, reachKey, reads, plan.answers(results)) });
     } catch (e) {
       // The session reports what is wrong with the host; the riders are only a head start.
       if (!isK8sbmError(e)) throw e;

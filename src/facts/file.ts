@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ExecResult } from '../transport/connection.js';
-import { FactChangedError, FactError, FactParseError, factCommandFailed, type FactDef } from './types.js';
+import { FactChangedError, FactError, FactParseError, factCommandFailed, type FactDef, type ManyReads } from './types.js';
 
 export type FileKind = 'file' | 'directory' | 'link' | 'other';
 
@@ -26,7 +27,7 @@ export interface FileState {
   readonly linkTarget?: string | undefined;
   /** Regular files only, when readable. */
   readonly sha256?: string | undefined;
-  /** Regular files up to CONTENT_LIMIT bytes, when readable: diffs and edits need no second trip. */
+  /** Regular files up to CONTENT_LIMIT bytes, when readable and read with fileContentFact (edits, diffs). */
   readonly content?: Buffer | undefined;
   /** False when a regular file exists but cannot be read with the current privileges. */
   readonly readable?: boolean | undefined;
@@ -40,13 +41,15 @@ export interface FileState {
 /** Files up to this size come back with their content. */
 export const CONTENT_LIMIT = 256 * 1024;
 
-// One exec answers everything; the path and its parent arrive as positional parameters.
-// `stat -c` is GNU/busybox: every Linux node has one of them.
+// One exec answers everything; the path and its parent arrive as positional parameters, then
+// `meta` when the content is not wanted (the plan needs only the hash). `stat -c` is
+// GNU/busybox: every Linux node has one of them. The ancestor of a missing path is found with
+// the shell's own string operations, not a process per level.
 const FILE_FACT_SCRIPT = `p=$1
 echo k8sbm-file 1
 if [ -d "$2" ]; then echo parent=1; else echo parent=0; fi
 if [ ! -e "$p" ] && [ ! -L "$p" ]; then
-  a=$2; while [ ! -e "$a" ] && [ "$a" != / ] && [ "$a" != . ]; do a=$(dirname -- "$a"); done
+  a=$2; while [ ! -e "$a" ] && [ "$a" != / ] && [ "$a" != . ]; do case $a in */*) a=\${a%/*}; a=\${a:-/};; *) a=.;; esac; done
   if [ -d "$a" ] && [ ! -x "$a" ]; then printf 'denied=%s\\n' "$a"; exit 0; fi
   echo exists=0; printf 'ancestor=%s\\n' "$a"; exit 0
 fi
@@ -57,10 +60,104 @@ if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p")"; exit 0; fi
 [ -r "$p" ] || { echo readable=0; exit 0; }
 sum=$(sha256sum < "$p") || exit 1
 printf 'sha256=%s\\n' "\${sum%% *}"
+[ "$3" != meta ] || exit 0
 set -- $info
 [ "$4" -le ${CONTENT_LIMIT} ] || exit 0
 echo content=
 base64 < "$p"
+`;
+
+/**
+ * Many paths in one script, with a handful of processes whatever their number: one `stat` for
+ * every path that exists, one `sha256sum` for every readable regular file, one `cat | base64`
+ * for the content asked for (cut back into files by the sizes `stat` gave, in parseFileFacts).
+ * Each path's section reads as the one-path script's output would, and is followed by a line
+ * `\nTOKEN INDEX CODE`. When the bulk reads do not line up (a path appeared or vanished
+ * meanwhile, a `sha256sum` that does not escape odd names), every path is read by the one-path
+ * script instead, and the content comes in each section.
+ *
+ *   sh -c FILE_FACTS_SCRIPT k8sbm-files TOKEN content|meta ONE_PATH_SCRIPT PATH PARENT PATH PARENT ...
+ */
+const FILE_FACTS_SCRIPT = `tok=$1 want=$2 one=$3; shift 3
+n=0
+while [ $# -gt 1 ]; do eval "k8sbm_p$n=\\$1 k8sbm_d$n=\\$2"; n=$((n + 1)); shift 2; done
+bulk() {
+  set --
+  i=0
+  while [ $i -lt $n ]; do
+    eval "p=\\$k8sbm_p$i"
+    if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; eval "k8sbm_x$i=1"; else eval "k8sbm_x$i="; fi
+    i=$((i + 1))
+  done
+  e=$# info=
+  if [ $e -gt 0 ]; then info=$(stat -c '%f %u %g %s %U:%G' -- "$@" 2>/dev/null) || return 1; fi
+  set -f; k8sbm_ifs=$IFS; IFS='
+'; set -- $info; IFS=$k8sbm_ifs; set +f
+  [ $# -eq $e ] || return 1
+  i=0
+  while [ $i -lt $n ]; do
+    eval "x=\\$k8sbm_x$i"
+    if [ -n "$x" ]; then eval "k8sbm_s$i=\\$1"; shift; fi
+    i=$((i + 1))
+  done
+  set --
+  i=0
+  while [ $i -lt $n ]; do
+    eval "x=\\$k8sbm_x$i s=\\$k8sbm_s$i p=\\$k8sbm_p$i"
+    eval "k8sbm_r$i="
+    if [ -n "$x" ]; then
+      case $s in 8???\\ *) if [ -r "$p" ]; then set -- "$@" "$p"; eval "k8sbm_r$i=1"; else eval "k8sbm_r$i=0"; fi;; esac
+    fi
+    i=$((i + 1))
+  done
+  h=$# sums=
+  if [ $h -gt 0 ]; then sums=$(sha256sum -- "$@" 2>/dev/null) || return 1; fi
+  set -f; k8sbm_ifs=$IFS; IFS='
+'; set -- $sums; IFS=$k8sbm_ifs; set +f
+  [ $# -eq $h ] || return 1
+  i=0
+  while [ $i -lt $n ]; do
+    eval "r=\\$k8sbm_r$i"
+    if [ "$r" = 1 ]; then l=\${1#\\\\}; eval "k8sbm_h$i=\\\${l%% *}"; shift; fi
+    i=$((i + 1))
+  done
+}
+if bulk; then
+  set --
+  i=0
+  while [ $i -lt $n ]; do
+    eval "p=\\$k8sbm_p$i d=\\$k8sbm_d$i x=\\$k8sbm_x$i s=\\$k8sbm_s$i r=\\$k8sbm_r$i h=\\$k8sbm_h$i"
+    echo k8sbm-file 1
+    if [ -d "$d" ]; then echo parent=1; else echo parent=0; fi
+    if [ -z "$x" ]; then
+      a=$d; while [ ! -e "$a" ] && [ "$a" != / ] && [ "$a" != . ]; do case $a in */*) a=\${a%/*}; a=\${a:-/};; *) a=.;; esac; done
+      if [ -d "$a" ] && [ ! -x "$a" ]; then printf 'denied=%s\\n' "$a"; else echo exists=0; printf 'ancestor=%s\\n' "$a"; fi
+    else
+      printf 'stat=%s\\n' "$s"
+      case $s in a???\\ *) printf 'link=%s\\n' "$(readlink -- "$p")";; esac
+      if [ "$r" = 0 ]; then echo readable=0
+      elif [ "$r" = 1 ]; then
+        printf 'sha256=%s\\n' "$h"
+        t=\${s#* }; t=\${t#* }; t=\${t#* }
+        if [ "$want" = content ] && [ "\${t%% *}" -le ${CONTENT_LIMIT} ]; then set -- "$@" "$p"; fi
+      fi
+    fi
+    printf '\\n%s %s 0\\n' "$tok" "$i"
+    i=$((i + 1))
+  done
+  if [ "$want" = content ]; then
+    printf '%s content\\n' "$tok"
+    if [ $# -gt 0 ]; then cat -- "$@" | base64; fi
+  fi
+else
+  i=0
+  while [ $i -lt $n ]; do
+    eval "p=\\$k8sbm_p$i d=\\$k8sbm_d$i"
+    if [ "$want" = content ]; then sh -c "$one" k8sbm-file "$p" "$d"; else sh -c "$one" k8sbm-file "$p" "$d" meta; fi
+    printf '\\n%s %s %s\\n' "$tok" "$i" "$?"
+    i=$((i + 1))
+  done
+fi
 `;
 
 /** "/etc//foo/" -> "/etc/foo": one spelling per path, so check-mode predictions line up. */
@@ -69,9 +166,64 @@ export function normalizeFilePath(path: string): string {
   return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
-export function fileFactArgv(path: string): string[] {
+/** The file fact's command for one path; `content: false` reads the hash only (no content). */
+export function fileFactArgv(path: string, content = true): string[] {
   const p = normalizeFilePath(path);
-  return ['sh', '-c', FILE_FACT_SCRIPT, 'k8sbm-file', p, posix.dirname(p)];
+  return ['sh', '-c', FILE_FACT_SCRIPT, 'k8sbm-file', p, posix.dirname(p), ...(content ? [] : ['meta'])];
+}
+
+/** Many paths' file facts in one command (FILE_FACTS_SCRIPT). */
+export function fileFactsMany(content: boolean): (paths: readonly string[]) => ManyReads {
+  return (paths) => {
+    const token = `k8sbm-files-${randomBytes(12).toString('hex')}`;
+    const ps = paths.map(normalizeFilePath);
+    const argv = ['sh', '-c', FILE_FACTS_SCRIPT, 'k8sbm-files', token, content ? 'content' : 'meta', FILE_FACT_SCRIPT, ...ps.flatMap((p) => [p, posix.dirname(p)])];
+    return { argv, split: (res) => splitFileFacts(res, ps.length, token, content) };
+  };
+}
+
+/**
+ * Pure: the output of FILE_FACTS_SCRIPT -> each path's answer as the one-path script gives it.
+ * Content read in bulk is cut by the sizes of the stat lines; when it does not add up (a file
+ * written meanwhile), the paths that had content are left unanswered (read again on their own).
+ */
+export function splitFileFacts(res: ExecResult, count: number, token: string, content: boolean): (ExecResult | undefined)[] {
+  const none = (): undefined[] => new Array<undefined>(count).fill(undefined);
+  if (res.code !== 0 || res.signal !== null) return none();
+  const sections: { stdout: string; code: number }[] = [];
+  let o = 0;
+  for (let i = 0; i < count; i++) {
+    const tag = `\n${token} ${i} `;
+    const at = res.stdout.indexOf(tag, o);
+    if (at < 0) return none();
+    const eol = res.stdout.indexOf('\n', at + tag.length);
+    const code = Number(res.stdout.slice(at + tag.length, eol < 0 ? undefined : eol));
+    if (eol < 0 || !Number.isInteger(code)) return none();
+    sections.push({ stdout: res.stdout.slice(o, at), code });
+    o = eol + 1;
+  }
+  const answer = (s: { stdout: string; code: number }, extra = ''): ExecResult =>
+    ({ code: s.code, signal: null, stdout: s.stdout + extra, stderr: s.code === 0 ? '' : res.stderr });
+  const head = `${token} content\n`;
+  if (!content || !res.stdout.startsWith(head, o)) return sections.map((s) => answer(s));
+  // Bulk content: the files with a hash and a size within the limit, one after the other.
+  const blob = Buffer.from(res.stdout.slice(o + head.length), 'base64');
+  const sizes = sections.map((s) => {
+    if (!/^sha256=/m.test(s.stdout)) return undefined;
+    const m = /^stat=[0-9a-f]+ \d+ \d+ (\d+) /m.exec(s.stdout);
+    const size = m ? Number(m[1]) : NaN;
+    return size <= CONTENT_LIMIT ? size : undefined;
+  });
+  const total = sizes.reduce<number>((a, z) => a + (z ?? 0), 0);
+  if (total !== blob.length) return sections.map((s, i) => (sizes[i] === undefined ? answer(s) : undefined));
+  let at = 0;
+  return sections.map((s, i) => {
+    const z = sizes[i];
+    if (z === undefined) return answer(s);
+    const part = blob.subarray(at, at + z);
+    at += z;
+    return answer(s, `${s.stdout.endsWith('\n') ? '' : '\n'}content=\n${part.toString('base64')}\n`);
+  });
 }
 
 const S_IFMT = 0o170000;
@@ -137,9 +289,24 @@ export function formatModeBits(bits: number): string {
   return (bits & 0o7777).toString(8).padStart(4, '0');
 }
 
+/**
+ * What a path is: type, mode, owner, size, link target, the SHA-256 of a readable regular file;
+ * no content (a plan that compares hashes needs none). Plans that edit or show the content read
+ * fileContentFact, the same fact with the content of files up to CONTENT_LIMIT.
+ */
 export const fileFact: FactDef<string, FileState> = {
   name: 'file',
   key: normalizeFilePath,
-  argv: fileFactArgv,
+  argv: (path) => fileFactArgv(path, false),
   parse: (res, path) => parseFileFactOutput(res, normalizeFilePath(path)),
+  many: fileFactsMany(false),
+};
+
+/** The file fact with the content of regular files up to CONTENT_LIMIT (base64 on the wire). */
+export const fileContentFact: FactDef<string, FileState> = {
+  name: 'file',
+  key: normalizeFilePath,
+  argv: (path) => fileFactArgv(path, true),
+  parse: (res, path) => parseFileFactOutput(res, normalizeFilePath(path)),
+  many: fileFactsMany(true),
 };

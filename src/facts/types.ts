@@ -19,6 +19,18 @@ export interface FactDef<A, T> {
    * lacks from the host and merges it in.
    */
   readonly partial?: PartialFact<A, T> | undefined;
+  /**
+   * How many of these facts are read in one command, with fewer processes on the host than one
+   * command each (the file fact: one `stat` for every path). Read ahead uses it (fact-batch.ts).
+   */
+  readonly many?: ((args: readonly A[]) => ManyReads) | undefined;
+}
+
+/** One command answering many reads of a fact, and how its output is cut back into each read's own answer. */
+export interface ManyReads {
+  readonly argv: readonly string[];
+  /** Each read's answer as its own command would have given it; undefined where it cannot say. */
+  split(res: ExecResult): (ExecResult | undefined)[];
 }
 
 export interface PartialFact<A, T> {

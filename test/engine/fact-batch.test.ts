@@ -130,7 +130,7 @@ describe('fact cache', () => {
 
 describe('reading through the batch', () => {
   const read = (p: string): Read => ({ def: fileFact as never, arg: p });
-  const key = (p: string): string => FactCache.keyOf('k', fileFactArgv(p));
+  const key = (p: string): string => FactCache.keyOf('k', fileFact.argv(p));
 
   function setup(ahead: string[]) {
     const sent: (readonly string[])[] = [];
@@ -143,19 +143,19 @@ describe('reading through the batch', () => {
     const { sent, exec, b } = setup(['/etc/hostname', '/etc/passwd', '/etc']);
     const first = await readThroughBatch(b, read('/etc/hostname'), exec);
     assert.equal(sent.length, 1);
-    assert.deepEqual(fileFact.parse(first, '/etc/hostname'), fileFact.parse(runSh(fileFactArgv('/etc/hostname')), '/etc/hostname'));
+    assert.deepEqual(fileFact.parse(first, '/etc/hostname'), fileFact.parse(runSh(fileFact.argv('/etc/hostname')), '/etc/hostname'));
     assert.ok(b.cache.has(key('/etc/passwd')) && b.cache.has(key('/etc')));
     const next: FactBatch = { ...b, used: new Set() };
     await readThroughBatch(next, read('/etc/passwd'), exec);
     assert.equal(sent.length, 1, 'the next task read nothing');
     await readThroughBatch(next, read('/etc/passwd'), exec);
-    assert.deepEqual(sent.slice(1), [fileFactArgv('/etc/passwd')], 'read again, alone');
+    assert.deepEqual(sent.slice(1), [fileFact.argv('/etc/passwd')], 'read again, alone');
   });
 
   it('nothing else to read: the fact is read alone, with no batch around it', async () => {
     const { sent, exec, b } = setup(['/etc/hostname']);
     await readThroughBatch(b, read('/etc/hostname'), exec);
-    assert.deepEqual(sent, [fileFactArgv('/etc/hostname')]);
+    assert.deepEqual(sent, [fileFact.argv('/etc/hostname')]);
   });
 
   it('a batch that does not come back whole: the fact is read alone, and nothing is kept from the batch', async () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { fileFact, normalizeFilePath } from '../../facts/file.js';
-import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
+import { normalizeFilePath } from '../../facts/file.js';
+import { applyWriteFile, destFact, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { FilePath } from '../../schema/formats.js';
 import { defineModule } from '../types.js';
 
@@ -69,12 +69,12 @@ export const copy = defineModule({
       content = Buffer.from(p.content ?? '', 'utf8');
     }
     let dest = normalizeFilePath(p.dest);
-    let st = await ctx.fact(fileFact, dest);
+    let st = await ctx.fact(destFact(ctx), dest);
     if (p.dest.endsWith('/') || (st.exists && st.type === 'directory')) {
       if (p.src === undefined) return { kind: 'fail', msg: `dest ${p.dest} is a directory: with content, dest must be a file path` };
       if (!st.exists) return { kind: 'fail', msg: `directory ${dest} does not exist (create it first with the file module, state: directory)` };
       dest = posix.join(dest, posix.basename(p.src));
-      st = await ctx.fact(fileFact, dest);
+      st = await ctx.fact(destFact(ctx), dest);
     }
     return planWriteFile(ctx, {
       dest,

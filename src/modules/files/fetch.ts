@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { fileFact, normalizeFilePath } from '../../facts/file.js';
+import { fileContentFact, normalizeFilePath } from '../../facts/file.js';
 import { AbsolutePath } from '../../schema/formats.js';
 import { K8sbmError } from '../../source/errors.js';
 import { fetchDestination, writeFetchedFile } from './fetch-local.js';
 import { followLinks } from './file-attrs.js';
-import { contentDiff, sha256Hex, sizeText } from './file-write.js';
+import { contentDiff, contentForDiff, sha256Hex, sizeText } from './file-write.js';
 import { defineModule, type Diff, type Plan } from '../types.js';
 
 const schema = Type.Object({
@@ -60,7 +60,8 @@ export const fetch = defineModule({
     const src = normalizeFilePath(p.src);
     const playbookDir = typeof ctx.vars.playbook_dir === 'string' ? ctx.vars.playbook_dir : process.cwd();
     const dest = fetchDestination({ src, dest: p.dest, flat: p.flat === true, host: ctx.host, baseDir: playbookDir });
-    const st0 = await ctx.fact(fileFact, src);
+    // With its content: a diff shows it, and the apply needs no download when it came along.
+    const st0 = await ctx.fact(fileContentFact, src);
     const { path: target, st } = await followLinks(ctx, src, st0);
     const result = { file: src, dest };
     if (!st.exists) {
@@ -86,8 +87,9 @@ export const fetch = defineModule({
       };
     }
     const size = st.size ?? 0;
-    const diff: Diff = st.content !== undefined
-      ? contentDiff(dest, local, st.content)
+    const shown = await contentForDiff(ctx, target, st);
+    const diff: Diff = shown.content !== undefined
+      ? contentDiff(dest, local, shown.content)
       : largeDiff(dest, local, size);
     return {
       kind: 'change',

@@ -1,4 +1,4 @@
-import { fileFact, type FileState } from '../../facts/file.js';
+import { fileContentFact, type FileState } from '../../facts/file.js';
 import { asText, missingParentMessage, planWriteFile } from './file-write.js';
 import { type Static, Type } from '@sinclair/typebox';
 import { ValidateCommand } from '../../schema/formats.js';
@@ -75,7 +75,7 @@ async function readTextToEdit(
   ctx: PlanContext, path: string,
   o: { readonly module: string; readonly removing: boolean; readonly create: boolean | undefined; readonly what: string },
 ): Promise<TextToEdit | { readonly plan: Plan }> {
-  const st = await ctx.fact(fileFact, path);
+  const st = await ctx.fact(fileContentFact, path);
   if (st.exists && st.type !== 'file') {
     return { plan: { kind: 'fail', msg: `${path} is not a regular file (it is a ${st.type}); ${o.module} edits files only` } };
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { CONTENT_LIMIT, fileFact, formatModeBits, type FileState } from '../../facts/file.js';
+import { CONTENT_LIMIT, fileContentFact, fileFact, formatModeBits, type FileState } from '../../facts/file.js';
 import { parseUploadOutput } from '../../transport/actions.js';
 import { Type } from '@sinclair/typebox';
 import { ValidateCommand } from '../../schema/formats.js';
@@ -109,10 +109,28 @@ export interface WriteRequest {
   readonly result?: Record<string, unknown> | undefined;
 }
 
+/**
+ * The file fact a write plan reads its destination with: with the content when diffs are shown
+ * (the diff needs it, and it comes in the same read), the hash alone otherwise.
+ */
+export function destFact(ctx: PlanContext): typeof fileFact {
+  return ctx.diff ? fileContentFact : fileFact;
+}
+
+/**
+ * A regular file's state with its content when a diff will show it and the state at hand has
+ * none (a check-mode prediction, a read without it): one more read, only where the file differs.
+ */
+export async function contentForDiff(ctx: PlanContext, path: string, st: FileState): Promise<FileState> {
+  if (!ctx.diff || st.content !== undefined || st.type !== 'file' || st.readable === false || (st.size ?? 0) > CONTENT_LIMIT) return st;
+  const full = await ctx.fact(fileContentFact, path);
+  return full.sha256 === st.sha256 ? full : st;
+}
+
 /** The plan that makes `dest` hold exactly `content` with the requested attributes. */
 export async function planWriteFile(ctx: PlanContext, req: WriteRequest, known?: FileState): Promise<Plan> {
   const { dest, content, attrs } = req;
-  const st = known ?? (await ctx.fact(fileFact, dest));
+  const st = known ?? (await ctx.fact(destFact(ctx), dest));
   const mode = attrs.mode;
   const result = { dest, ...req.result };
   const upload = (uploadMode: string | undefined): Action => ({
@@ -177,7 +195,7 @@ export async function planWriteFile(ctx: PlanContext, req: WriteRequest, known?:
       result: { ...result, checksum, size: content.length },
     };
   }
-  const diffs: Diff[] = [contentDiff(dest, st.content, content, st.size)];
+  const diffs: Diff[] = [contentDiff(dest, (await contentForDiff(ctx, dest, st)).content, content, st.size)];
   if (attrDecision.changes.length) diffs.push({ kind: 'state', subject: dest, before: attrDecision.before, after: attrDecision.after });
   return {
     kind: 'change',

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { fileFact, normalizeFilePath } from '../../facts/file.js';
+import { fileContentFact, normalizeFilePath } from '../../facts/file.js';
 import { followLinks } from './file-attrs.js';
 import { sha256Hex, sizeText } from './file-write.js';
 import { defineModule, type Plan } from '../types.js';
@@ -36,7 +36,7 @@ export const slurp = defineModule({
   schema,
   async plan(ctx, p): Promise<Plan> {
     const path = normalizeFilePath(p.src ?? p.path ?? '');
-    const st0 = await ctx.fact(fileFact, path);
+    const st0 = await ctx.fact(fileContentFact, path);
     const { path: target, st } = await followLinks(ctx, path, st0);
     if (!st.exists) return { kind: 'fail', msg: st0.exists ? `${path} is a dangling link (to ${st0.linkTarget})` : `file not found: ${path}` };
     if (st.type === 'directory') return { kind: 'fail', msg: `${target} is a directory; slurp reads one file` };

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { fileFact, normalizeFilePath } from '../../facts/file.js';
-import { applyWriteFile, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
+import { normalizeFilePath } from '../../facts/file.js';
+import { applyWriteFile, destFact, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { FilePath } from '../../schema/formats.js';
 import { defineModule } from '../types.js';
 import { assertRenderedSchema, TEMPLATE_SCHEMAS, type TemplateSchemaName } from './template-schema.js';
@@ -49,7 +49,7 @@ export const template = defineModule({
       validate: p.validate,
       force: p.force,
       result: { src: p.src },
-    }, await ctx.fact(fileFact, dest));
+    }, await ctx.fact(destFact(ctx), dest));
   },
   apply: (ctx, plan) => applyWriteFile(ctx, plan),
 });
