@@ -30,12 +30,17 @@ if [ -d "$dest" ] && [ ! -L "$dest" ]; then fail "$dest is a directory"; fi
 [ -d "$dir" ] || fail "directory $dir does not exist"
 tmp=$(mktemp "$dir/.\${dest##*/}.k8sbm-XXXXXX") || { tmp=; fail "cannot create a temporary file in $dir"; }
 cat > "$tmp" || fail "cannot write $tmp"
+# What the new file keeps of the old one (or the default mode): only what is not set below anyway
+# (a mode in digits replaces every bit; owner and group both given replace both).
+case $mode in [0-7]*) keepmode= ;; *) keepmode=1 ;; esac
+if [ -n "$owner" ] && [ -n "$group" ]; then keepowner=; else keepowner=1; fi
 if [ ! -L "$dest" ] && [ -f "$dest" ]; then
-  cur=$(stat -c '%a %u:%g' -- "$dest") || fail "cannot stat $dest"
-  chown -- "\${cur#* }" "$tmp" || fail "cannot keep the owner of $dest"
-  chmod -- "\${cur%% *}" "$tmp" || fail "cannot keep the mode of $dest"
-else
-  chmod -- "$(printf '%o' $(( 0666 & ~0$(umask) )))" "$tmp" || fail "cannot set the default mode"
+  if [ -n "$keepmode$keepowner" ]; then cur=$(stat -c '%a %u:%g' -- "$dest") || fail "cannot stat $dest"; fi
+  if [ -n "$keepowner" ]; then chown -- "\${cur#* }" "$tmp" || fail "cannot keep the owner of $dest"; fi
+  if [ -n "$keepmode" ]; then chmod -- "\${cur%% *}" "$tmp" || fail "cannot keep the mode of $dest"; fi
+elif [ -n "$keepmode" ]; then
+  u=$(umask)
+  chmod -- "$(printf '%o' $(( 0666 & ~0$u )))" "$tmp" || fail "cannot set the default mode"
 fi
 if [ -n "$owner" ] || [ -n "$group" ]; then
   chown -- "$owner\${group:+:$group}" "$tmp" || fail "cannot set owner/group $owner:$group"

@@ -18,7 +18,8 @@
  *   command's whole session gets SIGTERM, and SIGKILL a second later, from the watcher, which
  *   runs as the user the command runs as (inside sudo). Ended already, nothing is touched: what
  *   it left behind on purpose (`nohup ... &`) stays.
- * - The payload goes to the command through a pipe, read exactly (GNU head, else `dd bs=1`);
+ * - The payload goes to the command through a pipe, read exactly (`head -c`; where head has no
+ *   -c and says so, `dd bs=1`);
  *   when the channel ends before the newline that follows it, the payload is cut short, and the
  *   command is stopped before it sees the end of its input (an upload never installs half a
  *   file). A command that never reads a payload larger than a pipe holds and never ends is not
@@ -46,7 +47,7 @@ eval "$1"`;
 export const SUPERVISE_SCRIPT = `exec 3<&0 </dev/null
 if [ "$3" -gt 0 ]; then
   exec 4>&2 2>/dev/null
-  { if head --version >/dev/null 2>&1; then head -c "$3"; else dd bs=1 count="$3"; fi <&3
+  { { head -c "$3" || [ $? -gt 128 ] || dd bs=1 count="$3"; } <&3
     if IFS= read -r _ <&3; then sh -c "$2" k8sbm-watch $$ <&3 >/dev/null &
     else trap '' TERM; sh -c "$2" k8sbm-watch $$ </dev/null >/dev/null; fi
   } 4>&- | { exec 3<&- 2>&4 4>&-; eval "$4"; }
