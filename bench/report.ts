@@ -106,7 +106,7 @@ export function renderMarkdown(r: BenchResult): string {
     return [...cells, `${q.cpuRatio.toFixed(1)}x`];
   };
   const head1 = ['phase', 'k8sbm s', ...peers.flatMap(peerHead), 'execs/host k8sbm (recap / sshd)', ...peers.map((p) => `sessions/host ${TOOL_LABEL[p]} (of which sftp)`)];
-  const head2 = ['phase', 'tool', 'peak RSS MB', 'controller CPU s', 'node CPU s', 'other CPU s', 'connections/host'];
+  const head2 = ['phase', 'tool', 'peak RSS MB', 'controller CPU s', 'node CPU s', 'node CPU ms/host', 'other CPU s', 'connections/host'];
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   const lines = [
     `### ${r.nodes} nodes, ${r.reps} repetitions (${r.startedAt.slice(0, 10)})`,
@@ -117,11 +117,11 @@ export function renderMarkdown(r: BenchResult): string {
     line(head1.map(() => '---')),
     ...rows.map((x) => line([x.phase, mmm(x.wallS.k8sbm!), ...peers.flatMap((p) => peerCells(x, p)), `${x.k8sbmReportedExecs} / ${x.sshdSessions.k8sbm}`, ...peers.map((p) => `${x.sshdSessions[p]} (${x.sshdSftp[p]})`)])),
     '',
-    'Peak RSS in MB, CPU in seconds (all cores): median (min-max). Controller CPU = the tool and its ssh processes; node CPU = every node\'s sshd and what it ran; other = the rest of the machine meanwhile.',
+    'Peak RSS in MB, CPU in seconds (all cores): median (min-max). Controller CPU = the tool and its ssh processes; node CPU = every node\'s sshd and what it ran (per host: the median over the node count, in ms); other = the rest of the machine meanwhile.',
     '',
     line(head2),
     line(head2.map(() => '---')),
-    ...rows.flatMap((x) => tools.map((t) => line([x.phase, TOOL_LABEL[t], mb(x.rssMb[t]!), mmm(x.cpuS[t]!), mmm(x.nodeCpuS[t]!), s1(x.otherCpuS[t]!.median), x.sshdConnections[t]!]))),
+    ...rows.flatMap((x) => tools.map((t) => line([x.phase, TOOL_LABEL[t], mb(x.rssMb[t]!), mmm(x.cpuS[t]!), mmm(x.nodeCpuS[t]!), String(Math.round((x.nodeCpuS[t]!.median / r.nodes) * 1000)), s1(x.otherCpuS[t]!.median), x.sshdConnections[t]!]))),
     '',
   ];
   const rssMax = Math.max(...rows.map((x) => x.rssMb.k8sbm!.max));

@@ -10,7 +10,8 @@ import { evalCondition, evalExpression, renderTemplateText } from '../template/i
 import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
-import { readThroughBatch, type FactBatch } from './fact-batch.js';
+import { FactCache, newMarker, readThroughBatch, type FactBatch } from './fact-batch.js';
+import { fileContentFact, fileFact, fileFactArgv, normalizeFilePath } from '../facts/file.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
 
@@ -116,18 +117,45 @@ export function makePlanContext(i: ContextInputs): PlanContext {
   };
 }
 
-export function makeApplyContext(i: ContextInputs): ApplyContext {
+/** A file's state read right after an upload put it in place, in the upload's own exec. */
+interface ReadBackResult {
+  readonly path: string;
+  readonly stdout: string;
+}
+
+/**
+ * `readBacks`: with facts read ahead, an upload also reads its file's new state (the file fact,
+ * in the same exec), so the next tasks that read that file need no exec of their own. Only the
+ * apply's last action counts: an action after the upload may change the file again.
+ */
+export function makeApplyContext(i: ContextInputs, readBacks?: ReadBackResult[]): ApplyContext {
   return {
     host: i.host.name,
     loc: i.loc,
     async run(action: Action): Promise<ExecResult> {
       const conn = await i.reach.connection();
       i.counter.execs++;
+      if (readBacks) readBacks.length = 0;
       const withEnv: Action = action.kind === 'exec' && i.reach.env ? { ...action, env: { ...i.reach.env, ...action.env } } : action;
-      const res = await runAction(conn, withEnv, i.reach.become, timeLeft(i));
-      return res;
+      const back = readBacks && action.kind === 'upload' ? { script: fileFactArgv('/')[2]!, marker: newMarker() } : undefined;
+      const res = await runAction(conn, withEnv, i.reach.become, timeLeft(i), back);
+      if (!back || action.kind !== 'upload') return res;
+      const at = res.stdout.indexOf(`\n${back.marker}\n`);
+      if (at < 0) return res;
+      readBacks!.push({ path: normalizeFilePath(action.dest), stdout: res.stdout.slice(at + back.marker.length + 2) });
+      return { ...res, stdout: res.stdout.slice(0, at) };
     },
   };
+}
+
+/** A read-back filed as the answers of the file fact (hash only) and the file fact with content. */
+function fileReadBack(b: FactBatch, r: ReadBackResult): void {
+  const cut = r.stdout.indexOf('\ncontent=\n');
+  const meta = cut < 0 ? r.stdout : r.stdout.slice(0, cut + 1);
+  for (const [def, stdout] of [[fileContentFact, r.stdout], [fileFact, meta]] as const) {
+    // Marked used: an answer nobody asked for ahead of time must not shrink the look-ahead window.
+    b.cache.put(FactCache.keyOf(b.reachKey, def.argv(r.path)), def.name, def.key(r.path), { code: 0, signal: null, stdout, stderr: "" }, true);
+  }
 }
 
 export { ActionFailed };
@@ -144,13 +172,16 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
     return undefined;
   }
   if (i.host.beforeChange) await i.host.beforeChange();
-  const actx = makeApplyContext(i);
+  const readBacks: ReadBackResult[] = [];
+  const actx = makeApplyContext(i, i.batch ? readBacks : undefined);
   try {
     if (module.apply) return await module.apply(actx, plan, params);
     for (const a of plan.actions) await actx.run(a);
     return undefined;
   } finally {
-    // Facts read ahead of this change may no longer be true (even when it failed half-way).
+    // Facts read ahead of this change may no longer be true (even when it failed half-way);
+    // what an upload read back of its own file right after writing it is.
     i.factHost.factCache.changed(plan.effects, module.changesOnlyItsEffects === true);
+    if (i.batch) for (const r of readBacks) fileReadBack(i.batch, r);
   }
 }

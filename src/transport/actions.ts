@@ -74,13 +74,24 @@ if [ -n "$backup" ] && [ ! -L "$dest" ] && [ -f "$dest" ]; then
 fi
 mv -f -- "$tmp" "$dest" || fail "cannot move the new file into place at $dest"
 tmp=
+if [ -n "$7" ]; then printf '\\n%s\\n' "$8"; fact=$7; (set -- "$dest" "$dir"; eval "$fact"); fi
 `;
 
 /** `$0` of the upload script: shows up in `ps` and in sh's own error messages. */
 export const UPLOAD_NAME = 'k8sbm-upload';
 
+/**
+ * A fact script run on the uploaded file right after it is in place, in the same exec: its
+ * output follows a line with `marker` (\\n before it), so the engine knows the file's new state
+ * without reading it again.
+ */
+export interface ReadBack {
+  readonly script: string;
+  readonly marker: string;
+}
+
 /** The single exec request that performs an action. */
-export function actionToExec(action: Action, become?: BecomeSpec): ExecRequest {
+export function actionToExec(action: Action, become?: BecomeSpec, readBack?: ReadBack): ExecRequest {
   switch (action.kind) {
     case 'exec':
       return { argv: action.argv, stdin: action.stdin, cwd: action.cwd, env: action.env, become };
@@ -94,6 +105,7 @@ export function actionToExec(action: Action, become?: BecomeSpec): ExecRequest {
           action.group ?? '',
           action.validate ?? '',
           action.backup ? '1' : '',
+          ...(readBack ? [readBack.script, readBack.marker] : []),
         ],
         stdin: action.content,
         become,
@@ -104,8 +116,8 @@ export function actionToExec(action: Action, become?: BecomeSpec): ExecRequest {
 }
 
 /** Runs one action; throws ActionFailed when the exit code is not one the action accepts. */
-export async function runAction(conn: Connection, action: Action, become?: BecomeSpec, timeoutMs?: number): Promise<ExecResult> {
-  const req = actionToExec(action, become);
+export async function runAction(conn: Connection, action: Action, become?: BecomeSpec, timeoutMs?: number, readBack?: ReadBack): Promise<ExecResult> {
+  const req = actionToExec(action, become, readBack);
   const res = await conn.exec(timeoutMs === undefined ? req : { ...req, timeoutMs });
   const okCodes = action.kind === 'exec' ? action.okCodes ?? [0] : [0];
   if (res.code === null || !okCodes.includes(res.code)) throw new ActionFailed(action, res);

@@ -71,6 +71,10 @@ describe('facts read ahead on lab nodes', () => {
     // drop what was read, sysctl's extra reads and the run lock add a dozen at most. Each fact
     // read alone would add one exec per task (about 56 here).
     for (const n of lab.nodes) assert.ok(execs[n.name]! <= recap[n.name]!.changed + 12, `${n.name}: ${execs[n.name]} execs for ${recap[n.name]!.changed} changes`);
+    // An upload reads its file back in the same exec: the next task that reads that file sends nothing for it.
+    const taskExecs = (task: string): number[] => jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.task === task).map((e) => Number(e.execs));
+    assert.deepEqual(taskExecs('a second line into a'), [1, 1], 'its read answered by the first line\'s upload; its own upload');
+    assert.deepEqual(taskExecs('look at b'), [0, 0], 'stat of b answered by the copy\'s upload');
     for (const n of lab.nodes.map((x) => x.name)) {
       assert.equal(readFileSync(join(root(n), DIR, 'a.conf'), 'utf8'), 'x=1\ny=2\n', `${n}: the line went into the copied file`);
       assert.equal(readFileSync(join(root(n), DIR, 'by-command'), 'utf8'), 'made\n');
