@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FactChangedError, type FactDef } from '../facts/types.js';
 import type { Action, AnyModule, ApplyContext, ChangePlan, PlanContext } from '../modules/types.js';
@@ -11,7 +12,7 @@ import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
 import { FactCache, newMarker, readThroughBatch, type FactBatch } from './fact-batch.js';
-import { fileContentFact, fileFact, fileFactArgv, normalizeFilePath } from '../facts/file.js';
+import { CONTENT_LIMIT, fileContentFact, fileFact, normalizeFilePath } from '../facts/file.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
 
@@ -117,10 +118,14 @@ export function makePlanContext(i: ContextInputs): PlanContext {
   };
 }
 
-/** A file's state read right after an upload put it in place, in the upload's own exec. */
+/**
+ * A file's state right after an upload put it in place: its `stat` line, read in the upload's
+ * own exec, and the content the upload wrote.
+ */
 interface ReadBackResult {
   readonly path: string;
-  readonly stdout: string;
+  readonly stat: string;
+  readonly content: Buffer;
 }
 
 /**
@@ -137,22 +142,32 @@ export function makeApplyContext(i: ContextInputs, readBacks?: ReadBackResult[])
       i.counter.execs++;
       if (readBacks) readBacks.length = 0;
       const withEnv: Action = action.kind === 'exec' && i.reach.env ? { ...action, env: { ...i.reach.env, ...action.env } } : action;
-      const back = readBacks && action.kind === 'upload' ? { script: fileFactArgv('/')[2]!, marker: newMarker() } : undefined;
+      const back = readBacks && action.kind === 'upload' ? { marker: newMarker() } : undefined;
       const res = await runAction(conn, withEnv, i.reach.become, timeLeft(i), back);
       if (!back || action.kind !== 'upload') return res;
       const at = res.stdout.indexOf(`\n${back.marker}\n`);
       if (at < 0) return res;
-      readBacks!.push({ path: normalizeFilePath(action.dest), stdout: res.stdout.slice(at + back.marker.length + 2) });
+      const content = typeof action.content === 'string' ? Buffer.from(action.content, 'utf8') : action.content;
+      readBacks!.push({ path: normalizeFilePath(action.dest), stat: res.stdout.slice(at + back.marker.length + 2), content });
       return { ...res, stdout: res.stdout.slice(0, at) };
     },
   };
 }
 
-/** A read-back filed as the answers of the file fact (hash only) and the file fact with content. */
+/**
+ * A read-back filed as the answers the file fact (hash only) and the file fact with content would
+ * give: the stat line as read, the hash and content of what was written. Nothing is filed when
+ * the stat does not show a regular file of that size (something else wrote it meanwhile).
+ */
 function fileReadBack(b: FactBatch, r: ReadBackResult): void {
-  const cut = r.stdout.indexOf('\ncontent=\n');
-  const meta = cut < 0 ? r.stdout : r.stdout.slice(0, cut + 1);
-  for (const [def, stdout] of [[fileContentFact, r.stdout], [fileFact, meta]] as const) {
+  const lines = r.stat.split('\n').filter(Boolean);
+  const m = /^8[0-9a-f]{3} \d+ \d+ (\d+) /.exec(lines[0] ?? '');
+  if (!m || Number(m[1]) !== r.content.length) return;
+  const readable = lines[1] !== 'readable=0';
+  const head = `k8sbm-file 1\nparent=1\nstat=${lines[0]}\n`;
+  const meta = readable ? `${head}sha256=${createHash('sha256').update(r.content).digest('hex')}\n` : `${head}readable=0\n`;
+  const full = readable && r.content.length <= CONTENT_LIMIT ? `${meta}content=\n${r.content.toString('base64')}\n` : meta;
+  for (const [def, stdout] of [[fileContentFact, full], [fileFact, meta]] as const) {
     // Marked used: an answer nobody asked for ahead of time must not shrink the look-ahead window.
     b.cache.put(FactCache.keyOf(b.reachKey, def.argv(r.path)), def.name, def.key(r.path), { code: 0, signal: null, stdout, stderr: "" }, true);
   }

@@ -6,7 +6,7 @@ import { toShellLine } from '../transport/quote.js';
 import type { ExecResult } from '../transport/connection.js';
 
 /**
- * Facts read ahead, many in one exec (docs/engine.md, "Fact batching").
+ * Facts read ahead, many in one exec (docs/runs.md, "Round trips: facts read ahead").
  *
  * When a task's plan reads a fact the host has not answered yet, the engine does not send that one
  * command alone: it asks the tasks ahead of it on the host (src/engine/fact-lookahead.ts) which

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ActionFailed, type Action } from '../contract/actions.js';
 import { assertNever } from '../util/assert-never.js';
 import type { BecomeSpec, Connection, ExecRequest, ExecResult } from './connection.js';
@@ -14,7 +15,7 @@ import type { BecomeSpec, Connection, ExecRequest, ExecResult } from './connecti
  * the temp file. The validate command is the user's own command line: `%s` becomes "$1" and the
  * temp path is passed as that parameter, so even odd paths are never spliced into its text.
  */
-export const UPLOAD_SCRIPT = `dest=$1 mode=$2 owner=$3 group=$4 validate=$5 backup=$6
+export const UPLOAD_SCRIPT = `dest=$1 mode=$2 owner=$3 group=$4 validate=$5 backup=$6 rand=$7
 tmp=
 cleanup() { if [ -n "$tmp" ]; then rm -f -- "$tmp"; fi; }
 trap cleanup EXIT
@@ -28,7 +29,17 @@ case $dest in
 esac
 if [ -d "$dest" ] && [ ! -L "$dest" ]; then fail "$dest is a directory"; fi
 [ -d "$dir" ] || fail "directory $dir does not exist"
-tmp=$(mktemp "$dir/.\${dest##*/}.k8sbm-XXXXXX") || { tmp=; fail "cannot create a temporary file in $dir"; }
+# The temporary file beside dest: named with the workstation's random suffix and created by the
+# shell itself, exclusively (noclobber), with no program started. A mode in digits without
+# execute or special bits is given at creation through the umask (no chmod later); any other
+# file starts as 0600, as mktemp's would, so content is never readable by more than it will be.
+case $mode in [0-7][0-7][0-7]|[0-7][0-7][0-7][0-7]) m=$(( 0$mode )) ;; *) m= ;; esac
+t=$dir/.\${dest##*/}.k8sbm-$rand modeset= u=077
+if [ -n "$m" ] && [ $(( m & ~0666 )) -eq 0 ]; then
+  u=$(( 0777 & ~m )); u=$(( u / 64 ))$(( u / 8 % 8 ))$(( u % 8 )) modeset=1
+fi
+(umask "$u"; set -C; true > "$t") || fail "cannot create a temporary file in $dir"
+tmp=$t
 cat > "$tmp" || fail "cannot write $tmp"
 # What the new file keeps of the old one (or the default mode): only what is not set below anyway
 # (a mode in digits replaces every bit; owner and group both given replace both).
@@ -45,7 +56,7 @@ fi
 if [ -n "$owner" ] || [ -n "$group" ]; then
   chown -- "$owner\${group:+:$group}" "$tmp" || fail "cannot set owner/group $owner:$group"
 fi
-if [ -n "$mode" ]; then chmod -- "$mode" "$tmp" || fail "cannot set mode $mode"; fi
+if [ -n "$mode" ] && [ -z "$modeset" ]; then chmod -- "$mode" "$tmp" || fail "cannot set mode $mode"; fi
 if [ -n "$validate" ]; then
   rest=$validate cmd=
   case $rest in *%s*) ;; *) fail "the validate command must contain %s: $validate" ;; esac
@@ -74,19 +85,21 @@ if [ -n "$backup" ] && [ ! -L "$dest" ] && [ -f "$dest" ]; then
 fi
 mv -f -- "$tmp" "$dest" || fail "cannot move the new file into place at $dest"
 tmp=
-if [ -n "$7" ]; then printf '\\n%s\\n' "$8"; fact=$7; (set -- "$dest" "$dir"; eval "$fact"); fi
+if [ -n "$8" ]; then
+  printf '\\n%s\\n' "$8"
+  stat -c '%f %u %g %s %U:%G' -- "$dest" && { [ -r "$dest" ] || echo readable=0; }
+fi
 `;
 
 /** `$0` of the upload script: shows up in `ps` and in sh's own error messages. */
 export const UPLOAD_NAME = 'k8sbm-upload';
 
 /**
- * A fact script run on the uploaded file right after it is in place, in the same exec: its
- * output follows a line with `marker` (\\n before it), so the engine knows the file's new state
- * without reading it again.
+ * The uploaded file's `stat` line right after it is in place, in the same exec, after a line
+ * with `marker` (\\n before it): with the content it just wrote, the engine knows the file's new
+ * state without reading it again.
  */
 export interface ReadBack {
-  readonly script: string;
   readonly marker: string;
 }
 
@@ -105,7 +118,8 @@ export function actionToExec(action: Action, become?: BecomeSpec, readBack?: Rea
           action.group ?? '',
           action.validate ?? '',
           action.backup ? '1' : '',
-          ...(readBack ? [readBack.script, readBack.marker] : []),
+          randomBytes(6).toString('hex'),
+          ...(readBack ? [readBack.marker] : []),
         ],
         stdin: action.content,
         become,

@@ -24,7 +24,9 @@ const umaskDefault = (0o666 & ~process.umask()).toString(8).padStart(4, '0');
 describe('actionToExec', () => {
   it('an upload is one sh -c of the fixed script; user data only as parameters', () => {
     const req = actionToExec(upload("/etc/it's $(x)", 'data', { mode: '0600', owner: 'root', group: 'adm', validate: 'v %s', backup: true }), { user: 'root', method: 'sudo' });
-    assert.deepEqual(req.argv, ['sh', '-c', UPLOAD_SCRIPT, 'k8sbm-upload', "/etc/it's $(x)", '0600', 'root', 'adm', 'v %s', '1']);
+    assert.deepEqual(req.argv.slice(0, 10), ['sh', '-c', UPLOAD_SCRIPT, 'k8sbm-upload', "/etc/it's $(x)", '0600', 'root', 'adm', 'v %s', '1']);
+    assert.match(req.argv[10]!, /^[0-9a-f]{12}$/, 'the temporary file\'s random suffix');
+    assert.equal(req.argv.length, 11);
     assert.equal(req.stdin, 'data');
     assert.deepEqual(req.become, { user: 'root', method: 'sudo' });
   });
