@@ -14,8 +14,7 @@
  *   stdin (STDIN_BYTES of it) and a newline after it, then nothing: the end of the channel's
  *   stdin means that k8sbm went away, or asks for the command to stop. sshd closes it when the
  *   channel or the connection closes, whoever closed it (sshd sends no SIGHUP without a pty).
- * - A watcher (SUPERVISE_WATCH, a forked copy of the supervising shell: no program is started
- *   for it) reads that end. Still running then, the
+ * - A watcher (SUPERVISE_WATCH, `k8sbm-watch` in ps) reads that end. Still running then, the
  *   command's whole session gets SIGTERM, and SIGKILL a second later, from the watcher, which
  *   runs as the user the command runs as (inside sudo). Ended already, nothing is touched: what
  *   it left behind on purpose (`nohup ... &`) stays.
@@ -30,10 +29,7 @@
  *   again for HUP, INT, KILL, PIPE, ALRM and TERM, so a killed command still reads as killed
  *   (and one that exits 143 by itself reads as killed by SIGTERM).
  *
- * Details the scripts depend on: the watcher's output goes to /dev/null by `exec` in its own
- * subshell, never by a redirection on `eval` (the shell would keep a copy of the descriptor it
- * replaces, and a copy of the payload pipe or of the channel's output would hold it open); the
- * watcher is started from a subshell that ends at once, so it
+ * Details the scripts depend on: the watcher is started from a subshell that ends at once, so it
  * is never the command's child (a program waiting for all its children would wait for it); with
  * a payload, the shell's own stderr goes to /dev/null during the pipeline (sh reports a job killed
  * by a signal there, "Terminated") while the command keeps the channel's; the side that feeds the
@@ -52,16 +48,15 @@ export const SUPERVISE_SCRIPT = `exec 3<&0 </dev/null
 if [ "$3" -gt 0 ]; then
   exec 4>&2 2>/dev/null
   { { head -c "$3" || [ $? -gt 128 ] || dd bs=1 count="$3"; } <&3
-    w=$2; set -- $$
-    if IFS= read -r _ <&3; then ( exec >/dev/null; eval "$w" <&3 ) &
-    else trap '' TERM; eval "$w" </dev/null >/dev/null; fi
+    if IFS= read -r _ <&3; then sh -c "$2" k8sbm-watch $$ <&3 >/dev/null &
+    else trap '' TERM; sh -c "$2" k8sbm-watch $$ </dev/null >/dev/null; fi
   } 4>&- | { exec 3<&- 2>&4 4>&-; eval "$4"; }
   r=$?
   case $r in 129) s=HUP;; 130) s=INT;; 137) s=KILL;; 141) s=PIPE;; 142) s=ALRM;; 143) s=TERM;; *) exit "$r";; esac
   kill -s "$s" $$
   exit "$r"
 fi
-( exec >/dev/null 2>&1; w=$2; set -- $$; eval "$w" <&3 & )
+( sh -c "$2" k8sbm-watch $$ <&3 >/dev/null 2>&1 & )
 exec 3<&-
 eval "$4"`;
 

@@ -183,10 +183,8 @@ describe('the supervisor: the end of stdin stops the command', () => {
     const r = await s.exited;
     assert.equal(r.code, 0, r.stderr);
     // The channel's stdin ends after the command did (sshd closes it then); run() ended it on close.
+    await eventually(() => pgrep(['-f', `k8sbm-watch ${s.pid}$`]).length === 0, 'the watcher to go', 30_000);
     const bg = readFileSync(join(dir, 'bg'), 'utf8').trim();
-    // The watcher is a fork of the supervising shell: its command line holds the command's, so
-    // once it is gone the background job is the only process that names the marker.
-    await eventually(() => pgrep(['-f', `1001.${m}`]).join(' ') === bg, 'the watcher to go', 30_000);
     try {
       assert.deepEqual(pgrep(['-f', `sleep 1001.${m}`]), [bg], 'the background job still runs');
     } finally {
