@@ -1,8 +1,10 @@
-import { createTwoFilesPatch, OMIT_HEADERS } from 'diff';
+import { lazyRequire } from '../util/lazy.js';
 import type { Diff } from '../contract/actions.js';
 import { isSecret } from '../util/secret.js';
 import { assertNever } from '../util/assert-never.js';
 import { createChalk, type ChalkInstance } from './color.js';
+
+const diffPackage = lazyRequire<typeof import('diff')>('diff');
 
 /** One line of a rendered diff, tagged so colour is applied by role and not by sniffing text. */
 export interface DiffLine {
@@ -39,6 +41,7 @@ function textDiffLines(subject: string, before: string | null, after: string | n
     lines.push({ role: 'note', text: note });
     return lines;
   }
+  const { createTwoFilesPatch, OMIT_HEADERS } = diffPackage();
   const patch = createTwoFilesPatch(subject, subject, before ?? '', after ?? '', undefined, undefined, {
     context: CONTEXT_LINES,
     headerOptions: OMIT_HEADERS,

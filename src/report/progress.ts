@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { RunStartEvent, TaskResultEvent, TaskStartEvent } from './events.js';
 
 /**
@@ -80,22 +80,35 @@ export interface Spinner {
 export function createOraSpinner(out: NodeJS.WritableStream, color: boolean): Spinner {
   let spinner: Ora | undefined;
   let stopped = false;
+  let latest: string | undefined;
+  // ora (and its dozen packages) loads beside the run, only on a terminal: until it is there the
+  // spinner shows nothing, and nothing else waits for it.
+  let ora: typeof import('ora').default | undefined;
+  const show = (text: string): void => {
+    if (ora === undefined) return;
+    if (spinner === undefined) {
+      // A terminal that reports no width (some pseudo-terminals) makes ora's line count
+      // infinite and it would erase the screen forever: no spinner there.
+      const columns = (out as { columns?: unknown }).columns;
+      if (typeof columns !== 'number' || columns <= 0) {
+        stopped = true;
+        return;
+      }
+      // discardStdin off: become/ssh prompts may need stdin while the spinner runs.
+      spinner = ora({ stream: out, discardStdin: false, color: color ? 'cyan' : false });
+      spinner.start();
+    }
+    spinner.text = text;
+  };
+  import('ora').then((m) => {
+    ora = m.default;
+    if (!stopped && latest !== undefined) show(latest);
+  }, () => { stopped = true; });
   return {
     update(text) {
       if (stopped) return;
-      if (spinner === undefined) {
-        // A terminal that reports no width (some pseudo-terminals) makes ora's line count
-        // infinite and it would erase the screen forever: no spinner there.
-        const columns = (out as { columns?: unknown }).columns;
-        if (typeof columns !== 'number' || columns <= 0) {
-          stopped = true;
-          return;
-        }
-        // discardStdin off: become/ssh prompts may need stdin while the spinner runs.
-        spinner = ora({ stream: out, discardStdin: false, color: color ? 'cyan' : false });
-        spinner.start();
-      }
-      spinner.text = text;
+      latest = text;
+      show(text);
     },
     clear() {
       if (spinner?.isSpinning) spinner.clear();

@@ -1,4 +1,5 @@
-import { type SchemaOptions, type TInteger, type TString, type TUnsafe, Type } from '@sinclair/typebox';
+import type { SchemaOptions, TInteger, TString, TUnsafe } from '@sinclair/typebox';
+import { Type } from './type.js';
 import { parseNet } from '../template/cidr.js';
 import { modeSyntaxError } from '../util/file-mode.js';
 import { extendedRegexProblem } from '../util/posix-regex.js';

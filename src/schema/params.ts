@@ -1,4 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { lazyRequire } from '../util/lazy.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { ParamsSpec } from '../contract/schema.js';
 import { K8sbmError } from '../source/errors.js';
@@ -6,6 +7,8 @@ import { type Loc, formatLoc, valueLocOf } from '../source/loc.js';
 import { isTemplated } from './coerce.js';
 import { ERROR_ANNOTATIONS, FORMATS } from './formats.js';
 import { type ParamProblem, dropTemplatedErrors, describeParamErrors } from './param-errors.js';
+
+const ajv2020 = lazyRequire<typeof import('ajv/dist/2020.js')>('ajv/dist/2020');
 
 export { coerceParams, isTemplated, asBoolean } from './coerce.js';
 
@@ -23,7 +26,7 @@ function paramsAjv(): Ajv2020 {
   if (ajv) return ajv;
   // strict: a sloppy module schema is a k8sbm bug and should fail loudly in its own tests. Only
   // strictRequired is off: it rejects the standard `oneOf: [{required: [a]}, {required: [b]}]`.
-  ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+  ajv = new (ajv2020().Ajv2020)({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
   for (const [name, spec] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => spec.problem(s) === undefined });
   for (const keyword of ERROR_ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: 'string' });
   return ajv;

@@ -1,9 +1,9 @@
-import Handlebars from 'handlebars';
 import { closest } from '../source/errors.js';
 import { BLOCK_HELPERS, helperOf, helpers } from './helpers.js';
 import { JINJA_WORDS, findJinjaStatement, jinjaWordHint, type TemplateProblem } from './jinja.js';
 import { PLACEHOLDER, rewriteExpressions, type TemplateExpr } from './mustache-expr.js';
 import { lineColAt } from './origin.js';
+import { handlebarsBase } from './hbs-parse.js';
 
 type Program = hbs.AST.Program;
 type Node = hbs.AST.Node;
@@ -56,7 +56,7 @@ function compileUncached(text: string): Compiled {
   if ('code' in rw) return { ok: false, problem: { ...lineColAt(text, rw.offset), code: rw.code, message: rw.message, hint: rw.hint } };
   let program: Program;
   try {
-    program = Handlebars.parse(rw.text);
+    program = handlebarsBase().parse(rw.text);
   } catch (e) {
     return { ok: false, problem: parseProblem(rw.text, e) };
   }
@@ -73,7 +73,7 @@ function parseProblem(text: string, e: unknown): CompileProblem {
   if (typeof err.lineNumber === 'number') {
     return { code: 'K8SBM_TEMPLATE_SYNTAX', line: err.lineNumber, col0: err.column ?? 0, message: raw.replace(/ - \d+:\d+$/, ''), hint: 'every {{#block}} closes with the same name: {{#if x}} ... {{/if}}' };
   }
-  const lexer = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer;
+  const lexer = (handlebarsBase().parser as { lexer?: { yylloc?: { first_line: number; first_column: number } } } | undefined)?.lexer;
   const pos = lexer?.yylloc;
   const got = /got '(\w+)'/.exec(raw)?.[1];
   if (got === 'EOF') {

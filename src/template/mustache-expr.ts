@@ -1,6 +1,6 @@
-import Handlebars from 'handlebars';
 import { checkExpr } from './expr-check.js';
 import { ExprSyntaxError, parseExpression, type Expr } from './expr-parse.js';
+import { handlebarsBase } from './hbs-parse.js';
 
 /**
  * One expression language in templates: `{{ x | upper }}`, `{{ a if b else c }}`,
@@ -169,7 +169,7 @@ function expressionOf(src: string, offset: number, where: 'mustache' | 'block'):
 /** A handlebars helper call or sub-expression (`join xs ","`, `(eq a b)`): handlebars checks it. */
 function readsAsHandlebars(body: string, where: 'mustache' | 'block'): boolean {
   try {
-    Handlebars.parse(where === 'mustache' ? `{{${body}}}` : `{{#if ${body}}}{{/if}}`);
+    handlebarsBase().parse(where === 'mustache' ? `{{${body}}}` : `{{#if ${body}}}{{/if}}`);
     return true;
   } catch {
     return false;

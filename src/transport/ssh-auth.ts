@@ -1,10 +1,11 @@
+import { lazyRequire } from '../util/lazy.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { AuthHandlerMiddleware, AuthenticationType, NextAuthHandler, ParsedKey } from 'ssh2';
 
-const { utils } = ssh2;
+const ssh2 = lazyRequire<typeof import('ssh2')>('ssh2');
+
 
 /** Key files ssh tries when none is named, in ssh's order. */
 export function defaultIdentityFiles(home: string): string[] {
@@ -109,7 +110,7 @@ async function loadKey(path: string, passphrases: PassphraseCache, hooks: AuthHo
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
   }
-  let key = firstKey(utils.parseKey(data));
+  let key = firstKey(ssh2().utils.parseKey(data));
   if (key instanceof Error && /encrypted|passphrase/i.test(key.message)) {
     if (!passphrases.canAsk) return 'encrypted, no passphrase prompt: load it with ssh-add';
     hooks.promptStarted?.();
@@ -120,7 +121,7 @@ async function loadKey(path: string, passphrases: PassphraseCache, hooks: AuthHo
       hooks.promptEnded?.();
     }
     if (pass === undefined) return 'encrypted, no passphrase given';
-    key = firstKey(utils.parseKey(data, pass));
+    key = firstKey(ssh2().utils.parseKey(data, pass));
     if (key instanceof Error) return 'wrong passphrase';
   }
   if (key instanceof Error) return `not a private key: ${key.message}`;

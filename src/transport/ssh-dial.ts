@@ -1,12 +1,13 @@
+import { lazyRequire } from '../util/lazy.js';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import type { Client as SshClient, ConnectConfig } from 'ssh2';
 import { loadKnownHosts, verifyHostKey, type HostKeyPolicy } from './host-keys.js';
 import { knownHostName, preferredHostKeyAlgorithms } from './known-hosts.js';
 import { makeAuthAttempts, type PassphraseCache } from './ssh-auth.js';
 import type { SshEndpoint } from './ssh-settings.js';
 
-const { Client } = ssh2;
+const ssh2 = lazyRequire<typeof import('ssh2')>('ssh2');
+
 export type { SshClient };
 
 /** Why a dial failed: `reason` starts with a short stable phrase ("connection refused", ...). */
@@ -72,7 +73,7 @@ export async function dialOnce(ep: SshEndpoint, deps: DialDeps, via?: DialVia): 
   const viaText = via ? ` (via ${via.label})` : '';
 
   return new Promise<SshClient>((resolve, reject) => {
-    const client = new Client();
+    const client = new (ssh2().Client)();
     let settled = false;
     let refusal: DialError | undefined;
     const timer = PausableTimer.start(ep.connectTimeoutMs, () => fail(new DialError(timeoutText + viaText, undefined, true)));

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { userFact } from '../../facts/accounts.js';
 import { authorizedKeysFact, type AuthorizedKeysArg, type AuthorizedKeysState } from '../../facts/authorized_keys.js';
 import { fileFact } from '../../facts/file.js';

@@ -1,4 +1,5 @@
-import { type SchemaOptions, type Static, type TInteger, type TString, Type } from '@sinclair/typebox';
+import type { SchemaOptions, Static, TInteger, TString } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { groupFact, type GroupState } from '../../facts/accounts.js';
 import { type Explained, StringEnum } from '../../schema/formats.js';
 import { defineModule, type ExecAction, type Plan } from '../types.js';

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { AbsolutePath, NameOrId, StringEnum } from '../../schema/formats.js';
 import { AccountId, AccountName } from './group.js';
 

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { posix } from 'node:path';
 import { fileFact } from '../../facts/file.js';
 import type { ExecResult } from '../../transport/connection.js';

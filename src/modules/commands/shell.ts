@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { applyCommand, COMMAND_OPTION_PARAMS, planCommand } from './command-run.js';
 import { defineModule } from '../types.js';
 

@@ -1,4 +1,5 @@
-import { type TUnsafe, Type } from '@sinclair/typebox';
+import type { TUnsafe } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { valueLocOf } from '../../source/loc.js';
 import { defineModule } from '../types.js';
 

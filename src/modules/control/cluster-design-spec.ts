@@ -1,4 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 
 const text = (description: string) => Type.Optional(Type.Union([Type.String(), Type.Null()], { description }));
 

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { defineModule } from '../types.js';
 
 const schema = Type.Object({

@@ -1,5 +1,5 @@
 import type { OkPlan } from '../types.js';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { StringEnum } from '../../schema/formats.js';
 import { defineModule } from '../types.js';
 

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { hostFacts } from '../../facts/host.js';
 import { defineModule } from '../types.js';
 import type { Plan, PlanContext } from '../types.js';

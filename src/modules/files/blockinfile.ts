@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { normalizeFilePath } from '../../facts/file.js';
 import { checkMarkers, DEFAULT_MARKER, editBlock, markerLines } from './blockinfile-edit.js';
 import { PythonRegex, StringEnum } from '../../schema/formats.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { normalizeFilePath } from '../../facts/file.js';
 import { applyWriteFile, destFact, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { FilePath } from '../../schema/formats.js';

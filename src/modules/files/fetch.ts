@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { fileContentFact, normalizeFilePath } from '../../facts/file.js';
 import { AbsolutePath } from '../../schema/formats.js';
 import { K8sbmError } from '../../source/errors.js';

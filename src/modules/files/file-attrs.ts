@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { fileFact, formatModeBits, normalizeFilePath, type FileState } from '../../facts/file.js';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { FileMode, NameOrId } from '../../schema/formats.js';
 import { isOctalMode, resolveMode } from '../../util/file-mode.js';
 import type { ExecAction, Plan, PlanContext } from '../types.js';

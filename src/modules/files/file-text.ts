@@ -1,6 +1,7 @@
 import { fileContentFact, type FileState } from '../../facts/file.js';
 import { asText, missingParentMessage, planWriteFile } from './file-write.js';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { ValidateCommand } from '../../schema/formats.js';
 import { ATTR_PARAMS, describeAttrs, planAttributes, type AttrParams } from './file-attrs.js';
 import type { Plan, PlanContext } from '../types.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CONTENT_LIMIT, fileContentFact, fileFact, formatModeBits, type FileState } from '../../facts/file.js';
 import { parseUploadOutput } from '../../transport/actions.js';
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { ValidateCommand } from '../../schema/formats.js';
 import { explicitSymbolicMode, isAbsoluteMode, resolveMode } from '../../util/file-mode.js';
 import { ATTR_PARAMS, decideAttributes, describeAttrs, type AttrParams } from './file-attrs.js';

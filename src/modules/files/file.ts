@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { fileFact, normalizeFilePath, type FileState } from '../../facts/file.js';
 import { assertNever } from '../../util/assert-never.js';
 import { StringEnum } from '../../schema/formats.js';

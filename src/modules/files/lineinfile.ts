@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { normalizeFilePath } from '../../facts/file.js';
 import { PythonRegex, StringEnum } from '../../schema/formats.js';
 import { applyWriteFile } from './file-write.js';

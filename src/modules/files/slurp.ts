@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { fileContentFact, normalizeFilePath } from '../../facts/file.js';
 import { followLinks } from './file-attrs.js';
 import { sha256Hex, sizeText } from './file-write.js';

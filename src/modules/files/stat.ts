@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { posix } from 'node:path';
 import { fileFact, normalizeFilePath, type FileState } from '../../facts/file.js';
 import { followLinks } from './file-attrs.js';

@@ -1,8 +1,11 @@
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { lazyRequire } from '../../util/lazy.js';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { KUBEADM_V1BETA4_DOCUMENTS } from '../../schema/kubeadm-v1beta4.js';
 import { K8sbmError } from '../../source/errors.js';
 import type { Loc } from '../../source/loc.js';
+
+const ajvPackage = lazyRequire<typeof import('ajv')>('ajv');
 
 /**
  * A template's rendered YAML checked on the controller against a JSON Schema the project keeps
@@ -11,7 +14,6 @@ import type { Loc } from '../../source/loc.js';
  */
 
 // ajv is CommonJS: under NodeNext its default export is the module object.
-const Ajv = AjvModule.default ?? (AjvModule as unknown as typeof AjvModule.default);
 
 export const TEMPLATE_SCHEMAS = {
   kubeadm: { documents: KUBEADM_V1BETA4_DOCUMENTS, what: 'kubeadm v1beta4 configuration' },
@@ -19,11 +21,11 @@ export const TEMPLATE_SCHEMAS = {
 export type TemplateSchemaName = keyof typeof TEMPLATE_SCHEMAS;
 
 const compiled = new Map<string, ValidateFunction>();
-let ajv: InstanceType<typeof Ajv> | undefined;
+let ajv: Ajv | undefined;
 function validator(key: string, schema: Record<string, unknown>): ValidateFunction {
   let v = compiled.get(key);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: false, strict: false });
+    ajv ??= new (ajvPackage().Ajv)({ allErrors: false, strict: false });
     v = ajv.compile(schema);
     compiled.set(key, v);
   }

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { normalizeFilePath } from '../../facts/file.js';
 import { applyWriteFile, destFact, planWriteFile, WRITE_FILE_PARAMS } from './file-write.js';
 import { FilePath } from '../../schema/formats.js';

@@ -1,8 +1,11 @@
+import { lazyRequire } from '../../util/lazy.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { closest, K8sbmError } from '../../source/errors.js';
+
+const ajvPackage = lazyRequire<typeof import('ajv')>('ajv');
 
 /**
  * Schemas of custom resources, from the CRD files a project ships or points at (the upstream
@@ -13,8 +16,7 @@ import { closest, K8sbmError } from '../../source/errors.js';
  */
 
 // ajv is CommonJS: under NodeNext its default export is the module object.
-const Ajv = AjvModule.default ?? (AjvModule as unknown as typeof AjvModule.default);
-type AjvInstance = InstanceType<typeof Ajv>;
+type AjvInstance = Ajv;
 
 export interface CrdVersion {
   readonly group: string;
@@ -108,7 +110,7 @@ function k8sAjv(): AjvInstance {
   // strict: false because upstream schemas carry keywords ajv does not know; verbose for the
   // parent schema of an error (its description becomes the hint); no code optimisation: these
   // schemas are huge, compiled once and run a few times.
-  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { optimize: false } });
+  const ajv = new (ajvPackage().Ajv)({ strict: false, allErrors: true, verbose: true, code: { optimize: false } });
   for (const keyword of K8S_KEYWORDS) ajv.addKeyword({ keyword });
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });

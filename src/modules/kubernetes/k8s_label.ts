@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { fileFact } from '../../facts/file.js';
 import { k8sObjectFact, type K8sObjectArg, type K8sObjectState, kubectlResourceType } from '../../facts/k8s.js';
 import { FactError } from '../../facts/types.js';

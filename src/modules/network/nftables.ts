@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { normalizeFilePath } from '../../facts/file.js';
 import { AbsolutePath, StringEnum } from '../../schema/formats.js';
 import { sha256Hex } from '../files/file-write.js';

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { HttpUrl, Regex, Seconds, StringEnum } from '../../schema/formats.js';
 import { defineModule, type Plan } from '../types.js';
 import { parseUriOutput, URI_BODY_LIMIT, URI_SCRIPT, uriArgv, type UriRequest, type UriResponse, type UriTool } from './uri-script.js';

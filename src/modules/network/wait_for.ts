@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { ExtendedRegex, Port, Seconds, StringEnum } from '../../schema/formats.js';
 import { defineModule, type Plan } from '../types.js';
 import { parseWaitForOutput, WAIT_FOR_SCRIPT, waitForArgv, type WaitOutcome, type WaitSpec, type WaitTool } from './wait_for-script.js';

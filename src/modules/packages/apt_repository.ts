@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { aptSourceFact, type AptSourceQuery, type AptSourceState } from '../../facts/apt.js';
 import { fileFact, type FileState } from '../../facts/file.js';
 import { filesAction, type FileOp } from './apt_repository-files.js';

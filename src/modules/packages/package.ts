@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { packageFactKey, packagesFact, type PackageFacts, type PackageManagerName, type PackageQuery } from '../../facts/packages.js';
 import { aptAction } from './package-apt.js';
 import {

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { fileFact } from '../../facts/file.js';
 import { packagesFact } from '../../facts/packages.js';
 import { serviceFact, serviceKey, type ServiceState } from '../../facts/services.js';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import {
   HOSTNAME_FILE, HOSTS_FILE, hostnameFact, type HostnameFacts,
 } from '../../facts/hostname.js';

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import {
   kernelModuleName, kmodFact, type KmodFacts,
 } from '../../facts/kmod.js';

@@ -1,4 +1,5 @@
-import { type SchemaOptions, type Static, Type } from '@sinclair/typebox';
+import type { SchemaOptions, Static } from '@sinclair/typebox';
+import { Type } from '../../schema/type.js';
 import { normalizeFilePath } from '../../facts/file.js';
 import {
   normalizeSysctlValue, sysctlFact, sysctlKeyName, sysctlKeyPath, type SysctlFacts, type SysctlValue,
