@@ -116,7 +116,7 @@ function executable(file: string): string | undefined {
 
 function checkPrerequisites(o: Options): void {
   if (process.getuid?.() !== 0) throw new UsageError('the benchmark brings up lab nodes (network namespaces, mounts): run it as root');
-  for (const [file, pkg] of [['/usr/bin/time', 'time'], [o.k8sbmCli, 'the build (npx tsc -p tsconfig.json)']] as const) {
+  for (const [file, pkg] of [['/usr/bin/time', 'time'], [o.k8sbmCli, 'the build (npm run build)']] as const) {
     try { accessSync(file, constants.R_OK); } catch { throw new UsageError(`${file} is missing (${pkg})`); }
   }
 }

@@ -153,6 +153,11 @@ export function formatSpec(name: unknown): FormatSpec | undefined {
  * whole message; `{value}` is the offending value) and `errorHint`. For rules JSON Schema can
  * say but not explain, such as "recurse needs state: directory".
  */
+/** Each format as ajv's definition of it (the build's precompiled validators call them by name). */
+export const FORMAT_CHECKS: Readonly<Record<string, { readonly type: 'string'; readonly validate: (s: string) => boolean }>> = Object.fromEntries(
+  Object.entries(FORMATS).map(([name, spec]) => [name, { type: 'string', validate: (s: string) => spec.problem(s) === undefined }]),
+);
+
 export const ERROR_ANNOTATIONS = ['errorMessage', 'errorHint'] as const;
 
 export interface Explained {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { Type as TypeBox } from '@sinclair/typebox';
 import { Type } from '../../src/schema/type.js';
+import { tempDir } from '../helpers/temp.js';
 
 const KIND = Symbol.for('TypeBox.Kind');
 const OPTIONAL = Symbol.for('TypeBox.Optional');
@@ -69,8 +69,7 @@ describe('schema/type: the TypeBox builders k8sbm uses, without loading TypeBox'
   });
 
   describe('every module and format schema of the project', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'k8sbm-schema-type-'));
-    after(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('schema-type', { after });
     const modulesUrl = new URL('../../src/modules/index.js', import.meta.url).href;
     const typeUrl = new URL('../../src/schema/type.js', import.meta.url).href;
     const typeboxUrl = import.meta.resolve('@sinclair/typebox');
