@@ -79,7 +79,8 @@ function precompiledFor(module: ParamsSpec): ValidateFunction | undefined {
 
 /** Where a module's validator comes from: the build's precompiled code, or compiled in this process. */
 export function paramsValidatorOrigin(module: ParamsSpec): 'build' | 'here' {
-  return precompiledFor(module) !== undefined && precompiledFor(module) === paramsValidator(module) ? 'build' : 'here';
+  const built = precompiledFor(module);
+  return built !== undefined && built === paramsValidator(module) ? 'build' : 'here';
 }
 
 /** The compiled validator of a module's params (compiled once per module, or at build time). */
