@@ -16,6 +16,11 @@ export interface ExecAction {
   readonly env?: Readonly<Record<string, string>> | undefined;
   /** Exit codes that count as success (default [0]). */
   readonly okCodes?: readonly number[] | undefined;
+  /**
+   * A short command of k8sbm's own (mkdir, chmod, ln): starts nothing that outlives it, so it may
+   * run in the host's shell (see ExecRequest.light). Never set for a command a playbook wrote.
+   */
+  readonly light?: boolean | undefined;
 }
 
 export interface UploadAction {

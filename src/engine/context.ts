@@ -71,7 +71,7 @@ export function makePlanContext(i: ContextInputs): PlanContext {
   const exec = async (argv: readonly string[], opts?: { stdin?: string; cwd?: string }): Promise<ExecResult> => {
     const conn = await i.reach.connection();
     i.counter.execs++;
-    return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env, timeoutMs: timeLeft(i) });
+    return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env, timeoutMs: timeLeft(i), light: true });
   };
   const fromHost: HostFactReader = async <A, T>(def: FactDef<A, T>, arg: A): Promise<T> => {
     const given = i.givenFacts?.(def.name, def.key(arg));

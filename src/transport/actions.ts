@@ -107,7 +107,7 @@ export interface ReadBack {
 export function actionToExec(action: Action, become?: BecomeSpec, readBack?: ReadBack): ExecRequest {
   switch (action.kind) {
     case 'exec':
-      return { argv: action.argv, stdin: action.stdin, cwd: action.cwd, env: action.env, become };
+      return { argv: action.argv, stdin: action.stdin, cwd: action.cwd, env: action.env, become, ...(action.light ? { light: true } : {}) };
     case 'upload':
       return {
         argv: [
@@ -123,6 +123,7 @@ export function actionToExec(action: Action, become?: BecomeSpec, readBack?: Rea
         ],
         stdin: action.content,
         become,
+        light: true,
       };
     default:
       return assertNever(action, 'action');

@@ -24,6 +24,12 @@ export interface ExecRequest {
    * never a task's command.
    */
   readonly afterStop?: boolean | undefined;
+  /**
+   * One of k8sbm's own short commands (a fact read, a probe, an upload, a mkdir): it starts
+   * nothing that outlives it and does not stream its output. The SSH transport may run it in the
+   * host's shell (host-shell.ts) instead of a channel of its own.
+   */
+  readonly light?: boolean | undefined;
 }
 
 import type { ExecResult } from '../contract/exec.js';

@@ -119,9 +119,34 @@ export function supervisedCommand(req: ExecRequest, currentUser: string | undefi
   return become ? [...sudoArgv(become, password), ...argv] : argv;
 }
 
+/**
+ * The line the host shell (host-shell.ts) runs for a request, in a subshell of its own. `ref`
+ * names a shell variable that holds a long argument (sent once per session), or says to quote it
+ * here. A script run with `sh -c SCRIPT NAME ARGS` and no environment or timeout of its own runs
+ * in that subshell itself (`set -- ARGS; eval SCRIPT`): no program start for `sh` (its `$0` is
+ * the host shell's, `k8sbm`, as under the supervisor).
+ */
+export function hostShellLine(req: ExecRequest, ref: (text: string) => string | undefined): string {
+  const word = (arg: string): string => {
+    const name = ref(arg);
+    return name === undefined ? shellQuote(arg) : `"$${name}"`;
+  };
+  const [program, flag, script] = req.argv;
+  const cd = req.cwd ? `cd ${shellQuote(req.cwd)} && ` : '';
+  if (program === 'sh' && flag === '-c' && script !== undefined && !req.timeoutMs && Object.keys(req.env ?? {}).length === 0) {
+    return `${cd}set -- ${req.argv.slice(4).map(shellQuote).join(' ')}; eval ${word(script)}`;
+  }
+  return commandLine(req, { remoteTimeout: true }, true, word);
+}
+
+/** The command line that starts the host shell or its watcher: through `sudo -n` when it runs as another user. */
+export function hostShellCommand(argv: readonly string[], become: BecomeSpec | undefined): string {
+  return `exec ${toShellLine(become ? [...sudoArgv(become, false), ...argv] : argv)}`;
+}
+
 /** cd, env and timeout(1) around the quoted argv; `exec` in front of the program where it can be. */
-function commandLine(req: ExecRequest, opts: RemoteCommandOptions, exec: boolean): string {
-  let inner = toShellLine(req.argv);
+function commandLine(req: ExecRequest, opts: RemoteCommandOptions, exec: boolean, word?: (arg: string) => string): string {
+  let inner = word ? req.argv.map(word).join(' ') : toShellLine(req.argv);
   let program = req.argv[0] ?? '';
   if (opts.remoteTimeout && req.timeoutMs) {
     inner = `timeout -k 1 ${req.timeoutMs / 1000} ${inner}`;

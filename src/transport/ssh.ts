@@ -2,7 +2,8 @@ import type { ClientChannel } from 'ssh2';
 import { interruptedError, UnreachableError, type Connection, type ConnectionSpec, type ExecRequest, type ExecResult, type SshOptions, type StopOutcome } from './connection.js';
 import { ExecStreams } from './exec-io.js';
 import { withTimeoutNote } from './local.js';
-import { buildRemoteCommand, needsBecome } from './quote.js';
+import { buildRemoteCommand, hostShellCommand, needsBecome } from './quote.js';
+import { fitsHostShell, HostShell, type ShellChannel } from './host-shell.js';
 import { DialError, endpointLabel, type SshClient } from './ssh-dial.js';
 import { SshRun } from './ssh-run.js';
 import { RunningCommands } from './running.js';
@@ -21,6 +22,10 @@ export const MAX_CHANNELS = 8;
  */
 const KILL_GRACE_MS = 3_000;
 const CLOSE_WAIT_MS = 2_000;
+/** Host shells started per connection at most (one per user it runs as, a new one after one ended). */
+const MAX_SHELL_STARTS = 4;
+/** K8SBM_HOST_SHELL=0 runs every command on a channel of its own (to compare, or to rule the shell out). */
+const HOST_SHELL_ON = (): boolean => process.env.K8SBM_HOST_SHELL !== '0';
 /** Refused channel opens retried while none of ours is open (backoff from 50 ms up to 1 s each). */
 const OPEN_RETRIES = 6;
 
@@ -47,6 +52,11 @@ export class SshConnection implements Connection {
   readonly #running = new RunningCommands();
   readonly #slots = new Semaphore(MAX_CHANNELS);
   readonly #run: SshRun;
+  /** Host shells (host-shell.ts) by the user they run as ('' for the login user). */
+  readonly #shells = new Map<string, HostShell | Promise<HostShell | undefined> | 'off'>();
+  #shellStarts = 0;
+  readonly #lightSeen = new Set<string>();
+  #channelsOpened = 0;
 
   constructor(readonly spec: ConnectionSpec, private readonly opts: SshOptions, run?: SshRun) {
     this.host = spec.host;
@@ -54,6 +64,9 @@ export class SshConnection implements Connection {
   }
 
   get execCount(): number { return this.#count; }
+
+  /** Channels opened so far: sessions of sshd on the host (an exec in the host shell opens none). */
+  get channelCount(): number { return this.#channelsOpened; }
 
   /** The settings the connection uses (after connect). */
   get endpoint(): SshEndpoint | undefined { return this.#endpoint; }
@@ -107,6 +120,10 @@ export class SshConnection implements Connection {
     if (this.#running.stopping && !req.afterStop) throw interruptedError(this.host);
     await this.connect();
     if (this.#lost) throw this.#lost;
+    const inShell = await this.#inShell(req);
+    if (inShell) return inShell;
+    if (this.#lost) throw this.#lost;
+    if (this.#running.stopping && !req.afterStop) throw interruptedError(this.host);
     const release = await this.#slots.acquire();
     try {
       if (this.#lost) throw this.#lost;
@@ -115,6 +132,94 @@ export class SshConnection implements Connection {
     } finally {
       release();
     }
+  }
+
+  /**
+   * The request run in the host shell of the user it runs as, when it may (light, no become
+   * password) and that shell is free; undefined: it takes a channel of its own.
+   */
+  async #inShell(req: ExecRequest): Promise<ExecResult | undefined> {
+    if (!HOST_SHELL_ON() || !fitsHostShell(req)) return undefined;
+    const become = needsBecome(req, this.#endpoint!.user) ? req.become : undefined;
+    if (become && this.opts.becomePassword) return undefined;
+    const key = become?.user ?? '';
+    let entry = this.#shells.get(key);
+    // The first such request takes a channel: a host that gets one (a converged run's batch
+    // of facts) is not worth a shell. The second starts it.
+    if (entry === undefined && !this.#lightSeen.has(key)) {
+      this.#lightSeen.add(key);
+      return undefined;
+    }
+    if (entry === undefined) {
+      // A few starts per connection at most: a shell that keeps ending is not worth another.
+      if (this.#shellStarts >= MAX_SHELL_STARTS) return undefined;
+      this.#shellStarts++;
+      entry = this.#startShell(key, become);
+      this.#shells.set(key, entry);
+    }
+    const shell = entry === 'off' ? undefined : await entry;
+    if (!shell || this.#lost || (this.#running.stopping && !req.afterStop)) return undefined;
+    const running = shell.run(req);
+    if (!running) return undefined;
+    const onLost = (e: UnreachableError): void => shell.abandon(e);
+    this.#inflight.add(onLost);
+    const ended = this.#running.add(() => shell.stop());
+    try {
+      return await running;
+    } finally {
+      this.#inflight.delete(onLost);
+      ended();
+    }
+  }
+
+  /** Starts a host shell on two channels of its own (the shell and its watcher), held while it lives. */
+  async #startShell(key: string, become: ExecRequest['become']): Promise<HostShell | undefined> {
+    const releases = [await this.#slots.acquire(), await this.#slots.acquire()];
+    const releaseAll = (): void => { for (const r of releases.splice(0)) r(); };
+    try {
+      const shell = await HostShell.start((argv) => this.#openChannel(hostShellCommand(argv, become)), () => {
+        releaseAll();
+        if (this.#shells.get(key) === shell) this.#shells.delete(key);
+      });
+      if (!shell) {
+        releaseAll();
+        this.#shells.set(key, 'off');
+        return undefined;
+      }
+      this.#shells.set(key, shell);
+      return shell;
+    } catch {
+      // The host refused the channels (MaxSessions?): its requests take a channel each, as before.
+      releaseAll();
+      this.#shells.set(key, 'off');
+      return undefined;
+    }
+  }
+
+  #openChannel(line: string): Promise<ShellChannel> {
+    const client = this.#client!;
+    return new Promise<ShellChannel>((resolve, reject) => {
+      client.exec(line, (err, ch) => {
+        if (err) { reject(err); return; }
+        this.#channels++;
+        this.#channelsOpened++;
+        let code: number | null = null;
+        const closers: ((c: number | null) => void)[] = [];
+        ch.on('exit', (c: number | null) => { code = c ?? null; });
+        ch.on('error', () => { /* the close that follows ends it */ });
+        ch.on('close', () => {
+          this.#channels--;
+          for (const f of closers) f(code);
+        });
+        resolve({
+          write: (d) => { ch.write(d); },
+          end: () => { ch.end(); },
+          onStdout: (f) => { ch.removeAllListeners('data'); ch.on('data', f); },
+          onStderr: (f) => { ch.stderr.removeAllListeners('data'); ch.stderr.on('data', f); },
+          onClose: (f) => { closers.push(f); },
+        });
+      });
+    });
   }
 
   #exec(client: SshClient, req: ExecRequest): Promise<ExecResult> {
@@ -171,6 +276,7 @@ export class SshConnection implements Connection {
         }
         counted = true;
         this.#channels++;
+        this.#channelsOpened++;
         const io = new ExecStreams({ write: (d) => ch.write(d), end: () => ch.end() }, req.stdin, password, req.onOutput, { supervised: true });
         ended = this.#running.add(() => io.stop());
         let code: number | null = null;
@@ -220,6 +326,9 @@ export class SshConnection implements Connection {
     if (this.#opening) await this.#opening.catch(() => undefined);
     const client = this.#client;
     if (client && !this.#lost) {
+      // Host shells end by themselves once their stdin ends; their watchers then touch nothing.
+      const shells = [...this.#shells.values()].filter((s): s is HostShell => s instanceof HostShell);
+      await Promise.all(shells.map((s) => s.close(CLOSE_WAIT_MS)));
       await new Promise<void>((resolve) => {
         // A server that does not answer the goodbye must not hold up the end of the run.
         const force = setTimeout(() => client.destroy(), CLOSE_WAIT_MS);

@@ -76,7 +76,7 @@ export function decideAttributes(path: string, st: FileState, want: AttrParams, 
       after.mode = next;
       changes.push(`mode ${st.mode ?? '?'} -> ${next}`);
       predicted.mode = next;
-      actions.push({ kind: 'exec', argv: ['chmod', '--', chmodArg(target, isDir), path] });
+      actions.push({ kind: 'exec', argv: ['chmod', '--', chmodArg(target, isDir), path], light: true });
     }
   }
   return { actions, before, after, changes, predicted };
@@ -87,8 +87,8 @@ export function chownAction(
   path: string, owner: string | undefined, group: string | undefined, opts: { link?: boolean; recurse?: boolean } = {},
 ): ExecAction | undefined {
   const flags = [...(opts.link ? ['-h'] : []), ...(opts.recurse ? ['-R'] : [])];
-  if (owner !== undefined) return { kind: 'exec', argv: ['chown', ...flags, '--', group !== undefined ? `${owner}:${group}` : owner, path] };
-  if (group !== undefined) return { kind: 'exec', argv: ['chgrp', ...flags, '--', group, path] };
+  if (owner !== undefined) return { kind: 'exec', argv: ['chown', ...flags, '--', group !== undefined ? `${owner}:${group}` : owner, path], light: true };
+  if (group !== undefined) return { kind: 'exec', argv: ['chgrp', ...flags, '--', group, path], light: true };
   return undefined;
 }
 

@@ -31,12 +31,12 @@ function planNewDirectory(path: string, attrs: AttrParams, existingAncestor: str
   const exact = mode === undefined || isAbsoluteMode(mode);
   const predicted = formatModeBits(mode === undefined ? 0o755 : resolveMode(mode, 0o755, true));
   if (mode !== undefined && exact) mkdir.push('-m', predicted);
-  actions.push({ kind: 'exec', argv: [...mkdir, '--', path] });
+  actions.push({ kind: 'exec', argv: [...mkdir, '--', path], light: true });
   const owner = attrs.owner === undefined ? undefined : String(attrs.owner);
   const group = attrs.group === undefined ? undefined : String(attrs.group);
   const chown = chownAction(path, owner, group);
   if (chown) actions.push(chown);
-  if (mode !== undefined && !exact) actions.push({ kind: 'exec', argv: ['chmod', '--', explicitSymbolicMode(mode), path] });
+  if (mode !== undefined && !exact) actions.push({ kind: 'exec', argv: ['chmod', '--', explicitSymbolicMode(mode), path], light: true });
   const value: FileState = {
     exists: true, parentIsDir: true, type: 'directory', mode: predicted,
     ...(owner === undefined ? {} : /^\d+$/.test(owner) ? { uid: Number(owner) } : { owner }),
@@ -124,7 +124,7 @@ async function planRecursive(ctx: PlanContext, path: string, st: FileState, attr
   if (inner.modes > 0 && mode !== undefined) {
     // Five octal digits so directories lose setuid/setgid bits exactly as files do.
     const arg = isOctalMode(mode) ? chmodArg(parseInt(mode, 8), true) : explicitSymbolicMode(mode);
-    actions.push({ kind: 'exec', argv: ['chmod', '-R', '--', arg, path] });
+    actions.push({ kind: 'exec', argv: ['chmod', '-R', '--', arg, path], light: true });
   } else {
     actions.push(...topChmod);
   }

@@ -133,7 +133,7 @@ function planAbsent(path: string, st: FileState): Plan {
     kind: 'change',
     summary: `remove ${path}${isDir ? ' (directory, recursively)' : ''}`,
     diffs: [{ kind: 'state', subject: path, before: { state: stateName(st) }, after: { state: 'absent' } }],
-    actions: [{ kind: 'exec', argv: isDir ? ['rm', '-rf', '--', path] : ['rm', '-f', '--', path] }],
+    actions: [{ kind: 'exec', argv: isDir ? ['rm', '-rf', '--', path] : ['rm', '-f', '--', path], light: true }],
     effects: [{ fact: fileFact.name, key: fileFact.key(path), value: { exists: false, parentIsDir: true } satisfies FileState }],
     result: { path, state: 'absent' },
   };
@@ -166,7 +166,7 @@ async function planLink(ctx: PlanContext, path: string, st: FileState, attrs: At
       before: st.exists ? { state: stateName(st), ...(st.type === 'link' ? { src: st.linkTarget } : {}) } : { state: 'absent' },
       after: { state: 'link', src, ...d.after },
     }],
-    actions: [{ kind: 'exec', argv: ['ln', '-sfn', '--', src, path] }, ...d.actions],
+    actions: [{ kind: 'exec', argv: ['ln', '-sfn', '--', src, path], light: true }, ...d.actions],
     effects: [{ fact: fileFact.name, key: fileFact.key(path), value: { ...linked, ...d.predicted } }],
     result: { path, state: 'link', src },
   };
@@ -183,7 +183,7 @@ async function planTouch(ctx: PlanContext, path: string, st0: FileState, attrs: 
     kind: 'change',
     summary: [`touch ${target}`, ...d.changes].join(', '),
     diffs: d.changes.length ? [{ kind: 'state', subject: target, before: d.before, after: d.after }] : [],
-    actions: [{ kind: 'exec', argv: ['touch', ...(st.type === 'link' ? ['-h'] : []), '--', target] }, ...d.actions],
+    actions: [{ kind: 'exec', argv: ['touch', ...(st.type === 'link' ? ['-h'] : []), '--', target], light: true }, ...d.actions],
     effects: [{ fact: fileFact.name, key: fileFact.key(target), value: { ...st, ...d.predicted } }],
     result: { path, state: stateName(st) },
   };
