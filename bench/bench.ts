@@ -24,6 +24,8 @@ export interface BenchContext {
   readonly machine: MachineInfo;
   readonly versions: Versions;
   readonly scenario: string;
+  /** The scenario as the results name it (a path in the repository). */
+  readonly scenarioName: string;
   /** The same scenario as a pyinfra deploy. */
   readonly pyinfraDeploy: string;
   readonly tasks: number;
@@ -57,7 +59,7 @@ export async function benchmarkNodeCount(nodes: number, reps: number, ctx: Bench
       labUpMs.push(up.elapsedMs);
       for (const phase of PHASES) {
         let run = await runPhase(tool, phase, rep, up.lab, ctx);
-        if (phase === 'first-apply') {
+        if (phase === 'first-apply' && ctx.managedPaths.length > 0) {
           // The same files byte for byte, with the same modes and owners, whichever tool wrote them.
           const node = up.lab.nodes[0]!;
           const files = snapshotFiles(nodeRootPath(up.lab, node), ctx.managedPaths);
@@ -78,7 +80,7 @@ export async function benchmarkNodeCount(nodes: number, reps: number, ctx: Bench
   const shown = { ...ctx.commands, inventory: labPaths(ctx.labDir).inventory, knownHosts: labPaths(ctx.labDir).knownHosts, pyinfraInventory: '$TMP/RUN/inventory.py', parallel: nodes };
   const has = (t: Tool): boolean => ctx.tools.includes(t);
   return {
-    scenario: 'bench/scenario/harden.yml', tasks: ctx.tasks, startedAt, finishedAt: new Date().toISOString(),
+    scenario: ctx.scenarioName, tasks: ctx.tasks, startedAt, finishedAt: new Date().toISOString(),
     machine: ctx.machine, versions: ctx.versions, nodes, reps, tools: ctx.tools,
     settings: {
       k8sbm: ['k8sbm', ...toolArgv('k8sbm', 'first-apply', shown).slice(2).map((a) => publicArg(a, ctx))],
@@ -92,7 +94,7 @@ export async function benchmarkNodeCount(nodes: number, reps: number, ctx: Bench
 
 /** Paths of this machine are left out of the results file. */
 function publicArg(arg: string, ctx: BenchContext): string {
-  return arg.replace(ctx.workDir, '$TMP').replace(ctx.scenario, 'bench/scenario/harden.yml').replace(ctx.pyinfraDeploy, 'bench/scenario/harden_pyinfra.py')
+  return arg.replace(ctx.workDir, '$TMP').replace(ctx.scenario, ctx.scenarioName).replace(ctx.pyinfraDeploy, 'bench/scenario/harden_pyinfra.py')
     .replace(/^\/.*\/(node|ansible-playbook|pyinfra|k8sbm-cli\.js)$/, '$1');
 }
 

@@ -39,6 +39,11 @@ export function scenarioPath(root: string): string {
   return join(root, SCENARIO);
 }
 
+/** The project's main job: the site scenario (k8sbm alone: the peers have no such playbook). */
+export function sitePlaybookPath(root: string): string {
+  return join(root, 'playbooks', 'site.yml');
+}
+
 /** The same scenario as a pyinfra deploy, beside the playbook. */
 export function pyinfraDeployPath(root: string): string {
   return join(root, 'bench', 'scenario', 'harden_pyinfra.py');

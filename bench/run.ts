@@ -8,7 +8,7 @@ import { labDown } from '../src/lab/index.js';
 import { type BenchContext, benchmarkNodeCount, BenchFailure, closeControlMasters } from './bench.js';
 import { clockTicks, machineInfo, versions } from './environment.js';
 import { managedPaths } from './files.js';
-import { compiledK8sbmCli, findRepoRoot, pyinfraDeployPath, scenarioPath } from './paths.js';
+import { compiledK8sbmCli, findRepoRoot, pyinfraDeployPath, scenarioPath, sitePlaybookPath } from './paths.js';
 import { renderMarkdown } from './report.js';
 import { type Peer, type Tool, TOOLS, toolEnv } from './tools.js';
 
@@ -18,8 +18,11 @@ import { type Peer, type Tool, TOOLS, toolEnv } from './tools.js';
  * tables.
  */
 
-const USAGE = `usage: node dist/bench/run.js [--nodes 10,50] [--reps 3] [--tools k8sbm,ansible,pyinfra] [--out DIR]
-                              [--k8sbm CLI.js] [--ansible-playbook PATH] [--pyinfra PATH] [--keep-work]
+const USAGE = `usage: node dist/bench/run.js [--scenario harden|site] [--nodes 10,50] [--reps 3] [--tools k8sbm,ansible,pyinfra]
+                              [--out DIR] [--k8sbm CLI.js] [--ansible-playbook PATH] [--pyinfra PATH] [--keep-work]
+  --scenario          harden (default): bench/scenario/harden.yml, k8sbm against the peers;
+                      site: the project's playbooks/site.yml on the lab (its doubles where the roles need
+                      them), k8sbm alone (the peers have no such playbook)
   --nodes             node counts, comma-separated (default 10,50)
   --reps              repetitions per tool and phase (default 3)
   --tools             the tools to measure, k8sbm among them (default k8sbm,ansible,pyinfra; a peer that
@@ -30,7 +33,10 @@ const USAGE = `usage: node dist/bench/run.js [--nodes 10,50] [--reps 3] [--tools
   --pyinfra           pyinfra 3 executable (default: $K8SBM_BENCH_PYINFRA, else pyinfra on PATH)
   --keep-work         keep the temporary work directory (tool outputs of every run)`;
 
+type Scenario = 'harden' | 'site';
+
 interface Options {
+  readonly scenario: Scenario;
   readonly nodes: number[];
   readonly reps: number;
   readonly out: string;
@@ -53,6 +59,7 @@ function parseOptions(argv: readonly string[], repoRoot: string, env: NodeJS.Pro
   const { values } = parseArgs({
     args: [...argv],
     options: {
+      scenario: { type: 'string', default: 'harden' },
       nodes: { type: 'string', default: '10,50' },
       reps: { type: 'string', default: '3' },
       tools: { type: 'string' },
@@ -66,6 +73,8 @@ function parseOptions(argv: readonly string[], repoRoot: string, env: NodeJS.Pro
     strict: true,
   });
   if (values.help) throw new UsageError('');
+  if (values.scenario !== 'harden' && values.scenario !== 'site') throw new UsageError(`--scenario takes harden or site, got ${values.scenario}`);
+  const scenario: Scenario = values.scenario;
   const nodes = values.nodes.split(',').map((s) => Number(s.trim()));
   if (nodes.some((n) => !Number.isInteger(n) || n < 1 || n > 240)) throw new UsageError(`--nodes takes whole numbers from 1 to 240, got ${values.nodes}`);
   const reps = Number(values.reps);
@@ -74,7 +83,8 @@ function parseOptions(argv: readonly string[], repoRoot: string, env: NodeJS.Pro
   const unknown = asked?.filter((t) => !(TOOLS as readonly string[]).includes(t)) ?? [];
   if (unknown.length) throw new UsageError(`--tools takes ${TOOLS.join(', ')}; unknown: ${unknown.join(', ')}`);
   if (asked && !asked.includes('k8sbm')) throw new UsageError('--tools must include k8sbm: every peer is compared with it');
-  const wanted = TOOLS.filter((t) => !asked || asked.includes(t));
+  if (scenario === 'site' && asked?.some((t) => t !== 'k8sbm')) throw new UsageError('--scenario site measures k8sbm alone: the peers have no version of playbooks/site.yml');
+  const wanted = TOOLS.filter((t) => (scenario === 'site' ? t === 'k8sbm' : !asked || asked.includes(t)));
 
   // A peer named by --tools (or by its own option) must be there; the default list does without.
   const missing: string[] = [];
@@ -91,7 +101,7 @@ function parseOptions(argv: readonly string[], repoRoot: string, env: NodeJS.Pro
   const ansiblePlaybook = find('ansible', values['ansible-playbook'], 'ansible-playbook');
   const pyinfra = find('pyinfra', values.pyinfra ?? (env.K8SBM_BENCH_PYINFRA || undefined), 'pyinfra');
   return {
-    nodes, reps,
+    scenario, nodes, reps,
     out: resolve(values.out ?? join(repoRoot, 'bench', 'results')),
     k8sbmCli: resolve(values.k8sbm ?? compiledK8sbmCli()),
     tools: wanted.filter((t) => t === 'k8sbm' || (t === 'ansible' ? ansiblePlaybook : pyinfra) !== undefined),
@@ -136,7 +146,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(e.message ? `${e.message}\n${USAGE}\n` : `${USAGE}\n`);
     return e.message ? 2 : 0;
   }
-  const scenario = scenarioPath(repoRoot);
+  const scenario = o.scenario === 'site' ? sitePlaybookPath(repoRoot) : scenarioPath(repoRoot);
   const pyinfraDeploy = pyinfraDeployPath(repoRoot);
   const plays = parseYaml(readFileSync(scenario, 'utf8')) as { tasks?: unknown[]; vars?: Record<string, unknown> }[];
   for (const m of o.missing) process.stderr.write(`NOT MEASURED: ${m}\n`);
@@ -145,11 +155,13 @@ async function main(argv: readonly string[]): Promise<number> {
   mkdirSync(home, { mode: 0o700 });
   const ctx: BenchContext = {
     workDir, home, labName: 'bench', labDir: join(workDir, 'lab'), scenario, pyinfraDeploy,
+    scenarioName: o.scenario === 'site' ? 'playbooks/site.yml' : 'bench/scenario/harden.yml',
     tasks: plays.reduce((n, p) => n + (p.tasks?.length ?? 0), 0),
     tools: o.tools,
     scenarioVars: plays[0]?.vars ?? {},
-    // Every lab names its first node node01: that is the node whose files are compared.
-    managedPaths: managedPaths(plays, 'node01'),
+    // Every lab names its first node node01: that is the node whose files are compared (harden:
+    // the same files whatever the tool; site, one tool: certificates and keys differ every run).
+    managedPaths: o.scenario === 'site' ? [] : managedPaths(plays, 'node01'),
     commands: {
       node: process.execPath, k8sbmCli: o.k8sbmCli, ansiblePlaybook: o.ansiblePlaybook ?? 'ansible-playbook', pyinfra: o.pyinfra ?? 'pyinfra',
       playbook: scenario, pyinfraDeploy, inventory: '', pyinfraInventory: '', knownHosts: '', parallel: 1,
@@ -187,7 +199,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ctx.log(`k8sbm ${ctx.versions.k8sbmCommit}, ansible-core ${ctx.versions.ansibleCore}, pyinfra ${ctx.versions.pyinfra}; measuring ${o.tools.join(', ')}; work directory ${workDir}`);
     for (const n of o.nodes) {
       const result = await benchmarkNodeCount(n, o.reps, ctx);
-      const file = join(o.out, `harden-n${n}-${stamp(result.startedAt)}.json`);
+      const file = join(o.out, `${o.scenario}-n${n}-${stamp(result.startedAt)}.json`);
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`${renderMarkdown(result)}\nraw measurements: ${file}\n\n`);
     }

@@ -46,9 +46,12 @@ cat > "$tmp" || fail "cannot write $tmp"
 case $mode in [0-7]*) keepmode= ;; *) keepmode=1 ;; esac
 if [ -n "$owner" ] && [ -n "$group" ]; then keepowner=; else keepowner=1; fi
 if [ ! -L "$dest" ] && [ -f "$dest" ]; then
-  if [ -n "$keepmode$keepowner" ]; then cur=$(stat -c '%a %u:%g' -- "$dest") || fail "cannot stat $dest"; fi
-  if [ -n "$keepowner" ]; then chown -- "\${cur#* }" "$tmp" || fail "cannot keep the owner of $dest"; fi
-  if [ -n "$keepmode" ]; then chmod -- "\${cur%% *}" "$tmp" || fail "cannot keep the mode of $dest"; fi
+  # GNU cp copies both in one program; elsewhere (or when it fails) stat, chown and chmod do.
+  if [ -n "$keepmode$keepowner" ] && ! cp --attributes-only --preserve="\${keepmode:+mode}\${keepmode:+\${keepowner:+,}}\${keepowner:+ownership}" -- "$dest" "$tmp" 2>/dev/null; then
+    cur=$(stat -c '%a %u:%g' -- "$dest") || fail "cannot stat $dest"
+    if [ -n "$keepowner" ]; then chown -- "\${cur#* }" "$tmp" || fail "cannot keep the owner of $dest"; fi
+    if [ -n "$keepmode" ]; then chmod -- "\${cur%% *}" "$tmp" || fail "cannot keep the mode of $dest"; fi
+  fi
 elif [ -n "$keepmode" ]; then
   u=$(umask)
   chmod -- "$(printf '%o' $(( 0666 & ~0$u )))" "$tmp" || fail "cannot set the default mode"

@@ -54,7 +54,7 @@ while IFS=' ' read -r k8sbm_k k8sbm_m k8sbm_n k8sbm_b <&3; do
     IFS= read -r k8sbm_l <&3 || exit 0
     k8sbm_i=$k8sbm_t
   fi
-  ( unset k8sbm_k k8sbm_m k8sbm_n k8sbm_b k8sbm_l k8sbm_t; eval "$k8sbm_c" ) <"$k8sbm_i" 2>&4 3<&- 4>&-
+  ( set -- "$k8sbm_c"; unset k8sbm_k k8sbm_m k8sbm_n k8sbm_b k8sbm_l k8sbm_t k8sbm_c k8sbm_i k8sbm_r; eval "$1" ) <"$k8sbm_i" 2>&4 3<&- 4>&-
   k8sbm_r=$?
   printf '\\n%s\\n' "$k8sbm_m" >&4
   printf '\\n%s %s\\n' "$k8sbm_m" "$k8sbm_r"

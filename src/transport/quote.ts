@@ -124,7 +124,8 @@ export function supervisedCommand(req: ExecRequest, currentUser: string | undefi
  * names a shell variable that holds a long argument (sent once per session), or says to quote it
  * here. A script run with `sh -c SCRIPT NAME ARGS` and no environment or timeout of its own runs
  * in that subshell itself (`set -- ARGS; eval SCRIPT`): no program start for `sh` (its `$0` is
- * the host shell's, `k8sbm`, as under the supervisor).
+ * the host shell's, `k8sbm`, as under the supervisor); a script that asks for its own process
+ * (`$$`) is run by `sh` as it asks.
  */
 export function hostShellLine(req: ExecRequest, ref: (text: string) => string | undefined): string {
   const word = (arg: string): string => {
@@ -133,7 +134,7 @@ export function hostShellLine(req: ExecRequest, ref: (text: string) => string | 
   };
   const [program, flag, script] = req.argv;
   const cd = req.cwd ? `cd ${shellQuote(req.cwd)} && ` : '';
-  if (program === 'sh' && flag === '-c' && script !== undefined && !req.timeoutMs && Object.keys(req.env ?? {}).length === 0) {
+  if (program === 'sh' && flag === '-c' && script !== undefined && !script.includes('$$') && !req.timeoutMs && Object.keys(req.env ?? {}).length === 0) {
     return `${cd}set -- ${req.argv.slice(4).map(shellQuote).join(' ')}; eval ${word(script)}`;
   }
   return commandLine(req, { remoteTimeout: true }, true, word);

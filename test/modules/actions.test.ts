@@ -78,6 +78,23 @@ describe('upload script on this machine', () => {
     assert.deepEqual([readFileSync(p, 'utf8'), modeOf(p), st.uid, st.gid], ['new', '0640', 1, 2]);
   });
 
+  it('keeps them with stat, chown and chmod where cp cannot copy attributes alone', async () => {
+    const d = freshDir();
+    const bin = join(d, 'bin');
+    mkdirSync(bin);
+    // A cp without --attributes-only (busybox's says "unrecognized option" and fails).
+    writeFileSync(join(bin, 'cp'), '#!/bin/sh\necho "cp: unrecognized option" >&2\nexit 1\n', { mode: 0o755 });
+    const p = join(d, 'conf');
+    writeFileSync(p, 'old');
+    chmodSync(p, 0o604);
+    chownSync(p, 3, 4);
+    const req = actionToExec(upload(p, 'new'));
+    const r = await conn.exec({ ...req, env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` } });
+    assert.equal(r.code, 0, r.stderr);
+    const st = statSync(p);
+    assert.deepEqual([readFileSync(p, 'utf8'), modeOf(p), st.uid, st.gid, r.stderr], ['new', '0604', 3, 4, '']);
+  });
+
   it('carries binary content byte for byte', async () => {
     const d = freshDir();
     const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));

@@ -22,7 +22,7 @@ function result(): BenchResult {
   for (const phase of PHASES) {
     for (const rep of [1, 2, 3]) {
       runs.push(run('k8sbm', phase, rep, [2, 1, 3][rep - 1]!, 33));
-      runs.push(run('ansible', phase, rep, phase === 'first-apply' ? 40 : 20 + rep, 84));
+      runs.push(run('ansible', phase, rep, phase === 'first-apply' ? 64 : 20 + rep, 84));
     }
   }
   return {
@@ -39,7 +39,7 @@ describe('bench report', () => {
     assert.deepEqual(rows.map((r) => r.phase), ['first-apply', 'converged', 'check-diff']);
     const first = rows[0]!;
     assert.deepEqual(first.wallS.k8sbm, { median: 2, min: 1, max: 3, n: 3 });
-    assert.equal(first.peers.ansible?.ratio, 20);
+    assert.equal(first.peers.ansible?.ratio, 32);
     assert.equal(first.met, true);
     // Own CPU per run: k8sbm 1.5 + 2, Ansible 1.5 + 0.5 + 2.
     assert.equal(first.peers.ansible?.cpuRatio, 4 / 3.5);
@@ -64,15 +64,15 @@ describe('bench report', () => {
 
   it('renders a table with the ratio, the verdict and the RSS target', () => {
     const md = renderMarkdown({ ...result(), nodes: 50 });
-    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 40\.0 \(40\.0-40\.0\) \| \*\*20\.0x\*\* \| 15x met \| 1\.1x \|/);
-    assert.match(md, /\| converged .*30x MISSED/);
+    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 64\.0 \(64\.0-64\.0\) \| \*\*32\.0x\*\* \| 30x met \| 1\.1x \|/);
+    assert.match(md, /\| converged .*75x MISSED/);
     assert.match(md, /largest of all runs: 90 MB \(target under 300 MB: met\)/);
   });
 
   it('does not call a target missed at a node count it was not set for', () => {
     const md = renderMarkdown(result());
-    assert.match(md, /\| first-apply .* 15x reached \|/);
-    assert.match(md, /\| converged .* 30x below \|/);
+    assert.match(md, /\| first-apply .* 30x reached \|/);
+    assert.match(md, /\| converged .* 75x below \|/);
     assert.doesNotMatch(md, /MISSED/);
   });
 
@@ -92,7 +92,7 @@ describe('bench report with pyinfra', () => {
 
   it('gives the ratio and CPU ratio of every peer from the same runs', () => {
     const first = phaseRows(withPyinfra(['k8sbm', 'ansible', 'pyinfra']))[0]!;
-    assert.equal(first.peers.ansible?.ratio, 20);
+    assert.equal(first.peers.ansible?.ratio, 32);
     assert.equal(first.peers.pyinfra?.ratio, 5);
     // pyinfra's own CPU per run: 1.5 + 2 (no ssh masters), like k8sbm's.
     assert.equal(first.peers.pyinfra?.cpuRatio, 1);
@@ -102,7 +102,7 @@ describe('bench report with pyinfra', () => {
   it('puts pyinfra\'s columns beside Ansible\'s, and a row per tool for memory and CPU', () => {
     const md = renderMarkdown({ ...withPyinfra(['k8sbm', 'ansible', 'pyinfra']), nodes: 50 });
     assert.match(md, /\| phase \| k8sbm s \| Ansible s \| ratio \| target at 50 nodes \| CPU ratio \| pyinfra s \| ratio \| CPU ratio \|/);
-    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 40\.0 \(40\.0-40\.0\) \| \*\*20\.0x\*\* \| 15x met \| 1\.1x \| 10\.0 \(10\.0-10\.0\) \| \*\*5\.0x\*\* \| 1\.0x \|/);
+    assert.match(md, /\| first-apply \| 2\.00 \(1\.00-3\.00\) \| 64\.0 \(64\.0-64\.0\) \| \*\*32\.0x\*\* \| 30x met \| 1\.1x \| 10\.0 \(10\.0-10\.0\) \| \*\*5\.0x\*\* \| 1\.0x \|/);
     assert.match(md, /\| converged \| pyinfra \| 57 \(57-57\) \|/);
     assert.match(md, /Tools measured: k8sbm, Ansible, pyinfra\./);
   });

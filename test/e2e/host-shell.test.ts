@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { ExecRequest, SshOptions } from '../../src/transport/connection.js';
+import { SshConnection } from '../../src/transport/ssh.js';
+import { eventually, isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
+import { descendantsOf, generateKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
+
+/**
+ * The host shell (src/transport/host-shell.ts) against a real sshd: a light request gets what a
+ * channel of its own gives it, the shell costs two channels for any number of requests, and
+ * nothing it ran outlives k8sbm.
+ */
+
+const home = isolateSshHome();
+let dir: string;
+let key: KeyPair;
+let sshd: Sshd;
+let opts: SshOptions;
+
+before(async () => {
+  dir = tempDir('host-shell');
+  key = generateKey(dir, 'id');
+  sshd = await startSshd({ authorizedKeys: [key.publicLine] });
+  opts = testSshOptions(dir, { privateKeyFiles: [key.privateKeyFile] });
+  writeLines(opts.knownHostsFile!, sshd.knownHostsLines());
+});
+
+after(async () => {
+  await sshd.stop();
+  removeTempDir(dir);
+  removeTempDir(home);
+});
+
+function open(): SshConnection {
+  return new SshConnection(sshSpec(sshd, { host: 'node' }), opts);
+}
+
+/** Processes on the machine whose command line holds `text` (below sshd or orphaned). */
+function processesNaming(text: string): number[] {
+  return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A `sleep` no other process on the machine runs: its fraction of a second is random. */
+function uniqueSleep(): string {
+  return `sleep 300.${randomBytes(3).readUIntBE(0, 3)}`;
+}
+
+/**
+ * Kills the per-connection sshd processes only, not what their sessions run: the connection is
+ * gone as when k8sbm's machine is, and the sessions' stdin ends.
+ */
+function killConnectionsOnly(): number {
+  let n = 0;
+  for (const pid of descendantsOf(sshd.pid)) {
+    try {
+      if (!/^sshd/.test(readFileSync(`/proc/${pid}/comm`, 'utf8'))) continue;
+      process.kill(pid, 'SIGKILL');
+      n++;
+    } catch { /* gone */ }
+  }
+  return n;
+}
+
+/** A script long enough to be sent once per session and named afterwards. */
+const LONG = `# ${'a long comment that makes this script worth defining once '.repeat(5)}
+printf '%s|' "$@"; printf 'name=%s\\n' "$0" >/dev/null; echo; cat; printf 'to stderr\\n' >&2; exit "\${K8SBM_RC:-4}"`;
+
+const PROBES: { name: string; req: ExecRequest }[] = [
+  { name: 'stdin, UTF-8 on both streams, exit code', req: { argv: ['sh', '-c', 'cat; printf "é err" >&2; exit 3'], stdin: 'héllo wörld\n' } },
+  { name: 'literal arguments, cwd and env', req: { argv: ['printf', '%s|', 'a b', "it's", '$HOME', '*', ''], cwd: '/tmp', env: { K8SBM_X: 'x y' } } },
+  { name: 'a script with cwd and env', req: { argv: ['sh', '-c', 'pwd; printf %s "$K8SBM_X"'], cwd: '/tmp', env: { K8SBM_X: 'x y' } } },
+  { name: 'a long script with arguments', req: { argv: ['sh', '-c', LONG, 'k8sbm-test', 'one', 'two words', ''], stdin: 'in\n' } },
+  { name: 'the same long script again', req: { argv: ['sh', '-c', LONG, 'k8sbm-test', "it's"] } },
+  { name: 'binary stdin, byte for byte', req: { argv: ['sha256sum'], stdin: Buffer.concat([Buffer.from('a\0b\r\n'), randomBytes(200_000)]) } },
+  { name: 'output without a final newline', req: { argv: ['sh', '-c', 'printf no-newline; printf err-no-newline >&2'] } },
+  { name: 'output that ends in blank lines', req: { argv: ['sh', '-c', 'printf "x\\n\\n\\n"'] } },
+  { name: 'a command that reads only part of its stdin', req: { argv: ['head', '-c', '3'], stdin: 'abcdefgh' } },
+  { name: 'a command that reads none of it', req: { argv: ['true'], stdin: 'x'.repeat(100_000) } },
+  { name: 'killed by a signal', req: { argv: ['sh', '-c', 'kill -TERM $$'] } },
+  { name: 'killed by a signal after reading stdin', req: { argv: ['sh', '-c', 'cat >/dev/null; kill -TERM $$'], stdin: 'x' } },
+  { name: 'an exit code above 128 of its own', req: { argv: ['sh', '-c', 'exit 7'] } },
+  { name: 'a shell builtin', req: { argv: ['umask'] } },
+  { name: 'no stdin given', req: { argv: ['sh', '-c', 'wc -c'] } },
+  { name: 'a missing directory', req: { argv: ['true'], cwd: '/no/such/dir' } },
+  { name: 'a script that sets variables and traps', req: { argv: ['sh', '-c', 'x=1; trap "echo trapped" EXIT; echo "${k8sbm_c:-clean}"; exit 0'] } },
+];
+
+describe('the host shell: a light request gets what a channel of its own gives', () => {
+  it('runs every probe as a channel does, the shell on two channels for all of them', async () => {
+    const c = open();
+    try {
+      // The first light request takes a channel; the second starts the shell (two channels).
+      await c.exec({ argv: ['true'], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const alone: Record<string, unknown>[] = [];
+      const inShell: Record<string, unknown>[] = [];
+      for (const p of PROBES) alone.push({ name: p.name, ...(await c.exec(p.req)) });
+      const channels = c.channelCount;
+      for (const p of PROBES) inShell.push({ name: p.name, ...(await c.exec({ ...p.req, light: true })) });
+      assert.equal(c.channelCount, channels, 'no light request opened a channel');
+      for (const [i, p] of PROBES.entries()) {
+        const a = alone[i]!;
+        const s = inShell[i]!;
+        if (p.name === 'a missing directory') {
+          // sh says where it could not cd, with its own line number: the same message otherwise.
+          assert.deepEqual([s.code, s.signal, s.stdout], [a.code, a.signal, a.stdout], p.name);
+          assert.match(String(s.stderr), /can't cd to \/no\/such\/dir/);
+          continue;
+        }
+        assert.deepEqual(s, a, p.name);
+      }
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('takes a channel for a request the shell is busy with another one', async () => {
+    const c = open();
+    try {
+      await c.exec({ argv: ['true'], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const channels = c.channelCount;
+      const slow = c.exec({ argv: ['sh', '-c', 'read -r x; echo "$x"'], stdin: 'late\n', light: true });
+      const quick = await c.exec({ argv: ['echo', 'quick'], light: true });
+      assert.equal(quick.stdout, 'quick\n');
+      assert.equal((await slow).stdout, 'late\n');
+      assert.equal(c.channelCount, channels + 1);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('takes a channel for a request that is not light, or too long for the shell', async () => {
+    const c = open();
+    try {
+      await c.exec({ argv: ['true'], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const channels = c.channelCount;
+      await c.exec({ argv: ['true'] });
+      const long = await c.exec({ argv: ['printf', '%s', 'y'.repeat(40_000)], light: true });
+      assert.equal(long.stdout.length, 40_000);
+      assert.equal(c.channelCount, channels + 2);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('stops a light command at its timeout and runs the next one', async () => {
+    const c = open();
+    try {
+      await c.exec({ argv: ['true'], light: true });
+      const r = await c.exec({ argv: ['sleep', '30'], timeoutMs: 300, light: true });
+      assert.deepEqual([r.code, r.signal], [null, 'SIGTERM']);
+      assert.match(r.stderr, /timed out/);
+      assert.equal((await c.exec({ argv: ['echo', 'next'], light: true })).stdout, 'next\n');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('the host shell: nothing outlives k8sbm', () => {
+  it('ends the shell and its watcher at close, without a signal', async () => {
+    const c = open();
+    const tag = `k8sbm-hs-${randomBytes(4).toString('hex')}`;
+    await c.exec({ argv: ['true'], light: true });
+    await c.exec({ argv: ['true'], light: true });
+    // The shell leads its session: the session id of a command it runs is the shell's pid.
+    const r = await c.exec({ argv: ['sh', '-c', `echo ${tag} >/dev/null; ps -o sid= -p $$`], light: true });
+    const sid = Number(r.stdout.trim());
+    assert.ok(sid > 1, r.stdout + r.stderr);
+    assert.ok(descendantsOf(sshd.pid).includes(sid), 'the shell runs below sshd');
+    await c.close();
+    await eventually(() => !descendantsOf(sshd.pid).includes(sid), 'the shell to end');
+    await eventually(() => descendantsOf(sshd.pid).every((p) => !processesNaming('k8sbm-watch').includes(p)), 'the watcher to end');
+  });
+
+  it('stops a running light command with its children when k8sbm stops its commands', async () => {
+    const c = open();
+    const tag = `k8sbm-hs-${randomBytes(4).toString('hex')}`;
+    try {
+      await c.exec({ argv: ['true'], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const [child, self] = [uniqueSleep(), uniqueSleep()];
+      const running = c.exec({ argv: ['sh', '-c', `${child} & ${self}; : ${tag}`], light: true });
+      await eventually(() => processesNaming(child).length > 0 && processesNaming(self).length > 0, 'the command to start');
+      const outcome = await c.stopCommands(10_000);
+      assert.deepEqual(outcome, { running: 1, unconfirmed: 0 });
+      const r = await running;
+      assert.equal(r.code, null);
+      await eventually(() => processesNaming(tag).length === 0 && processesNaming(child).length === 0 && processesNaming(self).length === 0, 'the command and its child to end');
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('stops a running light command when the connection is lost', async () => {
+    const c = open();
+    await c.exec({ argv: ['true'], light: true });
+    await c.exec({ argv: ['true'], light: true });
+    const sleep = uniqueSleep();
+    const running = c.exec({ argv: ['sh', '-c', sleep], light: true });
+    await eventually(() => processesNaming(sleep).length > 0, 'the command to start');
+    assert.ok(killConnectionsOnly() > 0);
+    await assert.rejects(running);
+    // Nobody but the watcher stops it: the sessions' processes were left alive.
+    await eventually(() => processesNaming(sleep).length === 0, 'the watcher to stop the command');
+    await c.close();
+  });
+});
