@@ -85,6 +85,8 @@ export const MAX_PAYLOAD = 4 * 1024 * 1024;
 /** Exit codes 128+N a killed command leaves; read as the signal, as the supervisor reports them. */
 const SIGNAL_CODES: Readonly<Record<number, string>> = { 129: 'SIGHUP', 130: 'SIGINT', 137: 'SIGKILL', 141: 'SIGPIPE', 142: 'SIGALRM', 143: 'SIGTERM' };
 
+/** How long a starting shell has to say it is ready. */
+const HELLO_TIMEOUT_MS = 15_000;
 /** How long after its timeout a command that did not end is abandoned (the shell is stopped). */
 const KILL_GRACE_MS = 3_000;
 
@@ -159,10 +161,16 @@ export class HostShell {
     loop.onClose((c) => closeCode(c));
     const hello = await new Promise<RegExpExecArray | null>((resolve) => {
       let text = '';
+      // A shell that does not say hello in time is given up (its requests take channels).
+      const timer = setTimeout(() => resolve(null), HELLO_TIMEOUT_MS);
+      void loopClosed.then(() => clearTimeout(timer));
       loop.onStdout((b) => {
         text += b.toString('utf8');
         const nl = text.indexOf('\n');
-        if (nl >= 0) resolve(/^k8sbm-shell (\d+) (\/\S*)$/.exec(text.slice(0, nl)));
+        if (nl >= 0) {
+          clearTimeout(timer);
+          resolve(/^k8sbm-shell (\d+) (\/\S*)$/.exec(text.slice(0, nl)));
+        }
       });
       loopClosed.then(() => resolve(null), () => resolve(null));
     });

@@ -212,8 +212,8 @@ export class SshConnection implements Connection {
           for (const f of closers) f(code);
         });
         resolve({
-          write: (d) => { ch.write(d); },
-          end: () => { ch.end(); },
+          write: (d) => { try { ch.write(d); } catch { /* closed: the close settles it */ } },
+          end: () => { try { ch.end(); } catch { /* closed already */ } },
           onStdout: (f) => { ch.removeAllListeners('data'); ch.on('data', f); },
           onStderr: (f) => { ch.stderr.removeAllListeners('data'); ch.stderr.on('data', f); },
           onClose: (f) => { closers.push(f); },
