@@ -94,7 +94,7 @@ export async function benchmarkNodeCount(nodes: number, reps: number, ctx: Bench
 
 /** Paths of this machine are left out of the results file. */
 function publicArg(arg: string, ctx: BenchContext): string {
-  return arg.replace(ctx.workDir, '$TMP').replace(ctx.scenario, ctx.scenarioName).replace(ctx.pyinfraDeploy, 'bench/scenario/harden_pyinfra.py')
+  return arg.replace(ctx.workDir, '$TMP').replace(ctx.scenario, ctx.scenarioName).replace(/^\/.*\/roles$/, 'roles').replace(ctx.pyinfraDeploy, 'bench/scenario/harden_pyinfra.py')
     .replace(/^\/.*\/(node|ansible-playbook|pyinfra|k8sbm-cli\.js)$/, '$1');
 }
 

@@ -165,6 +165,8 @@ async function main(argv: readonly string[]): Promise<number> {
     commands: {
       node: process.execPath, k8sbmCli: o.k8sbmCli, ansiblePlaybook: o.ansiblePlaybook ?? 'ansible-playbook', pyinfra: o.pyinfra ?? 'pyinfra',
       playbook: scenario, pyinfraDeploy, inventory: '', pyinfraInventory: '', knownHosts: '', parallel: 1,
+      // The tools run in the work directory: the site playbook finds the repository's roles by option.
+      k8sbmExtra: o.scenario === 'site' ? ['--roles-path', join(repoRoot, 'roles')] : [],
     },
     clockTicks: clockTicks(), machine: machineInfo(),
     versions: versions(repoRoot, o.ansiblePlaybook, o.pyinfra, toolEnv('ansible', home, join(workDir, 'none.cfg'))),

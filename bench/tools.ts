@@ -77,6 +77,8 @@ export interface CommandInputs {
   readonly knownHosts: string;
   /** How many hosts pyinfra works on at once (Ansible's forks are in its ansible.cfg). */
   readonly parallel: number;
+  /** More options for k8sbm (the site scenario: the repository's roles, run from elsewhere). */
+  readonly k8sbmExtra?: readonly string[] | undefined;
 }
 
 /**
@@ -88,7 +90,7 @@ export interface CommandInputs {
 export function toolArgv(tool: Tool, phase: Phase, c: CommandInputs): string[] {
   const check = phase === 'check-diff' ? ['--check', '--diff'] : [];
   switch (tool) {
-    case 'k8sbm': return [c.node, c.k8sbmCli, 'run', c.playbook, '-i', c.inventory, '--known-hosts', c.knownHosts, '--json', ...check];
+    case 'k8sbm': return [c.node, c.k8sbmCli, 'run', c.playbook, '-i', c.inventory, '--known-hosts', c.knownHosts, ...(c.k8sbmExtra ?? []), '--json', ...check];
     case 'ansible': return [c.ansiblePlaybook, '-i', c.inventory, c.playbook, ...check];
     case 'pyinfra': return [c.pyinfra, phase === 'check-diff' ? '--dry' : '-y', '--parallel', String(c.parallel), c.pyinfraInventory, c.pyinfraDeploy];
     default: return assertNever(tool);
