@@ -80,13 +80,18 @@ export class ConnectionPool {
     await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
   }
 
-  /** Execs sent per host (for benchmarks and round-trip tests). */
-  async execCounts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+  /** Execs sent per host, and SSH channels opened per host (for benchmarks and round-trip tests). */
+  async counts(): Promise<{ execs: Record<string, number>; channels: Record<string, number> }> {
+    const execs: Record<string, number> = {};
+    const channels: Record<string, number> = {};
     for (const [h, p] of this.#conns) {
-      try { out[h] = (await p).execCount; } catch { /* unreachable */ }
+      try {
+        const c = await p;
+        execs[h] = c.execCount;
+        if (c.channelCount !== undefined) channels[h] = c.channelCount;
+      } catch { /* unreachable */ }
     }
-    return out;
+    return { execs, channels };
   }
 }
 

@@ -129,6 +129,11 @@ export interface RecapEvent {
   readonly check: boolean;
   /** Execs (round trips) sent to each host over the run. */
   readonly execs?: Readonly<Record<string, number>> | undefined;
+  /**
+   * SSH channels opened on each host over the run: sshd sessions, each a login shell and more on
+   * the host (an exec in the host shell opens none). Hosts reached by SSH only.
+   */
+  readonly channels?: Readonly<Record<string, number>> | undefined;
   /** A failing health gate stopped a rollout: no later batch started. */
   readonly stopped?: GateStop | undefined;
 }

@@ -46,6 +46,8 @@ export interface Connection {
   close(): Promise<void>;
   /** Number of execs sent so far (round trips), for benchmarks and regression tests. */
   readonly execCount: number;
+  /** SSH channels opened so far (sshd sessions on the host); undefined for other transports. */
+  readonly channelCount?: number | undefined;
   /**
    * Stops the commands running now, each with its whole process group on the host, and refuses
    * later execs (K8SBM_INTERRUPTED). Resolves once they ended, or after waitMs.

@@ -127,7 +127,7 @@ export class HostShell {
   readonly #defs = new Map<string, string>();
   #pending: Pending | undefined;
   #dead: string | undefined;
-  #closed: Promise<void>;
+  readonly #closed: Promise<void>;
   #stray = false;
 
   private constructor(loop: ShellChannel, life: ShellChannel, loopClosed: Promise<number | null>, private readonly onDead: () => void) {
@@ -149,9 +149,10 @@ export class HostShell {
   }
 
   /**
-   * Starts the shell: `open(line)` opens a channel running a command line (`wrap` turns the
-   * shell's argv into it: sudo when the shell runs as another user). Undefined when the host
-   * cannot run it (no mktemp, a head without -c): its requests then go through channels.
+   * Starts the shell: `open(argv)` opens a channel running that command (through sudo when the
+   * shell runs as another user). Undefined when the host cannot run it (no mktemp, a head
+   * without -c) or it does not answer in time: its requests then go through channels.
+   * `onDead` is told once the shell takes no more requests.
    */
   static async start(open: (argv: string[]) => Promise<ShellChannel>, onDead: () => void): Promise<HostShell | undefined> {
     // As a session leader (setsid under sudo), so that the watcher can stop all it started.

@@ -71,6 +71,13 @@ describe('facts read ahead on lab nodes', () => {
     // drop what was read, sysctl's extra reads and the run lock add a dozen at most. Each fact
     // read alone would add one exec per task (about 56 here).
     for (const n of lab.nodes) assert.ok(execs[n.name]! <= recap[n.name]!.changed + 12, `${n.name}: ${execs[n.name]} execs for ${recap[n.name]!.changed} changes`);
+    // Most execs open no sshd session: k8sbm's own commands (fact reads, uploads, mkdir) run in
+    // one shell per host. Channels: the run lock's (with the first facts) and its release, the
+    // first batch after a change, the shell and its watcher, the two commands and sysctl's
+    // apply: 8. Without the shell, every exec is a channel (about 40).
+    const channels = jsonEvents(r.stdout).find((e) => e.event === 'recap')!.channels as Record<string, number>;
+    t.diagnostic(lab.nodes.map((n) => `${n.name}: ${channels[n.name]} channels`).join('; '));
+    for (const n of lab.nodes) assert.ok(channels[n.name]! <= 10, `${n.name}: ${channels[n.name]} channels for ${execs[n.name]} execs`);
     // An upload reads its file back in the same exec: the next task that reads that file sends nothing for it.
     const taskExecs = (task: string): number[] => jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.task === task).map((e) => Number(e.execs));
     assert.deepEqual(taskExecs('a second line into a'), [1, 1], 'its read answered by the first line\'s upload; its own upload');
@@ -101,6 +108,8 @@ describe('facts read ahead on lab nodes', () => {
       const paid = jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && Number(e.execs) > 0).map((e) => `${String(e.host)} ${String(e.task)}: ${String(e.execs)}`);
       // One exec takes the run lock (a plan only reads it) and reads every task's facts; a run releases the lock in a second.
       for (const n of lab.nodes) assert.equal(execs[n.name], cmd === 'run' ? 2 : 1, `${cmd}: ${n.name} took ${execs[n.name]} execs; tasks that sent one: ${paid.join(', ') || 'none'}`);
+      // Too few execs for a host shell: each is a channel of its own.
+      assert.deepEqual(ev.channels, execs, `${cmd}: channels`);
     }
     assert.deepEqual(lab.nodes.map((n) => treeHash(join(root(n.name), DIR))), before, 'the converged runs changed a node');
   });
