@@ -78,9 +78,9 @@ const DEFINE_MIN = 200;
 /** Definitions one session keeps at most; later long arguments are sent inline. */
 const MAX_DEFINITIONS = 64;
 /** A request whose shell text is longer goes through a channel of its own (the shell reads a byte at a time). */
-export const MAX_REQUEST_TEXT = 24 * 1024;
+const MAX_REQUEST_TEXT = 24 * 1024;
 /** A payload larger than this goes through a channel of its own (the shell stores it in a file first). */
-export const MAX_PAYLOAD = 4 * 1024 * 1024;
+const MAX_PAYLOAD = 4 * 1024 * 1024;
 
 /** Exit codes 128+N a killed command leaves; read as the signal, as the supervisor reports them. */
 const SIGNAL_CODES: Readonly<Record<number, string>> = { 129: 'SIGHUP', 130: 'SIGINT', 137: 'SIGKILL', 141: 'SIGPIPE', 142: 'SIGALRM', 143: 'SIGTERM' };
@@ -193,8 +193,6 @@ export class HostShell {
 
   /** Running a request now, or unusable: a request goes through a channel of its own. */
   get available(): boolean { return this.#dead === undefined && this.#pending === undefined; }
-
-  get alive(): boolean { return this.#dead === undefined; }
 
   /**
    * Runs a request, or says undefined when it does not fit (its text too long): the caller runs
@@ -309,9 +307,6 @@ export class HostShell {
     this.#die('stopped');
     this.#life.end();
   }
-
-  /** Resolves once the shell's channel has closed. */
-  get closed(): Promise<void> { return this.#closed; }
 
   /**
    * Ends the shell: its stdin first (it ends by itself once idle), then, once it is gone or after
