@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ExecRequest, ExecResult } from './connection.js';
 import { withTimeoutNote } from './local.js';
 import { hostShellLine, shellQuote } from './quote.js';
-import { PAYLOAD_END, SUPERVISE_ENTRY } from './supervise.js';
+import { PAYLOAD_END, payloadBytes, SUPERVISE_ENTRY } from './supervise.js';
 
 /**
  * One shell per host (and per user it runs as) for the whole run, for k8sbm's own short commands:
@@ -107,18 +107,63 @@ interface Pending {
   readonly resolve: (r: ExecResult) => void;
   readonly reject: (e: Error) => void;
   readonly timers: NodeJS.Timeout[];
-  out: Buffer;
-  err: Buffer;
+  readonly out: Gathered;
+  readonly err: Gathered;
+  /** The command's own output, without the markers, once each has ended. */
+  stdout?: Buffer;
+  stderr?: Buffer;
   code: number | undefined;
   errDone: boolean;
   timedOut: boolean;
 }
 
+/**
+ * A command's output as it arrives: chunks kept as they come (no copy of all so far per chunk,
+ * which costs quadratic time on an output of megabytes), searched for an end marker that may
+ * straddle two chunks. Once found, the marker's offset stays known while the rest of its line
+ * arrives.
+ */
+export class Gathered {
+  #chunks: Buffer[] = [];
+  #length = 0;
+  #markerAt = -1;
+
+  get length(): number { return this.#length; }
+
+  /** Adds a chunk; the offset of `marker` in all gathered bytes once it has arrived, else -1. */
+  add(b: Buffer, marker: Buffer): number {
+    if (this.#markerAt < 0) {
+      const keep = Math.min(this.#length, marker.length - 1);
+      const window = keep > 0 ? Buffer.concat([this.#last(keep), b]) : b;
+      const at = window.indexOf(marker);
+      if (at >= 0) this.#markerAt = this.#length - keep + at;
+    }
+    this.#chunks.push(b);
+    this.#length += b.length;
+    return this.#markerAt;
+  }
+
+  /** Bytes `from` (inclusive) to `to` (exclusive) of all gathered so far. */
+  slice(from: number, to = this.#length): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
+    return (this.#chunks[0] ?? Buffer.alloc(0)).subarray(from, to);
+  }
+
+  #last(n: number): Buffer {
+    const parts: Buffer[] = [];
+    for (let i = this.#chunks.length - 1, need = n; i >= 0 && need > 0; i--) {
+      const c = this.#chunks[i]!;
+      parts.unshift(c.length > need ? c.subarray(c.length - need) : c);
+      need -= Math.min(need, c.length);
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+}
+
 /** Whether a request may run in the host shell at all (the session decides the rest). */
 export function fitsHostShell(req: ExecRequest): boolean {
   if (!req.light || req.onOutput || req.afterStop) return false;
-  const bytes = req.stdin === undefined ? 0 : typeof req.stdin === 'string' ? Buffer.byteLength(req.stdin) : req.stdin.length;
-  return bytes <= MAX_PAYLOAD;
+  return payloadBytes(req.stdin) <= MAX_PAYLOAD;
 }
 
 export class HostShell {
@@ -141,8 +186,8 @@ export class HostShell {
       if (!p) return;
       this.#pending = undefined;
       for (const t of p.timers) clearTimeout(t);
-      const stdout = p.out.toString('utf8');
-      const stderr = p.err.toString('utf8');
+      const stdout = p.out.slice(0).toString('utf8');
+      const stderr = p.err.slice(0).toString('utf8');
       if (p.timedOut) p.resolve({ code: null, signal: 'SIGKILL', stdout, stderr: withTimeoutNote(stderr, p.req.timeoutMs!) });
       else p.resolve({ code: null, signal: code !== null && SIGNAL_CODES[code] ? SIGNAL_CODES[code]! : 'SIGTERM', stdout, stderr });
     });
@@ -214,7 +259,7 @@ export class HostShell {
     return new Promise<ExecResult>((resolve, reject) => {
       const p: Pending = {
         marker: Buffer.from(`\n${marker} `), errMarker: Buffer.from(`\n${marker}\n`), req, resolve, reject, timers: [],
-        out: Buffer.alloc(0), err: Buffer.alloc(0), code: undefined, errDone: false, timedOut: false,
+        out: new Gathered(), err: new Gathered(), code: undefined, errDone: false, timedOut: false,
       };
       this.#pending = p;
       if (req.timeoutMs) {
@@ -250,26 +295,24 @@ export class HostShell {
       this.#die('output arrived between commands');
       return;
     }
-    p.out = p.out.length ? Buffer.concat([p.out, b]) : b;
-    const at = p.out.indexOf(p.marker, Math.max(0, p.out.length - b.length - p.marker.length));
+    const at = p.out.add(b, p.marker);
     if (at < 0) return;
-    const rest = p.out.subarray(at + p.marker.length);
+    const rest = p.out.slice(at + p.marker.length);
     const nl = rest.indexOf(0x0a);
     if (nl < 0) return;
     p.code = Number(rest.subarray(0, nl).toString('latin1'));
     if (rest.length > nl + 1) this.#stray = true;
-    p.out = p.out.subarray(0, at);
+    p.stdout = p.out.slice(0, at);
     this.#settle();
   }
 
   #stderr(b: Buffer): void {
     const p = this.#pending;
     if (!p || p.errDone) return;
-    p.err = p.err.length ? Buffer.concat([p.err, b]) : b;
-    const at = p.err.indexOf(p.errMarker, Math.max(0, p.err.length - b.length - p.errMarker.length));
+    const at = p.err.add(b, p.errMarker);
     if (at < 0) return;
     p.errDone = true;
-    p.err = p.err.subarray(0, at);
+    p.stderr = p.err.slice(0, at);
     this.#settle();
   }
 
@@ -280,8 +323,8 @@ export class HostShell {
     for (const t of p.timers) clearTimeout(t);
     if (this.#stray) this.#die('output arrived between commands');
     if (this.#dead !== undefined) this.#loop.end();
-    const stdout = p.out.toString('utf8');
-    const stderr = p.err.toString('utf8');
+    const stdout = p.stdout!.toString('utf8');
+    const stderr = p.stderr!.toString('utf8');
     const signal = SIGNAL_CODES[p.code];
     if (p.timedOut && (p.code === 124 || p.code === 137)) {
       p.resolve({ code: null, signal: p.code === 124 ? 'SIGTERM' : 'SIGKILL', stdout, stderr: withTimeoutNote(stderr, p.req.timeoutMs!) });

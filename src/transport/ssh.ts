@@ -196,11 +196,32 @@ export class SshConnection implements Connection {
     }
   }
 
+  /**
+   * Opens a channel for the host shell. A refused open is tried again as #exec does (sshd may
+   * not yet have freed a session that just closed), so that one transient refusal does not turn
+   * the shell off for the rest of the run.
+   */
   #openChannel(line: string): Promise<ShellChannel> {
     const client = this.#client!;
     return new Promise<ShellChannel>((resolve, reject) => {
-      client.exec(line, (err, ch) => {
-        if (err) { reject(err); return; }
+      let refusals = 0;
+      let refusedAlone = 0;
+      const attempt = (): void => {
+        if (this.#lost) { reject(this.#lost); return; }
+        try {
+          client.exec(line, opened);
+        } catch (e) {
+          reject(e as Error);
+        }
+      };
+      const opened = (err: Error | undefined, ch: ClientChannel): void => {
+        if (err) {
+          refusals++;
+          refusedAlone = this.#channels > 0 ? 0 : refusedAlone + 1;
+          if (!this.#lost && refusals <= 4 * OPEN_RETRIES && refusedAlone <= OPEN_RETRIES) setTimeout(attempt, Math.min(1_000, 25 * 2 ** refusals));
+          else reject(err);
+          return;
+        }
         this.#channels++;
         this.#channelsOpened++;
         let code: number | null = null;
@@ -218,7 +239,8 @@ export class SshConnection implements Connection {
           onStderr: (f) => { ch.stderr.removeAllListeners('data'); ch.stderr.on('data', f); },
           onClose: (f) => { closers.push(f); },
         });
-      });
+      };
+      attempt();
     });
   }
 
