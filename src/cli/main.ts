@@ -33,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err) throw err;
       throw new K8sbmError('K8SBM_USAGE', msg ?? 'invalid command line', { hint: 'run `k8sbm --help` or `k8sbm <command> --help`' });
     });
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
     return code;
@@ -103,4 +104,17 @@ function runOptionsWith(y: Argv, { vaultPasswordFlags, sshOptionFlags }: Flags):
     .option('report', { type: 'string', describe: 'also write the JSON event stream to this file' })
     .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
     .option('verbose', { alias: 'v', type: 'count', describe: 'more output (-v reasons for no-ops, -vv timings)' });
+}
+
+/**
+ * yargs renders a command's whole help text whenever it runs the command's handler, in case the
+ * handler fails later and the help is shown then (a tenth of a one-task run's start-up). k8sbm
+ * reports its own errors and never shows help after a handler began, so the rendering is
+ * skipped; `--help` renders it when asked. yargs 17's internals: when they are not there, nothing
+ * changes but the time.
+ */
+function skipHelpCache(cli: Argv): void {
+  const internal = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = (): void => {};
 }

@@ -39,6 +39,15 @@ const IPV6 = new RegExp(
   'i',
 );
 const HOSTNAME = new RegExp(String.raw`^${LABEL}(?:\.${LABEL})*$`, 'iu');
+// HOSTNAME for a name of ASCII characters without ranges, as nearly all are: the same rule, but
+// without the Unicode classes, whose compilation took a tenth of a one-task run's start-up.
+const ASCII_LABEL = String.raw`[a-z0-9_][a-z0-9_-]*(?<![_-])`;
+const ASCII_HOSTNAME = new RegExp(String.raw`^${ASCII_LABEL}(?:\.${ASCII_LABEL})*$`, 'i');
+const PLAIN_ASCII = /^[\x20-\x5a\x5c\x5e-\x7e]*$/;
+
+function isHostname(name: string): boolean {
+  return PLAIN_ASCII.test(name) ? ASCII_HOSTNAME.test(name) : HOSTNAME.test(name);
+}
 
 export class HostRangeError extends Error {
   constructor(message: string) {
@@ -62,7 +71,7 @@ export function parseAddress(address: string, allowRanges: boolean): { host: str
     const m = re.exec(rest);
     if (m) { rest = m[1]!; port = Number(m[2]); }
   }
-  if (!(IPV4.test(rest) || IPV6.test(rest) || HOSTNAME.test(rest))) return undefined;
+  if (!(IPV4.test(rest) || IPV6.test(rest) || isHostname(rest))) return undefined;
   if (!allowRanges && rest.includes('[')) return undefined;
   return { host: rest, port };
 }
@@ -157,3 +166,6 @@ function pyInt(s: string): number {
   if (!/^[+-]?\d+(?:_\d+)*$/.test(t)) throw new HostRangeError(`invalid number "${s}" in host range`);
   return Number(t.replace(/_/g, ''));
 }
+
+/** The host-name rule in full and its ASCII fast path, for the test that keeps them in step. */
+export const HOSTNAME_RULES = { full: HOSTNAME, ascii: ASCII_HOSTNAME, plainAscii: PLAIN_ASCII } as const;

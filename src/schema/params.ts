@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
+import { join } from 'node:path';
 import { lazyRequire } from '../util/lazy.js';
+import { packageRoot } from '../util/package-root.js';
 import type { ParamsSpec } from '../contract/schema.js';
 import { K8sbmError } from '../source/errors.js';
 import { type Loc, formatLoc, valueLocOf } from '../source/loc.js';
@@ -56,6 +58,14 @@ const requireHere = createRequire(import.meta.url);
 const precompiled = new Map<string, Precompiled | null>();
 
 /**
+ * Where the build put the validators: beside dist/src/schema/params.js, found from the package's
+ * root rather than from this file, which may also run inside the CLI's bundle (dist/k8sbm.mjs).
+ */
+function precompiledDir(): string {
+  return join(packageRoot(), 'dist', 'src', 'schema', PRECOMPILED_DIR);
+}
+
+/**
  * The validator the build compiled for this module, if it was compiled from the same schema and
  * options (a module defined elsewhere, such as a test's, or a schema changed since the build, is
  * compiled here instead). Compiling schemas took the largest part of a run's start-up; loading a
@@ -67,7 +77,7 @@ function precompiledFor(module: ParamsSpec): ValidateFunction | undefined {
     p = null;
     if (/^[a-z][a-z0-9_]*$/.test(module.name)) {
       try {
-        p = (requireHere(`./${PRECOMPILED_DIR}/${module.name}.cjs`) as (checks: typeof FORMAT_CHECKS) => Precompiled)(FORMAT_CHECKS);
+        p = (requireHere(join(precompiledDir(), `${module.name}.cjs`)) as (checks: typeof FORMAT_CHECKS) => Precompiled)(FORMAT_CHECKS);
       } catch (e) {
         if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
       }
