@@ -59,8 +59,10 @@ export const KCONFIG_SYMBOLS: Readonly<Record<string, string>> = {
 const KCONFIG_CASES = Object.entries(KCONFIG_SYMBOLS).map(([m, sym]) => `    ${m}) echo ${sym} ;;`).join('\n');
 
 // A built-in module with parameters has /sys/module/NAME without initstate (loaded ones have it);
-// modules.builtin lists the rest by file name, where the name may be spelled with dashes; the
-// kernel's configuration answers for the modules of KCONFIG_SYMBOLS when neither does.
+// modules.builtin lists the rest by file name, where the name may be spelled with dashes (grep
+// picks the candidate lines: the shell's read takes a system call per byte, and the list has
+// thousands of lines); the kernel's configuration answers for the modules of KCONFIG_SYMBOLS
+// when neither does.
 const KMOD_SCRIPT = `echo '@@k8sbm kmod 1'
 if [ -r /proc/modules ]; then echo '@@k8sbm modules'; cat /proc/modules; else echo '@@k8sbm no-modules'; fi
 mp=$(command -v modprobe 2>/dev/null) || mp=
@@ -85,7 +87,7 @@ while [ $# -gt 0 ] && [ "$1" != @@files ]; do
   if [ -e "/sys/module/$u/initstate" ]; then b=0
   elif [ -d "/sys/module/$u" ]; then b=1
   elif [ -r "$list" ]; then
-    while IFS= read -r l; do case $l in */"$u".ko|*/"$d".ko) b=1; break ;; esac; done < "$list"
+    grep -F -e "/$u.ko" -e "/$d.ko" -- "$list" 2>/dev/null | { while IFS= read -r l; do case $l in */"$u".ko|*/"$d".ko) exit 0 ;; esac; done; exit 1; } && b=1
   fi
   if [ "$b" = 0 ] && [ ! -e "/sys/module/$u/initstate" ] && ks=$(ksym "$u"); then
     kconfig | grep -qx "CONFIG_$ks=y" && b=1

@@ -29,17 +29,49 @@ export interface SysctlQuery {
   readonly files: readonly string[];
 }
 
+// One grep reads every value (a cat per key cost a process each, and a role reads dozens):
+// `grep -H '' PATHS` prints PATH:LINE for each line, in the order of the paths. A key that
+// gives no line that way (an empty file, a read error such as stable_secret's EIO when unset,
+// a value grep takes for binary) is read on its own with cat, whose status tells them apart.
+// dash's read would take a system call per byte, and some /proc/sys files answer only a read
+// from their start: the values are split by the shell's field splitting instead.
 const SYSCTL_SCRIPT = `echo '@@k8sbm sysctl 1'
+n=0
 while [ $# -gt 0 ] && [ "$1" != @@files ]; do
   k=$1 p=/proc/sys/$2; shift 2
   w=0; [ -w "$p" ] && w=1
   if [ -d "$p" ]; then printf '@@k8sbm dir %s\\n' "$k"
   elif [ ! -e "$p" ]; then printf '@@k8sbm missing %s\\n' "$k"
-  elif v=$(cat -- "$p" 2>/dev/null); then printf '@@k8sbm value %s %s\\n%s\\n' "$k" "$w" "$v"
-  else printf '@@k8sbm unreadable %s %s\\n' "$k" "$w"
+  else eval "k8sbm_k$n=\\$k k8sbm_p$n=\\$p k8sbm_w$n=\\$w"; n=$((n + 1))
   fi
 done
 shift
+sysctl_values() {
+  set --
+  i=0
+  while [ $i -lt $n ]; do eval "set -- \\"\\$@\\" \\"\\$k8sbm_p$i\\""; i=$((i + 1)); done
+  [ $# -gt 0 ] || return 0
+  all=$(grep -H '' -- "$@" 2>/dev/null)
+  set -f; k8sbm_ifs=$IFS; IFS='
+'; set -- $all; IFS=$k8sbm_ifs; set +f
+  i=0 v= got=
+  while [ $i -lt $n ]; do
+    eval "k=\\$k8sbm_k$i p=\\$k8sbm_p$i w=\\$k8sbm_w$i"
+    while [ $# -gt 0 ]; do
+      case $1 in
+        "$p":*) l=\${1#"$p:"}; if [ -n "$got" ]; then v="$v
+$l"; else v=$l; fi; got=1; shift ;;
+        *) break ;;
+      esac
+    done
+    if [ -z "$got" ] && v=$(cat -- "$p" 2>/dev/null); then got=1; fi
+    if [ -n "$got" ]; then printf '@@k8sbm value %s %s\\n%s\\n' "$k" "$w" "$v"
+    else printf '@@k8sbm unreadable %s %s\\n' "$k" "$w"
+    fi
+    i=$((i + 1)) v= got=
+  done
+}
+sysctl_values
 read_files "$@"
 `;
 

@@ -28,13 +28,16 @@ export interface HostFile extends Omit<FileState, 'content' | 'sha256' | 'existi
 /**
  * The common head of every system fact script: `$1` is the file fact's script; `read_files`
  * prints one `file N` section per path (and its exit code) after the family's own sections.
+ * The script runs in a subshell (a fork, not a new sh), and the parent folder is cut from the
+ * path by the shell (paths come normalized: no trailing or doubled slashes), not by dirname.
  */
 export const READ_FILES_SH = `k8sbm_file_script=$1; shift
 read_files() {
   i=0
   for f in "$@"; do
     printf '${TAG} file %s\\n' "$i"
-    sh -c "$k8sbm_file_script" k8sbm-file "$f" "$(dirname -- "$f")"
+    case $f in */*) k8sbm_fd=\${f%/*}; k8sbm_fd=\${k8sbm_fd:-/};; *) k8sbm_fd=.;; esac
+    (set -- "$f" "$k8sbm_fd"; eval "$k8sbm_file_script")
     printf '${TAG} file-rc %s\\n' "$?"
     i=$((i + 1))
   done

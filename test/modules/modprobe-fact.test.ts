@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
@@ -8,6 +9,7 @@ import { KCONFIG_SYMBOLS, kernelModuleName, kmodFact, kmodFactArgv, parseKmodFac
 import { FactError, FactParseError } from '../../src/facts/types.js';
 import { blacklistFileOf, loadFileOf, optionsFileOf, wantedModuleFiles } from '../../src/modules/system/modprobe.js';
 import { fixture } from '../helpers/paths.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 const ok = (stdout: string, code = 0) => ({ code, signal: null, stdout, stderr: '' });
 const stdoutOf = (name: string): string => readFileSync(fixture('facts', 'kmod', `${name}.stdout`), 'utf8');
@@ -53,6 +55,27 @@ describe('kmod fact', () => {
     const f = parseKmodFactOutput({ code: r.status ?? -1, signal: null, stdout: r.stdout, stderr: r.stderr }, { names, files: [] });
     const want = Object.fromEntries(names.map((m) => [m, new RegExp(`^CONFIG_${KCONFIG_SYMBOLS[m]}=y$`, 'm').test(config)]));
     assert.deepEqual(f.builtin, want);
+  });
+
+  it('modules.builtin: a name in either spelling is found among thousands of lines, a longer or prefixed name is not', () => {
+    // The script as shipped, its list read from a temporary file instead of /lib/modules (which
+    // a test must not write); names no kernel has, so /sys/module and the configuration say nothing.
+    const dir = tempDir('kmod-builtin');
+    try {
+      const list = join(dir, 'modules.builtin');
+      const lines = Array.from({ length: 4000 }, (_, i) => `kernel/drivers/misc/k8sbmfiller${i}.ko`);
+      lines.splice(1234, 0, 'kernel/net/k8sbm-test-dashed.ko', 'kernel/fs/k8sbmtest_under.ko', 'kernel/fs/k8sbmtest_longer_x.ko', 'kernel/fs/xk8sbmtest_pre.ko');
+      writeFileSync(list, `${lines.join('\n')}\n`);
+      const names = ['k8sbm_test_dashed', 'k8sbmtest_under', 'k8sbmtest_longer', 'k8sbmtest_pre', 'k8sbmtest_absent'];
+      const argv = kmodFactArgv({ names, files: [] });
+      assert.ok(argv[2]!.includes('list=/lib/modules/$rel/modules.builtin'), 'the script reads the list from where the kernel puts it');
+      argv[2] = argv[2]!.replace('list=/lib/modules/$rel/modules.builtin', `list=${list}`);
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+      const f = parseKmodFactOutput({ code: r.status ?? -1, signal: null, stdout: r.stdout, stderr: r.stderr }, { names, files: [] });
+      assert.deepEqual(f.builtin, { k8sbm_test_dashed: true, k8sbmtest_under: true, k8sbmtest_longer: false, k8sbmtest_pre: false, k8sbmtest_absent: false });
+    } finally {
+      removeTempDir(dir);
+    }
   });
 
   it('a prediction lacking a name or file asks for just those; what is loaded stays the prediction\'s', () => {
