@@ -45,7 +45,7 @@ export const CONTENT_LIMIT = 256 * 1024;
 // `meta` when the content is not wanted (the plan needs only the hash). `stat -c` is
 // GNU/busybox: every Linux node has one of them. The ancestor of a missing path is found with
 // the shell's own string operations, not a process per level.
-const FILE_FACT_SCRIPT = `p=$1
+export const FILE_FACT_SCRIPT = `p=$1
 echo k8sbm-file 1
 if [ -d "$2" ]; then echo parent=1; else echo parent=0; fi
 if [ ! -e "$p" ] && [ ! -L "$p" ]; then
@@ -78,7 +78,7 @@ base64 < "$p"
  *
  *   sh -c FILE_FACTS_SCRIPT k8sbm-files TOKEN content|meta ONE_PATH_SCRIPT PATH PARENT PATH PARENT ...
  */
-const FILE_FACTS_SCRIPT = `tok=$1 want=$2 one=$3; shift 3
+export const FILE_FACTS_SCRIPT = `tok=$1 want=$2 one=$3; shift 3
 n=0
 while [ $# -gt 1 ]; do eval "k8sbm_p$n=\\$1 k8sbm_d$n=\\$2"; n=$((n + 1)); shift 2; done
 bulk() {

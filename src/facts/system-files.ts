@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ExecResult } from '../transport/connection.js';
-import { CONTENT_LIMIT, fileFactArgv, normalizeFilePath, parseFileFactOutput, type FileState } from './file.js';
-import { FactParseError, factCommandFailed, readInParts, type FactDef, type FactPart } from './types.js';
+import { CONTENT_LIMIT, FILE_FACT_SCRIPT, FILE_FACTS_SCRIPT, normalizeFilePath, parseFileFactOutput, splitFileFacts, type FileState } from './file.js';
+import { FactChangedError, FactParseError, factCommandFailed, readInParts, type FactDef, type FactPart } from './types.js';
 
 /**
  * Shared by the fact families of the system modules (sysctl, kmod, mount, hostname). Each reads
@@ -26,28 +26,37 @@ export interface HostFile extends Omit<FileState, 'content' | 'sha256' | 'existi
 }
 
 /**
- * The common head of every system fact script: `$1` is the file fact's script; `read_files`
- * prints one `file N` section per path (and its exit code) after the family's own sections.
- * The script runs in a subshell (a fork, not a new sh), and the parent folder is cut from the
- * path by the shell (paths come normalized: no trailing or doubled slashes), not by dirname.
+ * The common head of every system fact script: `$1` is the file fact's one-path script, `$2` its
+ * many-path script and `$3` that script's token; `read_files` prints one `files` section with
+ * every path's answer, after the family's own sections. The many-path script reads all the
+ * paths with a stat, a sha256sum and a base64 in all (a config file cost those three and a
+ * new sh each before); it runs in a subshell (a fork, not a new sh), and the parent folders are
+ * cut from the paths by the shell (paths come normalized: no trailing or doubled slashes).
  */
-export const READ_FILES_SH = `k8sbm_file_script=$1; shift
+export const READ_FILES_SH = `k8sbm_file_script=$1 k8sbm_files_script=$2 k8sbm_files_tok=$3; shift 3
 read_files() {
-  i=0
-  for f in "$@"; do
-    printf '${TAG} file %s\\n' "$i"
-    case $f in */*) k8sbm_fd=\${f%/*}; k8sbm_fd=\${k8sbm_fd:-/};; *) k8sbm_fd=.;; esac
-    (set -- "$f" "$k8sbm_fd"; eval "$k8sbm_file_script")
-    printf '${TAG} file-rc %s\\n' "$?"
-    i=$((i + 1))
+  [ $# -gt 0 ] || return 0
+  k8sbm_n=$#
+  for k8sbm_f do
+    case $k8sbm_f in */*) k8sbm_fd=\${k8sbm_f%/*}; k8sbm_fd=\${k8sbm_fd:-/};; *) k8sbm_fd=.;; esac
+    set -- "$@" "$k8sbm_f" "$k8sbm_fd"
   done
+  shift $k8sbm_n
+  printf '${TAG} files\\n'
+  (set -- "$k8sbm_files_tok" content "$k8sbm_file_script" "$@"; eval "$k8sbm_files_script")
+  printf '\\n${TAG} files-rc %s\\n' "$?"
 }
 `;
 
+/**
+ * The many-path script's token: it separates the paths' answers, so a host cannot forge it; one
+ * per process (a fact's command stays the same through a run, so its read-ahead answer is found).
+ */
+const FILES_TOKEN = `k8sbm-files-${randomBytes(12).toString('hex')}`;
+
 /** argv of a system fact: the family's script, its own args, then the files to read. */
 export function systemFactArgv(name: string, script: string, args: readonly string[], files: readonly string[]): string[] {
-  const fileScript = fileFactArgv('/')[2]!;
-  return ['sh', '-c', READ_FILES_SH + script, `k8sbm-${name}`, fileScript, ...args, FILES_SEPARATOR, ...files.map(normalizeFilePath)];
+  return ['sh', '-c', READ_FILES_SH + script, `k8sbm-${name}`, FILE_FACT_SCRIPT, FILE_FACTS_SCRIPT, FILES_TOKEN, ...args, FILES_SEPARATOR, ...files.map(normalizeFilePath)];
 }
 
 export interface Section {
@@ -131,14 +140,29 @@ export function hostFileToState(hf: HostFile): FileState {
  */
 export function parseFileSections(sections: readonly Section[], paths: readonly string[], stderr: string): Record<string, HostFile> {
   const files: Record<string, HostFile> = {};
+  const file = (path: string, res: ExecResult): void => {
+    const st = parseFileFactOutput(res, normalizeFilePath(path));
+    files[normalizeFilePath(path)] = hostFileFromState(st);
+  };
   for (let i = 0; i < sections.length; i++) {
     const s = sections[i]!;
+    if (s.tag === 'files') {
+      // Every path at once (READ_FILES_SH): the many-path script's output, cut by its token.
+      const rc = sections[i + 1]?.tag === 'files-rc' ? Number(sections[i + 1]!.args[0]) : 1;
+      const answers = splitFileFacts({ code: rc, signal: null, stdout: `${s.body}\n`, stderr }, paths.length, FILES_TOKEN, true);
+      answers.forEach((res, j) => {
+        // A file written while it was read (its content no longer adds up): the fact is read again.
+        if (!res) throw new FactChangedError('file', `${paths[j]} changed while it was read`);
+        file(paths[j]!, res);
+      });
+      continue;
+    }
     if (s.tag !== 'file') continue;
+    // One section per path: the form of earlier versions, kept for captured outputs.
     const path = paths[Number(s.args[0])];
     if (path === undefined) throw new FactParseError('file', `unexpected file section ${s.args[0]}`);
     const rc = sections[i + 1]?.tag === 'file-rc' ? Number(sections[i + 1]!.args[0]) : 1;
-    const st = parseFileFactOutput({ code: rc, signal: null, stdout: s.body, stderr }, normalizeFilePath(path));
-    files[normalizeFilePath(path)] = hostFileFromState(st);
+    file(path, { code: rc, signal: null, stdout: s.body, stderr });
   }
   for (const p of paths) {
     if (!(normalizeFilePath(p) in files)) throw new FactParseError('file', `no answer for ${p}`);

@@ -10,7 +10,7 @@ export function fakeSysctlHost(values: Record<string, string>, files: Record<str
   const reads: string[][] = [];
   const answer = (req: ExecRequest) => {
     if (req.argv[3] !== 'k8sbm-sysctl') return undefined;
-    const args = req.argv.slice(5);
+    const args = req.argv.slice(7);
     const sep = args.indexOf(FILES_SEPARATOR);
     const keys = args.slice(0, sep).filter((_, i) => i % 2 === 0);
     const paths = args.slice(sep + 1);

@@ -136,7 +136,7 @@ describe('sysctl fact', () => {
     const argv = sysctlFactArgv({ keys: ['net/ipv4/ip_forward'], files: ['/etc/sysctl.d//x.conf'] });
     assert.equal(argv[0], 'sh');
     assert.deepEqual(argv.slice(3, 4), ['k8sbm-sysctl']);
-    assert.deepEqual(argv.slice(5), ['net.ipv4.ip_forward', 'net/ipv4/ip_forward', '@@files', '/etc/sysctl.d/x.conf']);
+    assert.deepEqual(argv.slice(7), ['net.ipv4.ip_forward', 'net/ipv4/ip_forward', '@@files', '/etc/sysctl.d/x.conf']);
     assert.equal(sysctlFact.key({ keys: ['a.b'], files: [] }), '');
   });
 
