@@ -95,7 +95,7 @@ export async function benchmarkNodeCount(nodes: number, reps: number, ctx: Bench
 /** Paths of this machine are left out of the results file. */
 function publicArg(arg: string, ctx: BenchContext): string {
   return arg.replace(ctx.workDir, '$TMP').replace(ctx.scenario, ctx.scenarioName).replace(/^\/.*\/roles$/, 'roles').replace(ctx.pyinfraDeploy, 'bench/scenario/harden_pyinfra.py')
-    .replace(/^\/.*\/(node|ansible-playbook|pyinfra|k8sbm-cli\.js)$/, '$1');
+    .replace(/^\/.*\/(node|ansible-playbook|pyinfra)$/, '$1').replace(/^\/.*\/bin\/k8sbm\.js$/, 'bin/k8sbm.js');
 }
 
 function runDirOf(ctx: BenchContext, nodes: number, rep: number, tool: Tool, phase: Phase): string {

@@ -51,5 +51,7 @@ export function pyinfraDeployPath(root: string): string {
 
 /** The k8sbm CLI entry compiled beside this file. */
 export function compiledK8sbmCli(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'k8sbm-cli.js');
+  // bin/k8sbm.js of this build (dist/bench/ is two levels below the repository): what a user
+  // runs, the build's bundle of dist/src included.
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'k8sbm.js');
 }

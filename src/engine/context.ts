@@ -11,7 +11,7 @@ import { evalCondition, evalExpression, renderTemplateText } from '../template/i
 import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
-import { FactCache, newMarker, readThroughBatch, type FactBatch } from './fact-batch.js';
+import { FactCache, newMarker, readThroughBatch, type FactBatch, type Read } from './fact-batch.js';
 import { CONTENT_LIMIT, fileContentFact, fileFact, normalizeFilePath } from '../facts/file.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
@@ -73,14 +73,44 @@ export function makePlanContext(i: ContextInputs): PlanContext {
     i.counter.execs++;
     return conn.exec({ argv, stdin: opts?.stdin, cwd: opts?.cwd, become: i.reach.become, env: i.reach.env, timeoutMs: timeLeft(i), light: true });
   };
+  const alone = (read: Read): Promise<ExecResult> => (i.batch ? readThroughBatch(i.batch, read, exec) : exec(read.def.argv(read.arg)));
+  // Reads of a fact that answers many at once (FactDef.many), issued in the same turn (a plan's
+  // Promise.all), go to the host as one command: labelling three nodes is one kubectl get.
+  // A read alone goes as before (through the facts read ahead, when there are).
+  let gathered: { read: Read; settle: (p: Promise<ExecResult>) => void }[] | undefined;
+  const sendGathered = (): void => {
+    const reads = gathered!;
+    gathered = undefined;
+    const groups = new Map<unknown, typeof reads>();
+    for (const r of reads) {
+      const g = groups.get(r.read.def.many);
+      if (g) g.push(r); else groups.set(r.read.def.many, [r]);
+    }
+    for (const g of groups.values()) {
+      if (g.length === 1) { g[0]!.settle(alone(g[0]!.read)); continue; }
+      const many = g[0]!.read.def.many!(g.map((r) => r.read.arg));
+      const all = exec(many.argv);
+      // An answer the command could not give (undefined) is read on its own.
+      g.forEach((r, k) => r.settle(all.then((res) => many.split(res)[k] ?? alone(r.read))));
+    }
+  };
+  const send = (read: Read): Promise<ExecResult> => {
+    if (!read.def.many) return alone(read);
+    return new Promise<ExecResult>((resolve, reject) => {
+      if (!gathered) {
+        gathered = [];
+        setImmediate(sendGathered);
+      }
+      gathered.push({ read, settle: (p) => p.then(resolve, reject) });
+    });
+  };
   const fromHost: HostFactReader = async <A, T>(def: FactDef<A, T>, arg: A): Promise<T> => {
     const given = i.givenFacts?.(def.name, def.key(arg));
     if (given !== undefined) return given as T;
     // A file written while it was read is read again; the third time it stands.
     for (let attempt = 1; ; attempt++) {
       try {
-        const read = { def: def as FactDef<unknown, unknown>, arg: arg as unknown };
-        return def.parse(await (i.batch ? readThroughBatch(i.batch, read, exec) : exec(def.argv(arg))), arg);
+        return def.parse(await send({ def: def as FactDef<unknown, unknown>, arg: arg as unknown }), arg);
       } catch (e) {
         if (!(e instanceof FactChangedError) || attempt >= READ_ATTEMPTS) throw e;
       }

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { ExecResult } from '../transport/connection.js';
-import { FactError, FactParseError, factCommandFailed, failureReason, type FactDef } from './types.js';
+import { toShellLine } from '../transport/quote.js';
+import { FactError, FactParseError, factCommandFailed, failureReason, type FactDef, type ManyReads } from './types.js';
 
 /**
  * What a cluster serves and holds, read with kubectl on a node. k8s_apply predicts both (objects
@@ -94,6 +96,75 @@ export const k8sKindFact: FactDef<K8sKindArg, K8sKindState> = {
   parse: parseApiResourceList,
 };
 
+/** Marks the end of each group's answer when reads of several groups share one command: one per process. */
+const OBJECTS_TOKEN = `k8sbm-objects-${randomBytes(12).toString('hex')}`;
+
+/**
+ * Many objects' reads in one command (read ahead together, FactDef.many): one `kubectl get TYPE
+ * NAME... -o json --ignore-not-found` for every object of the same kubectl, kubeconfig, type and
+ * namespace (a kubectl start costs the node more than the read: labelling three control planes
+ * read them with three), each answer cut back out of the List by name. Reads of several such
+ * groups run one after the other in one script.
+ */
+export function k8sObjectsMany(args: readonly K8sObjectArg[]): ManyReads {
+  const groups = new Map<string, number[]>();
+  args.forEach((a, i) => {
+    const k = JSON.stringify([a.kubectl, a.kubeconfig, kubectlResourceType(a.apiVersion, a.kind), a.namespace]);
+    const g = groups.get(k);
+    if (g) g.push(i); else groups.set(k, [i]);
+  });
+  const members = [...groups.values()];
+  const commands = members.map((of) => {
+    const a = args[of[0]!]!;
+    const names = [...new Set(of.map((i) => args[i]!.name))];
+    return [a.kubectl, '--kubeconfig', a.kubeconfig, 'get', kubectlResourceType(a.apiVersion, a.kind), ...names,
+      ...(a.namespace ? ['-n', a.namespace] : []), '-o', 'json', '--ignore-not-found'];
+  });
+  const cut = (res: ExecResult, of: readonly number[], out: (ExecResult | undefined)[]): void => {
+    if (res.code !== 0 || res.signal !== null) { for (const i of of) out[i] = res; return; }
+    let items: unknown[] = [];
+    if (res.stdout.trim() !== '') {
+      let parsed: unknown;
+      try { parsed = JSON.parse(res.stdout); } catch { return; }
+      const list = parsed as { kind?: unknown; items?: unknown };
+      items = list.kind === 'List' && Array.isArray(list.items) ? list.items : [parsed];
+    }
+    for (const i of of) {
+      const a = args[i]!;
+      const found = items.find((o) => {
+        const md = (o as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
+        return md?.name === a.name && (a.namespace === '' || md.namespace === undefined || md.namespace === a.namespace);
+      });
+      out[i] = { code: 0, signal: null, stdout: found === undefined ? '' : JSON.stringify(found), stderr: res.stderr };
+    }
+  };
+  if (commands.length === 1) {
+    return { argv: commands[0]!, split: (res) => { const out = new Array<ExecResult | undefined>(args.length).fill(undefined); cut(res, members[0]!, out); return out; } };
+  }
+  const script = commands.map((c, k) => `${toShellLine(c)} </dev/null; printf '\\n%s %s %s\\n' "$1" ${k} $?; printf '\\n%s %s\\n' "$1" ${k} >&2`).join('\n');
+  return {
+    argv: ['sh', '-c', script, 'k8sbm-k8s-objects', OBJECTS_TOKEN],
+    split: (res) => {
+      const out = new Array<ExecResult | undefined>(args.length).fill(undefined);
+      let o = 0;
+      let e = 0;
+      for (let k = 0; k < commands.length; k++) {
+        const tag = `\n${OBJECTS_TOKEN} ${k} `;
+        const at = res.stdout.indexOf(tag, o);
+        const eol = at < 0 ? -1 : res.stdout.indexOf('\n', at + tag.length);
+        const etag = `\n${OBJECTS_TOKEN} ${k}\n`;
+        const eat = res.stderr.indexOf(etag, e);
+        if (eol < 0 || eat < 0) return out;
+        const code = Number(res.stdout.slice(at + tag.length, eol));
+        cut({ code, signal: null, stdout: res.stdout.slice(o, at), stderr: res.stderr.slice(e, eat) }, members[k]!, out);
+        o = eol + 1;
+        e = eat + etag.length;
+      }
+      return out;
+    },
+  };
+}
+
 export const k8sObjectFact: FactDef<K8sObjectArg, K8sObjectState> = {
   name: 'k8s_object',
   key: (a) => `${a.kubeconfig} ${a.apiVersion} ${a.kind} ${a.namespace}/${a.name}`,
@@ -102,4 +173,5 @@ export const k8sObjectFact: FactDef<K8sObjectArg, K8sObjectState> = {
     ...(a.namespace ? ['-n', a.namespace] : []), '-o', 'json', '--ignore-not-found',
   ],
   parse: parseKubectlGet,
+  many: k8sObjectsMany,
 };

@@ -114,11 +114,17 @@ async function readTargets(ctx: PlanContext, p: K8sLabelParams, arg: (name: stri
   const early = ctx.check && p.cluster_from_earlier_plays === true;
   const created = p.labels_from_earlier_plays ?? {};
   const out: Target[] = [];
-  for (const name of p.names) {
+  // Every object is asked for before any answer is awaited: read ahead, they go to the node as
+  // one kubectl get (k8sObjectsMany); the answers are then taken in order, as one by one.
+  const reads = await Promise.all(p.names.map((name) => ctx.fact(k8sObjectFact, arg(name))
+    .then((state): { state: K8sObjectState } | { error: unknown } => ({ state }), (error: unknown) => ({ error }))));
+  for (const [i, name] of p.names.entries()) {
+    const read = reads[i]!;
     let state: K8sObjectState;
-    try {
-      state = await ctx.fact(k8sObjectFact, arg(name));
-    } catch (e) {
+    if ('state' in read) {
+      state = read.state;
+    } else {
+      const e = read.error;
       if (!(e instanceof FactError) || !early) throw e;
       const absent = await clusterAbsent(ctx, arg(name).kubectl, arg(name).kubeconfig);
       if (absent === undefined) throw e;
@@ -159,7 +165,7 @@ export const k8s_label = defineModule({
     labels: { topology.kubernetes.io/zone: rack1 }
 `,
     notes: [
-      'Plan reads each object (`kubectl get TYPE NAME -o json`, one exec per object): labels already as wanted are ok with the reason; otherwise a change whose --diff shows each object\'s labels before and after, applied with one `kubectl label TYPE NAME KEY=VALUE|KEY- --overwrite` per object that changes. Only the labels named are touched.',
+      'Plan reads every object (`kubectl get TYPE NAME -o json`; read ahead, one `kubectl get TYPE NAME... -o json` for all of them): labels already as wanted are ok with the reason; otherwise a change whose --diff shows each object\'s labels before and after, applied with one `kubectl label TYPE NAME KEY=VALUE|KEY- --overwrite` per object that changes. Only the labels named are touched.',
       'An object that does not exist fails the task: labels are not a way to create objects.',
       'On fresh nodes an earlier play of the same run installs kubectl and creates the cluster and its nodes: with cluster_from_earlier_plays, check mode plans an object that is not there yet (or every object, where kubectl or the kubeconfig is missing) as created with labels_from_earlier_plays, so plan predicts what the run does.',
     ],
