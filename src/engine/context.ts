@@ -11,7 +11,8 @@ import { evalCondition, evalExpression, renderTemplateText } from '../template/i
 import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
-import { FactCache, newMarker, readThroughBatch, type FactBatch, type Read } from './fact-batch.js';
+import { newMarker } from '../transport/batch-script.js';
+import { FactCache, readThroughBatch, type FactBatch, type Read } from './fact-batch.js';
 import { CONTENT_LIMIT, fileContentFact, fileFact, normalizeFilePath } from '../facts/file.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
@@ -89,9 +90,9 @@ export function makePlanContext(i: ContextInputs): PlanContext {
     for (const g of groups.values()) {
       if (g.length === 1) { g[0]!.settle(alone(g[0]!.read)); continue; }
       const many = g[0]!.read.def.many!(g.map((r) => r.read.arg));
-      const all = exec(many.argv);
+      const parts = exec(many.argv).then((res) => many.split(res));
       // An answer the command could not give (undefined) is read on its own.
-      g.forEach((r, k) => r.settle(all.then((res) => many.split(res)[k] ?? alone(r.read))));
+      g.forEach((r, k) => r.settle(parts.then((p) => p[k] ?? alone(r.read))));
     }
   };
   const send = (read: Read): Promise<ExecResult> => {

@@ -7,7 +7,7 @@ import { classifyFactFailure } from '../facts/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { addEntries, parseJournal, removeEntries, serializeJournal, type Journal, type JournalEntry } from './handler-journal.js';
 import { HEARTBEAT_SECONDS, heldWarning, hostLockedError, leaseFailedError, leaseText, parseSessionOutput, type RunIdentity, type SessionAnswer } from './lease.js';
-import { batchScript, newMarker, splitBatch } from './fact-batch.js';
+import { batchScript, newMarker, splitBatch } from '../transport/batch-script.js';
 import { beatArgv, journalArgv, releaseArgv, sessionArgv } from './lease-script.js';
 
 /**

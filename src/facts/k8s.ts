@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { batchScript, newMarker, splitBatch } from '../transport/batch-script.js';
 import type { ExecResult } from '../transport/connection.js';
-import { toShellLine } from '../transport/quote.js';
 import { FactError, FactParseError, factCommandFailed, failureReason, type FactDef, type ManyReads } from './types.js';
 
 /**
@@ -96,9 +95,6 @@ export const k8sKindFact: FactDef<K8sKindArg, K8sKindState> = {
   parse: parseApiResourceList,
 };
 
-/** Marks the end of each group's answer when reads of several groups share one command: one per process. */
-const OBJECTS_TOKEN = `k8sbm-objects-${randomBytes(12).toString('hex')}`;
-
 /**
  * Many objects' reads in one command (read ahead together, FactDef.many): one `kubectl get TYPE
  * NAME... -o json --ignore-not-found` for every object of the same kubectl, kubeconfig, type and
@@ -138,30 +134,19 @@ export function k8sObjectsMany(args: readonly K8sObjectArg[]): ManyReads {
       out[i] = { code: 0, signal: null, stdout: found === undefined ? '' : JSON.stringify(found), stderr: res.stderr };
     }
   };
-  if (commands.length === 1) {
-    return { argv: commands[0]!, split: (res) => { const out = new Array<ExecResult | undefined>(args.length).fill(undefined); cut(res, members[0]!, out); return out; } };
-  }
-  const script = commands.map((c, k) => `${toShellLine(c)} </dev/null; printf '\\n%s %s %s\\n' "$1" ${k} $?; printf '\\n%s %s\\n' "$1" ${k} >&2`).join('\n');
+  const answers = (fill: (out: (ExecResult | undefined)[]) => void): (ExecResult | undefined)[] => {
+    const out = new Array<ExecResult | undefined>(args.length).fill(undefined);
+    fill(out);
+    return out;
+  };
+  // One group (or a script too long): its kubectl alone; the other groups' reads, if any, go on their own.
+  const marker = newMarker();
+  const script = commands.length > 1 ? batchScript(commands, marker) : undefined;
+  if (script === undefined) return { argv: commands[0]!, split: (res) => answers((out) => cut(res, members[0]!, out)) };
+  // Several groups: one after the other in one script, framed as the facts read ahead are.
   return {
-    argv: ['sh', '-c', script, 'k8sbm-k8s-objects', OBJECTS_TOKEN],
-    split: (res) => {
-      const out = new Array<ExecResult | undefined>(args.length).fill(undefined);
-      let o = 0;
-      let e = 0;
-      for (let k = 0; k < commands.length; k++) {
-        const tag = `\n${OBJECTS_TOKEN} ${k} `;
-        const at = res.stdout.indexOf(tag, o);
-        const eol = at < 0 ? -1 : res.stdout.indexOf('\n', at + tag.length);
-        const etag = `\n${OBJECTS_TOKEN} ${k}\n`;
-        const eat = res.stderr.indexOf(etag, e);
-        if (eol < 0 || eat < 0) return out;
-        const code = Number(res.stdout.slice(at + tag.length, eol));
-        cut({ code, signal: null, stdout: res.stdout.slice(o, at), stderr: res.stderr.slice(e, eat) }, members[k]!, out);
-        o = eol + 1;
-        e = eat + etag.length;
-      }
-      return out;
-    },
+    argv: ['sh', '-c', script],
+    split: (res) => answers((out) => splitBatch(res, commands.length, marker)?.forEach((part, k) => cut(part, members[k]!, out))),
   };
 }
 

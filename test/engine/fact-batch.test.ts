@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { BATCH_SCRIPT_LIMIT, FactCache, MAX_WINDOW, batchScript, newMarker, readThroughBatch, splitBatch, type FactBatch, type Read } from '../../src/engine/fact-batch.js';
+import { FactCache, MAX_WINDOW, readThroughBatch, type FactBatch, type Read } from '../../src/engine/fact-batch.js';
+import { BATCH_SCRIPT_LIMIT, batchScript, newMarker, splitBatch } from '../../src/transport/batch-script.js';
 import { fileFact, fileFactArgv } from '../../src/facts/file.js';
 import type { ExecResult } from '../../src/transport/connection.js';
 
