@@ -214,7 +214,7 @@ export class HostSessions {
     if (this.check || !s.journalFile) return 0;
     s.dirty = false;
     try {
-      const r = await this.#exec(s.target, journalArgv(s.journalFile), serializeJournal(s.journal));
+      const r = await this.#exec(s.target, journalArgv(s.journalFile), serializeJournal(s.journal), { light: true });
       if (r.code !== 0) throw new Error(describeExit(r).headline);
     } catch (e) {
       s.dirty = true;
@@ -260,7 +260,7 @@ export class HostSessions {
       try {
         // Also after a hard stop, when the connection runs nothing else (its commands are stopped
         // first): whichever path gets here first (the run's end or the exit) must be able to release.
-        const r = await this.#exec(s.target, releaseArgv(s.lockFile, this.opts.identity.runId), undefined, true);
+        const r = await this.#exec(s.target, releaseArgv(s.lockFile, this.opts.identity.runId), undefined, { afterStop: true });
         if (report && r.stdout.includes('release=lost') && !s.lost) {
           this.#warn(`${host}: this run's lease was gone before the run ended (broken with \`k8sbm unlock --force\`?): another run may have changed the host meanwhile`);
         }
@@ -283,7 +283,9 @@ export class HostSessions {
       if (!s.taken || s.lost || s.released || s.beating) return;
       s.beating = true;
       try {
-        const r = await this.#exec(s.target, beatArgv(s.lockFile, this.opts.identity.runId));
+        // In the host shell when there is one (waiting for it if it is busy): a beat every 20 s
+        // of a long run is otherwise an sshd session and a login on every host each time.
+        const r = await this.#exec(s.target, beatArgv(s.lockFile, this.opts.identity.runId), undefined, { light: true, patient: true });
         if (r.stdout.includes('beat=lost') && !s.released) {
           s.lost = true;
           this.#warn(`${host}: this run's lease is gone (broken with \`k8sbm unlock --force\`?): another run may now change the host at the same time`);
@@ -305,9 +307,10 @@ export class HostSessions {
     return parts[0]!;
   }
 
-  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, afterStop = false): Promise<ExecResult> {
+  /** `light`: one of k8sbm's own short commands (the host shell may run it); `patient`: it may wait for that shell. */
+  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, how: { afterStop?: true; light?: true; patient?: true } = {}): Promise<ExecResult> {
     const conn = await t.connection();
-    return conn.exec({ argv, stdin, become: t.become, ...(afterStop ? { afterStop } : {}) });
+    return conn.exec({ argv, stdin, become: t.become, ...how });
   }
 
   #warn(msg: string): void {

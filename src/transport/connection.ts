@@ -30,6 +30,12 @@ export interface ExecRequest {
    * host's shell (host-shell.ts) instead of a channel of its own.
    */
   readonly light?: boolean | undefined;
+  /**
+   * A light request that is due soon rather than now (the lease's heartbeat): when the host
+   * shell is running another request, it waits for it (a few seconds at most) instead of taking
+   * a channel of its own, which costs the host an sshd session and a login.
+   */
+  readonly patient?: boolean | undefined;
 }
 
 import type { ExecResult } from '../contract/exec.js';
@@ -131,6 +137,8 @@ export interface SshOptions {
   readonly becomePassword?: import('../util/secret.js').Secret | undefined;
   /** ssh-agent socket (default SSH_AUTH_SOCK). */
   readonly agentSocket?: string | undefined;
+  /** How long a patient request (ExecRequest.patient) waits for a busy host shell before it takes a channel (default 5 s). */
+  readonly patienceMs?: number | undefined;
 }
 
 export const DEFAULT_SSH_OPTIONS: SshOptions = {

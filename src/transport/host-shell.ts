@@ -239,6 +239,23 @@ export class HostShell {
   /** Running a request now, or unusable: a request goes through a channel of its own. */
   get available(): boolean { return this.#dead === undefined && this.#pending === undefined; }
 
+  /** Alive but running a request: a patient request may wait for it (whenFree). */
+  get busy(): boolean { return this.#dead === undefined && this.#pending !== undefined; }
+
+  readonly #waiters = new Set<() => void>();
+  /** Resolves when the running request has settled (or the shell ended), after `ms` at the latest. */
+  whenFree(ms: number): Promise<void> {
+    return !this.busy ? Promise.resolve() : new Promise<void>((resolve) => {
+      const done = (): void => { clearTimeout(timer); this.#waiters.delete(done); resolve(); };
+      const timer = setTimeout(done, ms);
+      this.#waiters.add(done);
+    });
+  }
+
+  #freed(): void {
+    for (const w of [...this.#waiters]) w();
+  }
+
   /**
    * Runs a request, or says undefined when it does not fit (its text too long): the caller runs
    * it through a channel. The caller checked `available` and fitsHostShell.
@@ -333,6 +350,7 @@ export class HostShell {
     } else {
       p.resolve({ code: p.code, signal: null, stdout, stderr });
     }
+    this.#freed();
   }
 
   /** Fails the running request (the connection is gone). */
@@ -343,6 +361,7 @@ export class HostShell {
     this.#pending = undefined;
     for (const t of p.timers) clearTimeout(t);
     p.reject(e);
+    this.#freed();
   }
 
   /** Stops the shell with whatever it runs: its watcher stops its session. */
@@ -368,6 +387,7 @@ export class HostShell {
     if (this.#dead !== undefined) return;
     this.#dead = why;
     this.onDead();
+    this.#freed();
     // Idle: the shell has nothing to finish. Busy: the request settles first.
     if (!this.#pending) this.#loop.end();
   }

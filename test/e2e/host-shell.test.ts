@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ExecRequest, SshOptions } from '../../src/transport/connection.js';
 import { SshConnection } from '../../src/transport/ssh.js';
@@ -136,6 +137,31 @@ describe('the host shell: a light request gets what a channel of its own gives',
       assert.equal(c.channelCount, channels + 1);
     } finally {
       await c.close();
+    }
+  });
+
+  it('a patient request (the lease heartbeat) waits for the busy shell instead of taking a channel', async () => {
+    // Patience far beyond what a loaded machine needs here: the order is what is checked.
+    const c = new SshConnection(sshSpec(sshd, { host: 'node' }), { ...opts, patienceMs: 300_000 });
+    const fifo = `${dir}/hold-${randomBytes(4).toString('hex')}`;
+    try {
+      await c.exec({ argv: ['mkfifo', fifo], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const channels = c.channelCount;
+      const done: string[] = [];
+      // Busy until the test writes into the fifo: the patient request comes meanwhile.
+      const held = c.exec({ argv: ['cat', fifo], light: true }).then((r) => { done.push('held'); return r; });
+      const patient = c.exec({ argv: ['echo', 'beat'], light: true, patient: true }).then((r) => { done.push('patient'); return r; });
+      await eventually(() => processesNaming(`cat ${fifo}`).length > 0, 'the held request runs');
+      assert.deepEqual(done, [], 'the patient request waits while the shell is busy');
+      await writeFile(fifo, 'go\n');
+      assert.equal((await held).stdout, 'go\n');
+      assert.equal((await patient).stdout, 'beat\n');
+      assert.deepEqual(done, ['held', 'patient']);
+      assert.equal(c.channelCount, channels, 'no channel opened for either');
+    } finally {
+      await c.close();
+      rmSync(fifo, { force: true });
     }
   });
 
