@@ -103,6 +103,8 @@ function runOptionsWith(y: Argv, { vaultPasswordFlags, sshOptionFlags }: Flags):
     .option('json', { type: 'boolean', default: false, describe: 'newline-delimited JSON events on stdout' })
     .option('report', { type: 'string', describe: 'also write the JSON event stream to this file' })
     .option('junit', { type: 'string', describe: 'write a JUnit XML report to this file' })
+    .option('report-html', { type: 'string', describe: 'write a self-contained HTML report (timeline per host, recap, changes with diffs, failures) to this file' })
+    .option('report-md', { type: 'string', describe: 'write a Markdown summary (verdict, recap, changes with diffs, failures) to this file, for a pull request comment' })
     .option('verbose', { alias: 'v', type: 'count', describe: 'more output (-v reasons for no-ops, -vv timings)' });
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { runPlaybook } from '../engine/run.js';
 import { listPlayTasks } from '../engine/listing.js';
 import { playHostsFor } from '../engine/play.js';
-import { createFileReporter, createJsonReporter, createJunitReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
+import { createFileReporter, createHtmlReporter, createJsonReporter, createJunitReporter, createMarkdownReporter, createPrettyReporter, multiReporter, redactEvent, shouldUseColor, type Reporter, type RunEvent } from '../report/index.js';
 import { parseExtraVars } from '../vars/extra.js';
 import { handleInterrupts } from './interrupt.js';
 import { labInventory } from './lab-target.js';
@@ -28,6 +28,8 @@ export interface RunArgs extends CommonArgs, SshArgs, VaultArgs {
   readonly json: boolean;
   readonly report?: string;
   readonly junit?: string;
+  readonly 'report-md'?: string;
+  readonly 'report-html'?: string;
   readonly lab?: string;
   readonly verbose: number;
 }
@@ -61,7 +63,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
     }
     return 0;
   }
-  const reporter = buildReporter(a, check, diff);
+  const reporter = buildReporter(a, check, diff, mode);
   const secrets = new Set<string>();
   let muted = false;
   const emit = (e: RunEvent): void => { if (!muted) reporter.onEvent(secrets.size ? redactEvent(e, [...secrets]) : e); };
@@ -86,7 +88,7 @@ export async function runCommand(a: RunArgs, mode: 'run' | 'plan'): Promise<numb
   }
 }
 
-function buildReporter(a: RunArgs, check: boolean, diff: boolean): Reporter {
+function buildReporter(a: RunArgs, check: boolean, diff: boolean, mode: 'run' | 'plan'): Reporter {
   const list: Reporter[] = [];
   if (a.json) list.push(createJsonReporter(process.stdout));
   else {
@@ -95,5 +97,7 @@ function buildReporter(a: RunArgs, check: boolean, diff: boolean): Reporter {
   }
   if (a.report) list.push(createFileReporter(a.report));
   if (a.junit) list.push(createJunitReporter(a.junit));
+  if (a['report-md']) list.push(createMarkdownReporter(a['report-md'], mode));
+  if (a['report-html']) list.push(createHtmlReporter(a['report-html'], mode));
   return list.length === 1 ? list[0]! : multiReporter(...list);
 }

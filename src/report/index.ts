@@ -8,3 +8,6 @@ export { createJunitReporter, escapeXml, JunitCollector, renderJunitXml } from '
 export { multiReporter } from './multi.js';
 export { redactEvent } from './redact.js';
 export { formatDuration } from './format.js';
+export { createMarkdownReporter, MarkdownCollector, renderMarkdown } from './markdown.js';
+export { compactHosts, DiffGrouper } from './hosts.js';
+export { createHtmlReporter, HtmlCollector, renderHtml } from './html.js';

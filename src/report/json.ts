@@ -1,4 +1,5 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Diff } from '../contract/actions.js';
 import { K8sbmError } from '../source/errors.js';
@@ -87,4 +88,21 @@ export function reportWriteError(file: string, cause: unknown): K8sbmError {
     hint: 'choose a path in a writable directory',
     cause,
   });
+}
+
+/** A reporter that collects the events and writes `render()` to `file` when the run closes (a failed write is reported then). */
+export function writtenAtClose(file: string, collector: { onEvent(e: RunEvent): void }, render: () => string): Reporter {
+  return {
+    onEvent(e: RunEvent): void {
+      collector.onEvent(e);
+    },
+    async close(): Promise<void> {
+      try {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, render());
+      } catch (err) {
+        throw reportWriteError(file, err);
+      }
+    },
+  };
 }

@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { assertNever } from '../util/assert-never.js';
 import type { Reporter, RunEvent, TaskResultEvent } from './events.js';
-import { reportWriteError } from './json.js';
+import { writtenAtClose } from './json.js';
 
 export type CaseOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -198,17 +196,5 @@ export function escapeXml(text: string): string {
 /** JUnit XML for CI, written when the run closes: a testsuite per play, a testcase per host x task. */
 export function createJunitReporter(file: string): Reporter {
   const collector = new JunitCollector();
-  return {
-    onEvent(e: RunEvent): void {
-      collector.onEvent(e);
-    },
-    async close(): Promise<void> {
-      try {
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, renderJunitXml(collector.name, collector.suites));
-      } catch (err) {
-        throw reportWriteError(file, err);
-      }
-    },
-  };
+  return writtenAtClose(file, collector, () => renderJunitXml(collector.name, collector.suites));
 }

@@ -5,6 +5,7 @@ import { diffLines, paintDiffLine } from './diff.js';
 import { banner, formatDuration, formatPlace, streamWidth } from './format.js';
 import { createOraSpinner, ProgressTracker, type Spinner } from './progress.js';
 import { renderRecap } from './recap.js';
+import { compactHosts, DiffGrouper } from './hosts.js';
 
 export interface PrettyReporterOptions {
   readonly out: NodeJS.WritableStream;
@@ -28,6 +29,22 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
   /** The task whose banner is on screen: a result for another task repeats its banner. */
   let bannerKey: string | undefined;
   const handlerTasks = new Set<string>();
+  /**
+   * A task on several hosts shows its diffs after its hosts' lines, each distinct diff once with
+   * the hosts it was on (the same login.defs change on 50 nodes is one diff, not 50). A task on
+   * one host shows its diff under its line, as it comes.
+   */
+  const diffs = new DiffGrouper();
+  let taskHosts = 0;
+  const flushDiffs = (): string[] => {
+    const lines: string[] = [];
+    for (const g of diffs.take()) {
+      const who = g.hosts.length === 1 ? g.hosts[0]! : `${g.hosts.length} hosts: ${compactHosts(g.hosts)}`;
+      lines.push(chalk.bold(`diff for ${who}${g.item !== undefined ? ` (item=${g.item})` : ''}`));
+      for (const d of g.diffs) lines.push(...diffLines(d).map((l) => paintDiffLine(l, chalk)));
+    }
+    return lines;
+  };
 
   // Every line goes through here so the spinner is erased first and never splits a line.
   const print = (lines: readonly string[]): void => {
@@ -47,22 +64,30 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
   const onTaskStart = (e: TaskStartEvent): void => {
     const key = taskKey(e);
     if (e.handler) handlerTasks.add(key);
+    const before = flushDiffs();
     bannerKey = key;
+    taskHosts = e.hosts.length;
     // Progress first, so the spinner redrawn after the lines already shows the new state.
     progress.taskStart(e);
     refreshSpinner();
-    print(taskBanner(e, e.handler));
+    print([...before, ...taskBanner(e, e.handler)]);
   };
 
   const onTaskResult = (e: TaskResultEvent): void => {
     const key = taskKey(e);
     const lines: string[] = [];
     if (bannerKey !== key) {
+      // Another task's result (a strategy that interleaves tasks): its own banner and diffs.
+      lines.push(...flushDiffs());
       bannerKey = key;
+      taskHosts = 0;
       lines.push(...taskBanner(e, handlerTasks.has(key)));
     }
     lines.push(...resultLines(e, chalk, opts));
-    if (opts.diff && e.diff) for (const d of e.diff) lines.push(...diffLines(d).map((l) => paintDiffLine(l, chalk)));
+    if (opts.diff && e.diff) {
+      if (taskHosts > 1) diffs.add(e.host, e.item, e.diff);
+      else for (const d of e.diff) lines.push(...diffLines(d).map((l) => paintDiffLine(l, chalk)));
+    }
     progress.taskResult(e);
     refreshSpinner();
     print(lines);
@@ -78,7 +103,7 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
         case 'play_start':
           bannerKey = undefined;
           progress.playStart();
-          print(['', banner(`PLAY [${e.play}]`, width), ...(e.hosts.length === 0 ? [chalk.cyan('skipping: no hosts matched')] : e.skipped === 'tags' ? [chalk.cyan('skipping: no task of this play is selected by --tags/--skip-tags')] : [])]);
+          print([...flushDiffs(), '', banner(`PLAY [${e.play}]`, width), ...(e.hosts.length === 0 ? [chalk.cyan('skipping: no hosts matched')] : e.skipped === 'tags' ? [chalk.cyan('skipping: no task of this play is selected by --tags/--skip-tags')] : [])]);
           return;
         case 'task_start':
           onTaskStart(e);
@@ -91,6 +116,7 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
           return;
         case 'recap':
           spinner?.stop();
+          print(flushDiffs());
           print(renderRecap(opts.check && !e.check ? { ...e, check: true } : e, chalk, width));
           return;
         default:
@@ -99,6 +125,7 @@ export function createPrettyReporter(opts: PrettyReporterOptions): Reporter {
     },
     async close(): Promise<void> {
       spinner?.stop();
+      print(flushDiffs());
     },
   };
 }

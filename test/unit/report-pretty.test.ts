@@ -114,13 +114,40 @@ test('diffs are printed only in diff mode', async () => {
   const without = await render(sampleRun());
   assert.ok(!without.includes('+value: 1'));
   const withDiff = (await render(sampleRun(), { diff: true })).split('\n');
-  const at = withDiff.indexOf('changed: [node2] => set net.ipv4.ip_forward to 1');
+  // The task ran on three hosts: its diffs follow all of its hosts' lines, each with its hosts.
+  const changedAt = withDiff.indexOf('changed: [node2] => set net.ipv4.ip_forward to 1');
+  const at = withDiff.indexOf('diff for node2');
+  assert.ok(changedAt >= 0 && at > withDiff.findIndex((l) => l.startsWith('unreachable: [node3]')), withDiff.join('\n'));
   assert.deepEqual(withDiff.slice(at + 1, at + 5), [
     '--- before: net.ipv4.ip_forward',
     '+++ after: net.ipv4.ip_forward',
     '-value: 0',
     '+value: 1',
   ]);
+});
+
+test('the same diff on many hosts is shown once, with the hosts in range notation; a lone host keeps its diff under its line', async () => {
+  const hosts = Array.from({ length: 12 }, (_, i) => `node${String(i + 1).padStart(2, '0')}`);
+  const loginDefs = [{ kind: 'text' as const, subject: '/etc/login.defs', before: 'UMASK 022\n', after: 'UMASK 027\n' }];
+  const other = [{ kind: 'text' as const, subject: '/etc/login.defs', before: 'UMASK 002\n', after: 'UMASK 027\n' }];
+  const events: RunEvent[] = [
+    { event: 'play_start', play: 'p', hosts, file: 'site.yml', line: 1 },
+    { event: 'task_start', ...T2, hosts, handler: false },
+    ...hosts.map((h) => result(h, T2, 'changed', 'content changed', { diff: h === 'node07' ? other : loginDefs })),
+    { event: 'task_start', ...T1, hosts: ['node01'], handler: false },
+    result('node01', T1, 'changed', 'set it', { diff: [{ kind: 'state', subject: 'net.ipv4.ip_forward', before: { value: '0' }, after: { value: '1' } }] }),
+  ];
+  const lines = (await render(events, { diff: true })).split('\n');
+  assert.equal(lines.filter((l) => l === '+UMASK 027').length, 2, 'one diff per distinct change');
+  const many = lines.indexOf('diff for 11 hosts: node[01:06], node[08:12]');
+  const one = lines.indexOf('diff for node07');
+  assert.ok(many > lines.indexOf('changed: [node12] => content changed'), lines.join('\n'));
+  assert.ok(one > many && lines[one + 4] === '-UMASK 002', lines.join('\n'));
+  // The next task's banner comes after both; its lone host's diff right under its line.
+  const banner = lines.findIndex((l) => l.startsWith('TASK [enable forwarding]'));
+  assert.ok(banner > one);
+  const lone = lines.indexOf('changed: [node01] => set it');
+  assert.equal(lines[lone + 1], '--- before: net.ipv4.ip_forward');
 });
 
 test('a result for another task than the last banner repeats that banner; handlers say so', async () => {
