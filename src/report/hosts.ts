@@ -69,6 +69,11 @@ export class DiffGrouper {
     return this.#groups.size;
   }
 
+  /** The groups so far, in the order each was first seen. */
+  get groups(): DiffGroup[] {
+    return [...this.#groups.values()];
+  }
+
   /** The groups so far, and an empty grouper after. */
   take(): DiffGroup[] {
     const out = [...this.#groups.values()];

@@ -104,7 +104,7 @@ export function renderHtml(c: HtmlCollector, mode: 'run' | 'plan'): string {
 
   const changes = c.changes.tasks;
   // Diffs unfolded when there are few of them; a long page starts folded.
-  const groups = changes.map((t) => ({ t, groups: t.diffs.take() }));
+  const groups = changes.map((t) => ({ t, groups: t.diffs.groups }));
   const unfold = groups.reduce((n, x) => n + x.groups.length, 0) <= 20;
   if (changes.length > 0) {
     body.push(`<section><h2>${check ? 'Pending changes' : 'Changes'}</h2>`);

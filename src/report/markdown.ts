@@ -58,7 +58,7 @@ export function renderMarkdown(c: MarkdownCollector, mode: 'run' | 'plan'): stri
       push(`#### ${text(t.task)} (${code(t.place)})`, '');
       for (const [msg, hosts] of t.messages) push(`- ${text(compactHosts(hosts))}: ${text(msg)}`);
       push('');
-      for (const g of t.diffs.take()) {
+      for (const g of t.diffs.groups) {
         const body = g.diffs.flatMap((d) => diffLines(d).map((l) => l.text));
         const shown = body.length > MAX_DIFF_LINES ? [...body.slice(0, MAX_DIFF_LINES), `... ${body.length - MAX_DIFF_LINES} more lines`] : body;
         const block = fenced(shown.join('\n'), 'diff');

@@ -37,6 +37,7 @@ test('the page: verdict, recap with execs and channels, one diff for the hosts t
     [4000, recap({ a: { ok: 2, changed: 1 }, b: { ok: 1, changed: 1, failed: 1 } }, true, 4000)],
   ]);
   const html = renderHtml(c, 'plan');
+  assert.equal(renderHtml(c, 'plan'), html, 'rendering again gives the same page');
   assert.match(html, /^<!DOCTYPE html>/);
   assert.ok(html.includes('<h1 id="verdict">k8sbm plan: failed on 1 of 2 hosts</h1>'), html);
   assert.ok(html.includes('<tr data-host="b" class="bad"><td>b</td><td>1</td><td>1</td><td>1</td><td>0</td><td>0</td><td>4</td><td>2</td></tr>'), html);
