@@ -21,7 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   cli = cli
-    .demandCommand(1, 'name a command: run, plan, exec, unlock, inventory, vars, facts, schema, lab, vault')
+    .demandCommand(1, 'name a command: run, plan, exec, unlock, inventory, vars, facts, schema, graph, lab, vault')
     .strict()
     .recommendCommands()
     .help()
@@ -44,9 +44,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Which module defines each command: only the one asked for is loaded (the engine is most of start-up). */
-const COMMAND_MODULES: Readonly<Record<string, 'run' | 'inspect' | 'exec' | 'unlock' | 'lab' | 'vault'>> = {
+const COMMAND_MODULES: Readonly<Record<string, 'run' | 'inspect' | 'exec' | 'unlock' | 'lab' | 'vault' | 'graph'>> = {
   run: 'run', plan: 'run', inventory: 'inspect', vars: 'inspect', facts: 'inspect', schema: 'inspect',
-  exec: 'exec', unlock: 'unlock', lab: 'lab', vault: 'vault',
+  exec: 'exec', unlock: 'unlock', lab: 'lab', vault: 'vault', graph: 'graph',
 };
 
 /**
@@ -72,6 +72,7 @@ async function commandsFor(argv: readonly string[], set: (c: number) => void): P
   if (load('unlock')) out.push((await import('./unlock.js')).unlockCommand(set) as CommandModule);
   if (load('lab')) out.push(...(await import('./lab.js')).labCommands(set));
   if (load('vault')) out.push((await import('./vault.js')).vaultCommand(set) as CommandModule);
+  if (load('graph')) out.push((await import('./graph.js')).graphCommand(set));
   return out;
 }
 

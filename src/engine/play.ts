@@ -140,7 +140,7 @@ export function describeStop(s: GateStop): string {
   return `rollout stopped ${s.phase} batch ${s.batch}/${s.batches} of play "${s.play}": gate "${s.name}" failed on ${on}: ${s.msg}${left}`;
 }
 
-function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: string[]): PlayEnv {
+export function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: string[]): PlayEnv {
   const handlers: Task[] = [...play.handlers];
   const seenRoles = new Set<RoleInstance>();
   const addHandlers = (role: RoleInstance): void => {
@@ -167,7 +167,7 @@ function makeEnv(rc: RunContext, play: Play, playHostNames: string[], batch: str
 }
 
 /** vars_files: templated per host; a list entry means "the first of these that exists". */
-async function loadVarsFiles(env: PlayEnv, play: Play, hosts: readonly HostRuntime[]): Promise<void> {
+export async function loadVarsFiles(env: PlayEnv, play: Play, hosts: readonly HostRuntime[]): Promise<void> {
   if (play.varsFiles.length === 0) return;
   const cache = new Map<string, unknown>();
   const map = env.pvc.varsFiles as Map<string, VarLayer[]>;

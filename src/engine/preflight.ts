@@ -29,15 +29,34 @@ export function hasPreflightTasks(env: PlayEnv, play: Play): boolean {
 }
 
 export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): void {
+  const { errors, warnings } = preflightFindings(env, play, batch);
+  for (const w of warnings) env.emit({ event: 'warning', msg: `${w.host}: ${w.msg} (${formatLoc(w.loc)}); ${w.hint}`, file: w.loc.file, line: w.loc.line });
+  if (!errors.length) return;
+  const first = errors[0]!;
+  throw new K8sbmError('K8SBM_DESIGN_INVALID', errors.map((e) => `${e.host}: ${e.msg} (${formatLoc(e.loc)})`).join('\n'), {
+    loc: first.loc,
+    hint: first.hint,
+    subject: `task "${first.task.name ?? first.task.module}" (${first.task.module}) at ${formatLoc(first.task.loc)}: nothing was sent`,
+    secrets: [...env.secrets],
+  });
+}
+
+/**
+ * The findings of the play's design checks for a batch, placed and masked, each said once:
+ * errors about any host of the play, warnings about the batch's own hosts. `k8sbm graph` calls it
+ * with every host of the play as the batch and no facts (it never connects).
+ */
+export function preflightFindings(env: PlayEnv, play: Play, batch: readonly HostRuntime[]): { errors: PlacedFinding[]; warnings: PlacedFinding[] } {
+  const errors: PlacedFinding[] = [];
+  const warnings: PlacedFinding[] = [];
   const tasks = checkedTasks(env, play);
-  if (!tasks.length) return;
+  if (!tasks.length) return { errors, warnings };
   // The play's other hosts are checked with the batch (serial: a later batch's host with its
   // facts still unknown, an earlier one as it is now), so an address two batches share stops the
   // run at the first; a warning is said in its host's own batch.
   const inBatch = new Set(batch.filter(isActive).map((h) => h.name));
   const hosts = env.pvc.playHosts.map((n) => env.allHosts.get(n)).filter((h): h is HostRuntime =>
     h !== undefined && (inBatch.has(h.name) || (!env.pvc.batch.includes(h.name) && !h.failed && !h.unreachable)));
-  const errors: Placed[] = [];
   // A task in a loop gives a host one instance per item: the same finding is said once.
   const said = new Set<string>();
   const groups = groupsLayer(env.pvc.inventory);
@@ -60,25 +79,18 @@ export function runPreflight(env: PlayEnv, play: Play, batch: readonly HostRunti
       if (f.level !== 'error' && !inBatch.has(f.host)) continue;
       const h = env.allHosts.get(f.host);
       const loc = h ? placeOfParam(task, [groups, ...layersFor(env.pvc, h, scope, task.vars)], f.path) : task.loc;
-      const placed: Placed = { ...f, msg: mask(f.msg, env.secrets), hint: mask(f.hint, env.secrets), loc, task };
+      const placed: PlacedFinding = { ...f, msg: mask(f.msg, env.secrets), hint: mask(f.hint, env.secrets), loc, task };
       const key = `${f.level}\0${f.host}\0${placed.msg}\0${formatLoc(loc)}`;
       if (said.has(key)) continue;
       said.add(key);
-      if (f.level === 'error') errors.push(placed);
-      else env.emit({ event: 'warning', msg: `${f.host}: ${placed.msg} (${formatLoc(loc)}); ${placed.hint}`, file: loc.file, line: loc.line });
+      (f.level === 'error' ? errors : warnings).push(placed);
     }
   }
-  if (!errors.length) return;
-  const first = errors[0]!;
-  throw new K8sbmError('K8SBM_DESIGN_INVALID', errors.map((e) => `${e.host}: ${e.msg} (${formatLoc(e.loc)})`).join('\n'), {
-    loc: first.loc,
-    hint: first.hint,
-    subject: `task "${first.task.name ?? first.task.module}" (${first.task.module}) at ${formatLoc(first.task.loc)}: nothing was sent`,
-    secrets: [...env.secrets],
-  });
+  return { errors, warnings };
 }
 
-interface Placed extends PreflightFinding {
+/** A finding with the place the operator edits and the task that found it. */
+export interface PlacedFinding extends PreflightFinding {
   readonly loc: Loc;
   readonly task: Task;
 }
