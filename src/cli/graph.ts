@@ -6,6 +6,7 @@ import { checkDesign } from '../engine/design-check.js';
 import { drawCluster } from '../graph/draw.js';
 import { clusterGraph } from '../graph/model.js';
 import { PlaybookLoader } from '../playbook/index.js';
+import { compactHosts } from '../report/hosts.js';
 import { K8sbmError } from '../source/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { parseExtraVars } from '../vars/extra.js';
@@ -57,10 +58,11 @@ async function runGraph(args: GraphArgs): Promise<number> {
   if (!args.output) process.stdout.write(svg);
   else if (format === 'svg') writeFileSync(args.output, svg);
   else writeFileSync(args.output, await svgToPng(svg));
-  for (const f of graph.findings) process.stderr.write(`[${f.level === 'error' ? 'DESIGN ERROR' : 'WARNING'}]: ${f.host}: ${f.msg} (${f.at}); ${f.hint}\n`);
+  for (const f of graph.findings) process.stderr.write(`[${f.level === 'error' ? 'DESIGN ERROR' : 'WARNING'}]: ${compactHosts(f.hosts)}: ${f.msg} (${f.at}); ${f.hint}\n`);
   if (args.output) {
     const errors = graph.findings.filter((f) => f.level === 'error').length;
-    process.stderr.write(`${args.output}: ${graph.hosts.length} hosts, ${errors} design errors, ${graph.findings.length - errors} warnings drawn\n`);
+    const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+    process.stderr.write(`${args.output}: ${n(graph.hosts.length, 'host')}, ${n(errors, 'design error')} and ${n(graph.findings.length - errors, 'warning')} drawn\n`);
   }
   return 0;
 }

@@ -33,3 +33,15 @@ rewrite('role-variables.md', renderRoleVariables(repoFile('roles'), repoFile('in
 
 const undocumented = Object.values(modules).filter((m) => m.doc === undefined).map((m) => m.name);
 if (undocumented.length) console.log(`modules without a doc field (the docs test fails): ${undocumented.join(', ')}`);
+
+// The example inventory's picture, shown in docs/graph.md.
+const { exampleClusterSvg } = await import('./graph.js');
+const svgFile = docsFile('images/example-cluster.svg');
+const svg = await exampleClusterSvg(repoFile('.'));
+let old = '';
+try { old = readFileSync(svgFile, 'utf8'); } catch { /* first time */ }
+if (old === svg) console.log('docs/images/example-cluster.svg: up to date');
+else {
+  writeFileSync(svgFile, svg);
+  console.log('docs/images/example-cluster.svg: redrawn');
+}

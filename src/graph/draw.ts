@@ -1,4 +1,5 @@
 import { lazyRequire } from '../util/lazy.js';
+import { compactHosts } from '../report/hosts.js';
 import type { ClusterGraph, Finding, GraphHost } from './model.js';
 
 /**
@@ -42,7 +43,7 @@ interface ElkNode {
 }
 interface ElkEdge {
   id: string; sources: string[]; targets: string[];
-  labels?: { text: string; width: number; height: number; x?: number; y?: number }[];
+  labels?: { text: string; width: number; height: number; x?: number; y?: number; layoutOptions?: Record<string, string> }[];
   sections?: { startPoint: Pt; endPoint: Pt; bendPoints?: Pt[] }[];
 }
 interface Pt { x: number; y: number }
@@ -186,7 +187,7 @@ function elkGraph(g: ClusterGraph): { root: ElkNode; boxes: Map<string, Box> } {
   if (g.findings.length) {
     const lines: Line[] = [{ text: `Design findings (${g.findings.length})`, cls: 'name' }];
     g.findings.slice(0, MAX_FINDINGS).forEach((f, i) => {
-      const head = `#${i + 1} ${f.level === 'error' ? '✖' : '⚠'} ${f.host}: `;
+      const head = `#${i + 1} ${f.level === 'error' ? '✖' : '⚠'} ${compactHosts(f.hosts)}: `;
       wrap(`${f.msg} (${f.at})`, FINDING_WIDTH - head.length).forEach((t, j) => lines.push({ text: j === 0 ? head + t : ' '.repeat(head.length) + t, cls: f.level }));
     });
     if (g.findings.length > MAX_FINDINGS) lines.push({ text: `… and ${g.findings.length - MAX_FINDINGS} more: k8sbm graph lists every finding on stderr`, cls: 'muted' });

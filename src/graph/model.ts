@@ -49,9 +49,10 @@ export interface MetalLB {
   readonly localAsn: string | undefined;
 }
 export interface Ceph { readonly mons: readonly string[]; readonly osds: readonly string[]; readonly publicNetwork: string | undefined }
+/** One finding, said once for all the hosts it was found on in the same words at the same place. */
 export interface Finding {
   readonly level: 'error' | 'warning';
-  readonly host: string;
+  readonly hosts: readonly string[];
   readonly msg: string;
   readonly hint: string;
   /** file:line:col the operator edits. */
@@ -74,7 +75,14 @@ export function clusterGraph(vars: ReadonlyMap<string, Vars>, findings: readonly
   const osds = member('ceph_osd');
   const apiVip = str(get(first, 'api_vip'));
 
-  const list: Finding[] = findings.map((f) => ({ level: f.level, host: f.host, msg: f.msg, hint: f.hint, at: shortPlace(formatLoc(f.loc)) }));
+  const byText = new Map<string, Finding & { hosts: string[] }>();
+  for (const f of findings) {
+    const at = shortPlace(formatLoc(f.loc));
+    const key = `${f.level}\0${f.msg}\0${f.hint}\0${at}`;
+    const seen = byText.get(key);
+    if (seen) { if (!seen.hosts.includes(f.host)) seen.hosts.push(f.host); } else byText.set(key, { level: f.level, hosts: [f.host], msg: f.msg, hint: f.hint, at });
+  }
+  const list: Finding[] = [...byText.values()];
   const hosts: GraphHost[] = names.map((name) => {
     const v = vars.get(name)!;
     const roles: string[] = [];
@@ -96,7 +104,7 @@ export function clusterGraph(vars: ReadonlyMap<string, Vars>, findings: readonly
       bond: bondOf(get(v, 'bond')),
       addresses: addressesOf(v),
       osdDevices: osds.has(name) ? strings(get(v, 'ceph_osd_devices')) : [],
-      findings: list.flatMap((f, i) => (f.host === name ? [i] : [])),
+      findings: list.flatMap((f, i) => (f.hosts.includes(name) ? [i] : [])),
     };
   });
 

@@ -19,7 +19,7 @@ describe('the command reference in docs/cli.md', () => {
 
   it('covers every command, subcommands included, and every option of run', () => {
     const commands = walkCommands(helpOf).map((c) => c.command.join(' '));
-    for (const c of ['', 'run', 'plan', 'exec', 'inventory', 'vars', 'facts', 'schema', 'lab', 'lab up', 'lab down', 'lab status']) {
+    for (const c of ['', 'run', 'plan', 'exec', 'inventory', 'vars', 'facts', 'schema', 'graph', 'lab', 'lab up', 'lab down', 'lab status']) {
       assert.ok(commands.includes(c), `no help for "k8sbm ${c}" in the walk: ${commands.join(', ')}`);
     }
     const page = readFileSync(join(repoRoot, 'docs', 'cli.md'), 'utf8');

@@ -15,7 +15,7 @@ const src = join(repo, 'src');
 /** Lowest first. A folder may import only folders before it in this list. */
 const LAYERS = [
   'source', 'util', 'vault', 'contract', 'transport', 'report', 'facts', 'template', 'vars', 'inventory', 'schema',
-  'modules', 'playbook', 'engine', 'config', 'lab', 'cli', 'docs',
+  'modules', 'playbook', 'engine', 'graph', 'config', 'lab', 'cli', 'docs',
 ] as const;
 
 function filesUnder(dir: string, keep: (path: string) => boolean, out: string[] = []): string[] {
