@@ -6,7 +6,7 @@ import { describeExit } from '../contract/exit.js';
 import { classifyFactFailure } from '../facts/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { addEntries, parseJournal, removeEntries, serializeJournal, type Journal, type JournalEntry } from './handler-journal.js';
-import { HEARTBEAT_SECONDS, heldWarning, hostLockedError, leaseFailedError, leaseText, parseSessionOutput, type RunIdentity, type SessionAnswer } from './lease.js';
+import { BEAT_PATIENCE_MS, HEARTBEAT_SECONDS, heldWarning, hostLockedError, leaseFailedError, leaseText, parseSessionOutput, type RunIdentity, type SessionAnswer } from './lease.js';
 import { batchScript, newMarker, splitBatch } from '../transport/batch-script.js';
 import { beatArgv, journalArgv, releaseArgv, sessionArgv } from './lease-script.js';
 
@@ -284,8 +284,10 @@ export class HostSessions {
       s.beating = true;
       try {
         // In the host shell when there is one (waiting for it if it is busy): a beat every 20 s
-        // of a long run is otherwise an sshd session and a login on every host each time.
-        const r = await this.#exec(s.target, beatArgv(s.lockFile, this.opts.identity.runId), undefined, { light: true, patient: true });
+        // of a long run is otherwise an sshd session and a login on every host each time. It
+        // waits up to two beats' time (the next beat is skipped meanwhile): a lease goes stale
+        // after six, so a beat that then takes a channel is still four early.
+        const r = await this.#exec(s.target, beatArgv(s.lockFile, this.opts.identity.runId), undefined, { light: true, patient: BEAT_PATIENCE_MS });
         if (r.stdout.includes('beat=lost') && !s.released) {
           s.lost = true;
           this.#warn(`${host}: this run's lease is gone (broken with \`k8sbm unlock --force\`?): another run may now change the host at the same time`);
@@ -308,7 +310,7 @@ export class HostSessions {
   }
 
   /** `light`: one of k8sbm's own short commands (the host shell may run it); `patient`: it may wait for that shell. */
-  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, how: { afterStop?: true; light?: true; patient?: true } = {}): Promise<ExecResult> {
+  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, how: { afterStop?: true; light?: true; patient?: number } = {}): Promise<ExecResult> {
     const conn = await t.connection();
     return conn.exec({ argv, stdin, become: t.become, ...how });
   }

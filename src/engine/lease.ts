@@ -22,6 +22,8 @@ export interface RunIdentity {
 export const HEARTBEAT_SECONDS = 20;
 /** A lease whose heartbeat is older than this (six missed beats) is stale. */
 export const STALE_AFTER_SECONDS = 120;
+/** How long a beat waits for a busy host shell before it takes a channel: two beats' time. */
+export const BEAT_PATIENCE_MS = 2 * HEARTBEAT_SECONDS * 1000;
 
 /** The lease's text: key=value lines (the node adds started= and boot=). */
 export function leaseText(id: RunIdentity): string {

@@ -32,10 +32,10 @@ export interface ExecRequest {
   readonly light?: boolean | undefined;
   /**
    * A light request that is due soon rather than now (the lease's heartbeat): when the host
-   * shell is running another request, it waits for it (a few seconds at most) instead of taking
-   * a channel of its own, which costs the host an sshd session and a login.
+   * shell is running another request, it waits for it, this many milliseconds at most, instead
+   * of taking a channel of its own, which costs the host an sshd session and a login.
    */
-  readonly patient?: boolean | undefined;
+  readonly patient?: number | undefined;
 }
 
 import type { ExecResult } from '../contract/exec.js';
@@ -137,8 +137,6 @@ export interface SshOptions {
   readonly becomePassword?: import('../util/secret.js').Secret | undefined;
   /** ssh-agent socket (default SSH_AUTH_SOCK). */
   readonly agentSocket?: string | undefined;
-  /** How long a patient request (ExecRequest.patient) waits for a busy host shell before it takes a channel (default 5 s). */
-  readonly patienceMs?: number | undefined;
 }
 
 export const DEFAULT_SSH_OPTIONS: SshOptions = {

@@ -24,8 +24,6 @@ const KILL_GRACE_MS = 3_000;
 const CLOSE_WAIT_MS = 2_000;
 /** Host shells started per connection at most (one per user it runs as, a new one after one ended). */
 const MAX_SHELL_STARTS = 4;
-/** How long a patient request (ExecRequest.patient) waits for a busy host shell before it takes a channel (SshOptions.patienceMs). */
-const PATIENCE_MS = 5_000;
 /** K8SBM_HOST_SHELL=0 runs every command on a channel of its own (to compare, or to rule the shell out). */
 const HOST_SHELL_ON = (): boolean => process.env.K8SBM_HOST_SHELL !== '0';
 /** Refused channel opens retried while none of ours is open (backoff from 50 ms up to 1 s each). */
@@ -162,8 +160,8 @@ export class SshConnection implements Connection {
     const shell = entry === 'off' ? undefined : await entry;
     if (!shell || this.#lost || (this.#running.stopping && !req.afterStop)) return undefined;
     // A patient request waits for the shell to be free, within its patience in all.
-    const until = Date.now() + (this.opts.patienceMs ?? PATIENCE_MS);
-    while (req.patient && shell.busy && Date.now() < until && !this.#lost && !this.#running.stopping) await shell.whenFree(until - Date.now());
+    const until = Date.now() + (req.patient ?? 0);
+    while (req.patient !== undefined && shell.busy && Date.now() < until && !this.#lost && !this.#running.stopping) await shell.whenFree(until - Date.now());
     if (this.#lost || (this.#running.stopping && !req.afterStop)) return undefined;
     const running = shell.run(req);
     if (!running) return undefined;

@@ -142,7 +142,7 @@ describe('the host shell: a light request gets what a channel of its own gives',
 
   it('a patient request (the lease heartbeat) waits for the busy shell instead of taking a channel', async () => {
     // Patience far beyond what a loaded machine needs here: the order is what is checked.
-    const c = new SshConnection(sshSpec(sshd, { host: 'node' }), { ...opts, patienceMs: 300_000 });
+    const c = new SshConnection(sshSpec(sshd, { host: 'node' }), opts);
     const fifo = `${dir}/hold-${randomBytes(4).toString('hex')}`;
     try {
       await c.exec({ argv: ['mkfifo', fifo], light: true });
@@ -151,7 +151,7 @@ describe('the host shell: a light request gets what a channel of its own gives',
       const done: string[] = [];
       // Busy until the test writes into the fifo: the patient request comes meanwhile.
       const held = c.exec({ argv: ['cat', fifo], light: true }).then((r) => { done.push('held'); return r; });
-      const patient = c.exec({ argv: ['echo', 'beat'], light: true, patient: true }).then((r) => { done.push('patient'); return r; });
+      const patient = c.exec({ argv: ['echo', 'beat'], light: true, patient: 300_000 }).then((r) => { done.push('patient'); return r; });
       await eventually(() => processesNaming(`cat ${fifo}`).length > 0, 'the held request runs');
       assert.deepEqual(done, [], 'the patient request waits while the shell is busy');
       await writeFile(fifo, 'go\n');

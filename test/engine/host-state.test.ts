@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { leaseText, type RunIdentity } from '../../src/engine/lease.js';
+import { BEAT_PATIENCE_MS, leaseText, type RunIdentity } from '../../src/engine/lease.js';
 import { sessionArgv } from '../../src/engine/lease-script.js';
 import type { TaskResultEvent, WarningEvent } from '../../src/report/events.js';
 import type { ExecRequest, ExecResult } from '../../src/transport/connection.js';
@@ -134,7 +134,7 @@ describe('the run lock, through the engine', () => {
       responders: [
         (req, host) => {
           const counts = armed && req.argv[3] === 'k8sbm-beat';
-          if (req.argv[3] === 'k8sbm-beat') beatKinds.push(req.light === true && req.patient === true);
+          if (req.argv[3] === 'k8sbm-beat') beatKinds.push(req.light === true && req.patient === BEAT_PATIENCE_MS);
           const res = scripts(req, host);
           if (counts) { mtimeAfterBeat = statSync(lockOf(root, 'a')).mtimeMs; sawBeat(); }
           return res;
