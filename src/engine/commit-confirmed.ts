@@ -4,7 +4,7 @@ import type { Block, CommitConfirmed, Item } from '../playbook/model.js';
 import { K8sbmError } from '../source/errors.js';
 import { evalCondition, renderValue } from '../template/index.js';
 import type { Connection, ExecRequest } from '../transport/connection.js';
-import { ARM_SCRIPT, CONFIRM_BASE, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from './confirm-script.js';
+import { ARM_SCRIPT, CONFIRM_BASE, CONFIRM_SCRIPT, EXTEND_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from './confirm-script.js';
 import { describeError } from './failure.js';
 import { varsFor } from './host-vars.js';
 import { connectionSpecOf, reachFor, type PlayEnv } from './play-env.js';
@@ -36,7 +36,10 @@ interface Armed {
   readonly host: HostRuntime;
   readonly dir: string;
   readonly paths: readonly string[];
-  readonly armedAt: number;
+  /** When the node's timer fires unless pushed back or confirmed (ms, this clock): last push + timeout. */
+  deadline: number;
+  /** When the deadline was last pushed back (ms). */
+  pushedAt: number;
   readonly timeout: number;
   readonly runtime: readonly string[];
 }
@@ -121,7 +124,7 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
       argv: ['sh', '-c', ARM_SCRIPT, 'k8sbm-confirm-arm', dir, id, String(timeout), RESTORE_SCRIPT, lines.join('\n'), runtime.join('\n'), ...paths],
     });
     if (r.code !== 0) throw new K8sbmError('K8SBM_COMMIT_ARM_FAILED', `${h.name}: could not arm the rollback: ${r.stderr.trim() || `exit ${r.code}`}`, { loc: cc.loc, hint: 'commit_confirmed needs root on the node (become: true) and regular files in paths' });
-    armed.push({ host: h, dir, paths, armedAt: Date.now(), timeout, runtime });
+    armed.push({ host: h, dir, paths, deadline: Date.now() + timeout * 1000, pushedAt: Date.now(), timeout, runtime });
     emit(h, 'ok', `snapshot of ${describePaths(paths, runtime)} taken; the node rolls back in ${timeout} s unless confirmed (${r.stdout.trim()})`);
   };
   const outer = new Map(guarded.map((h) => [h, h.beforeChange]));
@@ -134,9 +137,14 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
       await once;
     };
   }
+  // While the block runs, every armed host's timer is pushed back through the run's connection:
+  // on 200 hosts a block can outlast its timeout before it ends everywhere, and the nodes would
+  // roll back changes the run has not yet had the chance to confirm.
+  const keeper = keepArmed(env, scope, armed);
   try {
     await body(hosts);
   } finally {
+    await keeper.stop();
     for (const [h, previous] of outer) h.beforeChange = previous;
   }
   for (const h of guarded) {
@@ -165,14 +173,12 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   const [head = '', ...probeOut] = first.ok ? first.stdout.trim().split('\n') : [];
   const why = !first.ok ? `a new SSH connection failed: ${first.error}`
     : head === 'probe-failed' ? `the probe failed${probeOut.length ? `: ${probeOut.join(' | ')}` : ''}`
-    : Date.now() >= a.armedAt + a.timeout * 1000
-      ? `no new SSH connection got through before the rollback timer fired: the node could not be reached until it rolled back (${head})`
-      : `the rollback timer fired first (${first.stdout.trim()})`;
-  // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look.
-  const timerEnd = a.armedAt + a.timeout * 1000;
-  const giveUp = timerEnd + AFTER_TIMER_MS;
+    : `the rollback timer fired before the confirmation came through a new SSH connection (${head})`;
+  // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look (the
+  // deadline is read each time: a push sent before the block ended may still land).
   let last = why;
   for (;;) {
+    const timerEnd = a.deadline;
     const wait = Math.min(Math.max(timerEnd - Date.now(), 0) + 1000, 5000);
     if (Date.now() < timerEnd + 1000) { await env.sleep(wait); continue; }
     const st = await freshExec(env, h, scope, ['sh', '-c', STATUS_SCRIPT, 'k8sbm-confirm-status', a.dir]);
@@ -189,13 +195,52 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
       }
       last = `the node says ${state}`;
     } else last = st.error;
-    if (Date.now() >= giveUp) break;
+    if (Date.now() >= a.deadline + AFTER_TIMER_MS) break;
     await env.sleep(1000);
   }
   emit(h, 'unreachable', `${h.name}: not confirmed (${why}) and the rollback could not be seen ${AFTER_TIMER_MS / 1000} s after the timer: ${last}`, {
     code: 'K8SBM_COMMIT_UNCONFIRMED',
     hint: `check the node by hand: its snapshot is in ${a.dir} (restore with sh ${a.dir}/restore ${a.dir})`,
   });
+}
+
+/**
+ * Pushes each armed host's rollback deadline back to now + its timeout, every third of the
+ * timeout, until stopped (the block's end). Through the run's own connection, in the host shell
+ * (waiting for it when busy rather than taking a channel): that connection surviving proves
+ * nothing about new ones, so pushing back only delays a rollback, never cancels it; the
+ * confirmation after the block still needs a new connection. A push that fails is left to the
+ * timer: a host the run can no longer reach rolls back on time.
+ */
+function keepArmed(env: PlayEnv, scope: Scope, armed: readonly Armed[]): { stop(): Promise<void> } {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const pushing = new Set<Armed>();
+  const push = async (a: Armed, every: number): Promise<void> => {
+    pushing.add(a);
+    const sent = Date.now();
+    try {
+      const conn = await connectionOf(env, a.host, scope);
+      const r = await rootExec(env, a.host, scope, conn, { argv: ['sh', '-c', EXTEND_SCRIPT, 'k8sbm-confirm-extend', a.dir, String(a.timeout)], light: true, patient: every });
+      if (r.code === 0 && r.stdout.trim() === 'extended') { a.pushedAt = sent; a.deadline = sent + a.timeout * 1000; }
+    } catch { /* left to the timer */ } finally {
+      pushing.delete(a);
+    }
+  };
+  // A push still in flight at the end is not waited for (its connection may hang): it lands or
+  // not, and moves `deadline`, which the confirmation reads as it goes.
+  const loop = (async () => {
+    while (!stopped) {
+      await new Promise<void>((r) => { const t = setTimeout(r, 1000); wake = () => { clearTimeout(t); r(); }; });
+      if (stopped) break;
+      const now = Date.now();
+      for (const a of armed) {
+        const every = Math.max(1000, (a.timeout * 1000) / 3);
+        if (!pushing.has(a) && !a.host.unreachable && now - a.pushedAt >= every) void push(a, every);
+      }
+    }
+  })();
+  return { async stop() { stopped = true; wake?.(); await loop; } };
 }
 
 /** One command on a new connection (never the run's pooled one), closed afterwards. */

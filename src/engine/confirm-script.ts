@@ -91,15 +91,49 @@ date +%s > "$dir/rolled-back"
 `;
 
 /**
+ * sh DIR/timer DIR: the rollback timer. It sleeps until DIR/deadline (seconds since the epoch),
+ * reads it again (EXTEND_SCRIPT may have pushed it back meanwhile), and once it has passed runs
+ * the restore. A deadline that is missing or not a number counts as passed. A TERM (the
+ * confirmation) ends it at once, taking its sleep with it.
+ */
+export const TIMER_SCRIPT = `dir=$1
+echo $$ > "$dir/pid.tmp" && mv -f "$dir/pid.tmp" "$dir/pid"
+trap 'kill $s 2>/dev/null; exit 0' TERM
+while :; do
+  d=$(cat "$dir/deadline" 2>/dev/null) || d=0
+  case $d in ''|*[!0-9]*) d=0 ;; esac
+  now=$(date +%s)
+  [ "$now" -lt "$d" ] || break
+  sleep $((d - now)) & s=$!
+  wait $s
+done
+exec sh "$dir/restore" "$dir"
+`;
+
+/**
+ * sh -c EXTEND_SCRIPT k8sbm-confirm-extend DIR SECONDS: pushes the rollback's deadline to now +
+ * SECONDS (rounded up to a whole second, as when armed) while the block still runs (the run's own connection proves nothing about new ones, so
+ * this only delays the rollback; it never cancels it). Output: `extended`, or `gone` when the
+ * timer has fired or the block was confirmed.
+ */
+export const EXTEND_SCRIPT = `dir=$1 t=$2
+if [ -d "$dir" ] && [ ! -d "$dir/decided" ]; then
+  printf '%s\\n' "$(( $(date +%s) + t + 1 ))" > "$dir/deadline.tmp" && mv -f -- "$dir/deadline.tmp" "$dir/deadline" && echo extended
+else
+  echo gone
+fi
+`;
+
+/**
  * sh -c ARM_SCRIPT k8sbm-confirm-arm DIR ID SECONDS RESTORE_SCRIPT RESTORE_LINES RUNTIME PATH...
  *
  * RUNTIME is empty or lines of `nft` (snapshot the live ruleset too) and `nft table FAMILY NAME`
  * (snapshot that table; a table that does not exist is deleted again on rollback).
  *
- * Snapshots PATHs into DIR, then arms the rollback: a transient systemd timer where systemd is
- * PID 1, else a process in a session of its own (setsid), so that neither the end of this SSH
- * channel nor the supervisor's stop of this command's process group reaches it.
- * Output: `timer=systemd` or `timer=process`.
+ * Snapshots PATHs into DIR, writes the deadline (now + SECONDS) and arms the rollback: the timer
+ * as a transient systemd service where systemd is PID 1, else as a process in a session of its
+ * own (setsid), so that neither the end of this SSH channel nor the supervisor's stop of this
+ * command's process group reaches it. Output: `timer=systemd` or `timer=process`.
  */
 export const ARM_SCRIPT = `set -e
 umask 077
@@ -179,19 +213,21 @@ for p in "$@"; do
 done
 printf '%s\\n' "$restore" > "$dir/restore"
 printf '%s\\n' "$lines" > "$dir/restore-lines"
+cat > "$dir/timer" <<'K8SBM_TIMER'
+${TIMER_SCRIPT}K8SBM_TIMER
+# Whole seconds, rounded up: the timer never fires sooner than SECONDS from now.
+printf '%s\\n' "$(( $(date +%s) + t + 1 ))" > "$dir/deadline"
 if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
-  systemd-run --quiet --collect --unit="k8sbm-rollback-$id" --description="k8sbm commit-confirmed rollback $id" \\
-    --on-active="$t" --timer-property=AccuracySec=1s /bin/sh "$dir/restore" "$dir"
-  echo timer=systemd
+  systemd-run --quiet --collect --unit="k8sbm-rollback-$id" --description="k8sbm commit-confirmed rollback $id" /bin/sh "$dir/timer" "$dir"
+  kind=systemd
 else
-  # The sleep is waited for, not run in the foreground, so that a TERM (the confirmation) is
-  # handled at once and takes the sleep with it. dash's kill takes no "--" for a process group.
-  setsid sh -c 'trap "kill \$s 2>/dev/null; exit 0" TERM; sleep "$1" & s=$!; echo $$ > "$2/pid.tmp" && mv "$2/pid.tmp" "$2/pid"; wait $s; exec sh "$2/restore" "$2"' k8sbm-rollback "$t" "$dir" </dev/null >/dev/null 2>&1 &
-  n=0
-  while [ ! -s "$dir/pid" ] && [ "$n" -lt 200 ]; do sleep 0.05 2>/dev/null || sleep 1; n=$((n + 1)); done
-  [ -s "$dir/pid" ] || { echo "the rollback process did not start" >&2; exit 4; }
-  echo timer=process
+  setsid sh -c '. "$1/timer"' k8sbm-rollback "$dir" </dev/null >/dev/null 2>&1 &
+  kind=process
 fi
+n=0
+while [ ! -s "$dir/pid" ] && [ "$n" -lt 200 ]; do sleep 0.05 2>/dev/null || sleep 1; n=$((n + 1)); done
+[ -s "$dir/pid" ] || { echo "the rollback timer did not start" >&2; exit 4; }
+echo "timer=$kind"
 `;
 
 /**
@@ -209,7 +245,7 @@ fi
 if mkdir -- "$dir/decided" 2>/dev/null; then
   if [ -s "$dir/pid" ]; then kill -TERM "$(cat "$dir/pid")" 2>/dev/null || true; fi
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    systemctl stop "k8sbm-rollback-$id.timer" >/dev/null 2>&1 || true
+    systemctl stop "k8sbm-rollback-$id.service" >/dev/null 2>&1 || true
   fi
   rm -rf -- "$dir"
   echo confirmed

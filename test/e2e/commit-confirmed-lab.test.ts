@@ -194,6 +194,30 @@ describe('commit-confirmed blocks on lab nodes', () => {
     await labSsh(lab, n2, 'rm -rf /var/lib/k8sbm/confirm /var/tmp/cc-go /var/tmp/cc-ready');
   });
 
+  it('a block that outlasts its timeout is still confirmed: the run pushes the deadline back while the block runs', async () => {
+    // node02 is still leased by the run the previous test killed.
+    await seed(n1, '/etc/cc-long.conf', 'long=1\n', '0644');
+    const dir = writeTree({
+      'site.yml': `- hosts: ${n1}
+  gather_facts: false
+  tasks:
+    - name: long
+      commit_confirmed: 6
+      block:
+        - copy: { dest: /etc/cc-long.conf, content: "long=2\\n" }
+        - name: the rest of the block takes longer than the timeout (as 200 hosts do)
+          command: sleep 15
+`,
+    });
+    const r = k8sbm(['run', 'site.yml', ...base(), '--json'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const results = jsonEvents(r.stdout).filter((e) => e.event === 'task_result' && e.module === 'commit_confirmed');
+    assert.match(String(results.at(-1)?.msg), /confirmed through a new SSH connection/, r.stdout);
+    assert.equal(readFileSync(onNode(n1, 'etc/cc-long.conf'), 'utf8'), 'long=2\n');
+    assert.deepEqual(snapshots(n1), []);
+    await noRollbackProcess(n1);
+  });
+
   it('check mode says what it would arm and changes nothing on the node', async () => {
     await seed(n1, '/etc/cc-check.conf', 'c=1\n', '0644');
     const state = (): string => ['etc', 'var/lib/k8sbm'].map((p) => (existsSync(onNode(n1, p)) ? treeHash(onNode(n1, p)) : '-')).join(' ');

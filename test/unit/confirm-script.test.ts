@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ARM_SCRIPT, CONFIRM_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from '../../src/engine/confirm-script.js';
+import { ARM_SCRIPT, CONFIRM_SCRIPT, EXTEND_SCRIPT, RESTORE_SCRIPT, STATUS_SCRIPT } from '../../src/engine/confirm-script.js';
 import { eventually } from '../helpers/ssh-env.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -81,6 +81,38 @@ describe('commit-confirmed scripts', () => {
     await eventually(() => !alive(pid), 'the rollback process to end', 30_000);
     assert.equal(readFileSync(f, 'utf8'), 'after\n');
     assert.equal(sh(STATUS_SCRIPT, 'k8sbm-confirm-status', [dir]).stdout.trim(), 'missing');
+  });
+
+  it('a deadline pushed back holds the rollback until then: the timer wakes at the first one, reads the new one, sleeps on', async () => {
+    const t = tempDir('cc-script');
+    const f = join(t, 'f.conf');
+    writeFileSync(f, 'before\n');
+    const dir = join(t, 'confirm', 'id9');
+    // Armed for 3 s (at least 2 s away: the deadline is in whole seconds), pushed to 6 at once.
+    assert.equal(sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id9', '3', RESTORE_SCRIPT, '', '', f]).code, 0);
+    const armed = Number(readFileSync(join(dir, 'deadline'), 'utf8'));
+    writeFileSync(f, 'after\n');
+    const pushed = sh(EXTEND_SCRIPT, 'k8sbm-confirm-extend', [dir, '6']);
+    assert.equal(pushed.stdout, 'extended\n', pushed.stderr);
+    const deadline = Number(readFileSync(join(dir, 'deadline'), 'utf8'));
+    assert.ok(deadline > armed, `pushed from ${armed} to ${deadline}`);
+    // The restore writes the time it ran last of all (the file exists, empty, a moment before).
+    await eventually(() => existsSync(join(dir, 'rolled-back')) && statSync(join(dir, 'rolled-back')).size > 0, 'the rollback', 30_000);
+    // Not at the armed second, but at the pushed one: the restore writes when it ran.
+    const at = Number(readFileSync(join(dir, 'rolled-back'), 'utf8'));
+    assert.ok(at >= deadline, `rolled back at ${at}, before the pushed deadline ${deadline} (armed for ${armed})`);
+    assert.equal(readFileSync(f, 'utf8'), 'before\n');
+    // Once decided, a push changes nothing and says so.
+    assert.equal(sh(EXTEND_SCRIPT, 'k8sbm-confirm-extend', [dir, '300']).stdout, 'gone\n');
+    assert.equal(Number(readFileSync(join(dir, 'deadline'), 'utf8')), deadline);
+  });
+
+  it('a deadline that is not a number counts as passed: the rollback runs', async () => {
+    const t = tempDir('cc-script');
+    const dir = join(t, 'confirm', 'id10');
+    assert.equal(sh(ARM_SCRIPT, 'k8sbm-confirm-arm', [dir, 'id10', '1', RESTORE_SCRIPT, '', '']).code, 0);
+    writeFileSync(join(dir, 'deadline'), 'soon\n');
+    await eventually(() => existsSync(join(dir, 'rolled-back')), 'the rollback', 30_000);
   });
 
   it('a failing probe confirms nothing and says why; a passing one confirms', async () => {
