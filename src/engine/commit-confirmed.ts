@@ -165,6 +165,7 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   const wasFailed = h.failed;
   const wasUnreachable = h.unreachable;
   const probe = cc.probe.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc))).join('\n');
+  const started = Date.now();
   const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id, probe]);
   if (first.ok && first.stdout.trim() === 'confirmed') {
     if (!wasFailed && !wasUnreachable) emit(h, 'ok', `confirmed through a new SSH connection${probe ? ' (the probe passed)' : ''}; rollback timer cancelled, snapshot removed`);
@@ -173,7 +174,9 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   const [head = '', ...probeOut] = first.ok ? first.stdout.trim().split('\n') : [];
   const why = !first.ok ? `a new SSH connection failed: ${first.error}`
     : head === 'probe-failed' ? `the probe failed${probeOut.length ? `: ${probeOut.join(' | ')}` : ''}`
-    : `the rollback timer fired before the confirmation came through a new SSH connection (${head})`;
+    : started >= a.deadline
+      ? `the rollback timer fired before the block ended, so before its confirmation began (its deadline could not be pushed back: ${head})`
+      : `no new SSH connection got through before the rollback timer fired: the node could not be reached until it rolled back (${head})`;
   // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look (the
   // deadline is read each time: a push sent before the block ended may still land).
   let last = why;
