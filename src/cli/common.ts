@@ -49,9 +49,10 @@ export function requireInventoryForPlays(inventory: Inventory, playbook: Playboo
   }
 }
 
-export function loaderFrom(args: CommonArgs, cfg: ProjectConfig): PlaybookLoader {
+/** --roles-path, then k8sbm.yaml's roles_path, then `fallback` (folders searched last). */
+export function loaderFrom(args: CommonArgs, cfg: ProjectConfig, fallback: readonly string[] = []): PlaybookLoader {
   const extra = asList(args['roles-path']).flatMap((p) => p.split(':')).filter(Boolean).map((p) => resolve(p));
-  return new PlaybookLoader({ modules, rolesPath: [...extra, ...cfg.rolesPath] });
+  return new PlaybookLoader({ modules, rolesPath: [...extra, ...cfg.rolesPath, ...fallback] });
 }
 
 export function forksFrom(args: CommonArgs, cfg: ProjectConfig): number | undefined {

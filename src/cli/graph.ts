@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { checkDesign } from '../engine/design-check.js';
-import { drawCluster } from '../graph/draw.js';
-import { clusterGraph } from '../graph/model.js';
-import { PlaybookLoader } from '../playbook/index.js';
+import { pictureOf } from '../graph/index.js';
 import { compactHosts } from '../report/hosts.js';
 import { K8sbmError } from '../source/errors.js';
 import { packageRoot } from '../util/package-root.js';
 import { parseExtraVars } from '../vars/extra.js';
-import { asList, inventoryFrom, modules, projectConfig, requireInventoryFor, type CommonArgs } from './common.js';
+import { asList, inventoryFrom, loaderFrom, modules, projectConfig, requireInventoryFor, type CommonArgs } from './common.js';
 import { setupVault, vaultPasswordFlags, type VaultArgs } from './vault.js';
 
 type GraphArgs = CommonArgs & VaultArgs & { playbook?: string; output?: string; format?: 'svg' | 'png'; 'extra-vars'?: string | string[] };
@@ -48,13 +45,10 @@ async function runGraph(args: GraphArgs): Promise<number> {
   }
   requireInventoryFor(inventory, 'all', [...inventory.hosts.keys()], { lab: false });
   const root = packageRoot();
-  const extra = asList(args['roles-path']).flatMap((p) => p.split(':')).filter(Boolean).map((p) => resolve(p));
   // The shipped roles come last: a project's own role of the same name wins.
-  const loader = new PlaybookLoader({ modules, rolesPath: [...extra, ...cfg.rolesPath, join(root, 'roles')] });
+  const loader = loaderFrom(args, cfg, [join(root, 'roles')]);
   const playbook = loader.loadPlaybook(args.playbook ?? join(root, 'playbooks', 'site.yml'));
-  const design = await checkDesign(playbook, { inventory, loader, modules, extraVars: parseExtraVars(asList(args['extra-vars'])) });
-  const graph = clusterGraph(design.vars, design.findings);
-  const svg = await drawCluster(graph);
+  const { graph, svg } = await pictureOf(playbook, { inventory, loader, modules, extraVars: parseExtraVars(asList(args['extra-vars'])) });
   if (!args.output) process.stdout.write(svg);
   else if (format === 'svg') writeFileSync(args.output, svg);
   else writeFileSync(args.output, await svgToPng(svg));

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkDesign } from '../../src/engine/design-check.js';
-import { drawCluster } from '../../src/graph/draw.js';
-import { clusterGraph } from '../../src/graph/model.js';
+import { pictureOf } from '../../src/graph/index.js';
 import { exampleClusterSvg } from '../../src/docs/graph.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { modules } from '../../src/modules/index.js';
@@ -18,8 +16,7 @@ async function graphOf(inventoryDir: string): Promise<{ svg: string; nodes: Attr
   const inventory = await loadInventory([inventoryDir]);
   const loader = new PlaybookLoader({ modules, rolesPath: [join(repoRoot, 'roles')] });
   const playbook = loader.loadPlaybook(join(repoRoot, 'playbooks', 'site.yml'));
-  const design = await checkDesign(playbook, { inventory, loader, modules, extraVars: [] });
-  const svg = await drawCluster(clusterGraph(design.vars, design.findings));
+  const { svg } = await pictureOf(playbook, { inventory, loader, modules, extraVars: [] });
   return { svg, nodes: elements(svg, 'node'), edges: elements(svg, 'edge') };
 }
 
