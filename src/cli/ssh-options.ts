@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import type { ProjectConfig } from '../config/project.js';
 import { parseHostKeyChecking } from '../config/project.js';
 import { K8sbmError } from '../source/errors.js';
-import { DEFAULT_SSH_OPTIONS, type SshOptions } from '../transport/connection.js';
+import { DEFAULT_MAX_HANDSHAKES, DEFAULT_SSH_OPTIONS, type SshOptions } from '../transport/connection.js';
 import { createConnectionFactory, type RunConnectionFactory } from '../transport/factory.js';
 import { Secret } from '../util/secret.js';
 import { asList } from './common.js';
@@ -19,6 +19,7 @@ export interface SshArgs {
   readonly 'ask-become-pass'?: boolean;
   readonly 'become-password-file'?: string;
   readonly 'connect-timeout'?: number;
+  readonly 'max-handshakes'?: number;
 }
 
 export function sshOptionFlags<T>(y: Argv<T>): Argv<T> {
@@ -29,7 +30,8 @@ export function sshOptionFlags<T>(y: Argv<T>): Argv<T> {
     .option('ssh-config', { type: 'string', describe: 'ssh_config file for Host aliases (default ~/.ssh/config)' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'ask for the sudo password (sudo -S) instead of using sudo -n' })
     .option('become-password-file', { type: 'string', describe: 'read the sudo password from this file (for CI; keep it mode 0600)' })
-    .option('connect-timeout', { type: 'number', describe: 'seconds to wait for a host to answer (default 10)' }) as Argv<T>;
+    .option('connect-timeout', { type: 'number', describe: 'seconds to wait for a host to answer (default 10)' })
+    .option('max-handshakes', { type: 'number', describe: `SSH handshakes in progress at once (default ${DEFAULT_MAX_HANDSHAKES})` }) as Argv<T>;
 }
 
 /** Flags > K8SBM_* > k8sbm.yaml > defaults, as for every other setting. */
@@ -61,6 +63,10 @@ export function sshOptionsFrom(args: SshArgs, cfg: ProjectConfig): SshOptions {
   if (timeout !== undefined && !(timeout > 0)) {
     throw new K8sbmError('K8SBM_USAGE', `--connect-timeout must be a positive number of seconds, got ${timeout}`, { hint: '--connect-timeout 10' });
   }
+  const handshakes = args['max-handshakes'];
+  if (handshakes !== undefined && !(Number.isInteger(handshakes) && handshakes > 0)) {
+    throw new K8sbmError('K8SBM_USAGE', `--max-handshakes must be a positive whole number, got ${handshakes}`, { hint: `--max-handshakes ${DEFAULT_MAX_HANDSHAKES}` });
+  }
   return {
     ...DEFAULT_SSH_OPTIONS,
     hostKeyChecking: hkc,
@@ -69,6 +75,7 @@ export function sshOptionsFrom(args: SshArgs, cfg: ProjectConfig): SshOptions {
     sshConfigFile: cfgFile,
     privateKeyFiles: asList(args['private-key']).map((p) => resolve(p)),
     connectTimeoutMs: timeout !== undefined ? timeout * 1000 : DEFAULT_SSH_OPTIONS.connectTimeoutMs,
+    maxHandshakes: handshakes,
     becomePassword,
     askPassphrase: process.stdin.isTTY ? (file) => promptSecret(`Passphrase for ${file}: `, 'load the key into ssh-agent (ssh-add) instead') : undefined,
   };

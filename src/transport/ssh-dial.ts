@@ -5,6 +5,7 @@ import { loadKnownHosts, verifyHostKey, type HostKeyPolicy } from './host-keys.j
 import { knownHostName, preferredHostKeyAlgorithms } from './known-hosts.js';
 import { makeAuthAttempts, type PassphraseCache } from './ssh-auth.js';
 import type { SshEndpoint } from './ssh-settings.js';
+import type { Semaphore } from '../util/semaphore.js';
 
 const ssh2 = lazyRequire<typeof import('ssh2')>('ssh2');
 
@@ -23,6 +24,8 @@ export interface DialDeps {
   /** Key files to try for this endpoint (its own, then --private-key, then the defaults). */
   readonly keyFiles: readonly string[];
   readonly retries: number;
+  /** The run's handshakes in progress: each attempt holds a slot, and its timeout starts with it. */
+  readonly handshakes?: Semaphore | undefined;
 }
 
 /** Through which established connection (a jump host) to reach the endpoint. */
@@ -39,14 +42,22 @@ export function endpointLabel(ep: SshEndpoint): string {
 const BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4_000;
 
-/** Dials, retrying refused and timed-out attempts with exponential backoff. */
+/**
+ * Dials, retrying refused and timed-out attempts with exponential backoff. Each attempt waits for
+ * a handshake slot first (none is held during the backoff), so the connect timeout measures the
+ * host's answer, not the run's queue.
+ */
 export async function dial(ep: SshEndpoint, deps: DialDeps, via?: DialVia): Promise<SshClient> {
   for (let attempt = 0; ; attempt++) {
+    const release = deps.handshakes ? await deps.handshakes.acquire() : undefined;
     try {
       return await dialOnce(ep, deps, via);
     } catch (e) {
+      release?.();
       if (!(e instanceof DialError) || !e.retryable || attempt >= deps.retries) throw e;
       await new Promise((r) => setTimeout(r, Math.min(BACKOFF_MS * 2 ** attempt, MAX_BACKOFF_MS)));
+    } finally {
+      release?.();
     }
   }
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { SshOptions } from './connection.js';
+import { DEFAULT_MAX_HANDSHAKES, type SshOptions } from './connection.js';
 import { defaultIdentityFiles, PassphraseCache } from './ssh-auth.js';
 import { EMPTY_SSH_CONFIG, loadSshConfig, type SshConfig } from './ssh-config.js';
 import { dial, DialError, endpointLabel, type SshClient } from './ssh-dial.js';
 import type { SettingsEnv, SshEndpoint } from './ssh-settings.js';
+import { Semaphore } from '../util/semaphore.js';
 
 interface JumpEntry {
   readonly key: string;
@@ -18,10 +19,11 @@ interface JumpEntry {
 /**
  * What the SSH connections of one run share: the parsed ssh_config, the passphrase answers, and
  * the jump host connections (one per distinct chain, counted by reference: the last target
- * behind a jump host to close closes it).
+ * behind a jump host to close closes it), and the cap on handshakes in progress.
  */
 export class SshRun {
   readonly passphrases: PassphraseCache;
+  readonly #handshakes: Semaphore;
   #config: SshConfig | undefined;
   #env: SettingsEnv | undefined;
   readonly #jumps = new Map<string, JumpEntry>();
@@ -29,6 +31,7 @@ export class SshRun {
 
   constructor(readonly opts: SshOptions, private readonly envOverrides: Partial<SettingsEnv> = {}) {
     this.passphrases = new PassphraseCache(opts.askPassphrase);
+    this.#handshakes = new Semaphore(Math.max(1, opts.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES));
   }
 
   settingsEnv(): SettingsEnv {
@@ -67,7 +70,7 @@ export class SshRun {
   }
 
   dial(ep: SshEndpoint, via?: { client: SshClient; label: string }): Promise<SshClient> {
-    return dial(ep, { passphrases: this.passphrases, keyFiles: this.keyFilesFor(ep), retries: this.opts.connectRetries }, via);
+    return dial(ep, { passphrases: this.passphrases, keyFiles: this.keyFilesFor(ep), retries: this.opts.connectRetries, handshakes: this.#handshakes }, via);
   }
 
   /**

@@ -6,6 +6,7 @@ import { buildRemoteCommand, hostShellCommand, needsBecome } from './quote.js';
 import { fitsHostShell, HostShell, type ShellChannel } from './host-shell.js';
 import { DialError, endpointLabel, type SshClient } from './ssh-dial.js';
 import { SshRun } from './ssh-run.js';
+import { Semaphore } from '../util/semaphore.js';
 import { RunningCommands } from './running.js';
 import { payloadBytes } from './supervise.js';
 import { resolveEndpoint, resolveRoute, type SshEndpoint } from './ssh-settings.js';
@@ -363,25 +364,5 @@ export class SshConnection implements Connection {
       });
     }
     this.#releaseRoute?.();
-  }
-}
-
-/** At most `n` holders at once; the others wait in order. */
-export class Semaphore {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(n: number) { this.#free = n; }
-
-  async acquire(): Promise<() => void> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((r) => this.#waiting.push(r));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    };
   }
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { sshOptionsFrom } from '../../src/cli/ssh-options.js';
+import { loadProjectConfig } from '../../src/config/project.js';
+import { K8sbmError } from '../../src/source/errors.js';
 import { UnreachableError, type SshOptions } from '../../src/transport/connection.js';
 import { createConnectionFactory } from '../../src/transport/factory.js';
 import { SshConnection } from '../../src/transport/ssh.js';
@@ -136,6 +139,32 @@ describe('unreachable hosts', () => {
     } finally {
       await silent.close();
     }
+  });
+
+  it('holds handshakes beyond --max-handshakes back, each one\'s timeout counted from its own start', async () => {
+    const silent = await startSilentListener();
+    try {
+      const factory = createConnectionFactory(options({ connectTimeoutMs: 300, connectRetries: 0, maxHandshakes: 2 }));
+      const conns = [1, 2, 3, 4, 5].map((i) => factory(sshSpec({ port: silent.port }, { host: `n${i}` })));
+      const started = Date.now();
+      const reasons = await Promise.all(conns.map((c) => c.connect().then(() => '', reason)));
+      const took = Date.now() - started;
+      // Five dials two at a time are three rounds of a full timeout: a timeout that counted the
+      // wait for a slot, or no cap at all, would have them all time out after one round.
+      assert.deepEqual(reasons, Array(5).fill('connect timeout after 0.3s'));
+      assert.equal(silent.accepted(), 5, 'every host was dialled once its turn came');
+      assert.ok(took >= 3 * 300, `three rounds of 300 ms (${took} ms)`);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('refuses a --max-handshakes that is not a positive whole number', () => {
+    for (const bad of [0, -1, 2.5]) {
+      assert.throws(() => sshOptionsFrom({ 'max-handshakes': bad }, loadProjectConfig(dir, {})), (e: unknown) =>
+        e instanceof K8sbmError && e.code === 'K8SBM_USAGE' && /--max-handshakes must be a positive whole number/.test(e.message));
+    }
+    assert.equal(sshOptionsFrom({ 'max-handshakes': 4 }, loadProjectConfig(dir, {})).maxHandshakes, 4);
   });
 
   it('takes ConnectTimeout from ssh_config', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyConnectError, classifyForwardError } from '../../src/transport/ssh-dial.js';
-import { Semaphore } from '../../src/transport/ssh.js';
+import { Semaphore } from '../../src/util/semaphore.js';
 
 describe('classifyConnectError', () => {
   it('turns socket errors into short stable reasons, retrying only refused and timed out', () => {
