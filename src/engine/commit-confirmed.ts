@@ -140,11 +140,15 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
   // While the block runs, every armed host's timer is pushed back through the run's connection:
   // on 200 hosts a block can outlast its timeout before it ends everywhere, and the nodes would
   // roll back changes the run has not yet had the chance to confirm.
+  // It goes on for each host until that host's confirmation has dialled (below): the run caps
+  // its handshakes in progress, and a confirmation waiting for its turn is not the node's delay.
   const keeper = keepArmed(env, scope, armed);
+  let confirming = false;
   try {
     await body(hosts);
+    confirming = !env.signal?.aborted;
   } finally {
-    await keeper.stop();
+    if (!confirming) await keeper.stop();
     for (const [h, previous] of outer) h.beforeChange = previous;
   }
   for (const h of guarded) {
@@ -155,18 +159,23 @@ export async function withCommitConfirmed(env: PlayEnv, block: Block, scope: Sco
     if (armed.length) env.emit({ event: 'warning', msg: `the run was stopped inside a commit-confirmed block: not confirmed; ${armed.map((a) => a.host.name).join(', ')} roll back by themselves within ${Math.max(...armed.map((a) => a.timeout))} s`, file: cc.loc.file, line: cc.loc.line });
     return;
   }
-  await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit)));
+  try {
+    await Promise.all(armed.map((a) => confirm(env, a, cc, scope, id, emit, () => keeper.release(a))));
+  } finally {
+    await keeper.stop();
+  }
 }
 
-async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope, id: string, emit: (h: HostRuntime, status: 'ok' | 'failed' | 'unreachable', msg: string, extra?: { code?: string; hint?: string; detail?: string[] }) => void): Promise<void> {
+/** `dialled` is called once the new connection is up or has failed: the deadline stops moving then. */
+async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope, id: string, emit: (h: HostRuntime, status: 'ok' | 'failed' | 'unreachable', msg: string, extra?: { code?: string; hint?: string; detail?: string[] }) => void, dialled: () => void): Promise<void> {
   const h = a.host;
   // A host that failed in the block is still confirmed when it can be reached anew: the failure
   // is the task's, and the node keeps what was applied, as without commit_confirmed.
   const wasFailed = h.failed;
   const wasUnreachable = h.unreachable;
   const probe = cc.probe.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc))).join('\n');
-  const started = Date.now();
-  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id, probe]);
+  let started = Date.now();
+  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id, probe], () => { started = Date.now(); dialled(); });
   if (first.ok && first.stdout.trim() === 'confirmed') {
     if (!wasFailed && !wasUnreachable) emit(h, 'ok', `confirmed through a new SSH connection${probe ? ' (the probe passed)' : ''}; rollback timer cancelled, snapshot removed`);
     return;
@@ -209,14 +218,16 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
 
 /**
  * Pushes each armed host's rollback deadline back to now + its timeout, every third of the
- * timeout, until stopped (the block's end). Through the run's own connection, in the host shell
+ * timeout, until released for that host (its confirmation's new connection is up or failed) or
+ * stopped (the run was stopped, or every confirmation is over). Through the run's own connection, in the host shell
  * (waiting for it when busy rather than taking a channel): that connection surviving proves
  * nothing about new ones, so pushing back only delays a rollback, never cancels it; the
  * confirmation after the block still needs a new connection. A push that fails is left to the
  * timer: a host the run can no longer reach rolls back on time.
  */
-function keepArmed(env: PlayEnv, scope: Scope, armed: readonly Armed[]): { stop(): Promise<void> } {
+function keepArmed(env: PlayEnv, scope: Scope, armed: readonly Armed[]): { release(a: Armed): void; stop(): Promise<void> } {
   let stopped = false;
+  const released = new Set<Armed>();
   let wake: (() => void) | undefined;
   const pushing = new Set<Armed>();
   const push = async (a: Armed, every: number): Promise<void> => {
@@ -239,19 +250,23 @@ function keepArmed(env: PlayEnv, scope: Scope, armed: readonly Armed[]): { stop(
       const now = Date.now();
       for (const a of armed) {
         const every = Math.max(1000, (a.timeout * 1000) / 3);
-        if (!pushing.has(a) && !a.host.unreachable && now - a.pushedAt >= every) void push(a, every);
+        if (!pushing.has(a) && !released.has(a) && !a.host.unreachable && now - a.pushedAt >= every) void push(a, every);
       }
     }
   })();
-  return { async stop() { stopped = true; wake?.(); await loop; } };
+  return { release(a) { released.add(a); }, async stop() { stopped = true; wake?.(); await loop; } };
 }
 
-/** One command on a new connection (never the run's pooled one), closed afterwards. */
-async function freshExec(env: PlayEnv, h: HostRuntime, scope: Scope, argv: string[]): Promise<{ ok: true; stdout: string } | { ok: false; error: string }> {
+/** One command on a new connection (never the run's pooled one), closed afterwards; `dialled` once it is up or failed. */
+async function freshExec(env: PlayEnv, h: HostRuntime, scope: Scope, argv: string[], dialled?: () => void): Promise<{ ok: true; stdout: string } | { ok: false; error: string }> {
   const vars = varsFor(env.pvc, h, scope);
   const conn = env.connections.fresh(connectionSpecOf(h.name, vars));
   try {
-    await conn.connect();
+    try {
+      await conn.connect();
+    } finally {
+      dialled?.();
+    }
     const r = await rootExec(env, h, scope, conn, { argv, timeoutMs: 30_000 });
     if (r.code !== 0) return { ok: false, error: `exit ${r.code}: ${r.stderr.trim()}` };
     return { ok: true, stdout: r.stdout };

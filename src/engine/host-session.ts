@@ -287,7 +287,7 @@ export class HostSessions {
         // of a long run is otherwise an sshd session and a login on every host each time. It
         // waits up to two beats' time (the next beat is skipped meanwhile): a lease goes stale
         // after six, so a beat that then takes a channel is still four early.
-        const r = await this.#exec(s.target, beatArgv(s.lockFile, this.opts.identity.runId), undefined, { light: true, patient: BEAT_PATIENCE_MS });
+        const r = await this.#exec(s.target, beatArgv(s.lockFile, this.opts.identity.runId), undefined, { light: true, patient: BEAT_PATIENCE_MS, upkeep: true });
         if (r.stdout.includes('beat=lost') && !s.released) {
           s.lost = true;
           this.#warn(`${host}: this run's lease is gone (broken with \`k8sbm unlock --force\`?): another run may now change the host at the same time`);
@@ -310,7 +310,7 @@ export class HostSessions {
   }
 
   /** `light`: one of k8sbm's own short commands (the host shell may run it); `patient`: it may wait for that shell. */
-  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, how: { afterStop?: true; light?: true; patient?: number } = {}): Promise<ExecResult> {
+  async #exec(t: SessionTarget, argv: readonly string[], stdin?: string, how: { afterStop?: true; light?: true; patient?: number; upkeep?: true } = {}): Promise<ExecResult> {
     const conn = await t.connection();
     return conn.exec({ argv, stdin, become: t.become, ...how });
   }

@@ -80,18 +80,23 @@ export class ConnectionPool {
     await Promise.all(all.map((p) => p.then((c) => c.close(), () => undefined)));
   }
 
-  /** Execs sent per host, and SSH channels opened per host (for benchmarks and round-trip tests). */
-  async counts(): Promise<{ execs: Record<string, number>; channels: Record<string, number> }> {
+  /**
+   * Execs sent per host (but for upkeep), upkeep execs per host (the lease's heartbeats), and SSH
+   * channels opened per host (for benchmarks and round-trip tests).
+   */
+  async counts(): Promise<{ execs: Record<string, number>; upkeep: Record<string, number>; channels: Record<string, number> }> {
     const execs: Record<string, number> = {};
+    const upkeep: Record<string, number> = {};
     const channels: Record<string, number> = {};
     for (const [h, p] of this.#conns) {
       try {
         const c = await p;
         execs[h] = c.execCount;
+        if (c.upkeepCount) upkeep[h] = c.upkeepCount;
         if (c.channelCount !== undefined) channels[h] = c.channelCount;
       } catch { /* unreachable */ }
     }
-    return { execs, channels };
+    return { execs, upkeep, channels };
   }
 }
 

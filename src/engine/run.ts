@@ -79,6 +79,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
   opts.emit({ event: 'run_start', playbook: playbook.file, check: opts.check, diff: opts.diff, plannedTasks: estimateTasks(playbook, opts) });
   let execCounts: Record<string, number> = {};
   let channelCounts: Record<string, number> = {};
+  let upkeepCounts: Record<string, number> = {};
   try {
     for (const play of playbook.plays) {
       const { aborted } = await runPlay(rc, play);
@@ -87,7 +88,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
   } finally {
     // Before the connections close: the leases are released over them.
     await rc.sessions?.close();
-    ({ execs: execCounts, channels: channelCounts } = await rc.connections.counts());
+    ({ execs: execCounts, upkeep: upkeepCounts, channels: channelCounts } = await rc.connections.counts());
     await rc.connections.closeAll();
   }
   const hosts: Record<string, HostCounts> = {};
@@ -99,6 +100,7 @@ export async function runPlaybook(playbook: Playbook, opts: RunOptions & { detai
     durationMs: now() - started,
     check: opts.check,
     execs: execCounts,
+    ...(Object.keys(upkeepCounts).length ? { upkeep: upkeepCounts } : {}),
     ...(Object.keys(channelCounts).length ? { channels: channelCounts } : {}),
     ...(stopped ? { stopped } : {}),
   };

@@ -127,8 +127,17 @@ export interface RecapEvent {
   readonly failures: readonly { host: string; task: string; file: string; line: number; msg: string }[];
   readonly durationMs: number;
   readonly check: boolean;
-  /** Execs (round trips) sent to each host over the run. */
+  /**
+   * Execs (round trips) sent to each host over the run for its work: the tasks, their facts, the
+   * lease taken and released, the handler journal. The same for the same play however long the
+   * run takes.
+   */
   readonly execs?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Upkeep execs sent to each host because time passed: the lease's heartbeat, one every 20 s of
+   * a run (in the host shell when it is free). Hosts that had none are left out.
+   */
+  readonly upkeep?: Readonly<Record<string, number>> | undefined;
   /**
    * SSH channels opened on each host over the run: sshd sessions, each a login shell and more on
    * the host (an exec in the host shell opens none). Hosts reached by SSH only.

@@ -36,6 +36,12 @@ export interface ExecRequest {
    * of taking a channel of its own, which costs the host an sshd session and a login.
    */
   readonly patient?: number | undefined;
+  /**
+   * The run's upkeep, sent because time passed rather than because of the work (the lease's
+   * heartbeat): counted in upkeepCount, not in execCount, so that the execs a play costs a host
+   * do not grow with how long the run took.
+   */
+  readonly upkeep?: boolean | undefined;
 }
 
 import type { ExecResult } from '../contract/exec.js';
@@ -50,8 +56,10 @@ export interface Connection {
   connect(): Promise<void>;
   exec(req: ExecRequest): Promise<ExecResult>;
   close(): Promise<void>;
-  /** Number of execs sent so far (round trips), for benchmarks and regression tests. */
+  /** Number of execs sent so far (round trips) but for upkeep, for benchmarks and regression tests. */
   readonly execCount: number;
+  /** Upkeep execs sent so far (ExecRequest.upkeep); undefined where the transport does not count them. */
+  readonly upkeepCount?: number | undefined;
   /** SSH channels opened so far (sshd sessions on the host); undefined for other transports. */
   readonly channelCount?: number | undefined;
   /**

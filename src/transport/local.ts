@@ -36,6 +36,7 @@ function track(pid: number): void {
 /** Runs commands on the controller itself (`ansible_connection: local`). */
 export class LocalConnection implements Connection {
   #count = 0;
+  #upkeep = 0;
   readonly #user = userInfo().username;
   readonly #running = new RunningCommands();
 
@@ -43,10 +44,13 @@ export class LocalConnection implements Connection {
 
   get execCount(): number { return this.#count; }
 
+  get upkeepCount(): number { return this.#upkeep; }
+
   async connect(): Promise<void> {}
 
   exec(req: ExecRequest): Promise<ExecResult> {
-    this.#count++;
+    if (req.upkeep) this.#upkeep++;
+    else this.#count++;
     if (this.#running.stopping && !req.afterStop) return Promise.reject(interruptedError(this.host));
     const password = this.opts.becomePassword && needsBecome(req, this.#user) ? this.opts.becomePassword.reveal() : undefined;
     const [program, ...args] = supervisedCommand(req, this.#user, { becomePassword: password !== undefined, supervise: { stdinBytes: payloadBytes(req.stdin) } });

@@ -15,11 +15,16 @@ export class MemoryConnection implements Connection {
     readonly host: string,
     private readonly responders: readonly Responder[] = [],
     private readonly unreachable?: string,
+    /** Awaited by connect() (a handshake that takes its time). */
+    private readonly beforeConnect?: () => Promise<void>,
   ) {}
 
-  get execCount(): number { return this.calls.length; }
+  get execCount(): number { return this.calls.filter((c) => !c.upkeep).length; }
+
+  get upkeepCount(): number { return this.calls.filter((c) => c.upkeep).length; }
 
   async connect(): Promise<void> {
+    await this.beforeConnect?.();
     if (this.unreachable) throw new UnreachableError(this.host, this.unreachable);
     this.#connected = true;
   }

@@ -40,6 +40,7 @@ const OPEN_RETRIES = 6;
 export class SshConnection implements Connection {
   readonly host: string;
   #count = 0;
+  #upkeep = 0;
   #opening: Promise<void> | undefined;
   #client: SshClient | undefined;
   #endpoint: SshEndpoint | undefined;
@@ -65,6 +66,8 @@ export class SshConnection implements Connection {
   }
 
   get execCount(): number { return this.#count; }
+
+  get upkeepCount(): number { return this.#upkeep; }
 
   /** Channels opened so far: sessions of sshd on the host (an exec in the host shell opens none). */
   get channelCount(): number { return this.#channelsOpened; }
@@ -117,7 +120,8 @@ export class SshConnection implements Connection {
   }
 
   async exec(req: ExecRequest): Promise<ExecResult> {
-    this.#count++;
+    if (req.upkeep) this.#upkeep++;
+    else this.#count++;
     if (this.#running.stopping && !req.afterStop) throw interruptedError(this.host);
     await this.connect();
     if (this.#lost) throw this.#lost;

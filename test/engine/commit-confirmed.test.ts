@@ -86,6 +86,41 @@ describe('commit_confirmed in the engine', () => {
     assert.match(cc[0]!.msg, /would apply the changes above under commit-confirmed: snapshot \/etc\/x\.conf, arm a 7 s rollback timer/);
   });
 
+  it('pushes a host\'s deadline back after the block while its confirmation waits to dial, and no longer once it has', async () => {
+    const seen: { host: string; name: string; argv: readonly string[] }[] = [];
+    let waiting = false;
+    let dialled = false;
+    let pushesWhileWaiting = 0;
+    let pushesAfterDial = 0;
+    let pushedTwice!: () => void;
+    const twice = new Promise<void>((resolve) => { pushedTwice = resolve; });
+    const extend: Responder = (req, host) => {
+      if (script(req) !== 'k8sbm-confirm-extend') return undefined;
+      if (host === 'h1' && dialled) pushesAfterDial++;
+      else if (host === 'h1' && waiting && ++pushesWhileWaiting === 2) pushedTwice();
+      return { stdout: 'extended\n' };
+    };
+    const r = await runEngine({
+      files: files(`    - name: guarded\n      commit_confirmed: 1\n      block:\n        - name: change\n          command: "true"\n`),
+      responders: [extend, node([], seen), respond('true', {})],
+      // h1's confirmation waits for its turn to dial (the run's handshakes are capped) until its
+      // deadline was pushed twice; 10 s at most, so that a run that stopped pushing fails here.
+      beforeConnect: async (host, nth) => {
+        if (host !== 'h1' || nth === 0) return;
+        waiting = true;
+        let guard: NodeJS.Timeout | undefined;
+        await Promise.race([twice, new Promise<void>((resolve) => { guard = setTimeout(resolve, 10_000); })]);
+        clearTimeout(guard);
+        dialled = true;
+      },
+    });
+    assert.equal(pushesWhileWaiting, 2, 'the deadline moved while the confirmation waited');
+    assert.equal(pushesAfterDial, 0, 'and not after it dialled');
+    const confirmed = r.results.filter((e) => e.module === 'commit_confirmed' && /^confirmed through a new SSH connection/.test(e.msg));
+    assert.deepEqual(confirmed.map((e) => e.host).sort(), ['h1', 'h2']);
+    assert.equal(r.outcome.exitCode, 0);
+  });
+
   it('a templated timeout is each host\'s own value; a value that is not whole seconds fails that host before anything runs there', async () => {
     const seen: { host: string; name: string; argv: readonly string[] }[] = [];
     const inventory = memoryInventory({ nodes: ['h1', 'h2'] }).replace(/^h1$/m, 'h1 confirm_after=9').replace(/^h2$/m, 'h2 confirm_after=soon');

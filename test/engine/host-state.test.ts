@@ -151,6 +151,10 @@ describe('the run lock, through the engine', () => {
     assert.equal(r.outcome.exitCode, 0, r.lines.join('\n'));
     // A beat may wait for the host shell rather than cost the host an sshd session and a login.
     assert.ok(beatKinds.length > 0 && beatKinds.every(Boolean), `beats light and patient: ${beatKinds.join(', ')}`);
+    // The recap's execs are the play's (take the lease, the task, release) however many beats the
+    // run's length took; the beats are counted apart.
+    assert.equal(r.outcome.execCounts.a, 3);
+    assert.equal(r.outcome.recap.upkeep?.a, beatKinds.length);
     assert.ok(Date.now() - mtimeAfterBeat < 60_000, `the beat left the lease's mtime at ${mtimeAfterBeat}`);
     assert.equal(existsSync(lockOf(root, 'a')), false);
   });

@@ -18,6 +18,8 @@ export interface EngineCase {
   readonly inventory?: string; // default hosts.ini
   readonly responders?: readonly Responder[];
   readonly unreachable?: Readonly<Record<string, string>>;
+  /** Awaited when a connection to `host` connects: `nth` is 0 for the run's first connection to it. */
+  readonly beforeConnect?: (host: string, nth: number) => Promise<void>;
   readonly check?: boolean;
   readonly diff?: boolean;
   readonly tags?: readonly string[];
@@ -59,8 +61,12 @@ export async function runEngine(c: EngineCase): Promise<EngineRun> {
   const playbook = loader.loadPlaybook(join(dir, c.playbook ?? 'site.yml'));
   const events: RunEvent[] = [];
   const connections = new Map<string, MemoryConnection>();
+  const made = new Map<string, number>();
   const connect = (spec: ConnectionSpec): Connection => {
-    const conn = new MemoryConnection(spec.host, c.responders ?? [], c.unreachable?.[spec.host]);
+    const nth = made.get(spec.host) ?? 0;
+    made.set(spec.host, nth + 1);
+    const gate = c.beforeConnect;
+    const conn = new MemoryConnection(spec.host, c.responders ?? [], c.unreachable?.[spec.host], gate ? () => gate(spec.host, nth) : undefined);
     connections.set(spec.host, conn);
     return conn;
   };
