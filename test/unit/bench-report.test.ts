@@ -73,7 +73,24 @@ describe('bench report', () => {
     const md = renderMarkdown(result());
     assert.match(md, /\| first-apply .* 30x reached \|/);
     assert.match(md, /\| converged .* 75x below \|/);
+    assert.match(md, /largest of all runs: 90 MB \(under 300 MB is the target for 50 nodes: under\)/);
     assert.doesNotMatch(md, /MISSED/);
+    const big = result();
+    const heavy = { ...big, nodes: 200, runs: big.runs.map((x) => (x.tool === 'k8sbm' ? { ...x, maxRssKb: 479 * 1024 } : x)) };
+    assert.match(renderMarkdown(heavy), /largest of all runs: 479 MB \(under 300 MB is the target for 50 nodes: over\)/);
+    assert.doesNotMatch(renderMarkdown(heavy), /MISSED/);
+  });
+
+  it('marks node CPU read while a node still ran processes the run started as partial, and says what is missing', () => {
+    const r = result();
+    assert.doesNotMatch(renderMarkdown(r), /partial/);
+    const partial = { ...r, runs: r.runs.map((x) => (x.tool === 'k8sbm' && x.phase === 'converged' && x.rep === 2 ? { ...x, nodeCpuIncomplete: true } : x)) };
+    const md = renderMarkdown(partial);
+    assert.equal(phaseRows(partial)[1]!.nodeCpuPartial.k8sbm, true);
+    assert.equal(phaseRows(partial)[1]!.nodeCpuPartial.ansible, false);
+    assert.match(md, /\| converged \| k8sbm \| 90 \(90-90\) \| [^|]+ \| 2\.00 \(2\.00-2\.00\) partial \| 1000 partial \|/);
+    assert.match(md, /\| converged \| Ansible \| [^|]+ \| [^|]+ \| 2\.00 \(2\.00-2\.00\) \| 1000 \|/);
+    assert.match(md, /^partial: when the node CPU was read, some node still ran processes/m);
   });
 
   it('refuses a result that lacks a tool\'s runs of a phase', () => {
