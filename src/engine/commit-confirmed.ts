@@ -174,8 +174,10 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   const wasFailed = h.failed;
   const wasUnreachable = h.unreachable;
   const probe = cc.probe.map((l) => String(renderValue(l, varsFor(env.pvc, h, scope), cc.loc))).join('\n');
-  let started = Date.now();
-  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id, probe], () => { started = Date.now(); dialled(); });
+  // When the confirmation began: before its new connection waited for its turn and dialled (a
+  // dial that fails and retries can outlast the timer: the node then rolled back meanwhile).
+  const started = Date.now();
+  const first = await freshExec(env, h, scope, ['sh', '-c', CONFIRM_SCRIPT, 'k8sbm-confirm', a.dir, id, probe], dialled);
   if (first.ok && first.stdout.trim() === 'confirmed') {
     if (!wasFailed && !wasUnreachable) emit(h, 'ok', `confirmed through a new SSH connection${probe ? ' (the probe passed)' : ''}; rollback timer cancelled, snapshot removed`);
     return;
@@ -184,7 +186,7 @@ async function confirm(env: PlayEnv, a: Armed, cc: CommitConfirmed, scope: Scope
   const why = !first.ok ? `a new SSH connection failed: ${first.error}`
     : head === 'probe-failed' ? `the probe failed${probeOut.length ? `: ${probeOut.join(' | ')}` : ''}`
     : started >= a.deadline
-      ? `the rollback timer fired before the block ended, so before its confirmation began (its deadline could not be pushed back: ${head})`
+      ? `the rollback timer fired before its confirmation began (its deadline could not be pushed back: ${head})`
       : `no new SSH connection got through before the rollback timer fired: the node could not be reached until it rolled back (${head})`;
   // Not confirmed: the node restores by itself when its timer fires. Wait for it, then look (the
   // deadline is read each time: a push sent before the block ended may still land).
