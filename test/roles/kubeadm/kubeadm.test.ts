@@ -208,13 +208,18 @@ describe('site.yml on 3 control planes and 2 workers: from fresh nodes to a clus
     const keys = cpJoins.map((c) => argOf(c, '--certificate-key'));
     assert.notEqual(keys[0], keys[1], 'each control-plane join has its own certificate key');
     const tokens = starts.filter(isJoin).map((c) => argOf(c, '--token'));
-    assert.equal(new Set(tokens.slice(0, 2)).size, 2, 'each join has its own token');
+    assert.equal(new Set(tokens.slice(0, 2)).size, 2, 'each control-plane join has its own token');
     // Workers join after the control planes, without --control-plane, in parallel (both started
     // before either ended).
     const workerJoins = starts.filter((c) => isJoin(c) && !c.argv.includes('--control-plane'));
     assert.deepEqual(workerJoins.map((c) => c.node).sort(), WORKERS);
     for (const w of workerJoins) { assert.equal(endOf(w, ends).rc, 0); assert.ok(w.time > previousEnd); }
     assert.ok(Math.max(...workerJoins.map((w) => w.time)) < Math.min(...workerJoins.map((w) => endOf(w, ends).time)), 'the workers join in parallel');
+    // A token per batch: each control plane its own (serial 1), the workers one between them.
+    assert.equal(new Set(workerJoins.map((c) => argOf(c, '--token'))).size, 1, 'the workers join with one token');
+    assert.ok(!tokens.slice(0, 2).includes(argOf(workerJoins[0]!, '--token')), 'not a control plane\'s');
+    const creates = starts.filter((c) => c.node === 'node01' && c.argv.slice(0, 2).join(' ') === 'token create');
+    assert.equal(creates.length, 3, 'one token create per control-plane join and one for the workers');
   });
 
   it('a real 3-member etcd cluster is healthy, the API answers through the VIP, kubeadm is the packaged one', async () => {
