@@ -168,7 +168,12 @@ describe('role keepalived on 3 control planes (with the firewall)', () => {
     for (let i = 0; i < 3; i++) {
       times.push(await timeToHolder('node02', async () => { await onNode('node01', ['/etc/init.d/keepalived', 'stop']); }));
       await untilHolder('node02', `failover ${i + 1}`);
+      // node02 takes the address on node01's last advertisement (priority 0), sent before node01's
+      // keepalived has exited; a start while it still runs is a no-op (start-stop-daemon finds it
+      // running), so the start waits for the exit and is then seen to take.
+      await until(async () => !(await running('node01')), `keepalived exited on node01 ${i + 1}`);
       await onNode('node01', ['/etc/init.d/keepalived', 'start']);
+      await until(() => running('node01'), `keepalived started again on node01 ${i + 1}`);
       await untilHolder('node01', `preempted back ${i + 1}`);
     }
     const s = stats(times);
