@@ -7,7 +7,9 @@ import type { BecomeSpec, Connection, ExecRequest, ExecResult } from './connecti
  * The fixed script behind every upload. User data (paths, modes, owners, the validate command)
  * arrives only as positional parameters, so nothing a playbook says is ever parsed as script text:
  *
- *   sh -c UPLOAD_SCRIPT k8sbm-upload DEST MODE OWNER GROUP VALIDATE BACKUP   (content on stdin)
+ *   sh -c UPLOAD_SCRIPT k8sbm-upload DEST MODE OWNER GROUP VALIDATE BACKUP RAND READBACK [CONTENT]
+ *
+ * (the content on stdin, or, from the host shell when it is short text, as the last argument).
  *
  * The content lands in a temp file next to DEST (same filesystem, so the final `mv` is an atomic
  * rename), gets the existing file's owner and mode (or the umask default for a new file), then
@@ -40,7 +42,10 @@ if [ -n "$m" ] && [ $(( m & ~0666 )) -eq 0 ]; then
 fi
 (umask "$u"; set -C; true > "$t") || fail "cannot create a temporary file in $dir"
 tmp=$t
-cat > "$tmp" || fail "cannot write $tmp"
+# The content: on stdin, or (from the host shell, when short text) as a ninth argument, written
+# by the shell's own printf: no program started to read it.
+if [ $# -ge 9 ]; then printf '%s' "$9" > "$tmp" || fail "cannot write $tmp"
+else cat > "$tmp" || fail "cannot write $tmp"; fi
 # What the new file keeps of the old one (or the default mode): only what is not set below anyway
 # (a mode in digits replaces every bit; owner and group both given replace both).
 case $mode in [0-7]*) keepmode= ;; *) keepmode=1 ;; esac
@@ -122,11 +127,12 @@ export function actionToExec(action: Action, become?: BecomeSpec, readBack?: Rea
           action.validate ?? '',
           action.backup ? '1' : '',
           randomBytes(6).toString('hex'),
-          ...(readBack ? [readBack.marker] : []),
+          readBack ? readBack.marker : '',
         ],
         stdin: action.content,
         become,
         light: true,
+        stdinAsArg: true,
       };
     default:
       return assertNever(action, 'action');

@@ -42,6 +42,13 @@ export interface ExecRequest {
    * do not grow with how long the run took.
    */
   readonly upkeep?: boolean | undefined;
+  /**
+   * The command is a script (`sh -c SCRIPT NAME ARGS`) that also takes its stdin as one more,
+   * last argument: when that argument is there it reads no stdin (the upload script). The host
+   * shell passes a short text payload so, and the script writes it with a builtin: no program
+   * start to read the payload into a file and none to copy it from there (see host-shell.ts).
+   */
+  readonly stdinAsArg?: boolean | undefined;
 }
 
 import type { ExecResult } from '../contract/exec.js';

@@ -132,12 +132,18 @@ export function hostShellLine(req: ExecRequest, ref: (text: string) => string | 
     const name = ref(arg);
     return name === undefined ? shellQuote(arg) : `"$${name}"`;
   };
-  const [program, flag, script] = req.argv;
   const cd = req.cwd ? `cd ${shellQuote(req.cwd)} && ` : '';
-  if (program === 'sh' && flag === '-c' && script !== undefined && !script.includes('$$') && !req.timeoutMs && Object.keys(req.env ?? {}).length === 0) {
-    return `${cd}set -- ${req.argv.slice(4).map(shellQuote).join(' ')}; eval ${word(script)}`;
-  }
+  if (runsInHostShell(req)) return `${cd}set -- ${req.argv.slice(4).map(shellQuote).join(' ')}; eval ${word(req.argv[2]!)}`;
   return commandLine(req, { remoteTimeout: true }, true, word);
+}
+
+/**
+ * A script the host shell runs in its own subshell (`set -- ARGS; eval SCRIPT`), no `sh` started:
+ * its arguments are never a program's command line, so they show nowhere on the host (`ps`).
+ */
+export function runsInHostShell(req: ExecRequest): boolean {
+  const [program, flag, script] = req.argv;
+  return program === 'sh' && flag === '-c' && script !== undefined && !script.includes('$$') && !req.timeoutMs && Object.keys(req.env ?? {}).length === 0;
 }
 
 /** The command line that starts the host shell or its watcher: through `sudo -n` when it runs as another user. */

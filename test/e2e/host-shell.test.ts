@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { ExecRequest, SshOptions } from '../../src/transport/connection.js';
 import { SshConnection } from '../../src/transport/ssh.js';
+import { runAction } from '../../src/transport/actions.js';
+import { INLINE_PAYLOAD_MAX } from '../../src/transport/host-shell.js';
 import { eventually, isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
 import { descendantsOf, generateKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';
@@ -190,6 +192,62 @@ describe('the host shell: a light request gets what a channel of its own gives',
       assert.equal((await c.exec({ argv: ['echo', 'next'], light: true })).stdout, 'next\n');
     } finally {
       await c.close();
+    }
+  });
+});
+
+/** Contents an upload must write byte for byte, whichever way the host shell passes them. */
+const CONTENTS: { name: string; content: string | Buffer }[] = [
+  { name: 'quotes, expansions and backslashes', content: `it's "$(touch /tmp/pwned)" \`id\` $HOME \\n %s %b \\\n'\n` },
+  { name: 'no final newline, blank lines, CRLF, tabs', content: '\n\nkey=1\r\n\tindented   \nend' },
+  { name: 'UTF-8', content: 'héllo wörld ✓\n' },
+  { name: 'empty', content: '' },
+  { name: 'a NUL byte', content: Buffer.from('a\0b\n') },
+  { name: 'bytes that are not UTF-8', content: Buffer.from([0x66, 0xff, 0xfe, 0x0a]) },
+  { name: 'exactly the inline limit', content: `${'x'.repeat(INLINE_PAYLOAD_MAX - 1)}\n` },
+  { name: 'one byte over it', content: `${'y'.repeat(INLINE_PAYLOAD_MAX)}\n` },
+];
+
+describe('the host shell: short text payloads in the request', () => {
+  it('a script that takes its stdin as an argument gets a short text payload so, and the rest on stdin', async () => {
+    const c = open();
+    try {
+      await c.exec({ argv: ['true'], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const script = 'printf "%s args;" "$#"; if [ $# -ge 2 ]; then printf "%s" "$2"; else cat; fi';
+      const run = (stdin: string | Buffer, light: boolean): Promise<{ stdout: string; code: number | null }> =>
+        c.exec({ argv: ['sh', '-c', script, 'k8sbm-test', 'one'], stdin, stdinAsArg: true, light });
+      const short = "it's $(x)\n";
+      assert.deepEqual(await run(short, true), { ...(await run(short, false)), stdout: `2 args;${short}` }, 'in the shell: one more argument');
+      assert.equal((await run(short, false)).stdout, `1 args;${short}`, 'on a channel: stdin, as before');
+      assert.equal((await run('z'.repeat(INLINE_PAYLOAD_MAX + 1), true)).stdout, `1 args;${'z'.repeat(INLINE_PAYLOAD_MAX + 1)}`, 'too long: stdin');
+      assert.equal((await run(Buffer.from('a\0b'), true)).stdout, '1 args;a\0b', 'a NUL byte: stdin');
+      // Without stdinAsArg a script gets stdin whatever its size.
+      const plain = await c.exec({ argv: ['sh', '-c', script, 'k8sbm-test', 'one'], stdin: short, light: true });
+      assert.equal(plain.stdout, `1 args;${short}`);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('uploads write every content byte for byte through the host shell, as an argument or on stdin', async () => {
+    const c = open();
+    const d = tempDir('host-shell-upload');
+    try {
+      await c.exec({ argv: ['true'], light: true });
+      await c.exec({ argv: ['true'], light: true });
+      const channels = c.channelCount;
+      for (const [i, { name, content }] of CONTENTS.entries()) {
+        const dest = `${d}/f${i}`;
+        await runAction(c, { kind: 'upload', dest, content, mode: '0640' });
+        assert.ok(readFileSync(dest).equals(Buffer.isBuffer(content) ? content : Buffer.from(content)), name);
+        assert.deepEqual(readdirSync(d).filter((f) => f.startsWith('.')), [], `${name}: no temporary file left`);
+      }
+      assert.equal(c.channelCount, channels, 'every upload ran in the shell');
+      assert.equal(existsSync('/tmp/pwned'), false);
+    } finally {
+      await c.close();
+      removeTempDir(d);
     }
   });
 });

@@ -26,8 +26,10 @@ describe('actionToExec', () => {
     const req = actionToExec(upload("/etc/it's $(x)", 'data', { mode: '0600', owner: 'root', group: 'adm', validate: 'v %s', backup: true }), { user: 'root', method: 'sudo' });
     assert.deepEqual(req.argv.slice(0, 10), ['sh', '-c', UPLOAD_SCRIPT, 'k8sbm-upload', "/etc/it's $(x)", '0600', 'root', 'adm', 'v %s', '1']);
     assert.match(req.argv[10]!, /^[0-9a-f]{12}$/, 'the temporary file\'s random suffix');
-    assert.equal(req.argv.length, 11);
+    assert.equal(req.argv[11], '', 'no read-back marker: the eighth parameter is there, empty');
+    assert.equal(req.argv.length, 12, 'the content is not an argument: a transport may make it one (stdinAsArg)');
     assert.equal(req.stdin, 'data');
+    assert.equal(req.stdinAsArg, true);
     assert.deepEqual(req.become, { user: 'root', method: 'sudo' });
   });
   it('an exec passes argv, stdin, cwd and env through', () => {
@@ -165,5 +167,19 @@ describe('upload script on this machine', () => {
     await assert.rejects(runAction(conn, upload(join(d, 'f'), 'new', { owner: 'no-such-user-k8sbm' })), ActionFailed);
     assert.equal(readFileSync(join(d, 'f'), 'utf8'), 'old');
     assert.deepEqual(namesIn(d), ['f']);
+  });
+});
+
+describe('upload script: the content as its ninth argument', () => {
+  it('writes the argument, not stdin, when there is one; the same file either way', async () => {
+    const d = freshDir();
+    for (const content of ["it's $(x) `y`\\n\n", '', 'no newline']) {
+      const req = actionToExec(upload(join(d, 'a'), 'IGNORED', { mode: '0640' }));
+      const r = await conn.exec({ ...req, argv: [...req.argv, content] });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(readFileSync(join(d, 'a'), 'utf8'), content);
+      assert.equal(modeOf(join(d, 'a')), '0640');
+    }
+    assert.deepEqual(namesIn(d), ['a']);
   });
 });

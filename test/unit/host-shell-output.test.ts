@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import type { ExecResult } from '../../src/transport/connection.js';
-import { Gathered, HostShell, type ShellChannel } from '../../src/transport/host-shell.js';
+import type { ExecRequest, ExecResult } from '../../src/transport/connection.js';
+import { Gathered, HostShell, INLINE_PAYLOAD_MAX, withInlinePayload, type ShellChannel } from '../../src/transport/host-shell.js';
 
 /**
  * How the host shell reads a command's output back: whatever way the transport cuts the stream
@@ -89,4 +89,29 @@ describe('the host shell read back in small chunks', () => {
       }
     });
   }
+});
+
+describe('which payloads travel in the request text (withInlinePayload)', () => {
+  const script = (stdin: string | Buffer, more: Partial<ExecRequest> = {}): ExecRequest =>
+    ({ argv: ['sh', '-c', 'printf %s "$2"', 'k8sbm-test', 'one'], stdin, stdinAsArg: true, light: true, ...more });
+
+  it('short text for a script that takes it: one more argument, no stdin', () => {
+    assert.deepEqual(withInlinePayload(script("it's\n")), { ...script("it's\n"), argv: ['sh', '-c', 'printf %s "$2"', 'k8sbm-test', 'one', "it's\n"], stdin: undefined });
+    assert.deepEqual(withInlinePayload(script(Buffer.from('é\n')))?.argv.at(-1), 'é\n');
+    assert.deepEqual(withInlinePayload(script('x'.repeat(INLINE_PAYLOAD_MAX)))?.argv.at(-1)?.length, INLINE_PAYLOAD_MAX);
+  });
+
+  it('stdin as before: too long, a NUL byte, not UTF-8, no stdinAsArg, or a script the shell does not run itself', () => {
+    assert.equal(withInlinePayload(script('x'.repeat(INLINE_PAYLOAD_MAX + 1))), undefined);
+    assert.equal(withInlinePayload(script('é'.repeat(INLINE_PAYLOAD_MAX / 2 + 1))), undefined, 'the limit is in bytes');
+    assert.equal(withInlinePayload(script('a\0b')), undefined);
+    assert.equal(withInlinePayload(script(Buffer.from([0x66, 0xff]))), undefined);
+    assert.equal(withInlinePayload(script('x', { stdinAsArg: undefined })), undefined);
+    assert.equal(withInlinePayload(script('x', { stdin: undefined })), undefined);
+    // With a timeout or an environment the script runs as `sh`, its arguments on a command line.
+    assert.equal(withInlinePayload(script('x', { timeoutMs: 1000 })), undefined);
+    assert.equal(withInlinePayload(script('x', { env: { A: '1' } })), undefined);
+    assert.equal(withInlinePayload(script('x', { argv: ['sh', '-c', 'echo $$'] })), undefined);
+    assert.equal(withInlinePayload(script('x', { argv: ['cat'] })), undefined);
+  });
 });
