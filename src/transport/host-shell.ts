@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecRequest, ExecResult } from './connection.js';
 import { withTimeoutNote } from './local.js';
-import { hostShellLine, runsInHostShell, shellQuote } from './quote.js';
+import { Gathered } from './gathered.js';
+import { withInlinePayload } from './inline-payload.js';
+import { hostShellLine, shellQuote } from './quote.js';
 import { PAYLOAD_END, payloadBytes, SUPERVISE_ENTRY } from './supervise.js';
 
 /**
@@ -82,15 +84,6 @@ const MAX_REQUEST_TEXT = 24 * 1024;
 /** A payload larger than this goes through a channel of its own (the shell stores it in a file first). */
 const MAX_PAYLOAD = 4 * 1024 * 1024;
 
-/**
- * A payload up to this size, text without a NUL byte, for a script that takes its stdin as an
- * argument (ExecRequest.stdinAsArg): it travels quoted in the request's text instead of after it.
- * That spares the two program starts of a payload (`head -c` into the session's file, and
- * whatever the command reads it with), but the shell reads text a byte at a time: measured on a
- * lab node, 300 bytes cost 0.26 ms so, and `head` and `cat` 1.3 ms together, even at some 1.5 KiB.
- */
-export const INLINE_PAYLOAD_MAX = 1024;
-
 /** Exit codes 128+N a killed command leaves; read as the signal, as the supervisor reports them. */
 const SIGNAL_CODES: Readonly<Record<number, string>> = { 129: 'SIGHUP', 130: 'SIGINT', 137: 'SIGKILL', 141: 'SIGPIPE', 142: 'SIGALRM', 143: 'SIGTERM' };
 
@@ -124,49 +117,6 @@ interface Pending {
   code: number | undefined;
   errDone: boolean;
   timedOut: boolean;
-}
-
-/**
- * A command's output as it arrives: chunks kept as they come (no copy of all so far per chunk,
- * which costs quadratic time on an output of megabytes), searched for an end marker that may
- * straddle two chunks. Once found, the marker's offset stays known while the rest of its line
- * arrives.
- */
-export class Gathered {
-  #chunks: Buffer[] = [];
-  #length = 0;
-  #markerAt = -1;
-
-  get length(): number { return this.#length; }
-
-  /** Adds a chunk; the offset of `marker` in all gathered bytes once it has arrived, else -1. */
-  add(b: Buffer, marker: Buffer): number {
-    if (this.#markerAt < 0) {
-      const keep = Math.min(this.#length, marker.length - 1);
-      const window = keep > 0 ? Buffer.concat([this.#last(keep), b]) : b;
-      const at = window.indexOf(marker);
-      if (at >= 0) this.#markerAt = this.#length - keep + at;
-    }
-    this.#chunks.push(b);
-    this.#length += b.length;
-    return this.#markerAt;
-  }
-
-  /** Bytes `from` (inclusive) to `to` (exclusive) of all gathered so far. */
-  slice(from: number, to = this.#length): Buffer {
-    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
-    return (this.#chunks[0] ?? Buffer.alloc(0)).subarray(from, to);
-  }
-
-  #last(n: number): Buffer {
-    const parts: Buffer[] = [];
-    for (let i = this.#chunks.length - 1, need = n; i >= 0 && need > 0; i--) {
-      const c = this.#chunks[i]!;
-      parts.unshift(c.length > need ? c.subarray(c.length - need) : c);
-      need -= Math.min(need, c.length);
-    }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  }
 }
 
 /** Whether a request may run in the host shell at all (the session decides the rest). */
@@ -404,19 +354,6 @@ export class HostShell {
 }
 
 /** One frame: its header, then its text as whole lines. */
-/**
- * The request with its payload as a last argument, when the script takes it so and it is short
- * text (bytes that come back the same from a string, no NUL: a shell variable cannot hold one);
- * only for a script the shell runs itself, whose arguments no `ps` shows (runsInHostShell).
- */
-export function withInlinePayload(req: ExecRequest): ExecRequest | undefined {
-  if (!req.stdinAsArg || req.stdin === undefined || !runsInHostShell(req)) return undefined;
-  const text = typeof req.stdin === 'string' ? req.stdin : req.stdin.toString('utf8');
-  if (text.includes('\0') || Buffer.byteLength(text, 'utf8') > INLINE_PAYLOAD_MAX) return undefined;
-  if (typeof req.stdin !== 'string' && !Buffer.from(text, 'utf8').equals(req.stdin)) return undefined;
-  return { ...req, argv: [...req.argv, text], stdin: undefined };
-}
-
 function frame(head: string, text: string, bytes: number): string {
   const lines = text.split('\n');
   return `${head} ${lines.length} ${bytes}\n${text}\n`;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ExecRequest, SshOptions } from '../../src/transport/connection.js';
 import { SshConnection } from '../../src/transport/ssh.js';
 import { runAction } from '../../src/transport/actions.js';
-import { INLINE_PAYLOAD_MAX } from '../../src/transport/host-shell.js';
+import { INLINE_PAYLOAD_MAX } from '../../src/transport/inline-payload.js';
 import { eventually, isolateSshHome, sshSpec, testSshOptions, writeLines } from '../helpers/ssh-env.js';
 import { descendantsOf, generateKey, startSshd, type KeyPair, type Sshd } from '../helpers/sshd.js';
 import { removeTempDir, tempDir } from '../helpers/temp.js';

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { ExecRequest, ExecResult } from '../../src/transport/connection.js';
-import { Gathered, HostShell, INLINE_PAYLOAD_MAX, withInlinePayload, type ShellChannel } from '../../src/transport/host-shell.js';
+import { Gathered } from '../../src/transport/gathered.js';
+import { HostShell, type ShellChannel } from '../../src/transport/host-shell.js';
+import { INLINE_PAYLOAD_MAX, withInlinePayload } from '../../src/transport/inline-payload.js';
 
 /**
  * How the host shell reads a command's output back: whatever way the transport cuts the stream
