@@ -41,6 +41,12 @@ function open(): SshConnection {
   return new SshConnection(sshSpec(sshd, { host: 'node' }), opts);
 }
 
+/** The first light request takes a channel; the second starts the host shell (two channels). */
+async function startShell(c: SshConnection): Promise<void> {
+  await c.exec({ argv: ['true'], light: true });
+  await c.exec({ argv: ['true'], light: true });
+}
+
 /** Processes on the machine whose command line holds `text` (below sshd or orphaned). */
 function processesNaming(text: string): number[] {
   return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).filter((pid) => {
@@ -101,9 +107,7 @@ describe('the host shell: a light request gets what a channel of its own gives',
   it('runs every probe as a channel does, the shell on two channels for all of them', async () => {
     const c = open();
     try {
-      // The first light request takes a channel; the second starts the shell (two channels).
-      await c.exec({ argv: ['true'], light: true });
-      await c.exec({ argv: ['true'], light: true });
+      await startShell(c);
       const alone: Record<string, unknown>[] = [];
       const inShell: Record<string, unknown>[] = [];
       for (const p of PROBES) alone.push({ name: p.name, ...(await c.exec(p.req)) });
@@ -129,8 +133,7 @@ describe('the host shell: a light request gets what a channel of its own gives',
   it('takes a channel for a request the shell is busy with another one', async () => {
     const c = open();
     try {
-      await c.exec({ argv: ['true'], light: true });
-      await c.exec({ argv: ['true'], light: true });
+      await startShell(c);
       const channels = c.channelCount;
       const slow = c.exec({ argv: ['sh', '-c', 'read -r x; echo "$x"'], stdin: 'late\n', light: true });
       const quick = await c.exec({ argv: ['echo', 'quick'], light: true });
@@ -170,8 +173,7 @@ describe('the host shell: a light request gets what a channel of its own gives',
   it('takes a channel for a request that is not light, or too long for the shell', async () => {
     const c = open();
     try {
-      await c.exec({ argv: ['true'], light: true });
-      await c.exec({ argv: ['true'], light: true });
+      await startShell(c);
       const channels = c.channelCount;
       await c.exec({ argv: ['true'] });
       const long = await c.exec({ argv: ['printf', '%s', 'y'.repeat(40_000)], light: true });
@@ -212,8 +214,7 @@ describe('the host shell: short text payloads in the request', () => {
   it('a script that takes its stdin as an argument gets a short text payload so, and the rest on stdin', async () => {
     const c = open();
     try {
-      await c.exec({ argv: ['true'], light: true });
-      await c.exec({ argv: ['true'], light: true });
+      await startShell(c);
       const script = 'printf "%s args;" "$#"; if [ $# -ge 2 ]; then printf "%s" "$2"; else cat; fi';
       const run = (stdin: string | Buffer, light: boolean): Promise<{ stdout: string; code: number | null }> =>
         c.exec({ argv: ['sh', '-c', script, 'k8sbm-test', 'one'], stdin, stdinAsArg: true, light });
@@ -234,8 +235,7 @@ describe('the host shell: short text payloads in the request', () => {
     const c = open();
     const d = tempDir('host-shell-upload');
     try {
-      await c.exec({ argv: ['true'], light: true });
-      await c.exec({ argv: ['true'], light: true });
+      await startShell(c);
       const channels = c.channelCount;
       for (const [i, { name, content }] of CONTENTS.entries()) {
         const dest = `${d}/f${i}`;
@@ -256,8 +256,7 @@ describe('the host shell: nothing outlives k8sbm', () => {
   it('ends the shell and its watcher at close, without a signal', async () => {
     const c = open();
     const tag = `k8sbm-hs-${randomBytes(4).toString('hex')}`;
-    await c.exec({ argv: ['true'], light: true });
-    await c.exec({ argv: ['true'], light: true });
+    await startShell(c);
     // The shell leads its session: the session id of a command it runs is the shell's pid.
     const r = await c.exec({ argv: ['sh', '-c', `echo ${tag} >/dev/null; ps -o sid= -p $$`], light: true });
     const sid = Number(r.stdout.trim());
@@ -272,8 +271,7 @@ describe('the host shell: nothing outlives k8sbm', () => {
     const c = open();
     const tag = `k8sbm-hs-${randomBytes(4).toString('hex')}`;
     try {
-      await c.exec({ argv: ['true'], light: true });
-      await c.exec({ argv: ['true'], light: true });
+      await startShell(c);
       const [child, self] = [uniqueSleep(), uniqueSleep()];
       const running = c.exec({ argv: ['sh', '-c', `${child} & ${self}; : ${tag}`], light: true });
       await eventually(() => processesNaming(child).length > 0 && processesNaming(self).length > 0, 'the command to start');
@@ -289,8 +287,7 @@ describe('the host shell: nothing outlives k8sbm', () => {
 
   it('stops a running light command when the connection is lost', async () => {
     const c = open();
-    await c.exec({ argv: ['true'], light: true });
-    await c.exec({ argv: ['true'], light: true });
+    await startShell(c);
     const sleep = uniqueSleep();
     const running = c.exec({ argv: ['sh', '-c', sleep], light: true });
     await eventually(() => processesNaming(sleep).length > 0, 'the command to start');
