@@ -9,6 +9,7 @@ import { DEFAULT_MAX_HANDSHAKES, DEFAULT_SSH_OPTIONS, type SshOptions } from '..
 import { createConnectionFactory, type RunConnectionFactory } from '../transport/factory.js';
 import { Secret } from '../util/secret.js';
 import { asList } from './common.js';
+import { withOptions, type OptionSpec } from './options.js';
 import { promptSecret } from './prompt.js';
 
 export interface SshArgs {
@@ -22,16 +23,19 @@ export interface SshArgs {
   readonly 'max-handshakes'?: number;
 }
 
+export const SSH_OPTIONS: readonly OptionSpec[] = [
+  { name: 'private-key', alias: 'k', type: 'string', describe: 'private key file to authenticate with (repeatable)' },
+  { name: 'known-hosts', type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' },
+  { name: 'host-key-checking', type: 'string', choices: ['strict', 'accept-new', 'off'], describe: 'unknown/changed host keys: refuse (strict, default), add new ones, or accept all' },
+  { name: 'ssh-config', type: 'string', describe: 'ssh_config file for Host aliases (default ~/.ssh/config)' },
+  { name: 'ask-become-pass', alias: 'K', type: 'boolean', default: false, describe: 'ask for the sudo password (sudo -S) instead of using sudo -n' },
+  { name: 'become-password-file', type: 'string', describe: 'read the sudo password from this file (for CI; keep it mode 0600)' },
+  { name: 'connect-timeout', type: 'number', describe: 'seconds to wait for a host to answer (default 10)' },
+  { name: 'max-handshakes', type: 'number', describe: `SSH handshakes in progress at once (default ${DEFAULT_MAX_HANDSHAKES})` },
+];
+
 export function sshOptionFlags<T>(y: Argv<T>): Argv<T> {
-  return y
-    .option('private-key', { alias: 'k', type: 'string', describe: 'private key file to authenticate with (repeatable)' })
-    .option('known-hosts', { type: 'string', describe: 'known_hosts file (default ~/.ssh/known_hosts)' })
-    .option('host-key-checking', { type: 'string', choices: ['strict', 'accept-new', 'off'], describe: 'unknown/changed host keys: refuse (strict, default), add new ones, or accept all' })
-    .option('ssh-config', { type: 'string', describe: 'ssh_config file for Host aliases (default ~/.ssh/config)' })
-    .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'ask for the sudo password (sudo -S) instead of using sudo -n' })
-    .option('become-password-file', { type: 'string', describe: 'read the sudo password from this file (for CI; keep it mode 0600)' })
-    .option('connect-timeout', { type: 'number', describe: 'seconds to wait for a host to answer (default 10)' })
-    .option('max-handshakes', { type: 'number', describe: `SSH handshakes in progress at once (default ${DEFAULT_MAX_HANDSHAKES})` }) as Argv<T>;
+  return withOptions(y, SSH_OPTIONS);
 }
 
 /** Flags > K8SBM_* > k8sbm.yaml > defaults, as for every other setting. */

@@ -8,6 +8,7 @@ import { K8sbmError } from '../source/errors.js';
 import { encryptVault, isAnsibleVaultText, isVaultText } from '../vault/format.js';
 import { openVaultText, setVaultPasswordSource, type PasswordSource } from '../vault/keyring.js';
 import { projectConfig } from './common.js';
+import { withOptions, type OptionSpec } from './options.js';
 import { promptSecret } from './prompt.js';
 
 export interface VaultArgs {
@@ -15,10 +16,13 @@ export interface VaultArgs {
   readonly 'ask-vault-pass'?: boolean | undefined;
 }
 
+export const VAULT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'vault-password-file', type: 'string', describe: 'vault password: a file, or an executable that prints it' },
+  { name: 'ask-vault-pass', type: 'boolean', default: false, describe: 'ask for the vault password' },
+];
+
 export function vaultPasswordFlags<T>(y: Argv<T>): Argv<T> {
-  return y
-    .option('vault-password-file', { type: 'string', describe: 'vault password: a file, or an executable that prints it' })
-    .option('ask-vault-pass', { type: 'boolean', default: false, describe: 'ask for the vault password' }) as unknown as Argv<T>;
+  return withOptions(y, VAULT_OPTIONS);
 }
 
 const NO_TTY_HINT = 'give the password with --vault-password-file FILE, K8SBM_VAULT_PASSWORD_FILE or K8SBM_VAULT_PASSWORD';

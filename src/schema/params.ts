@@ -59,7 +59,7 @@ const precompiled = new Map<string, Precompiled | null>();
 
 /**
  * Where the build put the validators: beside dist/src/schema/params.js, found from the package's
- * root rather than from this file, which may also run inside the CLI's bundle (dist/k8sbm.mjs).
+ * root rather than from this file, which may also run inside the CLI's bundle (dist/k8sbm.cjs).
  */
 function precompiledDir(): string {
   return join(packageRoot(), 'dist', 'src', 'schema', PRECOMPILED_DIR);
