@@ -227,7 +227,7 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
   } finally {
     // Facts read ahead of this change may no longer be true (even when it failed half-way);
     // what an upload read back of its own file right after writing it is.
-    i.factHost.factCache.changed(plan.effects, module.changesOnlyItsEffects === true);
+    i.factHost.factCache.changed(plan.effects, module.changesOnlyItsEffects === true, i.batch?.reachKey);
     if (i.batch) for (const r of readBacks) fileReadBack(i.batch, r);
   }
 }

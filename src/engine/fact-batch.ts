@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { FactDef, ManyReads } from '../facts/types.js';
 import type { Effect } from '../modules/types.js';
 import type { ExecResult } from '../transport/connection.js';
+import { missingBelowNewDirectory, type FileState } from '../facts/file.js';
 
 import { batchScript, newMarker, splitBatch } from '../transport/batch-script.js';
 
@@ -92,9 +93,14 @@ export class FactCache {
     if ([...this.#entries.values()].every((e) => e.served)) this.window = Math.min(MAX_WINDOW, this.window * 2);
   }
 
-  #drop(k: string): void {
-    if (!this.#entries.get(k)!.served) this.window = Math.max(MIN_WINDOW, Math.floor(this.window / 2));
-    this.#entries.delete(k);
+  /** Forgets answers: the window is halved (once) when one of them was never used. */
+  #drop(keys: readonly string[]): void {
+    let wasted = false;
+    for (const k of keys) {
+      wasted ||= this.#entries.get(k)?.served === false;
+      this.#entries.delete(k);
+    }
+    if (wasted) this.window = Math.max(MIN_WINDOW, Math.floor(this.window / 2));
   }
 
   get size(): number {
@@ -102,24 +108,56 @@ export class FactCache {
   }
 
   clear(): void {
-    for (const k of [...this.#entries.keys()]) this.#drop(k);
+    this.#drop([...this.#entries.keys()]);
   }
 
   /**
    * A change was made on the host. `effects` are the change's declared effects; `complete` says the
-   * module names every change it makes there. Anything the change may have touched is dropped.
+   * module names every change it makes there; `reach` is the reach the change was made with.
+   * Anything the change may have touched is dropped, but for a path the answers said was missing
+   * below a directory the change created: it is still missing, below the new directory
+   * (missingBelowNewDirectory), when it was read with the reach that made the directory, which
+   * can search it.
    */
-  changed(effects: readonly Effect[], complete: boolean): void {
+  changed(effects: readonly Effect[], complete: boolean, reach?: string): void {
     if (this.#entries.size === 0) return;
     const paths = effects.filter((e) => PATH_FACTS.has(e.fact)).map((e) => e.key);
     if (!complete || paths.length === 0 || paths.length !== effects.length) {
       this.clear();
       return;
     }
+    const gone: string[] = [];
     for (const [k, e] of this.#entries) {
-      if (!PATH_FACTS.has(e.fact) || paths.some((p) => related(p, e.key))) this.#drop(k);
+      if (!PATH_FACTS.has(e.fact)) {
+        gone.push(k);
+        continue;
+      }
+      const touching = effects.filter((f) => related(f.key, e.key));
+      if (touching.length === 0) continue;
+      const rebased = belowNewDirectories(e, touching, reach !== undefined && k.startsWith(`${reach}\u0000`));
+      if (rebased) this.#entries.set(k, { ...e, res: rebased });
+      else gone.push(k);
     }
+    this.#drop(gone);
   }
+}
+
+/**
+ * The answer about a path once the directories `created` were made above it, when it was read
+ * with the reach that made them (the same user: `mkdir -p` gives its maker u+wx on the ones it
+ * makes on the way), every effect touching the path is such a directory, and the last one stays
+ * its maker's (no owner given) with u+x. Undefined when the path must be read again.
+ */
+function belowNewDirectories(e: Entry, created: readonly Effect[], sameReach: boolean): ExecResult | undefined {
+  let deepest: string | undefined;
+  for (const f of created) {
+    const v = f.value as FileState | undefined;
+    if (!v || v.exists !== true || v.type !== 'directory' || v.mode === undefined || !e.key.startsWith(`${f.key === '/' ? '' : f.key}/`)) return undefined;
+    const mode = parseInt(v.mode, 8);
+    if (!sameReach || v.owner !== undefined || v.uid !== undefined || (mode & 0o100) === 0) return undefined;
+    if (deepest === undefined || f.key.length > deepest.length) deepest = f.key;
+  }
+  return deepest === undefined ? undefined : missingBelowNewDirectory(e.res, e.key, deepest);
 }
 
 /** One path is the other, or lies below it. */

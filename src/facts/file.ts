@@ -310,3 +310,22 @@ export const fileContentFact: FactDef<string, FileState> = {
   parse: (res, path) => parseFileFactOutput(res, normalizeFilePath(path)),
   many: fileFactsMany(true),
 };
+
+/**
+ * The answer about a missing `path` once the directory `dir` above it was created (with every
+ * directory between it and the nearest one that existed): still missing, the new directory now
+ * the nearest that exists, the parent a directory when it is `dir` itself. Undefined unless the
+ * answer said the path was missing below an ancestor that `dir` lies under (so `dir` is new, and
+ * nothing below it exists yet): the caller then reads the path again.
+ */
+export function missingBelowNewDirectory(res: ExecResult, path: string, dir: string): ExecResult | undefined {
+  if (res.code !== 0) return undefined;
+  const lines = res.stdout.split('\n');
+  if (lines[0] !== 'k8sbm-file 1' || !/^parent=[01]$/.test(lines[1] ?? '') || lines[2] !== 'exists=0') return undefined;
+  const ancestor = /^ancestor=(.*)$/.exec(lines[3] ?? '')?.[1];
+  if (ancestor === undefined || lines.slice(4).some((l) => l !== '')) return undefined;
+  const below = (x: string, y: string): boolean => x !== y && (y === '/' ? x.startsWith('/') : x.startsWith(`${y}/`));
+  if (!below(dir, ancestor) || !below(path, dir)) return undefined;
+  const parent = posix.dirname(path) === dir ? 1 : 0;
+  return { ...res, stdout: `k8sbm-file 1\nparent=${parent}\nexists=0\nancestor=${dir}\n` };
+}

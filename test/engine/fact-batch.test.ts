@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { FactCache, MAX_WINDOW, readThroughBatch, type FactBatch, type Read } from '../../src/engine/fact-batch.js';
 import { BATCH_SCRIPT_LIMIT, batchScript, newMarker, splitBatch } from '../../src/transport/batch-script.js';
 import { fileFact, fileFactArgv } from '../../src/facts/file.js';
 import type { ExecResult } from '../../src/transport/connection.js';
+import { removeTempDir, tempDir } from '../helpers/temp.js';
 
 /** Facts read ahead: the batch script run by the real /bin/sh, the cache's rules, the read path. */
 
@@ -126,6 +129,71 @@ describe('fact cache', () => {
       c.changed(effects, complete);
       assert.equal(c.size, 0, JSON.stringify(effects));
     }
+  });
+});
+
+describe('fact cache: paths below a directory a change created', () => {
+  // Real answers of the file fact from /bin/sh, before and after a real mkdir -p, in a folder of this test's own.
+  let root = '';
+  before(() => { root = tempDir('fact-cache'); });
+  after(() => removeTempDir(root));
+  const reach = 'root-reach';
+  const keyOf = (p: string, r = reach): string => FactCache.keyOf(r, fileFact.argv(p));
+  const newDir = (path: string, mode = '0750', extra: Record<string, unknown> = {}) => ({ fact: 'file', key: path, value: { exists: true, parentIsDir: true, type: 'directory', mode, ...extra } });
+
+  it('what was missing below it is kept as missing below the new directory, and reads so after the real mkdir -p', () => {
+    const made = join(root, 'new/a');
+    const paths = [join(made, 'b'), join(made, 'b/c'), join(root, 'new/x'), join(root, 'new'), root, join(root, 'elsewhere')];
+    const c = new FactCache();
+    for (const p of paths) c.put(keyOf(p), 'file', p, runSh(fileFact.argv(p)));
+    assert.equal(fileFact.parse(c.peek(keyOf(join(made, 'b')))!, join(made, 'b')).existingAncestor, root);
+    // What `file: state=directory` declares for it: the directory it made on the way, then itself.
+    c.changed([newDir(join(root, 'new'), '0755'), newDir(made)], true, reach);
+    spawnSync('mkdir', ['-p', '-m', '0750', '--', made]);
+    const kept = paths.filter((p) => c.has(keyOf(p)));
+    assert.deepEqual(kept, [join(made, 'b'), join(made, 'b/c'), join(root, 'new/x'), join(root, 'elsewhere')], 'the new directories themselves and the one they went into are read again');
+    for (const p of kept) assert.deepEqual(fileFact.parse(c.peek(keyOf(p))!, p), fileFact.parse(runSh(fileFact.argv(p)), p), p);
+    assert.equal(c.window, MAX_WINDOW / 2, 'two answers dropped unused (the directory made on the way, the folder it went into): the window is halved once');
+  });
+
+  it('read again instead: another reach, a new owner, a mode its maker cannot search, a path that was there, a change that names more than directories', () => {
+    const made = join(root, 'other');
+    const p = join(made, 'f');
+    const cases: [string, (c: FactCache) => void, string?][] = [
+      ['another reach', (c) => c.changed([newDir(made)], true, 'another')],
+      ['no reach known', (c) => c.changed([newDir(made)], true)],
+      ['given to another owner', (c) => c.changed([newDir(made, '0750', { owner: 'www-data' })], true, reach)],
+      ['given to another uid', (c) => c.changed([newDir(made, '0750', { uid: 33 })], true, reach)],
+      ['mode 0600', (c) => c.changed([newDir(made, '0600')], true, reach)],
+      ['a file, not a directory', (c) => c.changed([{ fact: 'file', key: made, value: { exists: true, type: 'file', mode: '0644' } }], true, reach)],
+      ['not complete', (c) => c.changed([newDir(made)], false, reach)],
+      ['the directory existed: the answer was missing below it, not below its parent', (c) => c.changed([newDir(made)], true, reach), root],
+    ];
+    for (const [why, change, existing] of cases) {
+      const c = new FactCache();
+      if (existing !== undefined) {
+        // An answer that says the path's nearest existing folder is the changed directory itself.
+        spawnSync('mkdir', ['-p', made]);
+        c.put(keyOf(p), 'file', p, runSh(fileFact.argv(p)));
+        rmSync(made, { recursive: true });
+      } else {
+        c.put(keyOf(p), 'file', p, runSh(fileFact.argv(p)));
+      }
+      change(c);
+      assert.equal(c.has(keyOf(p)), false, why);
+    }
+    const c = new FactCache();
+    c.put(keyOf('/etc/hostname'), 'file', '/etc/hostname', runSh(fileFact.argv('/etc/hostname')));
+    c.changed([newDir('/etc/hostname/x')], true, reach);
+    assert.equal(c.has(keyOf('/etc/hostname')), false, 'a path that exists, above the change');
+  });
+
+  it('many answers dropped for nothing by one change halve the window once', () => {
+    const c = new FactCache();
+    for (const p of ['/a/1', '/a/2', '/a/3', '/a/4']) c.put(keyOf(p), 'file', p, runSh(fileFact.argv(p)));
+    c.changed([{ fact: 'sysctl', key: 'net.ipv4.ip_forward', value: '1' }], true, reach);
+    assert.equal(c.size, 0);
+    assert.equal(c.window, MAX_WINDOW / 2);
   });
 });
 
