@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { FactChangedError, type FactDef } from '../facts/types.js';
-import type { Action, AnyModule, ApplyContext, ChangePlan, PlanContext } from '../modules/types.js';
+import type { Action, AnyModule, ApplyContext, ChangePlan, ExecAction, PlanContext } from '../modules/types.js';
 import { ActionFailed } from '../modules/types.js';
 import { findLocalFile } from '../playbook/local-files.js';
 import type { RoleInstance } from '../playbook/model.js';
@@ -11,8 +11,8 @@ import { evalCondition, evalExpression, renderTemplateText } from '../template/i
 import { fileBytes } from '../vault/files.js';
 import { runAction } from '../transport/actions.js';
 import type { BecomeSpec, Connection, ExecResult } from '../transport/connection.js';
-import { newMarker } from '../transport/batch-script.js';
-import { FactCache, readThroughBatch, type FactBatch, type Read } from './fact-batch.js';
+import { batchScript, newMarker, splitBatch } from '../transport/batch-script.js';
+import { FactCache, fileAnswers, planReads, readThroughBatch, type FactBatch, type Read } from './fact-batch.js';
 import { CONTENT_LIMIT, fileContentFact, fileFact, normalizeFilePath } from '../facts/file.js';
 import type { GivenFacts, HostFactReader } from './fact-overlay.js';
 import type { HostRuntime } from './runtime.js';
@@ -164,15 +164,19 @@ interface ReadBackResult {
  * in the same exec), so the next tasks that read that file need no exec of their own. Only the
  * apply's last action counts: an action after the upload may change the file again.
  */
-export function makeApplyContext(i: ContextInputs, readBacks?: ReadBackResult[]): ApplyContext {
+export function makeApplyContext(i: ContextInputs, readBacks?: ReadBackResult[], readsAfter?: ReadsAfter[]): ApplyContext {
   return {
     host: i.host.name,
     loc: i.loc,
-    async run(action: Action): Promise<ExecResult> {
+    async run(action: Action, opts?: { readonly last?: boolean }): Promise<ExecResult> {
       const conn = await i.reach.connection();
       i.counter.execs++;
       if (readBacks) readBacks.length = 0;
       const withEnv: Action = action.kind === 'exec' && i.reach.env ? { ...action, env: { ...i.reach.env, ...action.env } } : action;
+      if (opts?.last && readsAfter && i.batch && withEnv.kind === 'exec' && action.kind === 'exec' && readsCanFollow(action)) {
+        const res = await runWithReadsAfter(i, i.batch, conn, action, withEnv, readsAfter);
+        if (res) return res;
+      }
       const back = readBacks && action.kind === 'upload' ? { marker: newMarker() } : undefined;
       const res = await runAction(conn, withEnv, i.reach.become, timeLeft(i), back);
       if (!back || action.kind !== 'upload') return res;
@@ -183,6 +187,70 @@ export function makeApplyContext(i: ContextInputs, readBacks?: ReadBackResult[])
       return { ...res, stdout: res.stdout.slice(0, at) };
     },
   };
+}
+
+/** Facts read right after a change's last command, in its exec: filed once the change dropped what it may have changed. */
+interface ReadsAfter {
+  readonly reads: readonly Read[];
+  readonly answers: readonly (ExecResult | undefined)[];
+}
+
+/**
+ * A playbook's command whose exec may carry reads after it: nothing on stdin, no folder or
+ * environment of its own (the reads would run in them too).
+ */
+function readsCanFollow(a: ExecAction): boolean {
+  return !a.light && a.stdin === undefined && a.cwd === undefined && (a.env === undefined || Object.keys(a.env).length === 0);
+}
+
+/**
+ * A change's last command with the facts the next tasks will read after it, in one exec (a
+ * command may change anything, so whatever was read before it is dropped, and the next task
+ * would otherwise read them again in an exec of its own). The command runs as the program it
+ * names, its output framed like any command of a batch (batch-script.ts), its result its own:
+ * stdout, stderr and exit code as it would be alone (a signal as the shell reports it, 128+n).
+ * Undefined when there is nothing to read or the script would be too long: the command then
+ * runs alone. When the reads do not come back whole, the command's result still does.
+ */
+async function runWithReadsAfter(i: ContextInputs, b: FactBatch, conn: Connection, action: ExecAction, withEnv: ExecAction, out: ReadsAfter[]): Promise<ExecResult | undefined> {
+  // The command may change anything: what was read before it goes now, so that the plans looked
+  // ahead at do not take it for known (and leave it out of the reads after the command). As
+  // for any new batch, the window grows back first when the last one was used whole.
+  b.cache.batched();
+  b.cache.clear();
+  const seen = new Set<string>();
+  const reads = (await b.discover()).filter((r) => {
+    const k = FactCache.keyOf(b.reachKey, r.def.argv(r.arg));
+    return !seen.has(k) && seen.add(k) !== undefined;
+  });
+  if (reads.length === 0) return undefined;
+  const plan = planReads(reads);
+  const marker = newMarker();
+  const script = batchScript([action.argv, ...plan.argvs], marker, { firstAsIs: true });
+  if (script === undefined) return undefined;
+  let res: ExecResult;
+  try {
+    res = await runAction(conn, { ...withEnv, argv: ['sh', '-c', script], okCodes: undefined }, i.reach.become, timeLeft(i));
+  } catch (e) {
+    if (e instanceof ActionFailed) throw new ActionFailed(action, commandPart(e.result, marker));
+    throw e;
+  }
+  const parts = splitBatch(res, plan.argvs.length + 1, marker);
+  const own = parts?.[0] ?? commandPart(res, marker);
+  if (parts) out.push({ reads, answers: plan.answers(parts.slice(1)) });
+  if (own.code === null || !(action.okCodes ?? [0]).includes(own.code)) throw new ActionFailed(action, own);
+  return own;
+}
+
+/**
+ * The command's own result from a batch that did not come back whole: its framed part when it
+ * finished, else what it wrote before any frame, with the exec's exit.
+ */
+function commandPart(res: ExecResult, marker: string): ExecResult {
+  const framed = splitBatch({ ...res, code: 0, signal: null }, 1, marker)?.[0];
+  if (framed) return framed;
+  const cut = (s: string, tag: string): string => (s.includes(tag) ? s.slice(0, s.indexOf(tag)) : s);
+  return { ...res, stdout: cut(res.stdout, `\n${marker} 0 `), stderr: cut(res.stderr, `\n${marker} 0\n`) };
 }
 
 /**
@@ -219,7 +287,9 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
   }
   if (i.host.beforeChange) await i.host.beforeChange();
   const readBacks: ReadBackResult[] = [];
-  const actx = makeApplyContext(i, i.batch ? readBacks : undefined);
+  const readsAfter: ReadsAfter[] = [];
+  // Reads after the last command only for a change that drops everything read (fact-batch.ts).
+  const actx = makeApplyContext(i, i.batch ? readBacks : undefined, i.batch && module.changesOnlyItsEffects !== true ? readsAfter : undefined);
   try {
     if (module.apply) return await module.apply(actx, plan, params);
     for (const a of plan.actions) await actx.run(a);
@@ -228,6 +298,9 @@ export async function carryOut(module: AnyModule, plan: ChangePlan, params: Reco
     // Facts read ahead of this change may no longer be true (even when it failed half-way);
     // what an upload read back of its own file right after writing it is.
     i.factHost.factCache.changed(plan.effects, module.changesOnlyItsEffects === true, i.batch?.reachKey);
-    if (i.batch) for (const r of readBacks) fileReadBack(i.batch, r);
+    if (i.batch) {
+      for (const r of readBacks) fileReadBack(i.batch, r);
+      for (const r of readsAfter) fileAnswers(i.batch.cache, i.batch.reachKey, r.reads, r.answers);
+    }
   }
 }

@@ -84,8 +84,12 @@ export interface PlanContext {
 export interface ApplyContext {
   readonly host: string;
   readonly loc: Loc | undefined;
-  /** Run one action on the host; throws ActionFailed when it does not succeed. */
-  run(action: Action): Promise<ExecResult>;
+  /**
+   * Run one action on the host; throws ActionFailed when it does not succeed. `last`: the
+   * change's last action, after which nothing the module does touches the host: the facts the
+   * next tasks read may be read in the same exec, right after it (context.ts).
+   */
+  run(action: Action, opts?: { readonly last?: boolean }): Promise<ExecResult>;
 }
 
 /** What the module reference (docs/modules.md) says about a module (generated from the registry). */

@@ -19,7 +19,7 @@ export const BATCH_SCRIPT_LIMIT = 96 * 1024;
  * followed by a line naming it (and its exit code) after a random marker nobody can guess.
  * Returns undefined when the script would be too long.
  */
-export function batchScript(commands: readonly (readonly string[])[], marker: string): string | undefined {
+export function batchScript(commands: readonly (readonly string[])[], marker: string, opts: { readonly firstAsIs?: boolean } = {}): string | undefined {
   const hoisted = new Map<string, string>();
   const lines: string[] = [];
   const word = (a: string): string => {
@@ -35,7 +35,9 @@ export function batchScript(commands: readonly (readonly string[])[], marker: st
   const body = commands.map((argv, i) => {
     // `sh -c SCRIPT NAME ARGS...` runs in a subshell of the batch (a fork, no new shell started),
     // unless it asks for its own process ($$); anything else as the command it is.
-    const run = argv[0] === 'sh' && argv[1] === '-c' && argv.length >= 3 && !argv[2]!.includes('$$')
+    // `firstAsIs`: the first command is a playbook's, run as the program it names, so that it
+    // sees none of the batch's variables (the marker among them).
+    const run = argv[0] === 'sh' && argv[1] === '-c' && argv.length >= 3 && !argv[2]!.includes('$$') && !(i === 0 && opts.firstAsIs)
       ? `(set -- ${argv.slice(4).map(word).join(' ')}; eval ${word(argv[2]!)})`
       : argv.map(word).join(' ');
     return `${run} </dev/null; printf '\\n%s %s %s\\n' "$k8sbm_m" ${i} $?; printf '\\n%s %s\\n' "$k8sbm_m" ${i} >&2`;

@@ -74,7 +74,7 @@ export async function applyCommand(ctx: ApplyContext, plan: ChangePlan): Promise
   const action = plan.actions[0]!;
   const cmd = plan.result?.cmd;
   try {
-    return commandResult(await ctx.run(action), cmd);
+    return commandResult(await ctx.run(action, { last: true }), cmd);
   } catch (e) {
     if (e instanceof ActionFailed && e.registered === undefined) {
       throw new ActionFailed(e.action, e.result, { ...commandResult(e.result, cmd), msg: 'non-zero return code' });
