@@ -218,11 +218,12 @@ async function runWithReadsAfter(i: ContextInputs, b: FactBatch, conn: Connectio
   // for any new batch, the window grows back first when the last one was used whole.
   b.cache.batched();
   b.cache.clear();
-  const seen = new Set<string>();
-  const reads = (await b.discover()).filter((r) => {
+  const byKey = new Map<string, Read>();
+  for (const r of await b.discover()) {
     const k = FactCache.keyOf(b.reachKey, r.def.argv(r.arg));
-    return !seen.has(k) && seen.add(k) !== undefined;
-  });
+    if (!byKey.has(k)) byKey.set(k, r);
+  }
+  const reads = [...byKey.values()];
   if (reads.length === 0) return undefined;
   const plan = planReads(reads);
   const marker = newMarker();
